@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def clinic(request: HttpRequest) -> dict[str, object]:
+    return {
+        "clinic": {
+            "name": settings.CLINIC_NAME,
+            "address": settings.CLINIC_ADDRESS,
+            "phone": settings.CLINIC_PHONE,
+            "email": settings.CLINIC_EMAIL,
+            "currency": settings.CLINIC_CURRENCY_SYMBOL,
+        }
+    }

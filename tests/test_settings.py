@@ -1,0 +1,65 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_missing_secret_key_with_debug_off_is_a_clear_startup_error():
+    result = run_manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_on_runs_without_a_secret_key():
+    result = run_manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="x7Jq2-production-like-secret-key-with-enough-entropy-91fa0c2b4e",
+        ALLOWED_HOSTS="clinic.example",
+        CSRF_TRUSTED_ORIGINS="https://clinic.example",
+        SECURE_SSL_REDIRECT="true",
+        STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_sqlite_is_the_default_and_is_set_up_for_concurrent_writers():
+    code = (
+        "from django.conf import settings;"
+        "d = settings.DATABASES['default'];"
+        "o = d['OPTIONS'];"
+        "print(d['ENGINE'], o['transaction_mode'], 'WAL' in o['init_command'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env | {"DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split()[-3:] == ["django.db.backends.sqlite3", "IMMEDIATE", "True"]
