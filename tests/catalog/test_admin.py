@@ -5,18 +5,20 @@ from catalog.models import Technique
 
 pytestmark = pytest.mark.django_db
 
+INLINES = {
+    "lengths": ["minutes", "price"],
+    "answer_weights": ["answer", "weight"],
+    "keyword_weights": ["keyword", "weight"],
+    "condition_rules": ["condition", "effect", "reason"],
+}
 
-def test_a_content_editor_can_change_a_technique(client, content_editor):
-    technique = Technique.objects.get(slug="swedish")
-    client.force_login(content_editor)
-    url = reverse("admin:catalog_technique_change", args=[technique.pk])
-    assert client.get(url).status_code == 200
 
-    lengths = list(technique.lengths.all())
-    data = {
+def technique_change_data(technique: Technique) -> dict[str, object]:
+    """The technique's admin change form as a browser would post it, unchanged."""
+    data: dict[str, object] = {
         "name": technique.name,
         "slug": technique.slug,
-        "summary": "A new, clearer summary.",
+        "summary": technique.summary,
         "pressure": technique.pressure,
         "is_active": "on",
         "display_order": technique.display_order,
@@ -24,18 +26,28 @@ def test_a_content_editor_can_change_a_technique(client, content_editor):
         "method": technique.method,
         "what_to_expect": technique.what_to_expect,
         "cautions": technique.cautions,
-        "lengths-TOTAL_FORMS": len(lengths),
-        "lengths-INITIAL_FORMS": len(lengths),
-        "lengths-MIN_NUM_FORMS": 1,
-        "lengths-MAX_NUM_FORMS": 1000,
     }
-    for i, length in enumerate(lengths):
+    for prefix, fields in INLINES.items():
+        rows = list(getattr(technique, prefix).all())
         data |= {
-            f"lengths-{i}-id": length.pk,
-            f"lengths-{i}-technique": technique.pk,
-            f"lengths-{i}-minutes": length.minutes,
-            f"lengths-{i}-price": length.price,
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": len(rows),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
         }
+        for i, row in enumerate(rows):
+            data |= {f"{prefix}-{i}-id": row.pk, f"{prefix}-{i}-technique": technique.pk}
+            data |= {f"{prefix}-{i}-{field}": getattr(row, field) for field in fields}
+    return data
+
+
+def test_a_content_editor_can_change_a_technique(client, content_editor):
+    technique = Technique.objects.get(slug="swedish")
+    client.force_login(content_editor)
+    url = reverse("admin:catalog_technique_change", args=[technique.pk])
+    assert client.get(url).status_code == 200
+
+    data = technique_change_data(technique) | {"summary": "A new, clearer summary."}
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     technique.refresh_from_db()
