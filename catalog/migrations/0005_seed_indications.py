@@ -50,6 +50,7 @@ ANSWER_WEIGHTS = {
         "duration:weeks": 1,
         "frequency:often": 1,
         "feeling:tight": 3,
+        "feeling:knots": 1,
         "feeling:spasms": 2,
         "trigger:sitting": 3,
         "trigger:exercise": 2,
