@@ -121,6 +121,15 @@ def test_a_valid_intake_shows_the_top_suggestion_and_its_reasons(client):
     assert "We have not stored your answers" in text
 
 
+def test_an_option_nothing_points_to_says_so_rather_than_inventing_a_reason(client):
+    text = main_text(post(client, DESK))
+
+    lymphatic = text[text.index("Lymphatic Drainage Massage") :]
+    assert lymphatic.index("Nothing you told us points to this one in particular.") < (
+        lymphatic.index("Book Lymphatic Drainage Massage")
+    )
+
+
 def test_every_suggestion_links_to_its_page_and_to_booking_it(client):
     html = post(client, KNOTS).content.decode()
 
