@@ -188,3 +188,53 @@ def recall(request: HttpRequest) -> IntakeAnswers | None:
 
 def forget(response: HttpResponse) -> None:
     response.delete_cookie(COOKIE_NAME, samesite="Lax")
+
+
+class IntensityBand(models.TextChoices):
+    MILD = "mild", "Mild (0 to 3 out of 10)"
+    MODERATE = "moderate", "Moderate (4 to 6 out of 10)"
+    STRONG = "strong", "Strong (7 to 10 out of 10)"
+
+
+def intensity_band(intensity: int | None) -> str:
+    if intensity is None:
+        return ""
+    if intensity <= 3:
+        return IntensityBand.MILD
+    if intensity <= 6:
+        return IntensityBand.MODERATE
+    return IntensityBand.STRONG
+
+
+# The answers staff can weigh in admin, as "question:choice" codes. Conditions and
+# warning signs are not here on purpose: they decide safety, never preference.
+ANSWER_QUESTIONS: tuple[tuple[str, str, type[models.TextChoices]], ...] = (
+    ("area", "Where it hurts", Area),
+    ("duration", "How long it has hurt", Duration),
+    ("intensity", "How strong it is", IntensityBand),
+    ("frequency", "How often it hurts", Frequency),
+    ("feeling", "What it feels like", Feeling),
+    ("trigger", "What brings it on", Trigger),
+    ("pressure", "Pressure they prefer", PressurePreference),
+)
+
+ANSWER_CHOICES: list[tuple[str, list[tuple[str, str]]]] = [
+    (question, [(f"{prefix}:{value}", f"{question}: {label}") for value, label in choice.choices])
+    for prefix, question, choice in ANSWER_QUESTIONS
+]
+
+
+def answer_codes(answers: IntakeAnswers) -> tuple[str, ...]:
+    """The client's answers as "question:choice" codes, in the order the form asks them."""
+    codes = [f"area:{a}" for a in answers.areas]
+    if answers.duration:
+        codes.append(f"duration:{answers.duration}")
+    if band := intensity_band(answers.intensity):
+        codes.append(f"intensity:{band}")
+    if answers.frequency:
+        codes.append(f"frequency:{answers.frequency}")
+    codes += [f"feeling:{f}" for f in answers.feelings]
+    codes += [f"trigger:{t}" for t in answers.triggers]
+    if answers.pressure:
+        codes.append(f"pressure:{answers.pressure}")
+    return tuple(codes)

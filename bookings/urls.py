@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "bookings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("find-your-massage/", views.intake, name="intake"),
+]

@@ -1,6 +1,10 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
+
+from bookings.intake import ANSWER_CHOICES, Condition
 
 
 class Pressure(models.TextChoices):
@@ -15,6 +19,10 @@ class TechniqueQuerySet(models.QuerySet["Technique"]):
 
     def with_lengths(self) -> "TechniqueQuerySet":
         return self.prefetch_related("lengths")
+
+    def with_indications(self) -> "TechniqueQuerySet":
+        """Everything the suggestion needs, in one query per table."""
+        return self.prefetch_related("answer_weights", "keyword_weights", "condition_rules")
 
 
 class Technique(models.Model):
@@ -90,3 +98,124 @@ class ReliefMechanism(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+WEIGHT_MIN = -10
+WEIGHT_MAX = 10
+WEIGHT_HELP = (
+    "How strongly this points to the technique, from -10 (points away from it) "
+    "to 10 (points strongly to it). The suggestion adds up the weights of every "
+    "answer that matches."
+)
+
+
+class AnswerWeight(models.Model):
+    """How much one intake answer points towards (or away from) a technique."""
+
+    technique = models.ForeignKey(
+        Technique, on_delete=models.CASCADE, related_name="answer_weights"
+    )
+    answer = models.CharField(max_length=40, choices=ANSWER_CHOICES)
+    weight = models.SmallIntegerField(
+        validators=[MinValueValidator(WEIGHT_MIN), MaxValueValidator(WEIGHT_MAX)],
+        help_text=WEIGHT_HELP,
+    )
+
+    class Meta:
+        ordering = ["technique__display_order", "technique__name", "answer"]
+        verbose_name = "answer weight"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["technique", "answer"], name="answer_weight_unique_per_technique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=WEIGHT_MIN, weight__lte=WEIGHT_MAX),
+                name="answer_weight_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_answer_display()} → {self.technique}: {self.weight:+d}"
+
+
+class KeywordWeight(models.Model):
+    """A word in the client's own description that points towards a technique."""
+
+    technique = models.ForeignKey(
+        Technique, on_delete=models.CASCADE, related_name="keyword_weights"
+    )
+    keyword = models.CharField(
+        max_length=40,
+        help_text=(
+            'Lower case. Matches words that start with it, so "knot" also finds '
+            '"knots" and "knotted".'
+        ),
+    )
+    weight = models.SmallIntegerField(
+        validators=[MinValueValidator(WEIGHT_MIN), MaxValueValidator(WEIGHT_MAX)],
+        help_text=WEIGHT_HELP,
+    )
+
+    class Meta:
+        ordering = ["technique__display_order", "technique__name", "keyword"]
+        verbose_name = "keyword weight"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["technique", "keyword"], name="keyword_weight_unique_per_technique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=WEIGHT_MIN, weight__lte=WEIGHT_MAX),
+                name="keyword_weight_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(keyword=Lower("keyword")),
+                name="keyword_weight_keyword_lower_case",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("keyword"), 2),
+                name="keyword_weight_keyword_at_least_two_letters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f'"{self.keyword}" → {self.technique}: {self.weight:+d}'
+
+
+class RuleEffect(models.TextChoices):
+    EXCLUDE = "exclude", "Not advised: leave it out"
+    DEMOTE = "demote", "Needs care: suggest it only after the others"
+
+
+class ConditionRule(models.Model):
+    """What a health condition means for a technique, and why, in words clients read."""
+
+    technique = models.ForeignKey(
+        Technique, on_delete=models.CASCADE, related_name="condition_rules"
+    )
+    condition = models.CharField(max_length=30, choices=Condition.choices)
+    effect = models.CharField(max_length=10, choices=RuleEffect.choices)
+    reason = models.CharField(
+        max_length=300,
+        help_text=(
+            "Shown to the client. One or two calm, plain sentences on why; never a diagnosis."
+        ),
+    )
+
+    class Meta:
+        ordering = ["technique__display_order", "technique__name", "condition"]
+        verbose_name = "health condition rule"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["technique", "condition"], name="condition_rule_unique_per_technique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effect__in=RuleEffect.values),
+                name="condition_rule_effect_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="condition_rule_reason_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_condition_display()} → {self.technique}: {self.effect}"

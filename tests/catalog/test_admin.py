@@ -1,9 +1,45 @@
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from catalog.models import Technique
+from catalog.models import AnswerWeight, ConditionRule, KeywordWeight, Technique
 
 pytestmark = pytest.mark.django_db
+
+INLINES = {
+    "lengths": ["minutes", "price"],
+    "answer_weights": ["answer", "weight"],
+    "keyword_weights": ["keyword", "weight"],
+    "condition_rules": ["condition", "effect", "reason"],
+}
+
+
+def technique_change_data(technique: Technique) -> dict[str, object]:
+    """The technique's admin change form as a browser would post it, unchanged."""
+    data: dict[str, object] = {
+        "name": technique.name,
+        "slug": technique.slug,
+        "summary": technique.summary,
+        "pressure": technique.pressure,
+        "is_active": "on",
+        "display_order": technique.display_order,
+        "indications": technique.indications,
+        "method": technique.method,
+        "what_to_expect": technique.what_to_expect,
+        "cautions": technique.cautions,
+    }
+    for prefix, fields in INLINES.items():
+        rows = list(getattr(technique, prefix).all())
+        data |= {
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": len(rows),
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+        for i, row in enumerate(rows):
+            data |= {f"{prefix}-{i}-id": row.pk, f"{prefix}-{i}-technique": technique.pk}
+            data |= {f"{prefix}-{i}-{field}": getattr(row, field) for field in fields}
+    return data
 
 
 def test_a_content_editor_can_change_a_technique(client, content_editor):
@@ -12,30 +48,7 @@ def test_a_content_editor_can_change_a_technique(client, content_editor):
     url = reverse("admin:catalog_technique_change", args=[technique.pk])
     assert client.get(url).status_code == 200
 
-    lengths = list(technique.lengths.all())
-    data = {
-        "name": technique.name,
-        "slug": technique.slug,
-        "summary": "A new, clearer summary.",
-        "pressure": technique.pressure,
-        "is_active": "on",
-        "display_order": technique.display_order,
-        "indications": technique.indications,
-        "method": technique.method,
-        "what_to_expect": technique.what_to_expect,
-        "cautions": technique.cautions,
-        "lengths-TOTAL_FORMS": len(lengths),
-        "lengths-INITIAL_FORMS": len(lengths),
-        "lengths-MIN_NUM_FORMS": 1,
-        "lengths-MAX_NUM_FORMS": 1000,
-    }
-    for i, length in enumerate(lengths):
-        data |= {
-            f"lengths-{i}-id": length.pk,
-            f"lengths-{i}-technique": technique.pk,
-            f"lengths-{i}-minutes": length.minutes,
-            f"lengths-{i}-price": length.price,
-        }
+    data = technique_change_data(technique) | {"summary": "A new, clearer summary."}
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     technique.refresh_from_db()
@@ -67,3 +80,77 @@ def test_the_technique_admin_prepopulates_the_slug_and_inlines_lengths(client, s
     html = client.get(reverse("admin:catalog_technique_add")).content.decode()
     assert "prepopulated" in html
     assert "lengths-TOTAL_FORMS" in html
+
+
+def test_content_editors_and_front_desk_can_edit_indications(
+    client, content_editor, front_desk_user
+):
+    for user in [content_editor, front_desk_user]:
+        client.force_login(user)
+        for model in ["answerweight", "keywordweight", "conditionrule"]:
+            assert client.get(reverse(f"admin:catalog_{model}_changelist")).status_code == 200
+            assert client.get(reverse(f"admin:catalog_{model}_add")).status_code == 200
+
+
+def test_a_therapist_cannot_edit_indications(client, therapist_user):
+    client.force_login(therapist_user)
+    assert client.get(reverse("admin:catalog_answerweight_changelist")).status_code == 403
+
+
+def test_the_technique_page_in_admin_shows_its_indications_inline(client, content_editor):
+    client.force_login(content_editor)
+    technique = Technique.objects.get(slug="lymphatic-drainage")
+    html = client.get(reverse("admin:catalog_technique_change", args=[technique.pk])).content
+    for prefix in ["answer_weights", "keyword_weights", "condition_rules"]:
+        assert f"{prefix}-TOTAL_FORMS".encode() in html
+    assert b"feeling:swelling" in html
+
+
+def test_a_keyword_typed_in_capitals_is_stored_in_lower_case(client, content_editor):
+    client.force_login(content_editor)
+    technique = Technique.objects.get(slug="swedish")
+    response = client.post(
+        reverse("admin:catalog_keywordweight_add"),
+        {"technique": technique.pk, "keyword": "  Worn   OUT Back ", "weight": 3},
+    )
+    assert response.status_code == 302
+    assert technique.keyword_weights.filter(keyword="worn out back").exists()
+
+
+def test_an_out_of_range_weight_is_a_form_error_not_a_crash(client, content_editor):
+    client.force_login(content_editor)
+    technique = Technique.objects.get(slug="swedish")
+    response = client.post(
+        reverse("admin:catalog_answerweight_add"),
+        {"technique": technique.pk, "answer": "area:middle", "weight": 50},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["weight"]
+
+
+def test_the_database_refuses_weights_out_of_range_and_capital_keywords():
+    technique = Technique.objects.get(slug="swedish")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AnswerWeight.objects.create(technique=technique, answer="area:middle", weight=11)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KeywordWeight.objects.create(technique=technique, keyword="Knot", weight=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KeywordWeight.objects.create(technique=technique, keyword="k", weight=1)
+
+
+def test_the_seed_follows_the_article():
+    def weight(slug: str, answer: str) -> int:
+        return Technique.objects.get(slug=slug).answer_weights.get(answer=answer).weight
+
+    assert weight("deep-tissue", "duration:months") > 0
+    assert weight("swedish", "trigger:stress") > 0
+    assert weight("trigger-point", "feeling:knots") > 0
+    assert weight("myofascial-release", "trigger:sitting") > 0
+    assert weight("lymphatic-drainage", "feeling:swelling") > 0
+    excluded = set(
+        ConditionRule.objects.filter(effect="exclude").values_list("technique__slug", "condition")
+    )
+    for condition in ["blood_thinners", "osteoporosis", "dvt", "recent_surgery"]:
+        assert {("deep-tissue", condition), ("trigger-point", condition)} <= excluded
+    for condition in ["heart_kidney", "infection", "dvt"]:
+        assert ("lymphatic-drainage", condition) in excluded

@@ -1,0 +1,167 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.db import models
+from django.urls import reverse
+
+from . import intake
+from .intake import (
+    Area,
+    Condition,
+    Duration,
+    Feeling,
+    Frequency,
+    IntakeAnswers,
+    PressurePreference,
+    Trigger,
+    WarningSign,
+)
+
+
+def _in_form_order(values: list[str], choices: type[models.TextChoices]) -> tuple[str, ...]:
+    # Ticked boxes in the order the form lists them, so reasons read the same way.
+    chosen = set(values)
+    return tuple(value for value in choices.values if value in chosen)
+
+
+class IntakeForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        label="Where does it hurt?",
+        help_text="Tick all that apply.",
+        choices=Area.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Please tick at least one place where it hurts."},
+    )
+    duration = forms.ChoiceField(
+        label="How long has it hurt?",
+        choices=Duration.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please tell us how long it has hurt."},
+    )
+    intensity = forms.IntegerField(
+        label="How strong is the pain right now, from 0 to 10?",
+        help_text="0 is no pain at all, 10 is the worst pain you can imagine.",
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Please give a number from 0 to 10.",
+            "invalid": "Please give a whole number from 0 to 10.",
+            "min_value": "Please give a number from 0 to 10.",
+            "max_value": "Please give a number from 0 to 10.",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="How often does it hurt?",
+        choices=Frequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please tell us how often it hurts."},
+    )
+    feelings = forms.MultipleChoiceField(
+        label="What does it feel like?",
+        help_text="Tick all that apply, or none.",
+        choices=Feeling.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    triggers = forms.MultipleChoiceField(
+        label="What brings it on or makes it worse?",
+        help_text="Tick all that apply, or none.",
+        choices=Trigger.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pressure = forms.ChoiceField(
+        label="What pressure do you like in a massage?",
+        choices=PressurePreference.choices,
+        widget=forms.RadioSelect,
+        initial=PressurePreference.ANY,
+        error_messages={"required": "Please choose a pressure, or “No preference”."},
+    )
+    conditions = forms.MultipleChoiceField(
+        label="Do any of these apply to you?",
+        help_text="They change which massage is safe for you. Tick all that apply, or none.",
+        choices=Condition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    warning_signs = forms.MultipleChoiceField(
+        label="Do you have any of these right now?",
+        help_text="Tick all that apply, or none.",
+        choices=WarningSign.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    description = forms.CharField(
+        label="Anything else, in your own words? (optional)",
+        help_text=(
+            f"For example what you were doing when it started. "
+            f"Up to {intake.DESCRIPTION_MAX_LENGTH} characters."
+        ),
+        max_length=intake.DESCRIPTION_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                # The default repeats whatever was sent back to the client; plain words instead.
+                field.error_messages["invalid_choice"] = "Please choose from the list."
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_action = reverse("bookings:intake")
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Fieldset("Your back pain", "areas", "duration", "intensity", "frequency"),
+            Fieldset("How it feels", "feelings", "triggers", "pressure"),
+            Fieldset("Your health", "conditions"),
+            Fieldset("Warning signs", "warning_signs"),
+            Fieldset("In your own words", "description"),
+            Submit("submit", "Show my suggestion", css_class="btn-lg"),
+        )
+
+    def clean_areas(self) -> tuple[str, ...]:
+        return _in_form_order(self.cleaned_data["areas"], Area)
+
+    def clean_feelings(self) -> tuple[str, ...]:
+        return _in_form_order(self.cleaned_data["feelings"], Feeling)
+
+    def clean_triggers(self) -> tuple[str, ...]:
+        return _in_form_order(self.cleaned_data["triggers"], Trigger)
+
+    def clean_conditions(self) -> tuple[str, ...]:
+        return _in_form_order(self.cleaned_data["conditions"], Condition)
+
+    def clean_warning_signs(self) -> tuple[str, ...]:
+        return _in_form_order(self.cleaned_data["warning_signs"], WarningSign)
+
+    def clean_duration(self) -> Duration:
+        return Duration(self.cleaned_data["duration"])
+
+    def clean_frequency(self) -> Frequency:
+        return Frequency(self.cleaned_data["frequency"])
+
+    def clean_pressure(self) -> PressurePreference:
+        return PressurePreference(self.cleaned_data["pressure"])
+
+    def clean_description(self) -> str:
+        # Line breaks and runs of spaces carry nothing the suggestion needs.
+        return " ".join(self.cleaned_data["description"].split())
+
+    def answers(self) -> IntakeAnswers:
+        """The validated answers; call only after `is_valid()`."""
+        data = self.cleaned_data
+        return IntakeAnswers(
+            areas=data["areas"],
+            duration=data["duration"],
+            intensity=data["intensity"],
+            frequency=data["frequency"],
+            feelings=data["feelings"],
+            triggers=data["triggers"],
+            pressure=data["pressure"],
+            conditions=data["conditions"],
+            warning_signs=data["warning_signs"],
+            description=data["description"],
+        )

@@ -1,0 +1,40 @@
+import pytest
+
+from bookings.forms import IntakeForm
+from bookings.intake import Duration, IntakeAnswers, PressurePreference
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_form_turns_ticks_into_typed_answers_in_the_order_it_asks():
+    form = IntakeForm(
+        {
+            "areas": ["neck_shoulders", "lower", "lower"],
+            "duration": "days",
+            "intensity": " 0 ",
+            "frequency": "sometimes",
+            "feelings": ["spasms", "tight"],
+            "pressure": "gentle",
+            "warning_signs": ["leg_numbness", "fever"],
+            "description": "  twisted   while\r\n gardening ",
+        }
+    )
+
+    assert form.is_valid(), form.errors
+    answers = form.answers()
+    assert answers == IntakeAnswers(
+        areas=("lower", "neck_shoulders"),
+        duration="days",
+        intensity=0,
+        frequency="sometimes",
+        feelings=("tight", "spasms"),
+        pressure="gentle",
+        warning_signs=("fever", "leg_numbness"),
+        description="twisted while gardening",
+    )
+    assert isinstance(answers.duration, Duration)
+    assert isinstance(answers.pressure, PressurePreference)
+
+
+def test_no_preference_is_the_pressure_offered_first():
+    assert IntakeForm().fields["pressure"].initial == PressurePreference.ANY

@@ -1,0 +1,510 @@
+import importlib
+import itertools
+import random
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bookings.intake import (
+    ANSWER_CHOICES,
+    Area,
+    Condition,
+    Duration,
+    Feeling,
+    Frequency,
+    IntakeAnswers,
+    PressurePreference,
+    Triage,
+    Trigger,
+    WarningSign,
+)
+from bookings.suggestion import NO_STRONG_MATCH, ConditionRule, TechniqueProfile, suggest
+
+# The suggestion is tested against the very data a fresh clinic opens with.
+SEED = importlib.import_module("catalog.migrations.0005_seed_indications")
+NAMES = {
+    "deep-tissue": "Deep Tissue Massage",
+    "swedish": "Swedish Massage",
+    "trigger-point": "Trigger Point Therapy",
+    "myofascial-release": "Myofascial Release",
+    "lymphatic-drainage": "Lymphatic Drainage Massage",
+}
+ALL_SLUGS = set(NAMES)
+
+
+def seeded_profiles() -> list[TechniqueProfile]:
+    rules: dict[str, list[ConditionRule]] = {slug: [] for slug in NAMES}
+    for condition, entries in SEED.CONDITION_RULES.items():
+        for slugs, effect, reason in entries:
+            for slug in slugs:
+                rules[slug].append(ConditionRule(condition, effect, reason))
+    return [
+        TechniqueProfile(
+            slug=slug,
+            name=name,
+            display_order=order,
+            weights=MappingProxyType(SEED.ANSWER_WEIGHTS[slug]),
+            keywords=MappingProxyType(SEED.KEYWORD_WEIGHTS[slug]),
+            rules=tuple(rules[slug]),
+        )
+        for order, (slug, name) in enumerate(NAMES.items(), start=1)
+    ]
+
+
+PROFILES = seeded_profiles()
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    answers: IntakeAnswers
+    top: str
+    excluded: frozenset[str] = frozenset()
+    demoted: frozenset[str] = frozenset()
+    top_reason: str = ""
+    triage: Triage = Triage.ROUTINE
+
+
+def intake(**kwargs: object) -> IntakeAnswers:
+    defaults: dict[str, object] = {
+        "areas": (Area.LOWER,),
+        "duration": Duration.WEEKS,
+        "intensity": 5,
+        "frequency": Frequency.OFTEN,
+        "pressure": PressurePreference.MEDIUM,
+    }
+    return IntakeAnswers(**(defaults | kwargs))
+
+
+DEEP = {
+    "duration": Duration.MONTHS,
+    "feelings": (Feeling.TIGHT,),
+    "triggers": (Trigger.EXERCISE,),
+    "pressure": PressurePreference.FIRM,
+}
+KNOTS = {"feelings": (Feeling.KNOTS,), "pressure": PressurePreference.FIRM}
+SWELLING = {
+    "feelings": (Feeling.SWELLING,),
+    "triggers": (Trigger.STANDING,),
+    "pressure": PressurePreference.GENTLE,
+}
+FIRM_TECHNIQUES = frozenset({"deep-tissue", "trigger-point"})
+
+CASES = [
+    # Each technique on top, as the article matches them.
+    Case(
+        "long-standing deep tightness from exercise, firm pressure",
+        intake(**DEEP),
+        "deep-tissue",
+        top_reason="the pain has lasted over three months",
+    ),
+    Case(
+        "a strain in their own words",
+        intake(triggers=(Trigger.EXERCISE,), description="I strained it lifting at the gym"),
+        "deep-tissue",
+        top_reason="In your own words you mentioned “gym”, “lifting” and “strain”.",
+    ),
+    Case(
+        "mild ache with stress, gentle pressure",
+        intake(
+            intensity=2,
+            frequency=Frequency.SOMETIMES,
+            feelings=(Feeling.ACHE,),
+            triggers=(Trigger.STRESS,),
+            pressure=PressurePreference.GENTLE,
+        ),
+        "swedish",
+        top_reason="the pain is mild (2 out of 10)",
+    ),
+    Case(
+        "tiredness, no pressure preference",
+        intake(intensity=3, feelings=(Feeling.ACHE,), pressure=PressurePreference.ANY),
+        "swedish",
+        top_reason="it feels like a dull ache or tiredness",
+    ),
+    Case(
+        "knots in the neck and shoulders, firm pressure",
+        intake(areas=(Area.NECK_SHOULDERS,), **KNOTS),
+        "trigger-point",
+        top_reason="you have knots or tender spots you can press",
+    ),
+    Case(
+        "a sore spot in their own words, medium pressure",
+        intake(feelings=(Feeling.KNOTS,), description="A SORE SPOT under my shoulder blade"),
+        "trigger-point",
+        top_reason="“sore spot”",
+    ),
+    Case(
+        "tightness from desk work",
+        intake(feelings=(Feeling.TIGHT,), triggers=(Trigger.SITTING,)),
+        "myofascial-release",
+        top_reason="it feels tight or stiff; long sitting, desk work or posture brings it on",
+    ),
+    Case(
+        "stiffness after exercise, gentle pressure",
+        intake(
+            feelings=(Feeling.TIGHT,),
+            triggers=(Trigger.EXERCISE,),
+            pressure=PressurePreference.GENTLE,
+        ),
+        "myofascial-release",
+    ),
+    Case(
+        "swelling from long standing",
+        intake(**SWELLING),
+        "lymphatic-drainage",
+        top_reason="there is swelling, puffiness or heaviness",
+    ),
+    Case(
+        "swelling only in their own words",
+        intake(
+            pressure=PressurePreference.ANY,
+            description="My back feels swollen and heavy; poor circulation runs in the family.",
+        ),
+        "lymphatic-drainage",
+        top_reason="“circulation”",
+    ),
+    # Pressure preference and spasms weigh in.
+    Case(
+        "spasms with gentle pressure",
+        intake(feelings=(Feeling.SPASMS,), pressure=PressurePreference.GENTLE),
+        "swedish",
+        top_reason="you get sudden spasms or cramps",
+    ),
+    Case(
+        "spasms and tightness with medium pressure",
+        intake(feelings=(Feeling.SPASMS, Feeling.TIGHT)),
+        "myofascial-release",
+    ),
+    Case(
+        "chronic tightness but gentle pressure wanted",
+        intake(duration=Duration.MONTHS, feelings=(Feeling.TIGHT,), pressure="gentle"),
+        "myofascial-release",
+    ),
+    # Every health condition.
+    Case(
+        "blood thinners rule out firm pressure",
+        intake(**DEEP, conditions=(Condition.BLOOD_THINNERS,)),
+        "myofascial-release",
+        excluded=FIRM_TECHNIQUES,
+    ),
+    Case(
+        "osteoporosis rules out firm pressure and calls for care with stretching",
+        intake(**KNOTS, conditions=(Condition.OSTEOPOROSIS,)),
+        "swedish",
+        excluded=FIRM_TECHNIQUES,
+        demoted=frozenset({"myofascial-release"}),
+    ),
+    Case(
+        "a blood clot rules out firm pressure and lymphatic drainage",
+        intake(**SWELLING, conditions=(Condition.DVT,)),
+        "swedish",
+        excluded=FIRM_TECHNIQUES | {"lymphatic-drainage"},
+        demoted=frozenset({"swedish", "myofascial-release"}),
+    ),
+    Case(
+        "recent surgery rules out firm pressure",
+        intake(**DEEP, conditions=(Condition.RECENT_SURGERY,)),
+        "swedish",
+        excluded=FIRM_TECHNIQUES,
+        demoted=frozenset({"myofascial-release"}),
+    ),
+    Case(
+        "an infection rules out lymphatic drainage and puts every massage off",
+        intake(**SWELLING, conditions=(Condition.INFECTION,)),
+        "swedish",
+        excluded=frozenset({"lymphatic-drainage"}),
+        demoted=ALL_SLUGS - {"lymphatic-drainage"},
+    ),
+    Case(
+        "heart or kidney failure rules out lymphatic drainage",
+        intake(**SWELLING, conditions=(Condition.HEART_KIDNEY,)),
+        "swedish",
+        excluded=frozenset({"lymphatic-drainage"}),
+        demoted=frozenset({"deep-tissue"}),
+    ),
+    Case(
+        "pregnancy moves firm pressure and lymphatic drainage down",
+        intake(**KNOTS, conditions=(Condition.PREGNANCY,)),
+        "myofascial-release",
+        demoted=FIRM_TECHNIQUES | {"lymphatic-drainage"},
+    ),
+    Case(
+        "skin problems move pressure and stretching down",
+        intake(feelings=(Feeling.TIGHT,), triggers=(Trigger.SITTING,), conditions=("skin",)),
+        "swedish",
+        demoted=FIRM_TECHNIQUES | {"myofascial-release"},
+    ),
+    Case(
+        "every condition at once leaves only careful options",
+        intake(**DEEP, conditions=tuple(Condition.values)),
+        "myofascial-release",
+        excluded=FIRM_TECHNIQUES | {"lymphatic-drainage"},
+        demoted=frozenset({"swedish", "myofascial-release"}),
+    ),
+    # Every warning sign: triage changes, the ranking still works.
+    *(
+        Case(
+            f"warning sign {sign}",
+            intake(**KNOTS, warning_signs=(sign,)),
+            "trigger-point",
+            triage=Triage.URGENT
+            if sign in {"bladder_bowel", "saddle_numbness", "leg_weakness"}
+            # Doctor-first signs still let the client see their suggestion.
+            else Triage.SEE_DOCTOR,
+        )
+        for sign in WarningSign.values
+    ),
+    Case(
+        "an emergency sign outweighs a doctor-first sign",
+        intake(**SWELLING, warning_signs=(WarningSign.NIGHT_PAIN, WarningSign.LEG_WEAKNESS)),
+        "lymphatic-drainage",
+        triage=Triage.URGENT,
+    ),
+    # Mixed answers.
+    Case(
+        "knots and swelling with gentle pressure",
+        intake(feelings=(Feeling.KNOTS, Feeling.SWELLING), pressure="gentle"),
+        "lymphatic-drainage",
+    ),
+    Case(
+        "desk tightness and stress",
+        intake(feelings=(Feeling.TIGHT,), triggers=(Trigger.SITTING, Trigger.STRESS)),
+        "myofascial-release",
+    ),
+    Case(
+        "knots with blood thinners",
+        intake(feelings=(Feeling.KNOTS,), conditions=(Condition.BLOOD_THINNERS,)),
+        "myofascial-release",
+        excluded=FIRM_TECHNIQUES,
+    ),
+    Case(
+        "a doctor-first sign together with a condition",
+        intake(**DEEP, conditions=(Condition.OSTEOPOROSIS,), warning_signs=("injury",)),
+        "swedish",
+        excluded=FIRM_TECHNIQUES,
+        demoted=frozenset({"myofascial-release"}),
+        triage=Triage.SEE_DOCTOR,
+    ),
+    # Empty and minimal answers.
+    Case("no answers at all", IntakeAnswers(), "swedish"),
+    Case(
+        "only a description that matches nothing",
+        IntakeAnswers(description="it just hurts, a lot, since last Tuesday"),
+        "swedish",
+    ),
+    Case(
+        "only where it hurts",
+        IntakeAnswers(areas=(Area.UPPER,), pressure=""),
+        "trigger-point",
+        top_reason="it hurts in your upper back",
+    ),
+    Case(
+        "nothing that any technique weighs",
+        IntakeAnswers(areas=(Area.LOWER,), pressure=""),
+        "deep-tissue",
+        top_reason=NO_STRONG_MATCH,
+    ),
+]
+
+
+def test_the_table_has_at_least_thirty_intakes():
+    assert len(CASES) >= 30
+
+
+def test_the_table_covers_every_technique_condition_and_warning_sign():
+    assert {case.top for case in CASES} == ALL_SLUGS
+    assert {c for case in CASES for c in case.answers.conditions} == set(Condition.values)
+    assert {s for case in CASES for s in case.answers.warning_signs} == set(WarningSign.values)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_each_intake_gets_the_expected_suggestion(case: Case):
+    ranked = suggest(case.answers, PROFILES)
+
+    assert sorted(s.slug for s in ranked) == sorted(ALL_SLUGS)
+    assert ranked[0].slug == case.top
+    assert {s.slug for s in ranked if s.excluded} == case.excluded
+    assert {s.slug for s in ranked if s.demoted} == case.demoted
+    assert case.answers.triage == case.triage
+    assert ranked[0].reasons
+    assert case.top_reason in " ".join(ranked[0].reasons)
+    for suggestion in ranked:
+        if suggestion.excluded or suggestion.demoted:
+            assert suggestion.cautions, suggestion.slug
+
+
+def test_reasons_quote_the_clients_own_answers():
+    ranked = suggest(intake(**DEEP), PROFILES)
+
+    assert ranked[0].reasons == (
+        "You said the pain has lasted over three months; it hurts most days; it feels "
+        "tight or stiff; exercise, sport or physical work brings it on and you prefer "
+        "firm pressure.",
+    )
+
+
+def test_answers_that_point_away_are_given_as_drawbacks():
+    ranked = suggest(intake(pressure=PressurePreference.GENTLE), PROFILES)
+    deep = next(s for s in ranked if s.slug == "deep-tissue")
+
+    assert deep.drawbacks == ("Less suited because you said you prefer gentle pressure.",)
+
+
+def test_an_excluded_technique_says_which_condition_and_why():
+    ranked = suggest(intake(conditions=(Condition.BLOOD_THINNERS,)), PROFILES)
+    deep = next(s for s in ranked if s.slug == "deep-tissue")
+
+    assert deep.excluded
+    assert deep.cautions[0].startswith(
+        "You said you take blood thinners or have a bleeding disorder. Firm pressure"
+    )
+    assert [s.excluded for s in ranked] == [False, False, False, True, True]
+
+
+def profile(slug: str, order: int = 0, name: str = "", **kwargs: object) -> TechniqueProfile:
+    return TechniqueProfile(slug=slug, name=name or slug.title(), display_order=order, **kwargs)
+
+
+def test_ties_keep_display_order_then_name():
+    profiles = [profile("c", 2, "Alpha"), profile("b", 1, "Zed"), profile("a", 2, "Beta")]
+
+    ranked = suggest(IntakeAnswers(), profiles)
+
+    assert [s.slug for s in ranked] == ["b", "c", "a"]
+
+
+def test_the_order_profiles_arrive_in_never_changes_the_result():
+    answers = intake(feelings=(Feeling.TIGHT, Feeling.KNOTS), description="stiff and tender")
+    shuffled = PROFILES.copy()
+    random.Random(7).shuffle(shuffled)
+
+    assert suggest(answers, shuffled) == suggest(answers, PROFILES)
+
+
+def test_a_demoted_technique_ranks_below_every_technique_without_a_caution():
+    profiles = [
+        profile(
+            "strong",
+            weights={"feeling:knots": 9},
+            rules=(ConditionRule("skin", "demote", "Care."),),
+        ),
+        profile("weak", weights={"feeling:knots": -3}),
+    ]
+
+    ranked = suggest(IntakeAnswers(feelings=("knots",), conditions=("skin",)), profiles)
+
+    assert [(s.slug, s.demoted) for s in ranked] == [("weak", False), ("strong", True)]
+
+
+def test_exclusion_wins_over_demotion_for_the_same_technique():
+    rules = (ConditionRule("skin", "demote", "Care."), ConditionRule("dvt", "exclude", "No."))
+    ranked = suggest(IntakeAnswers(conditions=("skin", "dvt")), [profile("x", rules=rules)])
+
+    assert ranked[0].excluded
+    assert not ranked[0].demoted
+    assert len(ranked[0].cautions) == 2
+
+
+def test_when_everything_is_excluded_no_technique_gets_a_made_up_reason():
+    rules = (ConditionRule("dvt", "exclude", "No."),)
+    ranked = suggest(IntakeAnswers(conditions=("dvt",)), [profile("x", rules=rules)])
+
+    assert ranked[0].excluded
+    assert ranked[0].reasons == ()
+
+
+@pytest.mark.parametrize(
+    ("description", "found"),
+    [
+        ("Knots everywhere", True),
+        ("knotted up", True),
+        ("it's a knot", True),
+        ("unknotted", False),
+        ("kn ot", False),
+        ("", False),
+    ],
+)
+def test_a_keyword_matches_the_start_of_a_word_whatever_the_case(description: str, found: bool):
+    ranked = suggest(IntakeAnswers(description=description), [profile("x", keywords={"knot": 2})])
+
+    assert (ranked[0].score == 2) is found
+
+
+def test_a_negative_keyword_counts_against_a_technique():
+    ranked = suggest(
+        IntakeAnswers(description="very fragile"), [profile("x", keywords={"fragile": -4})]
+    )
+
+    assert ranked[0].score == -4
+    assert ranked[0].drawbacks == ("Less suited because you mentioned “fragile”.",)
+
+
+answer_codes_strategy = st.sampled_from([code for _, codes in ANSWER_CHOICES for code, _ in codes])
+
+
+def subsets(values: list[str]) -> st.SearchStrategy[tuple[str, ...]]:
+    return st.lists(st.sampled_from(values), unique=True).map(tuple)
+
+
+valid_answers = st.builds(
+    IntakeAnswers,
+    areas=subsets(Area.values),
+    duration=st.sampled_from(["", *Duration.values]),
+    intensity=st.one_of(st.none(), st.integers(0, 10)),
+    frequency=st.sampled_from(["", *Frequency.values]),
+    feelings=subsets(Feeling.values),
+    triggers=subsets(Trigger.values),
+    pressure=st.sampled_from(PressurePreference.values),
+    conditions=subsets(Condition.values),
+    warning_signs=subsets(WarningSign.values),
+    description=st.text(max_size=300),
+)
+
+random_profiles = st.lists(
+    st.builds(
+        TechniqueProfile,
+        slug=st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+        name=st.text(min_size=1, max_size=10),
+        display_order=st.integers(0, 5),
+        weights=st.dictionaries(answer_codes_strategy, st.integers(-10, 10)),
+        keywords=st.dictionaries(st.text(min_size=1, max_size=8), st.integers(-10, 10)),
+        rules=st.lists(
+            st.builds(
+                ConditionRule,
+                condition=st.sampled_from(Condition.values),
+                effect=st.sampled_from(["exclude", "demote"]),
+                reason=st.text(min_size=1, max_size=20),
+            ),
+            max_size=3,
+        ).map(tuple),
+    ),
+    max_size=8,
+    unique_by=lambda p: p.slug,
+)
+
+
+@given(answers=valid_answers)
+def test_any_valid_intake_ranks_exactly_the_seeded_techniques(answers: IntakeAnswers):
+    ranked = suggest(answers, PROFILES)
+
+    assert sorted(s.slug for s in ranked) == sorted(ALL_SLUGS)
+    assert ranked == suggest(answers, PROFILES)
+    assert ranked[0].reasons or ranked[0].excluded
+
+
+@given(answers=valid_answers, profiles=random_profiles)
+def test_any_valid_intake_ranks_any_techniques_safest_first(
+    answers: IntakeAnswers, profiles: list[TechniqueProfile]
+):
+    ranked = suggest(answers, profiles)
+
+    assert sorted(s.slug for s in ranked) == sorted(p.slug for p in profiles)
+    tiers = [(s.excluded, s.demoted) for s in ranked]
+    assert tiers == sorted(tiers)
+    for before, after in itertools.pairwise(ranked):
+        if (before.excluded, before.demoted) == (after.excluded, after.demoted):
+            assert before.score >= after.score
