@@ -4,6 +4,8 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 
+from clinic.protection import HoneypotMixin, honeypot_layout
+
 from . import intake
 from .intake import (
     Area,
@@ -24,7 +26,7 @@ def _in_form_order(values: list[str], choices: type[models.TextChoices]) -> tupl
     return tuple(value for value in choices.values if value in chosen)
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(HoneypotMixin):
     areas = forms.MultipleChoiceField(
         label="Where does it hurt?",
         help_text="Tick all that apply.",
@@ -119,6 +121,7 @@ class IntakeForm(forms.Form):
             Fieldset("Your health", "conditions"),
             Fieldset("Warning signs", "warning_signs"),
             Fieldset("In your own words", "description"),
+            honeypot_layout(),
             Submit("submit", "Show my suggestion", css_class="btn-lg"),
         )
 

@@ -3,12 +3,15 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_http_methods
 
+from clinic.protection import limit_form_posts
+
 from .forms import IntakeForm
 from .intake import URGENT_SIGNS, IntakeAnswers, Triage, WarningSign, remember
 from .suggestion import load_profiles, suggest
 
 
 @require_http_methods(["GET", "POST"])
+@limit_form_posts
 def intake(request: HttpRequest) -> HttpResponse:
     """The back-pain questions; a valid answer shows its suggestion on the spot.
 

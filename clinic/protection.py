@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from crispy_forms.layout import Div
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
@@ -38,3 +39,8 @@ class HoneypotMixin(forms.Form):
                 "Please leave the last field empty and send the form again.", code="honeypot"
             )
         return ""
+
+
+def honeypot_layout() -> Div:
+    """The honeypot's place in a crispy layout: hidden from sight and from screen readers."""
+    return Div(HONEYPOT_FIELD, css_class="hp-field", aria_hidden="true")

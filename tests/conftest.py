@@ -1,8 +1,17 @@
 import pytest
+from django.core.cache import cache
 
 from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 
 from .factories import StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -138,3 +138,16 @@ def test_an_unexpected_error_shows_a_friendly_500_without_details(client):
     html = response.content.decode()
     assert "something went wrong" in html.lower()
     assert "secret detail" not in html
+
+
+def test_the_client_address_is_the_one_our_own_proxy_saw(rf, settings):
+    from clinic.client_ip import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20", REMOTE_ADDR="10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The leftmost entry was written by the client and could be forged.
+    assert client_ip(request) == "198.51.100.20"
+    settings.TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.1"

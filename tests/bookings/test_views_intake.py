@@ -321,3 +321,40 @@ def test_a_post_bigger_than_any_form_is_refused_without_a_crash(client, settings
 
     assert response.status_code == 400
     assert COOKIE_NAME not in response.cookies
+
+
+def test_a_bot_filling_the_hidden_field_gets_no_suggestion_and_no_cookie(client):
+    data = {
+        "areas": ["lower"],
+        "duration": "weeks",
+        "intensity": "4",
+        "frequency": "often",
+        "pressure": "any",
+        "website": "http://spam.example",
+    }
+    response = client.post(reverse("bookings:intake"), data)
+    assert response.status_code == 200
+    assert "Show my suggestion" in response.content.decode()
+    assert COOKIE_NAME not in response.cookies
+    data["website"] = ""
+    assert COOKIE_NAME in client.post(reverse("bookings:intake"), data).cookies
+
+
+def test_the_hidden_field_is_out_of_sight_and_out_of_the_tab_order(client):
+    html = client.get(reverse("bookings:intake")).content.decode()
+    assert 'class="hp-field"' in html
+    assert 'aria-hidden="true"' in html
+    assert 'tabindex="-1"' in html
+
+
+def test_too_many_posts_from_one_address_get_a_friendly_429(client, settings):
+    settings.FORM_RATE_LIMIT = "3/h"
+    for _ in range(3):
+        assert client.post(reverse("bookings:intake"), {}).status_code == 200
+    response = client.post(reverse("bookings:intake"), {})
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+    # Reading the form is never limited, and another address is not affected.
+    assert client.get(reverse("bookings:intake")).status_code == 200
+    other = client.post(reverse("bookings:intake"), {}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 200
