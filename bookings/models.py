@@ -1,5 +1,5 @@
 import secrets
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Technique
+
+from . import availability
 
 # No 0/O, 1/I/L: the reference is read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -127,6 +129,24 @@ class Therapist(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def schedule(self) -> availability.TherapistSchedule:
+        """Availability's view of this therapist; use after `with_schedule_between()`."""
+        hours: dict[int, list[tuple[time, time]]] = {}
+        for wh in self.working_hours.all():
+            hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
+        return availability.TherapistSchedule(
+            therapist_id=self.pk,
+            working_hours=hours,
+            time_off=tuple(
+                availability.Interval(off.start, off.end)
+                for off in getattr(self, "time_off_in_range", self.time_off.all())
+            ),
+            busy=tuple(
+                availability.Interval(b.start, b.blocked_until)
+                for b in getattr(self, "busy_in_range", self.bookings.active())
+            ),
+        )
+
 
 class WorkingHours(models.Model):
     """One working range on a weekday, in the clinic's wall-clock time; breaks are gaps."""
@@ -233,6 +253,14 @@ class ClinicRules(models.Model):
     def load(cls) -> "ClinicRules":
         rules, _ = cls.objects.get_or_create(pk=1)
         return rules
+
+    def as_rules(self) -> availability.Rules:
+        return availability.Rules(
+            buffer=timedelta(minutes=self.buffer_minutes),
+            min_notice=timedelta(minutes=self.min_notice_minutes),
+            horizon_days=self.booking_horizon_days,
+            step=timedelta(minutes=self.slot_step_minutes),
+        )
 
 
 class BookingStatus(models.TextChoices):
