@@ -1,0 +1,355 @@
+import secrets
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import Technique
+
+from . import availability
+
+# No 0/O, 1/I/L: the reference is read out over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def new_manage_token() -> str:
+    # 256 bits, url-safe: the client's only key to their booking (no accounts).
+    return secrets.token_urlsafe(32)
+
+
+class TsTzRange(models.Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class PostgresOnlyExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint that exists on PostgreSQL and is invisible elsewhere.
+
+    SQLite rebuilds tables on later migrations and re-emits every constraint, and
+    `full_clean()` validates constraints; both would fail on SQL SQLite cannot run.
+    On SQLite, IMMEDIATE transactions serialise the booking writes instead.
+    """
+
+    def constraint_sql(self, model: Any, schema_editor: Any) -> Any:
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model: Any, schema_editor: Any) -> Any:
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model: Any, schema_editor: Any) -> Any:
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(
+        self,
+        model: Any,
+        instance: Any,
+        exclude: Any = None,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> None:
+        if connections[using].vendor != "postgresql":
+            return
+        super().validate(model, instance, exclude=exclude, using=using)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class TherapistQuerySet(models.QuerySet["Therapist"]):
+    def active(self) -> "TherapistQuerySet":
+        return self.filter(is_active=True)
+
+    def offering(self, technique: Technique | int) -> "TherapistQuerySet":
+        return self.filter(techniques=technique)
+
+    def with_schedule_between(self, start: datetime, end: datetime) -> "TherapistQuerySet":
+        """Prefetch what availability needs for [start, end): one query per relation."""
+        return self.prefetch_related(
+            models.Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
+            models.Prefetch(
+                "time_off",
+                queryset=TimeOff.objects.filter(start__lt=end, end__gt=start),
+                to_attr="time_off_in_range",
+            ),
+            models.Prefetch(
+                "bookings",
+                queryset=Booking.objects.active()
+                .filter(start__lt=end, blocked_until__gt=start)
+                .order_by("start")
+                .only("id", "therapist_id", "start", "blocked_until"),
+                to_attr="busy_in_range",
+            ),
+        )
+
+
+class Therapist(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="therapist",
+        help_text="The staff login this therapist uses for the admin.",
+    )
+    display_name = models.CharField(max_length=80, help_text="Shown to clients, e.g. “Anna K.”")
+    bio = models.TextField(blank=True, help_text="A few friendly sentences for clients.")
+    techniques = models.ManyToManyField(
+        Technique, related_name="therapists", blank=True, help_text="Techniques they offer."
+    )
+    is_active = models.BooleanField(
+        "taking bookings", default=True, help_text="Untick to hide them from booking."
+    )
+
+    objects = TherapistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def schedule(self) -> availability.TherapistSchedule:
+        """Availability's view of this therapist; use after `with_schedule_between()`."""
+        hours: dict[int, list[tuple[time, time]]] = {}
+        for wh in self.working_hours.all():
+            hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
+        return availability.TherapistSchedule(
+            therapist_id=self.pk,
+            working_hours=hours,
+            time_off=tuple(
+                availability.Interval(off.start, off.end)
+                for off in getattr(self, "time_off_in_range", self.time_off.all())
+            ),
+            busy=tuple(
+                availability.Interval(b.start, b.blocked_until)
+                for b in getattr(self, "busy_in_range", self.bookings.active())
+            ),
+        )
+
+
+class WorkingHours(models.Model):
+    """One working range on a weekday, in the clinic's wall-clock time; breaks are gaps."""
+
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["therapist", "weekday", "start_time"]
+        verbose_name = "working hours"
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=models.F("end_time")),
+                name="working_hours_start_before_end",
+                violation_error_message="The start time must be before the end time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M} to {self.end_time:%H:%M}"
+
+
+class TimeOff(models.Model):
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=80, blank=True, help_text="e.g. Holiday, Training.")
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "time off"
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")),
+                name="time_off_start_before_end",
+                violation_error_message="The start must be before the end.",
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "start"])]
+
+    def __str__(self) -> str:
+        return self.reason or "Time off"
+
+
+class ClinicRules(models.Model):
+    """The clinic's booking rules: a single row (pk=1) that front desk edits in admin."""
+
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MaxValueValidator(240)],
+        help_text="Minutes kept free after each session to tidy up and rest.",
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        "minimum notice (minutes)",
+        default=120,
+        validators=[MaxValueValidator(60 * 24 * 14)],
+        help_text="How long before a session clients can still book it online.",
+    )
+    booking_horizon_days = models.PositiveSmallIntegerField(
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days ahead clients may book.",
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="Start times are offered every this many minutes.",
+    )
+    cancellation_window_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="Clients can cancel or move a booking online up to this many hours before.",
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
+        help_text="A reminder email goes out this many hours before the session.",
+    )
+
+    class Meta:
+        verbose_name = "clinic rules"
+        verbose_name_plural = "clinic rules"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="clinic_rules_single_row"),
+            models.CheckConstraint(
+                condition=Q(slot_step_minutes__gte=5), name="clinic_rules_step_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_horizon_days__gte=1), name="clinic_rules_horizon_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Clinic rules"
+
+    @classmethod
+    def load(cls) -> "ClinicRules":
+        rules, _ = cls.objects.get_or_create(pk=1)
+        return rules
+
+    def as_rules(self) -> availability.Rules:
+        return availability.Rules(
+            buffer=timedelta(minutes=self.buffer_minutes),
+            min_notice=timedelta(minutes=self.min_notice_minutes),
+            horizon_days=self.booking_horizon_days,
+            step=timedelta(minutes=self.slot_step_minutes),
+        )
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def active(self) -> "BookingQuerySet":
+        """Bookings that hold their time (everything but cancelled)."""
+        return self.exclude(status=BookingStatus.CANCELLED)
+
+    def for_therapist(self, therapist: "Therapist | int") -> "BookingQuerySet":
+        return self.filter(therapist=therapist)
+
+    def between(self, start: datetime, end: datetime) -> "BookingQuerySet":
+        """Bookings whose session overlaps [start, end)."""
+        return self.filter(start__lt=end, end__gt=start)
+
+    def upcoming(self, now: datetime | None = None) -> "BookingQuerySet":
+        return self.filter(start__gte=now or timezone.now()).order_by("start")
+
+
+class Booking(models.Model):
+    reference = models.CharField(max_length=REFERENCE_LENGTH, unique=True, default=new_reference)
+    manage_token = models.CharField(
+        max_length=43, unique=True, default=new_manage_token, editable=False
+    )
+    client_name = models.CharField(max_length=120)
+    client_email = models.EmailField()
+    client_phone = models.CharField(max_length=30)
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
+    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="bookings")
+    length_minutes = models.PositiveSmallIntegerField("length (minutes)")
+    price = models.DecimalField(
+        max_digits=7, decimal_places=2, help_text="The price when it was booked."
+    )
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    blocked_until = models.DateTimeField(
+        help_text="End plus the clinic's buffer when it was booked; no other session starts "
+        "before this."
+    )
+    status = models.CharField(
+        max_length=10, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    intake_answers = models.JSONField(
+        null=True, blank=True, help_text="Stored only when the client consented."
+    )
+    health_consent_at = models.DateTimeField(null=True, blank=True)
+    warning_flags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Signs from the intake that a doctor should see first; check before starting.",
+    )
+    warning_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["therapist", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")) & Q(end__lte=models.F("blocked_until")),
+                name="booking_start_end_blocked_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(length_minutes__gt=0), name="booking_length_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=BookingStatus.values), name="booking_status_valid"
+            ),
+            # The guarantee against double booking: no two active bookings of one
+            # therapist overlap, buffer included.
+            PostgresOnlyExclusionConstraint(
+                name="booking_no_overlap_per_therapist",
+                expressions=[
+                    (TsTzRange("start", "blocked_until", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("therapist", RangeOperators.EQUAL),
+                ],
+                condition=~Q(status=BookingStatus.CANCELLED),
+                violation_error_message="This therapist already has a session at that time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.client_name}"

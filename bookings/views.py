@@ -1,12 +1,28 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_http_methods
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.models import Technique
 from clinic.protection import limit_form_posts
 
-from .forms import IntakeForm
-from .intake import URGENT_SIGNS, IntakeAnswers, Triage, WarningSign, remember
+from . import availability
+from .forms import ANYONE, BookingDetailsForm, IntakeForm, SlotChoiceForm
+from .intake import URGENT_SIGNS, IntakeAnswers, Triage, WarningSign, forget, recall, remember
+from .models import Booking, ClinicRules, Therapist
+from .services import (
+    PROBLEM_MESSAGES,
+    InvalidBooking,
+    SlotUnavailable,
+    book_session,
+    clinic_zone,
+)
 from .suggestion import load_profiles, suggest
 
 
@@ -53,3 +69,268 @@ def _result(request: HttpRequest, answers: IntakeAnswers) -> HttpResponse:
     patch_cache_control(response, private=True)
     remember(response, answers)
     return response
+
+
+# Booking a session ----------------------------------------------------------
+# Each step is a plain GET form or a list of links carrying the choices so far in
+# the query string, so the flow works without JavaScript and the back button.
+
+
+@dataclass
+class BookingContext:
+    technique: Technique
+    therapists: list[Therapist]
+    rules: ClinicRules
+    now: datetime
+
+
+def _booking_context(slug: str) -> BookingContext:
+    """Everything the steps need, in a fixed number of queries (technique, lengths,
+    rules, therapists with their hours, time off and bookings over the horizon)."""
+    technique = get_object_or_404(Technique.objects.active().with_lengths(), slug=slug)
+    rules = ClinicRules.load()
+    now = timezone.now()
+    zone = clinic_zone()
+    days = availability.local_days(now, rules.booking_horizon_days, zone)
+    window_start = availability.wall_to_utc(days[0], time(0), zone) - timedelta(days=1)
+    window_end = availability.wall_to_utc(days[-1], time(0), zone) + timedelta(days=2)
+    therapists = list(
+        Therapist.objects.active()
+        .offering(technique)
+        .order_by("display_name", "pk")
+        .with_schedule_between(window_start, window_end)
+    )
+    return BookingContext(technique, therapists, rules, now)
+
+
+def _free(
+    ctx: BookingContext, length_minutes: int, therapist_id: int | None
+) -> list[availability.Slot]:
+    chosen = [t for t in ctx.therapists if therapist_id is None or t.pk == therapist_id]
+    return availability.free_slots_for_anyone(
+        [t.schedule() for t in chosen],
+        length=timedelta(minutes=length_minutes),
+        rules=ctx.rules.as_rules(),
+        now=ctx.now,
+        zone=clinic_zone(),
+    )
+
+
+def _iso(start: datetime) -> str:
+    return start.astimezone(availability.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _step_url(slug: str, **params: object) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    return reverse("bookings:book", kwargs={"slug": slug}) + "?" + urlencode(query)
+
+
+def _urgent(request: HttpRequest, technique: Technique) -> HttpResponse:
+    return render(request, "bookings/book_urgent.html", {"technique": technique})
+
+
+def _alternatives(
+    ctx: BookingContext, length: int, therapist_id: int | None, target: datetime
+) -> list[datetime]:
+    starts = [slot.start for slot in _free(ctx, length, therapist_id)]
+    return availability.nearest(starts, target, count=4)
+
+
+@require_GET
+def book(request: HttpRequest, slug: str) -> HttpResponse:
+    ctx = _booking_context(slug)
+    answers = recall(request)
+    if answers is not None and answers.triage == Triage.URGENT:
+        return _urgent(request, ctx.technique)
+    choice = SlotChoiceForm(request.GET or None, technique=ctx.technique, therapists=ctx.therapists)
+    base = {"technique": ctx.technique, "therapists": ctx.therapists, "choice": choice}
+    if not choice.is_bound or "length" in choice.errors or "therapist" in choice.errors:
+        return render(request, "bookings/book_choose.html", base)
+    length = choice.cleaned_data["length"]
+    therapist_id = choice.cleaned_data["therapist"]
+    therapist_param = ANYONE if therapist_id is None else therapist_id
+    therapist = next((t for t in ctx.therapists if t.pk == therapist_id), None)
+    zone = clinic_zone()
+    slots = _free(ctx, length, therapist_id)
+    by_day = availability.by_local_day((s.start for s in slots), zone)
+    base |= {
+        "length": length,
+        "therapist": therapist,
+        "change_url": _step_url(slug, length=length, therapist=therapist_param),
+    }
+    day: date | None = choice.cleaned_data.get("day")
+    start: datetime | None = choice.cleaned_data.get("start")
+    if start is not None:
+        return _details_page(
+            request,
+            ctx,
+            base,
+            answers=answers,
+            start=start,
+            free_starts=[s.start for s in slots],
+            form=None,
+        )
+    if day is None or "day" in choice.errors:
+        days = [
+            {
+                "date": d,
+                "count": len(by_day.get(d, [])),
+                "url": _step_url(slug, length=length, therapist=therapist_param, day=d),
+            }
+            for d in availability.local_days(ctx.now, ctx.rules.booking_horizon_days, zone)
+        ]
+        return render(request, "bookings/book_day.html", base | {"days": days})
+    times = [
+        {
+            "start": s,
+            "url": _step_url(slug, length=length, therapist=therapist_param, start=_iso(s)),
+        }
+        for s in by_day.get(day, [])
+    ]
+    days_url = _step_url(slug, length=length, therapist=therapist_param)
+    return render(
+        request,
+        "bookings/book_time.html",
+        base | {"day": day, "times": times, "days_url": days_url},
+    )
+
+
+def _details_page(
+    request: HttpRequest,
+    ctx: BookingContext,
+    base: dict[str, object],
+    *,
+    answers: IntakeAnswers | None,
+    start: datetime,
+    free_starts: list[datetime],
+    form: BookingDetailsForm | None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    if not problem and start not in free_starts:
+        problem = _why_not_free(ctx, base, start)
+    alternatives = availability.nearest(free_starts, start, count=4) if problem else []
+    if form is None:
+        form = BookingDetailsForm(
+            has_intake=answers is not None,
+            needs_doctor=answers is not None and answers.triage == Triage.SEE_DOCTOR,
+        )
+    context = base | {
+        "start": start,
+        "start_iso": _iso(start),
+        "end": start + timedelta(minutes=base["length"]),  # type: ignore[arg-type]
+        "price": next(
+            (x.price for x in ctx.technique.lengths.all() if x.minutes == base["length"]), None
+        ),
+        "form": form,
+        "problem": problem,
+        "alternatives": [{"start": s, "iso": _iso(s)} for s in alternatives],
+        "answers": answers,
+        "doctor_signs": [WarningSign(s).label for s in answers.doctor_first_signs]
+        if answers
+        else [],
+        "therapist_param": ANYONE if base["therapist"] is None else base["therapist"].pk,  # type: ignore[attr-defined]
+    }
+    return render(request, "bookings/book_details.html", context, status=status)
+
+
+def _why_not_free(ctx: BookingContext, base: dict[str, object], start: datetime) -> str:
+    therapist = base["therapist"]
+    chosen = [therapist] if therapist is not None else ctx.therapists
+    length = timedelta(minutes=base["length"])  # type: ignore[arg-type]
+    problems = [
+        availability.check_slot(
+            t.schedule(),  # type: ignore[union-attr]
+            start=start,
+            length=length,
+            rules=ctx.rules.as_rules(),
+            now=ctx.now,
+            zone=clinic_zone(),
+        )
+        for t in chosen
+    ]
+    found = [p for p in problems if p is not None]
+    if not found:
+        # Free, but not on the step grid: offer the grid times around it.
+        return "Please choose one of the times offered."
+    if availability.Problem.TAKEN in found:
+        return PROBLEM_MESSAGES[availability.Problem.TAKEN]
+    return PROBLEM_MESSAGES[found[0]]
+
+
+@require_POST
+def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    ctx = _booking_context(slug)
+    answers = recall(request)
+    if answers is not None and answers.triage == Triage.URGENT:
+        return _urgent(request, ctx.technique)
+    choice = SlotChoiceForm(request.POST, technique=ctx.technique, therapists=ctx.therapists)
+    base = {"technique": ctx.technique, "therapists": ctx.therapists, "choice": choice}
+    if not choice.is_valid() or choice.cleaned_data["start"] is None:
+        # Hidden fields only change when someone edits the page: start again cleanly.
+        base["problem"] = "Something in your choice was not right. Please choose again."
+        return render(request, "bookings/book_choose.html", base, status=400)
+    length = choice.cleaned_data["length"]
+    therapist_id = choice.cleaned_data["therapist"]
+    start = choice.cleaned_data["start"]
+    therapist = next((t for t in ctx.therapists if t.pk == therapist_id), None)
+    base |= {
+        "length": length,
+        "therapist": therapist,
+        "change_url": _step_url(
+            slug, length=length, therapist=ANYONE if therapist_id is None else therapist_id
+        ),
+    }
+    form = BookingDetailsForm(
+        request.POST,
+        has_intake=answers is not None,
+        needs_doctor=answers is not None and answers.triage == Triage.SEE_DOCTOR,
+    )
+
+    def again(problem: str = "", status: int = 200) -> HttpResponse:
+        free_starts = [s.start for s in _free(ctx, length, therapist_id)]
+        return _details_page(
+            request,
+            ctx,
+            base,
+            answers=answers,
+            start=start,
+            free_starts=free_starts,
+            form=form,
+            problem=problem,
+            status=status,
+        )
+
+    if not form.is_valid():
+        return again()
+    try:
+        booking = book_session(
+            therapist_id=therapist_id,
+            technique=ctx.technique,
+            length_minutes=length,
+            start=start,
+            client_name=form.cleaned_data["client_name"],
+            client_email=form.cleaned_data["client_email"],
+            client_phone=form.cleaned_data["client_phone"],
+            intake=answers,
+            consent=form.cleaned_data.get("consent", False),
+            acknowledged_warning=form.cleaned_data.get("acknowledge_warning", False),
+            now=timezone.now(),
+        )
+    except SlotUnavailable as error:
+        # Re-read the schedule: the booking that beat this one must not be offered.
+        ctx = _booking_context(slug)
+        return again(error.message, status=409)
+    except InvalidBooking as error:
+        return again(error.message, status=400)
+    response = redirect("bookings:booking_detail", token=booking.manage_token)
+    forget(response)
+    return response
+
+
+@require_GET
+def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.select_related("therapist", "technique"), manage_token=token
+    )
+    return render(request, "bookings/book_done.html", {"booking": booking})

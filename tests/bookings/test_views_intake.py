@@ -136,6 +136,7 @@ def test_every_suggestion_links_to_its_page_and_to_booking_it(client):
     for technique in Technique.objects.active():
         assert f'href="{technique.get_absolute_url()}"' in html
         assert f"Book {technique.name}" in html
+        assert f'href="{reverse("bookings:book", args=[technique.slug])}"' in html
 
 
 def test_the_result_is_never_cached_and_the_answers_ride_in_the_signed_cookie(client):

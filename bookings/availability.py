@@ -1,0 +1,219 @@
+"""Free start times from working hours, time off and busy intervals. No database.
+
+Working hours are wall-clock times in the clinic's zone; everything else is an
+aware instant. Slots are aware UTC datetimes stepped in real elapsed minutes, so a
+day with a clock change has exactly the slots that really exist, once each.
+
+A wall-clock time means the first moment the clock shows it: on the spring-forward
+day a range starting inside the skipped hour starts when the clocks jump, and on
+the fall-back day 01:30 is the first 01:30.
+"""
+
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class TherapistSchedule:
+    therapist_id: int
+    # weekday (0 = Monday) -> (start, end) wall-clock ranges; breaks are the gaps.
+    working_hours: Mapping[int, Sequence[tuple[time, time]]]
+    time_off: Sequence[Interval] = ()
+    # Existing active bookings as (start, blocked_until): the buffer is already inside.
+    busy: Sequence[Interval] = ()
+
+
+@dataclass(frozen=True)
+class Rules:
+    buffer: timedelta = timedelta(minutes=15)
+    min_notice: timedelta = timedelta(hours=2)
+    horizon_days: int = 28
+    step: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    therapist_ids: tuple[int, ...] = field(default=())
+
+
+class Problem(StrEnum):
+    PAST = "past"
+    TOO_SOON = "too_soon"
+    TOO_FAR = "too_far"
+    DAY_OFF = "day_off"
+    OUTSIDE_HOURS = "outside_hours"
+    TIME_OFF = "time_off"
+    TAKEN = "taken"
+
+
+def wall_to_utc(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The first instant at which the clinic's clock shows `wall` on `day`."""
+    local = datetime.combine(day, wall, tzinfo=zone)
+    utc = local.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None):
+        return utc
+    # `wall` falls in the skipped hour: the answer is the instant the clocks jump,
+    # between the two readings of it with the offsets before and after.
+    low = local.replace(fold=1).astimezone(UTC)
+    high = utc
+    if high < low:
+        low, high = high, low
+    before = low.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    return high.replace(microsecond=0)
+
+
+def local_days(now: datetime, horizon_days: int, zone: ZoneInfo) -> list[date]:
+    """The clinic's dates clients may book on: today and the next `horizon_days` days."""
+    today = now.astimezone(zone).date()
+    return [today + timedelta(days=n) for n in range(horizon_days + 1)]
+
+
+def working_intervals(schedule: TherapistSchedule, day: date, zone: ZoneInfo) -> list[Interval]:
+    intervals = []
+    for start, end in schedule.working_hours.get(day.weekday(), ()):
+        utc_start, utc_end = wall_to_utc(day, start, zone), wall_to_utc(day, end, zone)
+        if utc_start < utc_end:
+            intervals.append(Interval(utc_start, utc_end))
+    return _merge(intervals)
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for interval in sorted(intervals):
+        if merged and interval.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Interval(last.start, max(last.end, interval.end))
+        else:
+            merged.append(interval)
+    return merged
+
+
+def _first_aligned(instant: datetime, step: timedelta, zone: ZoneInfo) -> datetime:
+    """Round up to the next wall-clock multiple of `step` (09:00, 09:15...)."""
+    local = instant.astimezone(zone)
+    since_midnight = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    since_midnight += timedelta(microseconds=local.microsecond)
+    remainder = since_midnight % step
+    return instant if not remainder else instant + (step - remainder)
+
+
+def _overlaps_any(intervals: Sequence[Interval], starts: list[datetime], a: datetime, b: datetime):
+    # `intervals` sorted by start; only those starting before `b` can overlap.
+    return any(interval.end > a for interval in intervals[: bisect_left(starts, b)])
+
+
+def free_slots(
+    schedule: TherapistSchedule,
+    *,
+    length: timedelta,
+    rules: Rules,
+    now: datetime,
+    zone: ZoneInfo,
+    days: Iterable[date] | None = None,
+) -> list[datetime]:
+    """Start times (aware, UTC) at which a session of `length` can be booked."""
+    earliest = now + rules.min_notice
+    allowed_days = set(local_days(now, rules.horizon_days, zone))
+    wanted_days = allowed_days if days is None else allowed_days & set(days)
+    time_off = sorted(schedule.time_off)
+    time_off_starts = [i.start for i in time_off]
+    busy = sorted(schedule.busy)
+    busy_starts = [i.start for i in busy]
+    slots: list[datetime] = []
+    for day in sorted(wanted_days):
+        for working in working_intervals(schedule, day, zone):
+            start = _first_aligned(max(working.start, earliest), rules.step, zone)
+            while start + length <= working.end:
+                end = start + length
+                if not _overlaps_any(time_off, time_off_starts, start, end) and not _overlaps_any(
+                    busy, busy_starts, start, end + rules.buffer
+                ):
+                    slots.append(start.astimezone(UTC))
+                start += rules.step
+    return sorted(set(slots))
+
+
+def free_slots_for_anyone(
+    schedules: Iterable[TherapistSchedule],
+    *,
+    length: timedelta,
+    rules: Rules,
+    now: datetime,
+    zone: ZoneInfo,
+    days: Iterable[date] | None = None,
+) -> list[Slot]:
+    """Every start time at which at least one of the therapists is free, and who is."""
+    free: dict[datetime, list[int]] = {}
+    wanted = None if days is None else list(days)
+    for schedule in schedules:
+        for start in free_slots(
+            schedule, length=length, rules=rules, now=now, zone=zone, days=wanted
+        ):
+            free.setdefault(start, []).append(schedule.therapist_id)
+    return [Slot(start, tuple(sorted(ids))) for start, ids in sorted(free.items())]
+
+
+def check_slot(
+    schedule: TherapistSchedule,
+    *,
+    start: datetime,
+    length: timedelta,
+    rules: Rules,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Problem | None:
+    """Why a session of `length` at `start` cannot be booked, or None when it can.
+
+    Unlike `free_slots` this does not insist on the step grid, so staff and
+    reschedules may use any minute the therapist is free.
+    """
+    end = start + length
+    if start < now:
+        return Problem.PAST
+    if start < now + rules.min_notice:
+        return Problem.TOO_SOON
+    day = start.astimezone(zone).date()
+    if day not in local_days(now, rules.horizon_days, zone):
+        return Problem.TOO_FAR
+    working = working_intervals(schedule, day, zone)
+    if not working:
+        return Problem.DAY_OFF
+    if not any(w.start <= start and end <= w.end for w in working):
+        return Problem.OUTSIDE_HOURS
+    if any(off.overlaps(start, end) for off in schedule.time_off):
+        return Problem.TIME_OFF
+    if any(busy.overlaps(start, end + rules.buffer) for busy in schedule.busy):
+        return Problem.TAKEN
+    return None
+
+
+def by_local_day(starts: Iterable[datetime], zone: ZoneInfo) -> dict[date, list[datetime]]:
+    days: dict[date, list[datetime]] = {}
+    for start in sorted(starts):
+        days.setdefault(start.astimezone(zone).date(), []).append(start)
+    return days
+
+
+def nearest(starts: Sequence[datetime], target: datetime, count: int = 3) -> list[datetime]:
+    """The `count` free starts closest in time to the one the client wanted."""
+    return sorted(sorted(starts, key=lambda s: (abs(s - target), s))[:count])

@@ -1,0 +1,315 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog.models import SessionLength, Technique
+
+from . import availability
+from .intake import IntakeAnswers, Triage
+from .models import Booking, BookingStatus, ClinicRules, Therapist
+
+OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
+
+
+class BookingError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidBooking(BookingError):
+    """The request itself cannot be booked (bad time, length, therapist...)."""
+
+
+class SlotUnavailable(BookingError):
+    """The time was free a moment ago but someone else has it now."""
+
+
+PROBLEM_MESSAGES: dict[availability.Problem, str] = {
+    availability.Problem.PAST: "That time has already passed. Please choose another time.",
+    availability.Problem.TOO_SOON: "That time is too soon to book online. Please choose a later "
+    "time or phone the clinic.",
+    availability.Problem.TOO_FAR: "That day is too far ahead to book yet. Please choose an "
+    "earlier day.",
+    availability.Problem.DAY_OFF: "The therapist does not work on that day. Please choose "
+    "another day.",
+    availability.Problem.OUTSIDE_HOURS: "That time is outside the therapist's working hours. "
+    "Please choose one of the times offered.",
+    availability.Problem.TIME_OFF: "The therapist is away at that time. Please choose another "
+    "time.",
+    availability.Problem.TAKEN: "Sorry, that time has just been taken. Please choose another time.",
+}
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _session_length(technique: Technique, length_minutes: int) -> SessionLength:
+    length = technique.lengths.filter(minutes=length_minutes).first()
+    if length is None:
+        raise InvalidBooking(
+            f"{technique.name} does not come in {length_minutes}-minute sessions. "
+            "Please choose one of the lengths offered."
+        )
+    return length
+
+
+def _candidates(therapist_id: int | None, technique: Technique) -> list[int]:
+    if therapist_id is None:
+        ids = list(
+            Therapist.objects.active()
+            .offering(technique)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            raise InvalidBooking(f"Nobody offers {technique.name} at the moment.")
+        return ids
+    therapist = Therapist.objects.filter(pk=therapist_id).first()
+    if therapist is None or not therapist.is_active:
+        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+    if not therapist.techniques.filter(pk=technique.pk).exists():
+        raise InvalidBooking(
+            f"{therapist.display_name} does not offer {technique.name}. Please choose another "
+            "therapist or “anyone”."
+        )
+    return [therapist.pk]
+
+
+def _locked_schedules(
+    therapist_ids: list[int], start: datetime, end: datetime, exclude_booking: int | None = None
+) -> list[Therapist]:
+    """Lock the therapists' rows, then read their schedules around [start, end).
+
+    The lock makes concurrent bookings for one therapist queue up, so the second
+    one reads the first one's booking and gets a friendly answer; the exclusion
+    constraint stays the guarantee. SQLite ignores FOR UPDATE: its IMMEDIATE
+    transactions already serialise writers.
+    """
+    list(Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk"))
+    window_start, window_end = start - timedelta(days=1), end + timedelta(days=1)
+    therapists = list(
+        Therapist.objects.filter(pk__in=therapist_ids)
+        .order_by("pk")
+        .with_schedule_between(window_start, window_end)
+    )
+    if exclude_booking is not None:
+        for therapist in therapists:
+            therapist.busy_in_range = [  # type: ignore[attr-defined]
+                b
+                for b in therapist.busy_in_range  # type: ignore[attr-defined]
+                if b.pk != exclude_booking
+            ]
+    return therapists
+
+
+def _pick_therapist(
+    therapists: list[Therapist],
+    *,
+    start: datetime,
+    length: timedelta,
+    rules: availability.Rules,
+    now: datetime,
+) -> Therapist:
+    problems: list[availability.Problem] = []
+    free: list[Therapist] = []
+    for therapist in therapists:
+        problem = availability.check_slot(
+            therapist.schedule(),
+            start=start,
+            length=length,
+            rules=rules,
+            now=now,
+            zone=clinic_zone(),
+        )
+        if problem is None:
+            free.append(therapist)
+        else:
+            problems.append(problem)
+    if free:
+        # "Anyone": spread the work to whoever has the fewest sessions around then.
+        return min(free, key=lambda t: (len(t.busy_in_range), t.pk))  # type: ignore[attr-defined]
+    if availability.Problem.TAKEN in problems:
+        raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
+    raise InvalidBooking(PROBLEM_MESSAGES[problems[0]])
+
+
+def _is_overlap(error: IntegrityError) -> bool:
+    return OVERLAP_CONSTRAINT in str(error)
+
+
+def _require_aware(start: datetime) -> None:
+    if timezone.is_naive(start):
+        raise InvalidBooking("That time is not valid. Please choose one of the times offered.")
+
+
+def book_session(
+    *,
+    therapist_id: int | None,
+    technique: Technique,
+    length_minutes: int,
+    start: datetime,
+    client_name: str,
+    client_email: str,
+    client_phone: str,
+    intake: IntakeAnswers | None = None,
+    consent: bool = False,
+    acknowledged_warning: bool = False,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
+
+    `therapist_id=None` means anyone who offers the technique and is free then.
+    """
+    now = now or timezone.now()
+    _require_aware(start)
+    if not technique.is_active:
+        raise InvalidBooking(f"{technique.name} is not offered at the moment.")
+    if intake is not None and intake.triage == Triage.URGENT:
+        raise InvalidBooking(
+            "Your answers suggest you need urgent medical care today, not a massage."
+        )
+    warning_flags = list(intake.doctor_first_signs) if intake is not None else []
+    if warning_flags and not acknowledged_warning:
+        raise InvalidBooking(
+            "Please confirm you have read the advice to see a doctor before the session."
+        )
+    session_length = _session_length(technique, length_minutes)
+    length = timedelta(minutes=length_minutes)
+    try:
+        with transaction.atomic():
+            rules = ClinicRules.load().as_rules()
+            candidates = _candidates(therapist_id, technique)
+            therapists = _locked_schedules(candidates, start, start + length + rules.buffer)
+            therapist = _pick_therapist(
+                therapists, start=start, length=length, rules=rules, now=now
+            )
+            return Booking.objects.create(
+                client_name=client_name,
+                client_email=client_email,
+                client_phone=client_phone,
+                therapist=therapist,
+                technique=technique,
+                length_minutes=length_minutes,
+                price=session_length.price,
+                start=start,
+                end=start + length,
+                blocked_until=start + length + rules.buffer,
+                intake_answers=intake.to_dict() if intake is not None and consent else None,
+                health_consent_at=now if intake is not None and consent else None,
+                warning_flags=warning_flags,
+                warning_acknowledged_at=now if warning_flags else None,
+            )
+    except IntegrityError as error:
+        if _is_overlap(error):
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
+        raise
+
+
+def _locked(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().get(pk=booking.pk)
+
+
+def cancel_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """Cancel and free the time. Cancelling twice is harmless."""
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW):
+            raise InvalidBooking("This session has already taken place; it cannot be cancelled.")
+        if locked.status != BookingStatus.CANCELLED:
+            locked.status = BookingStatus.CANCELLED
+            locked.save(update_fields=["status", "updated_at"])
+        return locked
+
+
+def reschedule_booking(
+    *,
+    booking: Booking,
+    start: datetime,
+    therapist_id: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Move a booking; the old time is given up only once the new one is secured.
+
+    One row is updated in one transaction: if the new time is taken (by the check
+    or by the exclusion constraint) nothing changes.
+    """
+    now = now or timezone.now()
+    _require_aware(start)
+    try:
+        with transaction.atomic():
+            locked = _locked(booking)
+            if locked.status != BookingStatus.CONFIRMED:
+                raise InvalidBooking("Only a confirmed booking can be moved.")
+            new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
+            candidates = _candidates(new_therapist_id, locked.technique)
+            rules = ClinicRules.load().as_rules()
+            length = timedelta(minutes=locked.length_minutes)
+            therapists = _locked_schedules(
+                candidates, start, start + length + rules.buffer, exclude_booking=locked.pk
+            )
+            therapist = _pick_therapist(
+                therapists, start=start, length=length, rules=rules, now=now
+            )
+            locked.therapist = therapist
+            locked.start = start
+            locked.end = start + length
+            locked.blocked_until = start + length + rules.buffer
+            locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+            return locked
+    except IntegrityError as error:
+        if _is_overlap(error):
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
+        raise
+
+
+def _finish(booking: Booking, status: BookingStatus, now: datetime | None) -> Booking:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status == BookingStatus.CANCELLED:
+            raise InvalidBooking("This booking was cancelled.")
+        if locked.start > now:
+            raise InvalidBooking("This session has not started yet.")
+        if locked.status != status:
+            locked.status = status
+            locked.save(update_fields=["status", "updated_at"])
+        return locked
+
+
+def mark_completed(*, booking: Booking, now: datetime | None = None) -> Booking:
+    return _finish(booking, BookingStatus.COMPLETED, now)
+
+
+def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
+    return _finish(booking, BookingStatus.NO_SHOW, now)
+
+
+def confirm(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """Confirm a booking again (e.g. one cancelled by mistake), if its time is still free."""
+    try:
+        with transaction.atomic():
+            locked = _locked(booking)
+            if locked.status == BookingStatus.CONFIRMED:
+                return locked
+            list(Therapist.objects.select_for_update().filter(pk=locked.therapist_id))
+            clash = (
+                Booking.objects.active()
+                .for_therapist(locked.therapist_id)
+                .filter(start__lt=locked.blocked_until, blocked_until__gt=locked.start)
+                .exclude(pk=locked.pk)
+                .exists()
+            )
+            if clash:
+                raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
+            locked.status = BookingStatus.CONFIRMED
+            locked.save(update_fields=["status", "updated_at"])
+            return locked
+    except IntegrityError as error:
+        if _is_overlap(error):
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
+        raise

@@ -1,0 +1,160 @@
+import threading
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from bookings.models import Booking, BookingStatus
+from bookings.services import SlotUnavailable, book_session
+from catalog.models import Technique
+from tests.conftest import NOW
+from tests.factories import BookingFactory
+
+ATTEMPTS = 24
+SLOT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Concurrent writers and the exclusion constraint need PostgreSQL; "
+    "SQLite serialises writers with IMMEDIATE transactions instead.",
+)
+
+
+def fire(attempt) -> Counter:
+    """Run `attempt(n)` from ATTEMPTS threads at once, each on its own connection."""
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(ATTEMPTS)
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcome = attempt(n)
+        except Exception as error:  # the test reports any unexpected failure
+            outcome = f"error: {error!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_bookings_of_one_slot_make_exactly_one_booking(clinic_rules, therapist):
+    technique = Technique.objects.get(slug="swedish")
+
+    def attempt(n: int) -> str:
+        try:
+            book_session(
+                therapist_id=therapist.pk,
+                technique=technique,
+                length_minutes=60,
+                # Overlapping starts too, not only the same one: the buffer counts.
+                start=SLOT + timedelta(minutes=15 * (n % 3)),
+                client_name=f"Client {n}",
+                client_email=f"client{n}@example.com",
+                client_phone="07700 900123",
+                now=NOW,
+            )
+        except SlotUnavailable:
+            return "conflict"
+        return "booked"
+
+    outcomes = fire(attempt)
+    print(f"\nservice: {ATTEMPTS} attempts -> {dict(outcomes)}")
+
+    assert outcomes == Counter(booked=1, conflict=ATTEMPTS - 1)
+    assert Booking.objects.active().count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_posts_for_one_slot_give_one_booking_and_no_error_page(
+    clinic_rules, therapist, other_therapist, now
+):
+    url = reverse("bookings:book_submit", kwargs={"slug": "swedish"})
+
+    def attempt(n: int) -> str:
+        response = Client().post(
+            url,
+            {
+                "length": 60,
+                # Anyone: both therapists are free, so exactly two can win.
+                "therapist": "any",
+                "start": "2026-03-03T10:00Z",
+                "client_name": f"Client {n}",
+                "client_email": f"client{n}@example.com",
+                "client_phone": "07700 900123",
+            },
+        )
+        if response.status_code == 302:
+            return "booked"
+        if response.status_code == 409 and b"just been taken" in response.content:
+            return "conflict"
+        return f"status {response.status_code}"
+
+    outcomes = fire(attempt)
+    print(f"\nPOST (anyone, 2 therapists): {ATTEMPTS} attempts -> {dict(outcomes)}")
+
+    assert outcomes == Counter(booked=2, conflict=ATTEMPTS - 2)
+    assert set(Booking.objects.values_list("therapist", flat=True)) == {
+        therapist.pk,
+        other_therapist.pk,
+    }
+
+
+@pytest.mark.django_db
+def test_the_exclusion_constraint_itself_rejects_an_overlap_made_behind_the_services_back(
+    therapist,
+):
+    BookingFactory(therapist=therapist, start=SLOT)
+    overlapping = BookingFactory.build(
+        therapist=therapist,
+        start=SLOT + timedelta(minutes=65),  # inside the first one's buffer
+        technique=Technique.objects.get(slug="swedish"),
+    )
+    with (
+        pytest.raises(IntegrityError, match="booking_no_overlap_per_therapist"),
+        transaction.atomic(),
+    ):
+        Booking.objects.bulk_create([overlapping])
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_exclusion_constraint_ignores_cancelled_bookings_and_other_therapists(
+    therapist, other_therapist
+):
+    BookingFactory(therapist=therapist, start=SLOT, status=BookingStatus.CANCELLED)
+    BookingFactory(therapist=therapist, start=SLOT)
+    BookingFactory(therapist=other_therapist, start=SLOT)
+    assert Booking.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_when_the_friendly_check_misses_an_overlap_the_constraint_still_says_slot_unavailable(
+    clinic_rules, therapist, monkeypatch
+):
+    BookingFactory(therapist=therapist, start=SLOT)
+    monkeypatch.setattr("bookings.availability.check_slot", lambda *a, **k: None)
+    with pytest.raises(SlotUnavailable):
+        book_session(
+            therapist_id=therapist.pk,
+            technique=Technique.objects.get(slug="swedish"),
+            length_minutes=60,
+            start=SLOT,
+            client_name="Late",
+            client_email="late@example.com",
+            client_phone="07700 900123",
+            now=NOW,
+        )
+    assert Booking.objects.count() == 1

@@ -1,0 +1,249 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from bookings.intake import IntakeAnswers, WarningSign
+from bookings.models import Booking, BookingStatus
+from bookings.services import (
+    InvalidBooking,
+    SlotUnavailable,
+    book_session,
+    cancel_booking,
+    confirm,
+    mark_completed,
+    mark_no_show,
+    reschedule_booking,
+)
+from catalog.models import Technique
+from tests.conftest import NOW
+from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
+
+LONDON = ZoneInfo("Europe/London")
+pytestmark = pytest.mark.django_db
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time in March 2026 on the clinic's clock (2 March is a Monday)."""
+    return datetime(2026, 3, day, hour, minute, tzinfo=LONDON)
+
+
+def book(therapist, **overrides):
+    kwargs = dict(
+        therapist_id=therapist.pk if therapist else None,
+        technique=Technique.objects.get(slug="swedish"),
+        length_minutes=60,
+        start=at(3, 10),
+        client_name="Sam Client",
+        client_email="sam@example.com",
+        client_phone="07700 900123",
+        intake=None,
+        consent=False,
+        acknowledged_warning=False,
+        now=NOW,
+    )
+    return book_session(**(kwargs | overrides))
+
+
+def test_it_books_a_free_slot_with_the_price_and_buffer_of_the_day(clinic_rules, therapist):
+    booking = book(therapist)
+
+    assert booking.therapist == therapist
+    assert booking.status == BookingStatus.CONFIRMED
+    assert booking.price == Decimal("65.00")
+    assert booking.end - booking.start == timedelta(minutes=60)
+    assert booking.blocked_until - booking.end == timedelta(minutes=15)
+    assert len(booking.reference) == 8
+    assert len(booking.manage_token) == 43
+    assert booking.intake_answers is None and booking.warning_flags == []
+
+
+def test_anyone_books_whoever_is_free(clinic_rules, therapist, other_therapist):
+    first = book(None)
+    second = book(None)
+    assert {first.therapist, second.therapist} == {therapist, other_therapist}
+    with pytest.raises(SlotUnavailable):
+        book(None)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"start": at(2, 7)}, "already passed"),
+        ({"start": at(2, 9)}, "too soon"),
+        ({"start": at(30, 10)}, "too far ahead"),
+        ({"start": at(8, 10)}, "does not work on that day"),
+        ({"start": at(3, 8)}, "outside the therapist's working hours"),
+        ({"start": at(3, 12, 30)}, "outside the therapist's working hours"),
+        ({"start": datetime(2026, 3, 3, 10)}, "not valid"),
+        ({"length_minutes": 45}, "does not come in 45-minute sessions"),
+        ({"technique": "deep-tissue"}, "does not offer Deep Tissue Massage"),
+        ({"therapist_id": 999_999}, "not taking bookings"),
+    ],
+)
+def test_it_refuses_bad_requests_with_a_clear_message(clinic_rules, therapist, overrides, message):
+    overrides = dict(overrides)
+    if overrides.get("technique"):
+        overrides["technique"] = Technique.objects.get(slug=overrides["technique"])
+    with pytest.raises(InvalidBooking, match=message):
+        book(therapist, **overrides)
+    assert not Booking.objects.exists()
+
+
+def test_it_refuses_an_inactive_therapist(clinic_rules, therapist):
+    therapist.is_active = False
+    therapist.save()
+    with pytest.raises(InvalidBooking, match="not taking bookings"):
+        book(therapist)
+
+
+def test_it_refuses_a_time_during_time_off(clinic_rules, therapist):
+    TimeOffFactory(therapist=therapist, start=at(3, 9), end=at(3, 12))
+    with pytest.raises(InvalidBooking, match="away"):
+        book(therapist)
+
+
+def test_it_refuses_a_slot_taken_a_moment_ago(clinic_rules, therapist):
+    book(therapist)
+    with pytest.raises(SlotUnavailable, match="just been taken"):
+        book(therapist, start=at(3, 10, 30))
+
+
+def test_the_buffer_keeps_the_next_session_apart(clinic_rules, therapist):
+    book(therapist, start=at(3, 10))
+    with pytest.raises(SlotUnavailable):
+        book(therapist, start=at(3, 11))
+    assert book(therapist, start=at(3, 11, 15)).start == at(3, 11, 15)
+
+
+def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_rules, therapist):
+    answers = IntakeAnswers(areas=("lower",), warning_signs=(WarningSign.NIGHT_PAIN,))
+    without = book(therapist, intake=answers, acknowledged_warning=True)
+    with_consent = book(
+        therapist, start=at(3, 14), intake=answers, consent=True, acknowledged_warning=True
+    )
+
+    assert without.intake_answers is None and without.health_consent_at is None
+    assert without.warning_flags == ["night_pain"]
+    assert without.warning_acknowledged_at == NOW
+    assert with_consent.intake_answers["areas"] == ["lower"]
+    assert with_consent.health_consent_at == NOW
+
+
+def test_doctor_first_answers_need_an_acknowledgement(clinic_rules, therapist):
+    answers = IntakeAnswers(warning_signs=(WarningSign.INJURY,))
+    with pytest.raises(InvalidBooking, match="see a doctor"):
+        book(therapist, intake=answers)
+
+
+def test_urgent_answers_are_never_booked(clinic_rules, therapist):
+    answers = IntakeAnswers(warning_signs=(WarningSign.BLADDER_BOWEL,))
+    with pytest.raises(InvalidBooking, match="urgent"):
+        book(therapist, intake=answers, acknowledged_warning=True)
+
+
+def test_cancelling_frees_the_slot(clinic_rules, therapist):
+    booking = book(therapist)
+    cancelled = cancel_booking(booking=booking, now=NOW)
+    assert cancelled.status == BookingStatus.CANCELLED
+    assert cancel_booking(booking=booking, now=NOW).status == BookingStatus.CANCELLED
+    assert book(therapist).start == booking.start
+
+
+def test_a_session_that_took_place_cannot_be_cancelled(clinic_rules, therapist):
+    booking = BookingFactory(therapist=therapist, start=NOW - timedelta(hours=3))
+    mark_completed(booking=booking, now=NOW)
+    with pytest.raises(InvalidBooking):
+        cancel_booking(booking=booking, now=NOW)
+
+
+def test_rescheduling_moves_the_booking_and_frees_the_old_time(clinic_rules, therapist):
+    booking = book(therapist)
+    moved = reschedule_booking(booking=booking, start=at(3, 14), now=NOW)
+    assert (moved.pk, moved.start, moved.end) == (booking.pk, at(3, 14), at(3, 15))
+    assert book(therapist, start=at(3, 10)).start == at(3, 10)
+
+
+def test_rescheduling_may_overlap_its_own_old_time(clinic_rules, therapist):
+    booking = book(therapist)
+    moved = reschedule_booking(booking=booking, start=at(3, 10, 30), now=NOW)
+    assert moved.start == at(3, 10, 30)
+
+
+def test_rescheduling_into_a_taken_time_keeps_the_old_one(clinic_rules, therapist):
+    booking = book(therapist)
+    book(therapist, start=at(3, 14))
+    with pytest.raises(SlotUnavailable):
+        reschedule_booking(booking=booking, start=at(3, 14, 30), now=NOW)
+    booking.refresh_from_db()
+    assert (booking.start, booking.status) == (at(3, 10), BookingStatus.CONFIRMED)
+    with pytest.raises(SlotUnavailable):
+        book(therapist, start=at(3, 10))
+
+
+def test_rescheduling_refuses_bad_times(clinic_rules, therapist):
+    booking = book(therapist)
+    with pytest.raises(InvalidBooking, match="does not work"):
+        reschedule_booking(booking=booking, start=at(8, 10), now=NOW)
+    booking.refresh_from_db()
+    assert booking.start == at(3, 10)
+
+
+def test_only_confirmed_bookings_can_be_rescheduled(clinic_rules, therapist):
+    booking = cancel_booking(booking=book(therapist), now=NOW)
+    with pytest.raises(InvalidBooking):
+        reschedule_booking(booking=booking, start=at(3, 14), now=NOW)
+
+
+@pytest.mark.parametrize("service", [mark_completed, mark_no_show])
+def test_a_session_is_only_completed_or_missed_once_it_started(clinic_rules, therapist, service):
+    booking = book(therapist)
+    with pytest.raises(InvalidBooking, match="not started"):
+        service(booking=booking, now=NOW)
+    done = service(booking=booking, now=at(3, 11))
+    assert done.status in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
+
+
+def test_a_cancelled_booking_cannot_be_completed(clinic_rules, therapist):
+    booking = cancel_booking(booking=book(therapist), now=NOW)
+    with pytest.raises(InvalidBooking, match="cancelled"):
+        mark_completed(booking=booking, now=at(3, 11))
+
+
+def test_confirming_again_works_only_while_the_time_is_free(clinic_rules, therapist):
+    first = cancel_booking(booking=book(therapist), now=NOW)
+    assert confirm(booking=first, now=NOW).status == BookingStatus.CONFIRMED
+
+    cancel_booking(booking=first, now=NOW)
+    book(therapist, start=at(3, 10, 30))
+    with pytest.raises(SlotUnavailable):
+        confirm(booking=first, now=NOW)
+    first.refresh_from_db()
+    assert first.status == BookingStatus.CANCELLED
+
+
+def test_full_clean_works_on_every_database(clinic_rules, therapist):
+    booking = book(therapist)
+    booking.full_clean()
+    clash = BookingFactory.build(therapist=therapist, start=booking.start, reference="ABCDEFGH")
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValidationError, match="already has a session"):
+            clash.full_clean()
+    else:
+        clash.full_clean()
+
+
+def test_check_constraints_reject_an_end_before_the_start(clinic_rules, therapist):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BookingFactory(therapist=therapist, start=at(3, 10), end=at(3, 9), blocked_until=at(3, 9))
+
+
+def test_factory_therapists_work_weekdays_with_a_lunch_break(db):
+    therapist = TherapistFactory()
+    assert therapist.working_hours.filter(weekday=0).count() == 2
+    assert not therapist.working_hours.filter(weekday=6).exists()

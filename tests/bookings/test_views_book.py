@@ -1,0 +1,286 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.http import HttpResponse
+from django.urls import reverse
+
+from bookings import intake
+from bookings.intake import IntakeAnswers, WarningSign
+from bookings.models import Booking
+from catalog.models import Technique
+from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
+
+LONDON = ZoneInfo("Europe/London")
+BOOK = reverse("bookings:book", kwargs={"slug": "swedish"})
+SUBMIT = reverse("bookings:book_submit", kwargs={"slug": "swedish"})
+DETAILS = {
+    "client_name": "Sam Client",
+    "client_email": "sam@example.com",
+    "client_phone": "07700 900123",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clinic(clinic_rules, therapist, other_therapist, now):
+    return therapist
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=LONDON)
+
+
+def post(client, therapist="any", start="2026-03-03T10:00Z", **overrides):
+    return client.post(
+        SUBMIT, {"length": 60, "therapist": therapist, "start": start} | DETAILS | overrides
+    )
+
+
+def with_intake(client, answers: IntakeAnswers) -> None:
+    response = HttpResponse()
+    intake.remember(response, answers)
+    client.cookies[intake.COOKIE_NAME] = response.cookies[intake.COOKIE_NAME].value
+
+
+def test_the_technique_page_has_a_book_button(client, clinic):
+    response = client.get(reverse("catalog:technique_detail", kwargs={"slug": "swedish"}))
+    assert BOOK.encode() in response.content
+    assert b"Book this technique" in response.content
+
+
+def test_the_first_step_offers_the_lengths_and_therapists(client, clinic):
+    response = client.get(BOOK)
+    assert response.status_code == 200
+    content = response.content.decode()
+    for text in (
+        "30 minutes",
+        "60 minutes",
+        "90 minutes",
+        "Anyone who is free",
+        "Anna K.",
+        "Ben O.",
+    ):
+        assert text in content
+
+
+def test_the_day_step_shows_which_days_have_free_times(client, clinic):
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+    days = {d["date"].isoformat(): d["count"] for d in response.context["days"]}
+    assert len(days) == 15  # today and the 14-day horizon
+    assert days["2026-03-08"] == 0  # Sunday: nobody works
+    assert days["2026-03-02"] > 0 and days["2026-03-03"] > days["2026-03-02"]  # notice today
+    assert b"No free times" in response.content
+
+
+def test_the_time_step_lists_the_free_times_of_the_day(client, clinic):
+    BookingFactory(
+        therapist=clinic, start=at(3, 9), technique=Technique.objects.get(slug="swedish")
+    )
+    response = client.get(BOOK, {"length": 60, "therapist": clinic.pk, "day": "2026-03-03"})
+    times = [t["start"] for t in response.context["times"]]
+    assert at(3, 9) not in times and at(3, 10) not in times
+    assert times[0] == at(3, 10, 15)  # after the booking and its buffer
+    assert at(3, 12, 15) not in times  # would run into lunch
+    assert b"10:15" in response.content
+
+
+def test_the_whole_flow_books_and_shows_the_reference(client, clinic):
+    response = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
+    assert response.status_code == 200
+    assert b'name="client_name"' in response.content
+    assert b'name="consent"' not in response.content
+
+    response = post(client)
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "bookings:booking_detail", kwargs={"token": booking.manage_token}
+    )
+    assert booking.start == at(3, 10) and booking.client_name == "Sam Client"
+    assert response.cookies[intake.COOKIE_NAME]["max-age"] == 0
+    page = client.get(response.url)
+    assert booking.reference.encode() in page.content
+    assert b"10:00" in page.content
+
+
+def test_it_refuses_a_slot_taken_a_moment_ago_and_keeps_what_was_typed(client, clinic):
+    BookingFactory(
+        therapist=clinic, start=at(3, 10), technique=Technique.objects.get(slug="swedish")
+    )
+
+    response = post(client, therapist=clinic.pk)
+
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "just been taken" in content
+    assert 'value="Sam Client"' in content and 'value="sam@example.com"' in content
+    alternatives = [a["start"] for a in response.context["alternatives"]]
+    assert alternatives and at(3, 10) not in alternatives
+    assert at(3, 11, 15) in alternatives
+    assert Booking.objects.count() == 1
+
+    chosen = response.context["alternatives"][0]["iso"]
+    assert post(client, therapist=clinic.pk, start=chosen).status_code == 302
+    assert Booking.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"length": 60, "therapist": "999999"}, "choose a therapist from the list"),
+        ({"length": 60, "therapist": "not-a-number"}, "choose a therapist from the list"),
+        ({"length": 45, "therapist": "any"}, "session lengths offered"),
+        ({"length": "DROP TABLE", "therapist": "any"}, "session lengths offered"),
+        ({"length": 60, "therapist": "any", "day": "2026-13-45"}, "not a date we understand"),
+        ({"length": 60, "therapist": "any", "start": "yesterday-ish"}, "not one we understand"),
+        ({"length": 60, "therapist": "any", "start": "2026-03-02T07:00Z"}, "already passed"),
+        ({"length": 60, "therapist": "any", "start": "2026-03-02T08:30Z"}, "too soon"),
+        ({"length": 60, "therapist": "any", "start": "2026-03-03T07:00Z"}, "outside the therapist"),
+        ({"length": 60, "therapist": "any", "start": "2026-03-08T10:00Z"}, "does not work on that"),
+        ({"length": 60, "therapist": "any", "start": "2026-06-08T10:00Z"}, "too far ahead"),
+        ({"length": 60, "therapist": "any", "start": "2026-03-03T10:07Z"}, "times offered"),
+    ],
+)
+def test_bad_input_on_the_steps_gets_a_clear_message(client, clinic, params, message):
+    response = client.get(BOOK, params)
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+
+
+def test_a_therapist_who_does_not_offer_the_technique_is_not_a_choice(client, clinic):
+    deep = TherapistFactory(techniques=[Technique.objects.get(slug="deep-tissue")])
+    response = client.get(BOOK, {"length": 60, "therapist": deep.pk})
+    assert "choose a therapist from the list" in response.content.decode()
+    response = post(client, therapist=deep.pk)
+    assert response.status_code == 400
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"start": "2026-03-02T07:00Z"}, "already passed"),
+        ({"start": "2026-03-08T10:00Z"}, "does not work on that day"),
+        ({"start": "2026-03-03T12:30Z"}, "outside the therapist"),
+        ({"length": 45}, "Something in your choice was not right"),
+        ({"start": "garbage"}, "Something in your choice was not right"),
+        ({"start": ""}, "Something in your choice was not right"),
+        ({"therapist": "123456"}, "Something in your choice was not right"),
+        ({"client_email": "not-an-email"}, "Enter a valid email address"),
+        ({"client_phone": "call me maybe"}, "phone number using digits"),
+        ({"client_name": "   "}, "This field is required"),
+    ],
+)
+def test_bad_input_on_submit_gets_a_clear_message_and_books_nothing(
+    client, clinic, overrides, message
+):
+    response = post(client, **overrides)
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Booking.objects.exists()
+
+
+def test_time_off_is_explained(client, clinic):
+    for therapist in (clinic, clinic.__class__.objects.exclude(pk=clinic.pk).get()):
+        TimeOffFactory(therapist=therapist, start=at(3, 9), end=at(3, 17))
+    response = post(client)
+    assert response.status_code == 400
+    assert "away at that time" in response.content.decode()
+
+
+def test_unknown_and_inactive_techniques_are_404(client, clinic):
+    assert client.get(reverse("bookings:book", kwargs={"slug": "nope"})).status_code == 404
+    Technique.objects.filter(slug="swedish").update(is_active=False)
+    assert client.get(BOOK).status_code == 404
+    assert post(client).status_code == 404
+
+
+def test_a_wrong_booking_token_is_404(client, clinic):
+    assert (
+        client.get(reverse("bookings:booking_detail", kwargs={"token": "x" * 43})).status_code
+        == 404
+    )
+
+
+def test_submit_only_accepts_post_and_the_steps_only_get(client, clinic):
+    assert client.get(SUBMIT).status_code == 405
+    assert client.post(BOOK).status_code == 405
+
+
+def test_urgent_answers_get_emergency_advice_instead_of_a_booking_form(client, clinic):
+    with_intake(client, IntakeAnswers(warning_signs=(WarningSign.SADDLE_NUMBNESS,)))
+    response = client.get(BOOK)
+    assert b"Please get medical help today" in response.content
+    assert b"<form" not in response.content.split(b"<main")[1]
+    assert b"Please get medical help today" in post(client).content
+    assert not Booking.objects.exists()
+
+
+def test_doctor_first_answers_need_an_acknowledgement_and_consent_keeps_answers(client, clinic):
+    with_intake(client, IntakeAnswers(areas=("lower",), warning_signs=(WarningSign.NIGHT_PAIN,)))
+    page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
+    assert b'name="acknowledge_warning"' in page.content
+    assert b'name="consent"' in page.content
+    assert b"Constant pain at night or at rest" in page.content
+
+    refused = post(client)
+    assert "Please tick this box" in refused.content.decode()
+    assert not Booking.objects.exists()
+
+    response = post(client, acknowledge_warning="on", consent="on")
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.intake_answers["areas"] == ["lower"]
+    assert booking.warning_flags == ["night_pain"]
+    assert response.cookies[intake.COOKIE_NAME]["max-age"] == 0
+
+
+def test_without_consent_the_answers_are_not_kept(client, clinic):
+    with_intake(client, IntakeAnswers(areas=("lower",)))
+    assert post(client).status_code == 302
+    assert Booking.objects.get().intake_answers is None
+
+
+def _free_days_queries(client, django_assert_num_queries, expected: int) -> None:
+    with django_assert_num_queries(expected):
+        response = client.get(BOOK, {"length": 60, "therapist": "any"})
+    assert response.status_code == 200
+
+
+FREE_SLOT_QUERIES = 7  # technique, lengths, rules, therapists, hours, time off, bookings
+
+
+def test_the_free_days_step_makes_a_fixed_number_of_queries(
+    client, clinic, django_assert_num_queries
+):
+    _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES)
+    swedish = Technique.objects.get(slug="swedish")
+    for n in range(5):
+        therapist = TherapistFactory(techniques=[swedish])
+        TimeOffFactory(therapist=therapist, start=at(4, 9), end=at(4, 12))
+        for day in range(3, 10):
+            BookingFactory(therapist=therapist, technique=swedish, start=at(day, 10 + n % 3))
+    _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES)
+    with django_assert_num_queries(FREE_SLOT_QUERIES):
+        client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+
+
+def test_times_are_shown_in_the_clinics_summer_time(client, clinic, monkeypatch):
+    summer = datetime(2026, 6, 1, 7, tzinfo=LONDON)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: summer)
+    response = client.get(BOOK, {"length": 60, "therapist": clinic.pk, "day": "2026-06-02"})
+    times = response.context["times"]
+    assert times[0]["start"] == datetime(2026, 6, 2, 9, tzinfo=LONDON)
+    assert times[0]["url"].endswith("start=2026-06-02T08%3A00Z")
+    assert b">09:00<" in response.content
+
+
+def test_the_step_links_carry_the_choices_in_the_query_string(client, clinic):
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+    url = next(d["url"] for d in response.context["days"] if d["count"])
+    assert url.startswith(BOOK + "?") and "length=60" in url and "therapist=any" in url
+    assert client.get(url).status_code == 200
+    assert timedelta(minutes=60) == timedelta(minutes=int(response.context["length"]))
