@@ -1,3 +1,4 @@
+from datetime import time
 from decimal import Decimal
 
 import factory
@@ -49,3 +50,29 @@ class TechniqueFactory(factory.django.DjangoModelFactory):
                 SessionLength.objects.create(
                     technique=self, minutes=minutes, price=Decimal(minutes)
                 )
+
+
+class TherapistFactory(factory.django.DjangoModelFactory):
+    """A therapist working 09:00 to 17:00 every day, offering the given techniques."""
+
+    class Meta:
+        model = "bookings.Therapist"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(StaffFactory)
+    display_name = factory.Sequence(lambda n: f"Therapist {n}")
+
+    @factory.post_generation
+    def techniques(self, create: bool, extracted: list[Technique] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.techniques.add(*extracted)
+
+    @factory.post_generation
+    def hours(self, create: bool, extracted: object, **kwargs: object) -> None:
+        from bookings.models import WorkingHours
+
+        if create:
+            WorkingHours.objects.bulk_create(
+                WorkingHours(therapist=self, weekday=day, start_time=time(9), end_time=time(17))
+                for day in range(7)
+            )
