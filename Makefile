@@ -6,12 +6,17 @@ PORT ?= 8000
 # Local development only: the demo site runs with DEBUG on and plain HTTP.
 DEV_ENV := DEBUG=true SECURE_SSL_REDIRECT=false
 
-.PHONY: run test install lint format
+.PHONY: run test worker install lint format
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py demo_data
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Sends the emails (confirmations, reminders...) queued in the database. Run as many
+# as you like, on any machines that share the database.
+worker: install
+	$(DEV_ENV) $(BIN)/python manage.py db_worker
 
 test: install
 	$(BIN)/python -m pytest $(ARGS)

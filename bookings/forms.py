@@ -1,11 +1,13 @@
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Technique
 from clinic.protection import HoneypotMixin, honeypot_layout
@@ -267,3 +269,23 @@ class BookingDetailsForm(forms.Form):
                 "Please enter a phone number using digits, e.g. 07700 900123.", code="invalid"
             )
         return phone
+
+
+class RescheduleForm(forms.Form):
+    start = forms.CharField(
+        error_messages={"required": "Please choose a new time."},
+        widget=forms.RadioSelect,
+    )
+
+    def clean_start(self) -> datetime:
+        value = self.cleaned_data["start"]
+        try:
+            start = datetime.fromisoformat(value)
+        except ValueError:
+            start = None
+        if start is None or timezone.is_naive(start):
+            raise forms.ValidationError(
+                "That time is not valid. Please choose one of the times offered.",
+                code="invalid_time",
+            )
+        return start

@@ -28,6 +28,11 @@ def new_manage_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_calendar_token() -> str:
+    # 256 bits: a therapist's calendar app holds it in the feed URL, with no login.
+    return secrets.token_urlsafe(32)
+
+
 class TsTzRange(models.Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
@@ -119,6 +124,9 @@ class Therapist(models.Model):
     )
     is_active = models.BooleanField(
         "taking bookings", default=True, help_text="Untick to hide them from booking."
+    )
+    calendar_token = models.CharField(
+        max_length=43, unique=True, default=new_calendar_token, editable=False
     )
 
     objects = TherapistQuerySet.as_manager()
@@ -254,6 +262,10 @@ class ClinicRules(models.Model):
         rules, _ = cls.objects.get_or_create(pk=1)
         return rules
 
+    def online_changes_close_at(self, start: datetime) -> datetime:
+        """After this moment a client must phone to cancel or move a session at `start`."""
+        return start - timedelta(hours=self.cancellation_window_hours)
+
     def as_rules(self) -> availability.Rules:
         return availability.Rules(
             buffer=timedelta(minutes=self.buffer_minutes),
@@ -353,3 +365,76 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.client_name}"
+
+
+class NotificationKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Confirmation"
+    RESCHEDULE = "reschedule", "Moved"
+    CANCELLATION = "cancellation", "Cancellation"
+    REMINDER = "reminder", "Reminder"
+    CLINIC_BOOKED = "clinic_booked", "Note to clinic: booked"
+    CLINIC_RESCHEDULED = "clinic_rescheduled", "Note to clinic: moved"
+    CLINIC_CANCELLED = "clinic_cancelled", "Note to clinic: cancelled"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not needed"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_booking(self, booking: Booking | int) -> "NotificationQuerySet":
+        return self.filter(booking=booking)
+
+    def pending(self) -> "NotificationQuerySet":
+        return self.filter(status=NotificationStatus.PENDING)
+
+    def failed(self) -> "NotificationQuerySet":
+        return self.filter(status=NotificationStatus.FAILED)
+
+
+class Notification(models.Model):
+    """One email about a booking: the history staff see, and the unit a worker claims."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    recipient = models.EmailField()
+    status = models.CharField(
+        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    # The session time this message is about: a reminder whose booking has moved
+    # since is not sent, and a late retry still describes the right time.
+    session_start = models.DateTimeField()
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(
+        max_length=300, blank=True, help_text="The kind of error and a short message; no content."
+    )
+    scheduled_for = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NotificationStatus.values),
+                name="notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=NotificationStatus.SENT) | Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient}"

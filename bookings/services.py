@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from catalog.models import SessionLength, Technique
 
-from . import availability
+from . import availability, notifications
 from .intake import IntakeAnswers, Triage
-from .models import Booking, BookingStatus, ClinicRules, Therapist
+from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
 
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
 
@@ -188,7 +188,7 @@ def book_session(
             therapist = _pick_therapist(
                 therapists, start=start, length=length, rules=rules, now=now
             )
-            return Booking.objects.create(
+            booking = Booking.objects.create(
                 client_name=client_name,
                 client_email=client_email,
                 client_phone=client_phone,
@@ -204,6 +204,8 @@ def book_session(
                 warning_flags=warning_flags,
                 warning_acknowledged_at=now if warning_flags else None,
             )
+            notifications.notify_booked(booking)
+            return booking
     except IntegrityError as error:
         if _is_overlap(error):
             raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
@@ -223,6 +225,7 @@ def cancel_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
         if locked.status != BookingStatus.CANCELLED:
             locked.status = BookingStatus.CANCELLED
             locked.save(update_fields=["status", "updated_at"])
+            notifications.notify_cancelled(locked)
         return locked
 
 
@@ -260,6 +263,7 @@ def reschedule_booking(
             locked.end = start + length
             locked.blocked_until = start + length + rules.buffer
             locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+            notifications.notify_rescheduled(locked)
             return locked
     except IntegrityError as error:
         if _is_overlap(error):
@@ -313,3 +317,19 @@ def confirm(*, booking: Booking, now: datetime | None = None) -> Booking:
         if _is_overlap(error):
             raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
         raise
+
+
+def resend_confirmation(*, booking: Booking) -> None:
+    """Queue the confirmation email again, e.g. after the first one failed."""
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingStatus.CONFIRMED:
+            raise InvalidBooking("Only a confirmed booking has a confirmation to send.")
+        notifications.queue_confirmation_again(locked)
+
+
+def issue_calendar_link(*, therapist: Therapist) -> Therapist:
+    """Replace the therapist's calendar feed token; the old feed link stops working."""
+    therapist.calendar_token = new_calendar_token()
+    therapist.save(update_fields=["calendar_token"])
+    return therapist

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "catalog",
     "bookings",
@@ -161,6 +163,15 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bookings@clinic.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Emails go out from background tasks. The queue lives in the database, so any number
+# of `python manage.py db_worker` processes on any machines share it; the tests run
+# tasks at once (ImmediateBackend).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
 # Behind a TLS-terminating proxy. The defaults are the production posture; local
 # development and the test suite switch the redirect off explicitly.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -229,3 +240,7 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Harbour Street, Bristol B
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="0117 496 0000")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@clinic.example")
 CLINIC_CURRENCY_SYMBOL = env.str("CLINIC_CURRENCY_SYMBOL", default="£")
+# Where the front desk hears about bookings made, moved and cancelled online.
+FRONT_DESK_EMAIL = env.str("FRONT_DESK_EMAIL", default=CLINIC_EMAIL)
+# The public address of the site, for links in emails and calendar feeds.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,320 @@
+"""Emails about bookings: which ones to send, when, and sending each exactly once.
+
+The booking services call `notify_*` inside their transaction. Each message is a
+Notification row; a background task gets its id once the transaction commits and
+`deliver()` claims the row with a conditional UPDATE, so however many workers run
+the task, and however often, one email goes out. A failed send is retried later
+with a growing delay and never touches the booking.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .ics import CalendarEvent, calendar_file
+from .models import (
+    Booking,
+    BookingStatus,
+    ClinicRules,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# Delays after the 1st, 2nd, ... failed attempt; after the last one the message fails
+# for good and staff see it in admin.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+CLIENT_KINDS = {
+    NotificationKind.CONFIRMATION,
+    NotificationKind.RESCHEDULE,
+    NotificationKind.CANCELLATION,
+    NotificationKind.REMINDER,
+}
+CLINIC_KINDS = {
+    NotificationKind.CLINIC_BOOKED,
+    NotificationKind.CLINIC_RESCHEDULED,
+    NotificationKind.CLINIC_CANCELLED,
+}
+
+SUBJECTS = {
+    NotificationKind.CONFIRMATION: "Your massage is booked: {when}",
+    NotificationKind.RESCHEDULE: "Your massage has moved: {when}",
+    NotificationKind.CANCELLATION: "Your massage on {when} is cancelled",
+    NotificationKind.REMINDER: "Reminder: your massage {when}",
+    NotificationKind.CLINIC_BOOKED: "New booking {reference}: {when}",
+    NotificationKind.CLINIC_RESCHEDULED: "Booking {reference} moved: {when}",
+    NotificationKind.CLINIC_CANCELLED: "Booking {reference} cancelled: {when}",
+}
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_CLAIMED = "not claimed"
+
+
+def site_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def calendar_uid(booking: Booking) -> str:
+    # Stable for the booking's life, so a move or a cancellation updates the same entry.
+    return f"booking-{booking.reference}@{site_domain()}"
+
+
+def manage_url(booking: Booking) -> str:
+    return settings.SITE_URL + reverse("bookings:manage", args=[booking.manage_token])
+
+
+def _next_sequence(booking: Booking) -> int:
+    current = Notification.objects.for_booking(booking).aggregate(top=Max("calendar_sequence"))[
+        "top"
+    ]
+    return 0 if current is None else current + 1
+
+
+def _current_sequence(booking: Booking) -> int:
+    return max(_next_sequence(booking) - 1, 0)
+
+
+def _queue(
+    booking: Booking,
+    kind: NotificationKind,
+    *,
+    scheduled_for: datetime,
+    sequence: int = 0,
+) -> Notification:
+    recipient = settings.FRONT_DESK_EMAIL if kind in CLINIC_KINDS else booking.client_email
+    notification = Notification.objects.create(
+        booking=booking,
+        kind=kind,
+        recipient=recipient,
+        session_start=booking.start,
+        calendar_sequence=sequence,
+        scheduled_for=scheduled_for,
+    )
+    notification_id = notification.pk
+    # After commit: a worker must find the row, and a rolled-back booking sends nothing.
+    # Robust: the booking is already saved, so a queue hiccup must not turn into an error
+    # page for the client.
+    transaction.on_commit(lambda: enqueue(notification_id, scheduled_for), robust=True)
+    return notification
+
+
+def enqueue(notification_id: int, run_after: datetime) -> None:
+    from .tasks import send_notification
+
+    task = send_notification
+    if run_after > timezone.now() and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    # A backend that cannot defer runs it now; deliver() leaves it alone until it is due.
+    task.enqueue(notification_id)
+
+
+def _queue_reminder(booking: Booking, now: datetime) -> None:
+    rules = ClinicRules.load()
+    remind_at = booking.start - timedelta(hours=rules.reminder_hours_before)
+    if remind_at > now:
+        _queue(
+            booking,
+            NotificationKind.REMINDER,
+            scheduled_for=remind_at,
+            sequence=_current_sequence(booking),
+        )
+
+
+def _drop_pending_reminders(booking: Booking) -> None:
+    Notification.objects.for_booking(booking).pending().filter(
+        kind=NotificationKind.REMINDER
+    ).update(status=NotificationStatus.SKIPPED)
+
+
+def notify_booked(booking: Booking, *, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
+    _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
+    _queue_reminder(booking, now)
+
+
+def notify_rescheduled(booking: Booking, *, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    _drop_pending_reminders(booking)
+    _queue(
+        booking,
+        NotificationKind.RESCHEDULE,
+        scheduled_for=now,
+        sequence=_next_sequence(booking),
+    )
+    _queue(booking, NotificationKind.CLINIC_RESCHEDULED, scheduled_for=now)
+    _queue_reminder(booking, now)
+
+
+def notify_cancelled(booking: Booking, *, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    _drop_pending_reminders(booking)
+    _queue(
+        booking,
+        NotificationKind.CANCELLATION,
+        scheduled_for=now,
+        sequence=_next_sequence(booking),
+    )
+    _queue(booking, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
+
+
+def queue_confirmation_again(booking: Booking, *, now: datetime | None = None) -> Notification:
+    return _queue(
+        booking,
+        NotificationKind.CONFIRMATION,
+        scheduled_for=now or timezone.now(),
+        sequence=_current_sequence(booking),
+    )
+
+
+def _no_longer_needed(notification: Notification, now: datetime) -> bool:
+    booking = notification.booking
+    if notification.kind in CLINIC_KINDS or notification.kind == NotificationKind.CANCELLATION:
+        return False
+    # A confirmation, move notice or reminder describes a confirmed session at one
+    # time; once it is cancelled or moved, a newer message has taken its place.
+    if booking.status != BookingStatus.CONFIRMED or booking.start != notification.session_start:
+        return True
+    return notification.kind == NotificationKind.REMINDER and now >= booking.start
+
+
+def deliver(notification_id: int, *, now: datetime) -> Outcome:
+    """Send one notification if it is due and nobody else has taken it."""
+    with transaction.atomic():
+        # The claim: on PostgreSQL a second worker's UPDATE waits for this row, then
+        # finds the status changed and updates nothing.
+        claimed = Notification.objects.filter(
+            pk=notification_id,
+            status=NotificationStatus.PENDING,
+            scheduled_for__lte=now,
+        ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return Outcome.NOT_CLAIMED
+    notification = Notification.objects.select_related(
+        "booking__technique", "booking__therapist"
+    ).get(pk=notification_id)
+    if _no_longer_needed(notification, now):
+        _finish(notification_id, status=NotificationStatus.SKIPPED)
+        return Outcome.SKIPPED
+    try:
+        build_message(notification, now=now).send()
+    except Exception as error:
+        return _failed(notification, error, now)
+    _finish(notification_id, status=NotificationStatus.SENT, sent_at=now, last_error="")
+    return Outcome.SENT
+
+
+def _finish(notification_id: int, **changes: object) -> None:
+    Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+        **changes
+    )
+
+
+def _failed(notification: Notification, error: Exception, now: datetime) -> Outcome:
+    # The class and a short message say what went wrong; the email itself never
+    # goes into the row or the log.
+    summary = f"{type(error).__name__}: {error}"[:300]
+    logger.warning(
+        "Notification %s failed on attempt %s: %s",
+        notification.pk,
+        notification.attempts,
+        type(error).__name__,
+    )
+    if notification.attempts >= MAX_ATTEMPTS:
+        _finish(notification.pk, status=NotificationStatus.FAILED, last_error=summary)
+        return Outcome.FAILED
+    retry_at = now + RETRY_DELAYS[notification.attempts - 1]
+    _finish(
+        notification.pk,
+        status=NotificationStatus.PENDING,
+        scheduled_for=retry_at,
+        last_error=summary,
+    )
+    enqueue(notification.pk, retry_at)
+    return Outcome.RETRY
+
+
+def _calendar_event(notification: Notification) -> CalendarEvent:
+    booking = notification.booking
+    start = notification.session_start
+    return CalendarEvent(
+        uid=calendar_uid(booking),
+        start=start,
+        end=start + timedelta(minutes=booking.length_minutes),
+        summary=f"{booking.technique.name} with {booking.therapist.display_name}",
+        location=f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}",
+        description=f"Booking reference {booking.reference}. "
+        f"To change or cancel: {manage_url(booking)}",
+        sequence=notification.calendar_sequence,
+        cancelled=notification.kind == NotificationKind.CANCELLATION,
+        organizer_email=settings.CLINIC_EMAIL,
+        attendee_email=booking.client_email,
+    )
+
+
+def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:
+    booking = notification.booking
+    start = timezone.localtime(notification.session_start)
+    context = {
+        "kind": notification.kind,
+        "booking": booking,
+        "first_name": booking.client_name.split()[0] if booking.client_name.split() else "",
+        "start": start,
+        "end": start + timedelta(minutes=booking.length_minutes),
+        "manage_url": manage_url(booking),
+        "clinic": {
+            "name": settings.CLINIC_NAME,
+            "address": settings.CLINIC_ADDRESS,
+            "phone": settings.CLINIC_PHONE,
+            "email": settings.CLINIC_EMAIL,
+            "currency": settings.CLINIC_CURRENCY_SYMBOL,
+        },
+    }
+    template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
+    subject = SUBJECTS[NotificationKind(notification.kind)].format(
+        when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
+        reference=booking.reference,
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    if notification.kind in CLIENT_KINDS:
+        cancelling = notification.kind == NotificationKind.CANCELLATION
+        message.attach(
+            "cancellation.ics" if cancelling else "booking.ics",
+            calendar_file(
+                [_calendar_event(notification)],
+                now=now,
+                method="CANCEL" if cancelling else "REQUEST",
+            ),
+            "text/calendar",
+        )
+    return message
