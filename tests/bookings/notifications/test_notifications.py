@@ -335,7 +335,7 @@ def test_therapists_cannot_see_the_message_history(book, client, therapist_user)
     connection.vendor != "postgresql",
     reason="SQLite serialises all writers, so there is no race to test; PostgreSQL runs it",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_for_one_reminder_send_one_email(therapist, technique, now):
     booking = services.book_session(
         therapist_id=therapist.pk,
