@@ -100,6 +100,8 @@ class TherapistScopedAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, from_field: str | None = None
     ) -> Any:
         # Someone else's object is "not found", never a redirect that hints it exists.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("No such object.")

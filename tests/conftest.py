@@ -23,3 +23,19 @@ def therapist_user(db):
 @pytest.fixture
 def superuser(db):
     return StaffFactory(username="boss", is_superuser=True)
+
+
+@pytest.fixture
+def anna(therapist_user):
+    """The therapist who logs in as `therapist_user`."""
+    from tests.bookings.admin_factories import TherapistFactory
+
+    return TherapistFactory(user=therapist_user, display_name="Anna K.")
+
+
+@pytest.fixture
+def ben(db):
+    """A second therapist, with their own login."""
+    from tests.bookings.admin_factories import TherapistFactory
+
+    return TherapistFactory(user__username="ben", display_name="Ben M.")
