@@ -517,8 +517,7 @@ class BookingAdmin(TherapistScopedAdmin):
             "next_url": f"?week={monday + timedelta(days=7):%Y-%m-%d}{query}",
             "this_week_url": f"?{query.lstrip('&')}",
         }
-        with timezone.override(zone):
-            return render(request, "admin/bookings/booking/schedule.html", context)
+        return render(request, "admin/bookings/booking/schedule.html", context)
 
 
 def _int_or_none(value: str) -> int | None:
