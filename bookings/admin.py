@@ -357,8 +357,9 @@ class BookingAdmin(TherapistScopedAdmin):
                         "ends",
                         "blocked_until_local",
                     ],
-                    "description": "To move a session, use “Move to another time”; status "
-                    "changes are the actions on the booking list.",
+                    "description": "Time and therapist cannot be edited here, so no clash can "
+                    "slip in; a session is moved only through rescheduling, which checks the "
+                    "new time. Status changes are the actions on the booking list.",
                 },
             ),
             ("Client", {"fields": ["client_name", "client_email", "client_phone"]}),
