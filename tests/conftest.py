@@ -74,3 +74,19 @@ def therapist(db, swedish, therapist_user):
 @pytest.fixture
 def other_therapist(db, swedish):
     return TherapistFactory(display_name="Ben O.", techniques=[swedish])
+
+
+@pytest.fixture
+def anna(therapist_user):
+    """The therapist who logs in as `therapist_user`."""
+    from tests.bookings.admin_factories import TherapistFactory
+
+    return TherapistFactory(user=therapist_user, display_name="Anna K.")
+
+
+@pytest.fixture
+def ben(db):
+    """A second therapist, with their own login."""
+    from tests.bookings.admin_factories import TherapistFactory
+
+    return TherapistFactory(user__username="ben", display_name="Ben M.")

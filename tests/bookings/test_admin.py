@@ -1,0 +1,573 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from bookings.models import Booking, BookingStatus, ClinicRules, Therapist, TimeOff, WorkingHours
+from tests.factories import StaffFactory
+
+from .admin_factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+PAST = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
+FUTURE = datetime(2030, 7, 1, 9, 0, tzinfo=UTC)
+ANSWERS = {
+    "areas": ["lower", "neck_shoulders"],
+    "duration": "weeks",
+    "intensity": 6,
+    "frequency": "often",
+    "feelings": ["knots"],
+    "triggers": ["sitting"],
+    "pressure": "firm",
+    "conditions": ["osteoporosis"],
+    "warning_signs": ["night_pain"],
+    "description": "Worse after <long> drives",
+}
+
+
+def change_url(obj, view="change"):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
+
+
+def changelist(model):
+    return reverse(f"admin:bookings_{model._meta.model_name}_changelist")
+
+
+def action(client, name, bookings):
+    return client.post(
+        changelist(Booking),
+        {"action": name, "_selected_action": [b.pk for b in bookings]},
+    )
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# Who sees what
+
+
+def test_a_therapist_sees_only_their_own_bookings_in_the_list(client, anna, ben):
+    own = BookingFactory(therapist=anna, reference="OWNREF22")
+    other = BookingFactory(therapist=ben, reference="OTHREF33")
+    client.force_login(anna.user)
+    html = client.get(changelist(Booking)).content.decode()
+    assert own.reference in html
+    assert other.reference not in html
+
+
+def test_a_therapist_gets_404_for_someone_elses_booking(client, anna, ben):
+    other = BookingFactory(therapist=ben)
+    client.force_login(anna.user)
+    assert client.get(change_url(other)).status_code == 404
+    assert client.post(change_url(other), {"client_name": "Hijacked"}).status_code == 404
+    assert client.get(change_url(other, "history")).status_code == 404
+    other.refresh_from_db()
+    assert other.client_name != "Hijacked"
+
+
+def test_a_therapist_opens_their_own_booking(client, anna):
+    own = BookingFactory(therapist=anna)
+    client.force_login(anna.user)
+    assert client.get(change_url(own)).status_code == 200
+
+
+def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, anna, ben):
+    other = BookingFactory(therapist=ben, start=FUTURE)
+    client.force_login(anna.user)
+    response = action(client, "cancel_bookings", [other])
+    assert response.status_code in (200, 302)
+    other.refresh_from_db()
+    assert other.status == BookingStatus.CONFIRMED
+
+
+def test_a_therapist_sees_only_their_own_time_off_and_hours(client, anna, ben):
+    own_off = TimeOffFactory(therapist=anna, reason="Own dentist")
+    other_off = TimeOffFactory(therapist=ben, reason="Other holiday")
+    own_hours = WorkingHoursFactory(therapist=anna, weekday=1)
+    other_hours = WorkingHoursFactory(therapist=ben, weekday=3)
+    client.force_login(anna.user)
+
+    html = client.get(changelist(TimeOff)).content.decode()
+    assert "Own dentist" in html
+    assert "Other holiday" not in html
+    assert client.get(change_url(own_off)).status_code == 200
+    assert client.get(change_url(other_off)).status_code == 404
+    assert client.post(change_url(other_off, "delete"), {"post": "yes"}).status_code == 404
+    assert TimeOff.objects.filter(pk=other_off.pk).exists()
+
+    rows = client.get(changelist(WorkingHours)).context["cl"].result_list
+    assert list(rows) == [own_hours]
+    assert client.get(change_url(own_hours)).status_code == 200
+    assert client.get(change_url(other_hours)).status_code == 404
+
+
+def test_a_therapist_sees_only_their_own_therapist_row(client, anna, ben):
+    client.force_login(anna.user)
+    html = client.get(changelist(Therapist)).content.decode()
+    assert "Anna K." in html
+    assert "Ben M." not in html
+    assert client.get(change_url(ben)).status_code == 404
+    assert client.post(change_url(ben), {"display_name": "Taken over"}).status_code == 404
+    ben.refresh_from_db()
+    assert ben.display_name == "Ben M."
+
+
+def inline_management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(client, anna):
+    client.force_login(anna.user)
+    url = change_url(anna)
+    page = client.get(url).content.decode()
+    assert 'name="bio"' in page
+    assert 'name="techniques"' not in page
+    data = {
+        "display_name": "Anna Kowalska",
+        "bio": "Twenty years of sports massage.",
+        "techniques": ["1", "2", "3"],
+        "is_active": "",
+        **inline_management("working_hours", total=1),
+        "working_hours-0-weekday": 2,
+        "working_hours-0-start_time": "09:00",
+        "working_hours-0-end_time": "12:00",
+        **inline_management("time_off"),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    anna.refresh_from_db()
+    assert anna.display_name == "Anna Kowalska"
+    assert anna.is_active
+    assert [t.slug for t in anna.techniques.all()] == ["swedish"]
+    assert list(anna.working_hours.values_list("weekday", flat=True)) == [2]
+
+
+def test_a_therapist_can_only_add_time_off_for_themselves(client, anna, ben):
+    client.force_login(anna.user)
+    url = reverse("admin:bookings_timeoff_add")
+    form = client.get(url).context["adminform"].form
+    assert list(form.fields["therapist"].queryset) == [anna]
+    data = {
+        "start_0": "2026-08-03",
+        "start_1": "09:00",
+        "end_0": "2026-08-07",
+        "end_1": "18:00",
+        "reason": "Holiday",
+    }
+    response = client.post(url, data | {"therapist": ben.pk})
+    assert response.status_code == 200
+    assert "therapist" in response.context["adminform"].form.errors
+    assert not TimeOff.objects.exists()
+
+    response = client.post(url, data | {"therapist": anna.pk})
+    assert response.status_code == 302
+    off = TimeOff.objects.get()
+    assert off.therapist == anna
+    # Entered in the clinic's wall clock (summer time), stored in UTC.
+    assert off.start == datetime(2026, 8, 3, 8, 0, tzinfo=UTC)
+
+
+def test_a_therapist_can_only_add_working_hours_for_themselves(client, anna, ben):
+    client.force_login(anna.user)
+    url = reverse("admin:bookings_workinghours_add")
+    data = {"weekday": 0, "start_time": "09:00", "end_time": "13:00"}
+    assert client.post(url, data | {"therapist": ben.pk}).status_code == 200
+    assert not WorkingHours.objects.exists()
+    assert client.post(url, data | {"therapist": anna.pk}).status_code == 302
+    assert WorkingHours.objects.get().therapist == anna
+
+
+def test_working_hours_ending_before_they_start_are_a_form_error(client, front_desk_user, anna):
+    client.force_login(front_desk_user)
+    response = client.post(
+        reverse("admin:bookings_workinghours_add"),
+        {"therapist": anna.pk, "weekday": 0, "start_time": "13:00", "end_time": "09:00"},
+    )
+    assert response.status_code == 200
+    assert "before the end time" in response.content.decode()
+    assert not WorkingHours.objects.exists()
+
+
+def test_front_desk_sees_every_therapists_bookings_and_rows(client, front_desk_user, anna, ben):
+    bookings = [BookingFactory(therapist=anna), BookingFactory(therapist=ben)]
+    off = TimeOffFactory(therapist=ben)
+    client.force_login(front_desk_user)
+    html = client.get(changelist(Booking)).content.decode()
+    for booking in bookings:
+        assert booking.reference in html
+        assert client.get(change_url(booking)).status_code == 200
+    assert client.get(change_url(off)).status_code == 200
+    assert client.get(change_url(ben)).status_code == 200
+    page = client.get(reverse("admin:bookings_therapist_add")).content.decode()
+    assert 'type="checkbox" name="techniques"' in page
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:bookings_booking_changelist",
+        "admin:bookings_therapist_changelist",
+        "admin:bookings_timeoff_changelist",
+        "admin:bookings_workinghours_changelist",
+        "admin:bookings_clinicrules_changelist",
+        "admin:bookings_booking_schedule",
+    ],
+)
+def test_a_content_editor_sees_none_of_the_bookings_admin(client, content_editor, url_name):
+    client.force_login(content_editor)
+    assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_a_content_editor_cannot_open_a_booking_directly(client, content_editor, anna):
+    booking = BookingFactory(therapist=anna)
+    client.force_login(content_editor)
+    assert client.get(change_url(booking)).status_code == 403
+    assert client.get(change_url(anna)).status_code == 403
+
+
+def test_staff_with_booking_permissions_but_no_role_see_no_bookings(client, anna):
+    booking = BookingFactory(therapist=anna)
+    outsider = StaffFactory(username="outsider")
+    outsider.user_permissions.add(Permission.objects.get(codename="view_booking"))
+    client.force_login(outsider)
+    assert booking.reference not in client.get(changelist(Booking)).content.decode()
+    assert client.get(change_url(booking)).status_code == 404
+
+
+def test_nobody_adds_bookings_in_admin_and_only_a_superuser_deletes(
+    client, front_desk_user, superuser, anna
+):
+    booking = BookingFactory(therapist=anna)
+    for user in (anna.user, front_desk_user):
+        client.force_login(user)
+        assert client.get(reverse("admin:bookings_booking_add")).status_code == 403
+        assert client.get(change_url(booking, "delete")).status_code == 403
+    client.force_login(superuser)
+    assert client.get(reverse("admin:bookings_booking_add")).status_code == 403
+    assert client.get(change_url(booking, "delete")).status_code == 200
+
+
+# The booking list and page
+
+
+def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user, anna):
+    BookingFactory(
+        therapist=anna,
+        start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
+        warning_flags=["night_pain", "injury"],
+        client_name="Jo Warned",
+    )
+    client.force_login(front_desk_user)
+    html = client.get(changelist(Booking)).content.decode()
+    assert "Wed 01 Jul 2026, 10:00 BST" in html
+    assert "Constant pain at night or at rest; A recent fall or accident" in html
+    assert "Confirmed" in html
+    assert "Anna K." in html
+
+
+@pytest.mark.parametrize("term", ["Maria Lopez", "maria@example.org", "ABCD2345"])
+def test_the_list_searches_name_email_and_reference(client, front_desk_user, anna, term):
+    BookingFactory(
+        therapist=anna,
+        client_name="Maria Lopez",
+        client_email="maria@example.org",
+        reference="ABCD2345",
+    )
+    BookingFactory(therapist=anna, client_name="Someone Else", start=FUTURE)
+    client.force_login(front_desk_user)
+    html = client.get(changelist(Booking), {"q": term}).content.decode()
+    assert "ABCD2345" in html
+    assert "Someone Else" not in html
+
+
+def test_the_list_filters_by_status_therapist_technique_and_day(client, front_desk_user, anna, ben):
+    BookingFactory(therapist=anna, client_name="Kept Anna")
+    BookingFactory(therapist=ben, client_name="Gone Ben", status=BookingStatus.CANCELLED)
+    BookingFactory(
+        therapist=ben,
+        client_name="Later Ben",
+        start=FUTURE,
+    )
+    client.force_login(front_desk_user)
+    url = changelist(Booking)
+    html = client.get(url, {"status__exact": "cancelled"}).content.decode()
+    assert "Gone Ben" in html and "Kept Anna" not in html
+    html = client.get(url, {"therapist__id__exact": anna.pk}).content.decode()
+    assert "Kept Anna" in html and "Gone Ben" not in html
+    html = client.get(url, {"start__year": 2030, "start__month": 7, "start__day": 1}).content
+    assert b"Later Ben" in html and b"Kept Anna" not in html
+    response = client.get(url, {"technique__id__exact": 999999})
+    assert response.status_code == 200
+    assert b"Kept Anna" not in response.content
+
+
+def test_a_therapist_has_no_therapist_filter(client, anna):
+    BookingFactory(therapist=anna)
+    client.force_login(anna.user)
+    response = client.get(changelist(Booking))
+    specs = [spec.title for spec in response.context["cl"].filter_specs]
+    assert "therapist" not in specs
+    assert "status" in specs
+
+
+def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(client, anna):
+    booking = BookingFactory(therapist=anna, intake_answers=ANSWERS, warning_flags=["night_pain"])
+    client.force_login(anna.user)
+    html = client.get(change_url(booking)).content.decode()
+    assert "Lower back, Neck and shoulders" in html
+    assert "Long sitting, desk work or posture" in html
+    assert "Osteoporosis" in html
+    assert "Worse after &lt;long&gt; drives" in html
+    assert "Constant pain at night or at rest" in html
+    assert "neck_shoulders" not in html
+    assert 'name="intake_answers"' not in html
+
+
+@pytest.mark.parametrize("who", ["front_desk_user", "superuser"])
+def test_front_desk_and_superusers_see_health_answers(client, request, anna, who):
+    booking = BookingFactory(therapist=anna, intake_answers=ANSWERS)
+    client.force_login(request.getfixturevalue(who))
+    assert "Lower back, Neck and shoulders" in client.get(change_url(booking)).content.decode()
+
+
+def test_a_booking_without_consent_says_the_answers_were_not_kept(client, anna):
+    booking = BookingFactory(therapist=anna, intake_answers=None)
+    client.force_login(anna.user)
+    assert "did not consent" in client.get(change_url(booking)).content.decode()
+
+
+def test_the_change_form_edits_contact_details_but_never_time_therapist_or_status(
+    client, front_desk_user, anna, ben
+):
+    booking = BookingFactory(therapist=anna, start=FUTURE)
+    client.force_login(front_desk_user)
+    response = client.post(
+        change_url(booking),
+        {
+            "client_name": "New Name",
+            "client_email": "new@example.com",
+            "client_phone": "0117 000 0000",
+            "therapist": ben.pk,
+            "status": "cancelled",
+            "start_0": "2030-07-02",
+            "start_1": "09:00",
+            "blocked_until_0": "2030-07-02",
+            "blocked_until_1": "11:00",
+            # The read-only message history inline still posts its management form.
+            "notifications-TOTAL_FORMS": "0",
+            "notifications-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.client_name == "New Name"
+    assert booking.therapist == anna
+    assert booking.status == BookingStatus.CONFIRMED
+    assert booking.start == FUTURE
+
+
+def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user, anna):
+    booking = BookingFactory(therapist=anna, start=FUTURE)
+    client.force_login(front_desk_user)
+    response = client.post(
+        change_url(booking),
+        {"client_name": "X", "client_email": "not an email", "client_phone": "1"},
+    )
+    assert response.status_code == 200
+    assert "valid email" in response.content.decode()
+
+
+# Actions through the services
+
+
+def test_cancelling_from_the_list_goes_through_the_service(client, anna):
+    bookings = [BookingFactory(therapist=anna, start=FUTURE + timedelta(days=n)) for n in range(2)]
+    client.force_login(anna.user)
+    response = action(client, "cancel_bookings", bookings)
+    assert response.status_code == 302
+    assert "2 bookings cancelled." in texts(response)
+    assert set(Booking.objects.values_list("status", flat=True)) == {BookingStatus.CANCELLED}
+
+
+def test_marking_a_future_session_completed_is_refused_per_booking(client, anna):
+    past = BookingFactory(therapist=anna, start=PAST)
+    future = BookingFactory(therapist=anna, start=FUTURE, reference="FUTURE22")
+    client.force_login(anna.user)
+    response = action(client, "mark_completed", [past, future])
+    assert response.status_code == 302
+    messages = texts(response)
+    assert "FUTURE22: This session has not started yet." in messages
+    assert "1 booking marked as completed." in messages
+    past.refresh_from_db()
+    future.refresh_from_db()
+    assert past.status == BookingStatus.COMPLETED
+    assert future.status == BookingStatus.CONFIRMED
+
+
+def test_marking_a_no_show(client, front_desk_user, anna):
+    booking = BookingFactory(therapist=anna, start=PAST)
+    client.force_login(front_desk_user)
+    action(client, "mark_no_show", [booking])
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.NO_SHOW
+
+
+def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, anna):
+    booking = BookingFactory(
+        therapist=anna, start=PAST, status=BookingStatus.COMPLETED, reference="DONE2345"
+    )
+    client.force_login(front_desk_user)
+    response = action(client, "cancel_bookings", [booking])
+    assert "DONE2345: This session has already taken place; it cannot be cancelled." in texts(
+        response
+    )
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.COMPLETED
+
+
+def test_confirming_again_when_the_time_was_taken_is_a_message_not_an_error(
+    client, front_desk_user, anna
+):
+    cancelled = BookingFactory(
+        therapist=anna, start=FUTURE, status=BookingStatus.CANCELLED, reference="OLDER234"
+    )
+    BookingFactory(therapist=anna, start=FUTURE)
+    restorable = BookingFactory(
+        therapist=anna, start=FUTURE + timedelta(days=1), status=BookingStatus.CANCELLED
+    )
+    client.force_login(front_desk_user)
+    response = action(client, "confirm_bookings", [cancelled, restorable])
+    assert response.status_code == 302
+    messages = texts(response)
+    assert "OLDER234: Sorry, that time has just been taken. Please choose another time." in messages
+    assert "1 booking confirmed." in messages
+    cancelled.refresh_from_db()
+    restorable.refresh_from_db()
+    assert cancelled.status == BookingStatus.CANCELLED
+    assert restorable.status == BookingStatus.CONFIRMED
+
+
+def test_a_content_editor_cannot_post_actions(client, content_editor, anna):
+    booking = BookingFactory(therapist=anna, start=FUTURE)
+    client.force_login(content_editor)
+    assert action(client, "cancel_bookings", [booking]).status_code == 403
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+# Clinic rules
+
+
+def test_clinic_rules_open_straight_on_the_single_row(client, front_desk_user):
+    client.force_login(front_desk_user)
+    response = client.get(changelist(ClinicRules))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:bookings_clinicrules_change", args=[1])
+
+
+def test_clinic_rules_cannot_be_added_twice_or_deleted(client, front_desk_user):
+    client.force_login(front_desk_user)
+    assert client.get(reverse("admin:bookings_clinicrules_add")).status_code == 403
+    assert client.get(reverse("admin:bookings_clinicrules_delete", args=[1])).status_code == 403
+    assert ClinicRules.objects.count() == 1
+
+
+def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
+    client.force_login(front_desk_user)
+    response = client.post(
+        reverse("admin:bookings_clinicrules_change", args=[1]),
+        {
+            "buffer_minutes": 10,
+            "min_notice_minutes": 60,
+            "booking_horizon_days": 21,
+            "slot_step_minutes": 30,
+            "cancellation_window_hours": 24,
+            "reminder_hours_before": 24,
+        },
+    )
+    assert response.status_code == 302
+    assert ClinicRules.load().slot_step_minutes == 30
+
+
+def test_a_therapist_cannot_change_the_clinic_rules(client, anna):
+    client.force_login(anna.user)
+    assert client.get(changelist(ClinicRules)).status_code == 403
+    assert client.get(reverse("admin:bookings_clinicrules_change", args=[1])).status_code == 403
+
+
+# Query counts
+
+
+@pytest.mark.parametrize("who", ["front_desk_user", "therapist_user"])
+def test_the_booking_list_makes_a_fixed_number_of_queries(
+    client, request, anna, ben, who, django_assert_num_queries
+):
+    client.force_login(request.getfixturevalue(who))
+    url = changelist(Booking)
+    BookingFactory(therapist=anna, start=FUTURE)
+    BookingFactory(therapist=ben, start=FUTURE)
+    client.get(url)  # warm the session and content types
+    with django_assert_num_queries(QUERIES["booking list"][who]) as one:
+        assert client.get(url).status_code == 200
+    for n in range(1, 20):
+        BookingFactory(
+            therapist=anna if n % 2 else ben,
+            start=FUTURE + timedelta(days=n),
+            warning_flags=["injury"],
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert response.context["cl"].result_count == {"front_desk_user": 21, "therapist_user": 11}[who]
+
+
+def test_the_therapist_list_makes_a_fixed_number_of_queries(
+    client, front_desk_user, django_assert_num_queries
+):
+    client.force_login(front_desk_user)
+    url = changelist(Therapist)
+    TherapistFactory(techniques=["swedish", "deep-tissue"])
+    client.get(url)
+    with django_assert_num_queries(QUERIES["therapist list"]):
+        client.get(url)
+    for _ in range(19):
+        TherapistFactory(techniques=["swedish", "deep-tissue"])
+    with django_assert_num_queries(QUERIES["therapist list"]):
+        response = client.get(url)
+    assert response.context["cl"].result_count == 20
+
+
+@pytest.mark.parametrize("model", [TimeOff, WorkingHours])
+def test_the_time_off_and_hours_lists_make_a_fixed_number_of_queries(
+    client, front_desk_user, model, django_assert_num_queries
+):
+    client.force_login(front_desk_user)
+    url = changelist(model)
+    factory = TimeOffFactory if model is TimeOff else WorkingHoursFactory
+    factory()
+    client.get(url)
+    with django_assert_num_queries(QUERIES[model.__name__]) as one:
+        client.get(url)
+    for _ in range(19):
+        factory()
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url)
+
+
+# Session, user, groups, permissions, the staff scope, counts, filters, date hierarchy
+# and the rows: none of them repeats per row.
+QUERIES = {
+    "booking list": {"front_desk_user": 14, "therapist_user": 12},
+    "therapist list": 12,
+    "TimeOff": 13,
+    "WorkingHours": 11,
+}
