@@ -8,6 +8,7 @@ a development convenience is impossible to abuse (SQLite, console email).
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,10 +39,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "django_ratelimit",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
     "django_htmx",
+    "clinic",
     "catalog",
     "bookings",
 ]
@@ -55,7 +60,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    "clinic.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins itself.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Checks for a lockout before any password is tried.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -97,9 +113,16 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache shared by every app server (Redis) is needed once there is more than one;
-# a single process is fine with local memory.
+# Rate limits count in the cache, so every app server must share one (Redis in
+# production: CACHE_URL=redis://...). Local memory only suits a single process, which
+# the deploy check (clinic.W001) points out.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit does not know Django's own Redis backend, which increments atomically.
+    "django_ratelimit.W001",
+    # Replaced by clinic.W001, a deploy-time warning rather than an error in development.
+    "django_ratelimit.E003",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,10 +169,47 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+
+# Everything the site loads is its own: no CDN, no inline scripts or styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws checkboxes and select arrows with data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# How many proxies we run in front of the app (each appends to X-Forwarded-For);
+# 0 means clients connect directly and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Admin login throttling: after 5 failures for one username from one address, that
+# pair is locked for an hour. Attempts live in the database, shared by all servers.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
+AXES_VERBOSE = False
+
+# Public form posts (intake, booking) per client address.
+RATELIMIT_IP_META_KEY = "clinic.client_ip.client_ip"
+RATELIMIT_VIEW = "clinic.views.rate_limited"
+FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="30/h")
 
 LOGGING = {
     "version": 1,

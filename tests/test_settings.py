@@ -40,6 +40,7 @@ def test_check_deploy_is_clean_with_production_values():
         ALLOWED_HOSTS="clinic.example",
         CSRF_TRUSTED_ORIGINS="https://clinic.example",
         SECURE_SSL_REDIRECT="true",
+        CACHE_URL="redis://127.0.0.1:6379/0",
         STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -63,3 +64,15 @@ def test_sqlite_is_the_default_and_is_set_up_for_concurrent_writers():
         timeout=120,
     )
     assert result.stdout.split()[-3:] == ["django.db.backends.sqlite3", "IMMEDIATE", "True"]
+
+
+def test_check_deploy_warns_when_rate_limits_would_not_be_shared():
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY="x7Jq2-production-like-secret-key-with-enough-entropy-91fa0c2b4e",
+        ALLOWED_HOSTS="clinic.example",
+        CACHE_URL="locmemcache://",
+    )
+    assert "clinic.W001" in result.stdout + result.stderr
