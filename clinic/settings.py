@@ -234,6 +234,9 @@ LOGGING = {
     },
 }
 
+# Days after a session that its intake answers and warning flags are kept.
+HEALTH_ANSWERS_RETENTION_DAYS = env.int("HEALTH_ANSWERS_RETENTION_DAYS", default=30)
+
 # The clinic itself, shown on pages, in emails and in calendar files.
 CLINIC_NAME = env.str("CLINIC_NAME", default="Backcare Massage Clinic")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Harbour Street, Bristol BS1 4QA")

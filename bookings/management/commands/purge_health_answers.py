@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from bookings.privacy import purge_health_answers
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete intake answers and warning flags of sessions that ended more than "
+        "HEALTH_ANSWERS_RETENTION_DAYS ago. Run daily (cron or a scheduler)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--days", type=int, default=None, help="Override the retention.")
+
+    def handle(self, *args: object, days: int | None = None, **options: object) -> None:
+        retention = settings.HEALTH_ANSWERS_RETENTION_DAYS if days is None else days
+        count = purge_health_answers(retention_days=retention, now=timezone.now())
+        self.stdout.write(
+            f"Removed health answers from {count} booking(s) older than {retention} days."
+        )

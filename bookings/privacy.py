@@ -1,0 +1,95 @@
+"""What the clinic keeps about a client, and how it lets go of it.
+
+Health answers are kept only as long as the session needs them; a client can
+ask for everything held about their email address, and for it to be erased.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from .intake import IntakeAnswers
+from .models import Booking, BookingStatus
+
+ERASED_NAME = "Erased client"
+
+
+def purge_health_answers(*, retention_days: int, now: datetime) -> int:
+    """Delete intake answers and warning flags of sessions that ended over `retention_days` ago.
+
+    The bookings stay (times, therapist, technique) so schedules and accounts add up.
+    Returns how many bookings were cleaned.
+    """
+    cutoff = now - timedelta(days=retention_days)
+    holding = Q(intake_answers__isnull=False) | ~Q(warning_flags=[])
+    return (
+        Booking.objects.filter(end__lt=cutoff)
+        .filter(holding)
+        .update(intake_answers=None, warning_flags=[], updated_at=now)
+    )
+
+
+def _matching(email: str):
+    return Booking.objects.filter(client_email__iexact=email.strip())
+
+
+def export_client_data(*, email: str) -> dict[str, Any]:
+    """Everything held about one email address, as JSON-ready data."""
+    bookings = _matching(email).select_related("therapist", "technique").order_by("start")
+    return {
+        "email": email.strip(),
+        "bookings": [
+            {
+                "reference": b.reference,
+                "client_name": b.client_name,
+                "client_email": b.client_email,
+                "client_phone": b.client_phone,
+                "technique": b.technique.name,
+                "therapist": b.therapist.display_name,
+                "length_minutes": b.length_minutes,
+                "price": str(b.price),
+                "start": b.start.isoformat(),
+                "end": b.end.isoformat(),
+                "status": b.status,
+                "created_at": b.created_at.isoformat(),
+                "health_consent_at": b.health_consent_at.isoformat()
+                if b.health_consent_at
+                else None,
+                "intake_answers": _readable(b.intake_answers),
+                "warning_flags": list(b.warning_flags),
+                "warning_acknowledged_at": b.warning_acknowledged_at.isoformat()
+                if b.warning_acknowledged_at
+                else None,
+            }
+            for b in bookings
+        ],
+    }
+
+
+def _readable(answers: dict[str, Any] | None) -> dict[str, Any] | None:
+    if answers is None:
+        return None
+    return IntakeAnswers.from_dict(answers).to_dict()
+
+
+def erase_client_data(*, email: str, now: datetime) -> int:
+    """Cancel the client's upcoming sessions and strip every booking of personal data.
+
+    The rows stay, anonymised, so past schedules and takings still add up. Returns
+    how many bookings were erased.
+    """
+    with transaction.atomic():
+        bookings = list(_matching(email).select_for_update())
+        for booking in bookings:
+            if booking.status == BookingStatus.CONFIRMED and booking.start > now:
+                booking.status = BookingStatus.CANCELLED
+            booking.client_name = ERASED_NAME
+            booking.client_email = f"erased-{booking.pk}@invalid.example"
+            booking.client_phone = ""
+            booking.intake_answers = None
+            booking.health_consent_at = None
+            booking.warning_flags = []
+            booking.save()
+        return len(bookings)
