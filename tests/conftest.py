@@ -11,6 +11,12 @@ from .factories import StaffFactory, TherapistFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests that log in only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
