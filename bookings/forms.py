@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Technique
-from clinic.protection import HoneypotMixin, honeypot_layout
+from clinic.protection import HONEYPOT_FIELD, HoneypotMixin, honeypot_layout
 
 from . import intake
 from .intake import (
@@ -225,7 +225,7 @@ class SlotChoiceForm(forms.Form):
         return None if value == ANYONE else int(value)
 
 
-class BookingDetailsForm(forms.Form):
+class BookingDetailsForm(HoneypotMixin):
     client_name = forms.CharField(label="Your name", max_length=120)
     client_email = forms.EmailField(
         label="Email", help_text="We send the confirmation here.", max_length=254
@@ -255,6 +255,11 @@ class BookingDetailsForm(forms.Form):
             del self.fields["consent"]
         if not needs_doctor:
             del self.fields["acknowledge_warning"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(name for name in self.fields if name != HONEYPOT_FIELD), honeypot_layout()
+        )
 
     def clean_client_name(self) -> str:
         name = " ".join(self.cleaned_data["client_name"].split())

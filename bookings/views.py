@@ -267,6 +267,7 @@ def _why_not_free(ctx: BookingContext, base: dict[str, object], start: datetime)
 
 
 @require_POST
+@limit_form_posts
 def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = _booking_context(slug)
     answers = recall(request)

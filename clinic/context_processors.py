@@ -10,5 +10,6 @@ def clinic(request: HttpRequest) -> dict[str, object]:
             "phone": settings.CLINIC_PHONE,
             "email": settings.CLINIC_EMAIL,
             "currency": settings.CLINIC_CURRENCY_SYMBOL,
+            "health_retention_days": settings.HEALTH_ANSWERS_RETENTION_DAYS,
         }
     }

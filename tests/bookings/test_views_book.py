@@ -9,6 +9,7 @@ from bookings import intake
 from bookings.intake import IntakeAnswers, WarningSign
 from bookings.models import Booking
 from catalog.models import Technique
+from tests.conftest import NOW as NOW_FIXED
 from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -284,3 +285,37 @@ def test_the_step_links_carry_the_choices_in_the_query_string(client, clinic):
     assert url.startswith(BOOK + "?") and "length=60" in url and "therapist=any" in url
     assert client.get(url).status_code == 200
     assert timedelta(minutes=60) == timedelta(minutes=int(response.context["length"]))
+
+
+def test_the_details_step_says_what_is_kept_why_and_for_how_long(client, clinic, settings):
+    settings.HEALTH_ANSWERS_RETENTION_DAYS = 45
+    with_intake(client, IntakeAnswers(areas=("lower",)))
+    page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
+    text = page.content.decode()
+    assert "kept with this booking only if you tick the box" in text
+    assert "so your therapist can read them" in text
+    assert "45 days after your session" in text
+
+
+def test_consent_is_recorded_with_its_time(client, clinic):
+    with_intake(client, IntakeAnswers(areas=("lower",)))
+    assert post(client, consent="on").status_code == 302
+    assert Booking.objects.get().health_consent_at == NOW_FIXED
+
+
+def test_a_bot_filling_the_hidden_field_books_nothing(client, clinic):
+    response = post(client, website="http://spam.example")
+    assert response.status_code in (200, 400)
+    assert not Booking.objects.exists()
+    html = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
+    assert 'class="hp-field"' in html.content.decode()
+
+
+def test_too_many_booking_posts_from_one_address_get_the_friendly_429(client, clinic, settings):
+    settings.FORM_RATE_LIMIT = "2/h"
+    post(client, client_email="not an email")
+    post(client, client_email="not an email")
+    response = post(client)
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+    assert not Booking.objects.exists()
