@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from clinic.roles import FRONT_DESK
 
-from . import services, week_grid
+from . import privacy, services, week_grid
 from .intake import (
     Area,
     Condition,
@@ -309,6 +309,15 @@ class BookingForm(forms.ModelForm):
         fields = ["client_name", "client_email", "client_phone"]
 
 
+class ClientDataForm(forms.Form):
+    email = forms.EmailField(label="Client's email address")
+    confirm_erase = forms.BooleanField(
+        required=False,
+        label="I have checked who is asking, and want to erase this client's personal data "
+        "(upcoming sessions are cancelled).",
+    )
+
+
 class NotificationInline(admin.TabularInline):
     """The message history of a booking: read-only, the worker writes it."""
 
@@ -518,7 +527,57 @@ class BookingAdmin(TherapistScopedAdmin):
             self.admin_site.admin_view(self.schedule_view),
             name="bookings_booking_schedule",
         )
-        return [schedule, *super().get_urls()]
+        client_data = path(
+            "client-data/",
+            self.admin_site.admin_view(self.client_data_view),
+            name="bookings_booking_client_data",
+        )
+        return [schedule, client_data, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "shows_client_data": staff_scope(request).sees_all,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def client_data_view(self, request: HttpRequest) -> HttpResponse:
+        """Front desk answers a client's request to see or erase what the clinic holds.
+
+        POST only for the lookups too: an email address in a query string would end
+        up in access logs.
+        """
+        if not (staff_scope(request).sees_all and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ClientDataForm(request.POST or None)
+        found = None
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            action = request.POST.get("action")
+            if action == "download":
+                data = privacy.export_client_data(email=email)
+                response = JsonResponse(data, json_dumps_params={"indent": 2})
+                response["Content-Disposition"] = 'attachment; filename="client-data.json"'
+                response["Cache-Control"] = "no-store"
+                return response
+            if action == "erase":
+                if not form.cleaned_data["confirm_erase"]:
+                    form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
+                else:
+                    count = privacy.erase_client_data(email=email, now=timezone.now())
+                    self.message_user(
+                        request, f"Erased the personal data of {count} booking(s) for that address."
+                    )
+                    return HttpResponseRedirect(request.path)
+            found = privacy.export_client_data(email=email)["bookings"]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "A client's data: see or erase",
+            "opts": self.model._meta,
+            "form": form,
+            "found": found,
+        }
+        return render(request, "admin/bookings/booking/client_data.html", context)
 
     def schedule_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):

@@ -571,3 +571,50 @@ QUERIES = {
     "TimeOff": 13,
     "WorkingHours": 11,
 }
+
+
+# A client's data: see, download, erase
+
+
+CLIENT_DATA = "/admin/bookings/booking/client-data/"
+
+
+def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_desk_user, anna):
+    mine = BookingFactory(therapist=anna, start=FUTURE, client_email="sam@example.com")
+    other = BookingFactory(
+        therapist=anna, start=FUTURE + timedelta(days=1), client_email="x@example.com"
+    )
+    client.force_login(front_desk_user)
+    changelist = client.get(reverse("admin:bookings_booking_changelist")).content.decode()
+    assert CLIENT_DATA in changelist
+
+    found = client.post(CLIENT_DATA, {"email": "SAM@example.com", "action": "lookup"})
+    assert mine.reference in found.content.decode()
+    assert other.reference not in found.content.decode()
+
+    download = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
+    assert download["Content-Disposition"].startswith("attachment")
+    assert [b["reference"] for b in download.json()["bookings"]] == [mine.reference]
+
+    refused = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "erase"})
+    assert "Tick this box" in refused.content.decode()
+    mine.refresh_from_db()
+    assert mine.client_email == "sam@example.com"
+
+    erased = client.post(
+        CLIENT_DATA, {"email": "sam@example.com", "action": "erase", "confirm_erase": "on"}
+    )
+    assert erased.status_code == 302
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.client_email != "sam@example.com"
+    assert mine.status == BookingStatus.CANCELLED
+    assert other.client_email == "x@example.com"
+
+
+def test_therapists_and_content_editors_cannot_reach_a_clients_data(client, anna, content_editor):
+    BookingFactory(therapist=anna, start=FUTURE, client_email="sam@example.com")
+    for user in (anna.user, content_editor):
+        client.force_login(user)
+        response = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
+        assert response.status_code == 403
