@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .intake import IntakeAnswers
-from .models import Booking, BookingStatus
+from .models import Booking, BookingStatus, NotificationStatus
 
 ERASED_NAME = "Erased client"
 
@@ -37,7 +37,12 @@ def _matching(email: str):
 
 def export_client_data(*, email: str) -> dict[str, Any]:
     """Everything held about one email address, as JSON-ready data."""
-    bookings = _matching(email).select_related("therapist", "technique").order_by("start")
+    bookings = (
+        _matching(email)
+        .select_related("therapist", "technique")
+        .prefetch_related("notifications")
+        .order_by("start")
+    )
     return {
         "email": email.strip(),
         "bookings": [
@@ -62,6 +67,15 @@ def export_client_data(*, email: str) -> dict[str, Any]:
                 "warning_acknowledged_at": b.warning_acknowledged_at.isoformat()
                 if b.warning_acknowledged_at
                 else None,
+                "messages": [
+                    {
+                        "kind": n.kind,
+                        "to": n.recipient,
+                        "status": n.status,
+                        "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+                    }
+                    for n in b.notifications.all()
+                ],
             }
             for b in bookings
         ],
@@ -85,8 +99,15 @@ def erase_client_data(*, email: str, now: datetime) -> int:
         for booking in bookings:
             if booking.status == BookingStatus.CONFIRMED and booking.start > now:
                 booking.status = BookingStatus.CANCELLED
+            erased_email = f"erased-{booking.pk}@invalid.example"
+            # Their address goes from the message history too, and nothing more is sent to it.
+            messages = booking.notifications.filter(recipient__iexact=booking.client_email)
+            messages.filter(status=NotificationStatus.PENDING).update(
+                status=NotificationStatus.SKIPPED
+            )
+            messages.update(recipient=erased_email)
             booking.client_name = ERASED_NAME
-            booking.client_email = f"erased-{booking.pk}@invalid.example"
+            booking.client_email = erased_email
             booking.client_phone = ""
             booking.intake_answers = None
             booking.health_consent_at = None

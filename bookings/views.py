@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Technique
@@ -34,6 +35,8 @@ from .services import (
 from .suggestion import load_profiles, suggest
 
 
+# Error reports (if one is ever emailed) must not carry health answers or contact details.
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def intake(request: HttpRequest) -> HttpResponse:
@@ -266,6 +269,7 @@ def _why_not_free(ctx: BookingContext, base: dict[str, object], start: datetime)
     return PROBLEM_MESSAGES[found[0]]
 
 
+@sensitive_post_parameters()
 @require_POST
 @limit_form_posts
 def book_submit(request: HttpRequest, slug: str) -> HttpResponse:

@@ -373,3 +373,16 @@ def test_two_workers_racing_for_one_reminder_send_one_email(therapist, technique
     assert len(mail.outbox) == 1
     reminder.refresh_from_db()
     assert (reminder.status, reminder.attempts) == (NotificationStatus.SENT, 1)
+
+
+def test_erasing_a_client_scrubs_their_address_from_the_message_history(book, now):
+    from bookings.privacy import erase_client_data
+
+    booking = book()
+    assert booking.notifications.filter(recipient="jane@example.org").exists()
+    erase_client_data(email="jane@example.org", now=now)
+    assert not Notification.objects.filter(recipient__iexact="jane@example.org").exists()
+    # The clinic's own notes keep their recipient, and the reminder will not go out.
+    assert Notification.objects.filter(recipient=settings.FRONT_DESK_EMAIL).exists()
+    reminder = booking.notifications.get(kind=NotificationKind.REMINDER)
+    assert reminder.status == NotificationStatus.SKIPPED
