@@ -343,10 +343,7 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
-    booking = get_object_or_404(
-        Booking.objects.select_related("therapist", "technique"), manage_token=token
-    )
-    return render(request, "bookings/book_done.html", {"booking": booking})
+    return render(request, "bookings/book_done.html", {"booking": _booking(token)})
 
 
 # Tokens are secrets.token_urlsafe(32): anything else is not worth a query.

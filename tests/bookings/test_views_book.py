@@ -105,6 +105,7 @@ def test_the_whole_flow_books_and_shows_the_reference(client, clinic):
     page = client.get(response.url)
     assert booking.reference.encode() in page.content
     assert b"10:00" in page.content
+    assert reverse("bookings:manage", args=[booking.manage_token]).encode() in page.content
 
 
 def test_it_refuses_a_slot_taken_a_moment_ago_and_keeps_what_was_typed(client, clinic):
