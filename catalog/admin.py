@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from clinic.admin import LabelledListEditableMixin
+
 from .models import ReliefMechanism, SessionLength, Technique
 
 
@@ -10,7 +12,7 @@ class SessionLengthInline(admin.TabularInline):
 
 
 @admin.register(Technique)
-class TechniqueAdmin(admin.ModelAdmin):
+class TechniqueAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "pressure", "is_active", "display_order"]
     list_editable = ["is_active", "display_order"]
     list_filter = ["is_active", "pressure"]
@@ -28,7 +30,7 @@ class TechniqueAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReliefMechanism)
-class ReliefMechanismAdmin(admin.ModelAdmin):
+class ReliefMechanismAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["title", "display_order"]
     list_editable = ["display_order"]
     search_fields = ["title", "how_it_works", "what_it_does"]

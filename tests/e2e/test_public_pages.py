@@ -15,6 +15,7 @@ from .browser import (
     assert_styled,
     both_widths,
     expect,
+    let_page_events_arrive,
     png_size,
     save_screenshot,
 )
@@ -97,8 +98,7 @@ def test_the_browser_log_notices_an_inline_script_refused_by_the_csp(page, brows
         " inline.textContent = 'window.ran = true'; document.body.append(inline); }"
     )
 
-    # The violation event is a task queued before this one, so it has been reported.
-    page.evaluate("() => new Promise((resolve) => setTimeout(resolve))")
+    let_page_events_arrive(page)
 
     with pytest.raises(AssertionError, match="CSP violation: script-src-elem refused inline"):
         assert_no_browser_problems(browser_log)
