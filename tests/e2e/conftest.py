@@ -66,6 +66,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 _call_failed = pytest.StashKey[bool]()
+_skipped_because = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    # One line for all of them, not one per test.
+    if _skipped_because in config.stash:
+        terminalreporter.write_line(f"Browser tests skipped: {config.stash[_skipped_because]}")
 
 
 def _browser_missing() -> str | None:
@@ -79,11 +88,12 @@ def _browser_missing() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup: None) -> Iterator[Browser]:
+def browser(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Browser]:
     missing = _browser_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{missing} (CI=true: the browser tests must run)", pytrace=False)
+        request.config.stash[_skipped_because] = missing
         pytest.skip(missing)
 
     from django.db import connections
