@@ -7,6 +7,7 @@ tests with the `browser` fixture's reason.
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,11 @@ except ImportError:
     expect = None  # the `browser` fixture skips, or fails under CI, before any test runs
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from playwright.sync_api import ConsoleMessage, Page, Response
+
+# UserFactory's password (tests/factories.py).
+STAFF_PASSWORD = "a-long-test-password-1"
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -57,8 +62,8 @@ DESKTOP = Viewport("desktop", 1280, 800, is_mobile=False)
 both_widths = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=lambda v: v.name)
 
 
-# Runs before any page script. Listening in the page is the only reliable way to see CSP
-# refusals: Chromium reports some of them to the console and some only as this event.
+# Runs before any page script, and reports every refusal with its directive and place,
+# whether or not Chromium also logs it to the console.
 _CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
   window.__clinicCspViolation(
@@ -128,6 +133,15 @@ def let_page_events_arrive(page: Page) -> None:
 def assert_no_browser_problems(log: BrowserLog) -> None:
     problems = log.problems()
     assert not problems, "The browser reported:\n" + "\n".join(problems)
+
+
+def log_into_admin(page: Page, user: AbstractBaseUser, password: str = STAFF_PASSWORD) -> None:
+    """Sign in through the admin's login form, as a person would (django-axes included)."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def save_screenshot(page: Page, name: str) -> Path:

@@ -4,16 +4,20 @@ Every test in this folder is marked `e2e` (select with `-m e2e`, leave out with
 `-m "not e2e"`) and runs against a real, migrated database that is put back as it was
 after each test. A journey is a plain test function asking for `page`:
 
-    @both_widths
-    def test_a_client_books(page):
-        page.goto("/")
-        page.get_by_role("link", name="Find the right massage").first.click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("...")
+    from .browser import both_widths, expect, log_into_admin
 
-Fixtures: `browser` (one per session), `page` (fresh context per test, relative URLs go
-to the live server), `browser_log` (what that page reported), `viewport` (DESKTOP unless
-parametrized; `both_widths` runs at PHONE and DESKTOP) and `javascript_enabled` (True
-unless parametrized: `@pytest.mark.parametrize("javascript_enabled", [False])`).
+    @both_widths
+    def test_a_client_finds_a_technique(page):
+        page.goto("/")
+        page.get_by_role("link", name="Swedish Massage").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Swedish Massage")
+
+Fixtures: `browser` (one for all the tests in this folder), `page` (a fresh browser
+context per test; relative URLs go to the live server), `browser_log` (what that page
+reported), `viewport` (DESKTOP unless parametrized; `both_widths` runs a test at PHONE
+and DESKTOP) and `javascript_enabled` (True unless parametrized:
+`@pytest.mark.parametrize("javascript_enabled", [False])`). Staff fixtures from
+tests/conftest.py work as usual; `log_into_admin(page, user)` signs one in.
 A CSP violation or an uncaught script error fails any test here, and a failing test
 leaves a screenshot in artifacts/failures/.
 """
@@ -32,6 +36,7 @@ from .browser import DESKTOP, FAILURES, BrowserLog, Viewport
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+    from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,7 +92,9 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Package scope: the browser, and the event loop that comes with it, are gone before the
+# tests after this folder run (a subprocess there must not inherit the setting below).
+@pytest.fixture(scope="package")
 def browser(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Browser]:
     missing = _browser_missing()
     if missing:
@@ -99,8 +106,8 @@ def browser(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[B
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop running in this thread for the whole
-    # session. Django then refuses ORM calls from tests (nothing here is concurrent, so
+    # Playwright's sync API keeps an event loop running in this thread while the browser
+    # is open. Django then refuses ORM calls from tests (nothing here is concurrent, so
     # allow them), and keeps database connections per asyncio context instead of per
     # thread: hand the test database's connections, which hold the data each test is
     # rolled back to, over to that context.
@@ -140,7 +147,7 @@ def browser_log() -> BrowserLog:
 def page(
     request: pytest.FixtureRequest,
     browser: Browser,
-    live_server,
+    live_server: LiveServer,
     viewport: Viewport,
     javascript_enabled: bool,
     browser_log: BrowserLog,
