@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from clinic.admin import LabelledListEditableMixin
+from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
 
 from .models import ReliefMechanism, SessionLength, Technique
 
 
-class SessionLengthInline(admin.TabularInline):
+class SessionLengthInline(LabelledTabularInline):
     model = SessionLength
     extra = 1
     min_num = 1

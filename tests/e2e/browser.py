@@ -64,12 +64,15 @@ both_widths = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=lambda v
 
 # Runs before any page script, and reports every refusal with its directive and place,
 # whether or not Chromium also logs it to the console.
+# Each report is a promise that settles once Python has it; they are chained so that
+# let_page_events_arrive() can wait for all of them.
 _CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  window.__clinicCspViolation(
+  const report = window.__clinicCspViolation(
     `${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
     + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
   );
+  window.__clinicCspReported = Promise.all([window.__clinicCspReported, report]);
 });
 """
 
@@ -125,9 +128,11 @@ _LOGS: WeakKeyDictionary[Page, BrowserLog] = WeakKeyDictionary()
 
 
 def let_page_events_arrive(page: Page) -> None:
-    # Events the page has already queued (a CSP refusal, a console line) reach us before
-    # the answer to a task queued after them.
-    page.evaluate("() => new Promise((resolve) => setTimeout(resolve))")
+    """Wait until what the page has already done is in the log: events it queued run before
+    a task queued after them, and then their CSP reports are awaited."""
+    page.evaluate(
+        "() => new Promise((resolve) => setTimeout(resolve)).then(() => window.__clinicCspReported)"
+    )
 
 
 def assert_no_browser_problems(log: BrowserLog) -> None:
@@ -201,6 +206,7 @@ def assert_accessible(page: Page, *, ignore_rules: Iterable[str] = ()) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     ignored = set(ignore_rules)
+    page.wait_for_load_state()
     # axe-core adds <style> elements to measure some pages, which our CSP refuses: what
     # the page itself reported stays in the log, what axe caused is dropped.
     log = _LOGS.get(page, BrowserLog())

@@ -46,6 +46,7 @@ def test_a_content_editor_rewords_a_technique_and_clients_see_it(page, browser_l
     log_into_admin(page, content_editor)
     page.get_by_role("link", name="Techniques", exact=True).click()
     page.get_by_role("link", name="Swedish Massage").click()
+    expect(page.get_by_role("heading", name="Change technique")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Summary").fill("Long, gentle strokes for a tired back.")
