@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from clinic.admin import LabelledTabularInline
 from clinic.roles import FRONT_DESK
 
 from . import privacy, services, week_grid
@@ -139,13 +140,13 @@ class TherapistScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class WorkingHoursInline(admin.TabularInline):
+class WorkingHoursInline(LabelledTabularInline):
     model = WorkingHours
     extra = 0
     ordering = ["weekday", "start_time"]
 
 
-class TimeOffInline(admin.TabularInline):
+class TimeOffInline(LabelledTabularInline):
     model = TimeOff
     extra = 0
     ordering = ["-start"]
@@ -318,7 +319,7 @@ class ClientDataForm(forms.Form):
     )
 
 
-class NotificationInline(admin.TabularInline):
+class NotificationInline(LabelledTabularInline):
     """The message history of a booking: read-only, the worker writes it."""
 
     model = Notification

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
+
 from .models import (
     AnswerWeight,
     ConditionRule,
@@ -11,7 +13,7 @@ from .models import (
 )
 
 
-class SessionLengthInline(admin.TabularInline):
+class SessionLengthInline(LabelledTabularInline):
     model = SessionLength
     extra = 1
     min_num = 1
@@ -27,27 +29,27 @@ class KeywordWeightForm(forms.ModelForm):
         return " ".join(self.cleaned_data["keyword"].split()).lower()
 
 
-class AnswerWeightInline(admin.TabularInline):
+class AnswerWeightInline(LabelledTabularInline):
     model = AnswerWeight
     extra = 0
     verbose_name_plural = "answer weights (which answers point to this technique)"
 
 
-class KeywordWeightInline(admin.TabularInline):
+class KeywordWeightInline(LabelledTabularInline):
     model = KeywordWeight
     form = KeywordWeightForm
     extra = 0
     verbose_name_plural = "keyword weights (words in the client's own description)"
 
 
-class ConditionRuleInline(admin.TabularInline):
+class ConditionRuleInline(LabelledTabularInline):
     model = ConditionRule
     extra = 0
     verbose_name_plural = "health condition rules (when it is not advised or needs care)"
 
 
 @admin.register(Technique)
-class TechniqueAdmin(admin.ModelAdmin):
+class TechniqueAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "pressure", "is_active", "display_order"]
     list_editable = ["is_active", "display_order"]
     list_filter = ["is_active", "pressure"]
@@ -92,7 +94,7 @@ class ConditionRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReliefMechanism)
-class ReliefMechanismAdmin(admin.ModelAdmin):
+class ReliefMechanismAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["title", "display_order"]
     list_editable = ["display_order"]
     search_fields = ["title", "how_it_works", "what_it_does"]

@@ -11,6 +11,7 @@ handler500 = "clinic.views.server_error"
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
     path("admin/", admin.site.urls),

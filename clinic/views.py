@@ -1,8 +1,10 @@
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .context_processors import clinic
 
@@ -17,6 +19,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico whatever a page links to (the admin links none), and
+    # a 404 for every page view only hides real ones in the logs.
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
