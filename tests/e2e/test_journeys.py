@@ -1,0 +1,248 @@
+"""A client's whole way through the site, from the back-pain questions to a cancelled booking.
+
+The clock is frozen at Monday 2 March 2026, 08:00 in London (the `now` fixture patches
+`timezone.now`, which the live server's thread reads too). The journeys at both widths
+also screenshot and axe-check every page they pass, so each booking page is covered
+once, in the state a client really sees it (a result page only exists after a POST).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+
+from bookings.models import Booking, BookingStatus
+from catalog.models import Technique
+from tests.factories import TherapistFactory
+
+from .browser import (
+    PHONE,
+    BrowserLog,
+    assert_accessible,
+    assert_no_browser_problems,
+    assert_no_horizontal_scroll,
+    assert_styled,
+    both_widths,
+    expect,
+    save_screenshot,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+CLIENT_EMAIL = "sam.jones@example.com"
+
+
+@pytest.fixture
+def clinic(now, clinic_rules, therapist_user):
+    """One therapist, Anna, offering every technique, Monday to Saturday 09-13 and 14-17."""
+    return TherapistFactory(
+        user=therapist_user, display_name="Anna K.", techniques=list(Technique.objects.all())
+    )
+
+
+def check_public_page(page: Page, name: str) -> None:
+    """Screenshot, fits the width, styled, and no serious accessibility problem."""
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    save_screenshot(page, name)
+    assert_no_horizontal_scroll(page)
+    assert_styled(page)
+    assert_accessible(page)
+
+
+def answer_intake(page: Page, *, warning_sign: str | None = None) -> None:
+    page.goto("/find-your-massage/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find the right massage")
+    page.get_by_label("Lower back").check()
+    page.get_by_label("A few weeks").check()
+    page.get_by_label("How strong is the pain right now, from 0 to 10?").fill("6")
+    page.get_by_label("Most days").check()
+    page.get_by_label("Tight or stiff").check()
+    page.get_by_label("Long sitting, desk work or posture").check()
+    if warning_sign:
+        page.get_by_label(warning_sign).check()
+
+
+def show_suggestion(page: Page) -> None:
+    page.get_by_role("button", name="Show my suggestion").click()
+
+
+def book_top_suggestion(page: Page) -> str:
+    """Follow the top suggestion's "Book" button; the technique's name."""
+    top = page.get_by_role("region", name="Our suggestion for you")
+    button = top.get_by_role("link", name=re.compile(r"^Book "))
+    technique = button.inner_text().removeprefix("Book ")
+    button.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Book {technique}")
+    return technique
+
+
+def choose_length_and_anyone(page: Page) -> None:
+    # The first length and "anyone" are already chosen; a person checks and goes on.
+    expect(page.get_by_label("Anyone who is free (most choice of times)")).to_be_checked()
+    page.get_by_role("button", name="Show free days").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day")
+
+
+def pick_day(page: Page, day: str) -> None:
+    page.get_by_role("link", name=day).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Choose a time on {day}")
+
+
+def pick_time(page: Page, time: str) -> None:
+    page.get_by_role("link", name=time, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
+
+
+def fill_details(page: Page) -> None:
+    page.get_by_label("Your name").fill("Sam Jones")
+    page.get_by_label("Email").fill(CLIENT_EMAIL)
+    page.get_by_label("Phone").fill("07700 900123")
+
+
+def confirm_booking(page: Page) -> Booking:
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are booked in")
+    booking = Booking.objects.get()
+    expect(page.locator(".booking-reference")).to_have_text(booking.reference)
+    return booking
+
+
+@both_widths
+def test_a_client_books_from_the_intake_then_moves_and_cancels_online(
+    page, browser_log, clinic, mailoutbox
+):
+    answer_intake(page)
+    check_public_page(page, "intake")
+    show_suggestion(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your massage suggestion")
+    check_public_page(page, "intake-result")
+    technique = book_top_suggestion(page)
+    check_public_page(page, "book-1-length-and-therapist")
+    choose_length_and_anyone(page)
+    check_public_page(page, "book-2-day")
+    pick_day(page, "Wednesday 4 March")
+    check_public_page(page, "book-3-time")
+    pick_time(page, "10:00")
+    check_public_page(page, "book-4-details")
+    fill_details(page)
+    page.get_by_label("Keep my answers about my back with this booking").check()
+
+    booking = confirm_booking(page)
+
+    check_public_page(page, "booking-confirmation")
+    assert booking.status == BookingStatus.CONFIRMED
+    assert booking.technique.name == technique
+    assert booking.therapist == clinic
+    assert booking.start == datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # GMT: London is UTC
+    assert booking.client_email == CLIENT_EMAIL
+    assert booking.intake_answers["areas"] == ["lower"]
+    assert booking.warning_flags in ([], None)
+    assert any(booking.reference in message.body for message in mailoutbox)
+
+    page.get_by_role("link", name="Change or cancel this booking").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking")
+    check_public_page(page, "manage")
+    page.get_by_role("link", name="Choose a new time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new time")
+    page.get_by_role("navigation", name="Days with free times").get_by_role(
+        "link", name="Thu 5 Mar"
+    ).click()
+    expect(page.get_by_role("heading", name="Free times on Thursday 5 March")).to_be_visible()
+    check_public_page(page, "manage-reschedule")
+    page.get_by_label("14:30").check()
+    page.get_by_role("button", name="Move to this time").click()
+
+    expect(page.get_by_text("Your booking has moved.")).to_be_visible()
+    expect(page.locator(".booking-summary")).to_contain_text("Thursday 5 March 2026, 14:30")
+    booking.refresh_from_db()
+    assert booking.start == datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
+    assert booking.status == BookingStatus.CONFIRMED
+
+    page.get_by_role("button", name="Cancel this booking").click()
+
+    expect(page.get_by_text("Your booking is cancelled.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="This booking is cancelled.")).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel this booking")).to_have_count(0)
+    check_public_page(page, "manage-cancelled")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert_no_browser_problems(browser_log)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+@pytest.mark.parametrize("javascript_enabled", [False], ids=["no-js"])
+def test_a_client_without_javascript_books_from_the_intake(page, browser_log, clinic):
+    answer_intake(page)
+    show_suggestion(page)
+    book_top_suggestion(page)
+    choose_length_and_anyone(page)
+    pick_day(page, "Friday 6 March")
+    pick_time(page, "09:00")
+    fill_details(page)
+
+    booking = confirm_booking(page)
+
+    assert booking.status == BookingStatus.CONFIRMED
+    assert booking.start == datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
+    assert booking.intake_answers is None  # no tick, nothing kept
+    page.get_by_role("link", name="Change or cancel this booking").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking")
+    assert_no_browser_problems(browser_log)
+
+
+@both_widths
+def test_a_client_with_a_doctor_first_sign_books_only_after_reading_the_advice(
+    page, browser_log, clinic
+):
+    answer_intake(page, warning_sign="A recent fall or accident")
+    show_suggestion(page)
+
+    advice = page.get_by_role("region", name="Please see a doctor before you book")
+    expect(advice).to_contain_text("A recent fall or accident")
+    check_public_page(page, "intake-result-see-a-doctor")
+    book_top_suggestion(page)
+    choose_length_and_anyone(page)
+    pick_day(page, "Tuesday 3 March")
+    pick_time(page, "11:00")
+    fill_details(page)
+    page.get_by_role("button", name="Confirm booking").click()
+
+    refusal = page.get_by_text("Please tick this box to confirm you have read the advice.")
+    expect(refusal).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Sam Jones")
+    check_public_page(page, "book-4-details-needs-acknowledgement")
+    assert not Booking.objects.exists()
+
+    page.get_by_label("I have read the advice to see a doctor first").check()
+    booking = confirm_booking(page)
+
+    assert booking.start == datetime(2026, 3, 3, 11, 0, tzinfo=UTC)
+    assert booking.warning_flags == ["injury"]
+    assert booking.warning_acknowledged_at is not None
+    assert_no_browser_problems(browser_log)
+
+
+@both_widths
+def test_a_client_with_an_urgent_sign_is_sent_to_emergency_care_and_cannot_book(
+    page, browser_log: BrowserLog, clinic
+):
+    answer_intake(page, warning_sign="New loss of bladder or bowel control")
+    show_suggestion(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please get emergency care today")
+    expect(page.get_by_text("call emergency services or go to A&E")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^Book "))).to_have_count(0)
+    check_public_page(page, "intake-result-emergency")
+
+    # Typing a booking address by hand meets the same advice, not a booking form.
+    page.goto("/book/swedish/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please get medical help today")
+    expect(page.get_by_role("button", name="Show free days")).to_have_count(0)
+    check_public_page(page, "book-urgent")
+    assert not Booking.objects.exists()
+    assert_no_browser_problems(browser_log)
