@@ -88,8 +88,10 @@ def load_pages(
     def repeat(request: Request):
         return lambda: request
 
-    day_step = reverse("bookings:book", kwargs={"slug": slug}) + "?" + urlencode(
-        {"length": SESSION_MINUTES, "therapist": ANYONE}
+    day_step = (
+        reverse("bookings:book", kwargs={"slug": slug})
+        + "?"
+        + urlencode({"length": SESSION_MINUTES, "therapist": ANYONE})
     )
     slots = bookable_slots(slug)
     cookie, token = csrf_pair(port, _details_path(slug, *slots[-1]))

@@ -56,8 +56,10 @@ def fresh_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if parts.scheme not in ("postgres", "postgresql") or not name.startswith("clinic_bench"):
-        sys.exit(f"Refusing {url}: the bench drops its database, so it must be a PostgreSQL "
-                 "database whose name starts with clinic_bench.")
+        sys.exit(
+            f"Refusing {url}: the bench drops its database, so it must be a PostgreSQL "
+            "database whose name starts with clinic_bench."
+        )
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -21,7 +21,7 @@ SESSION_MINUTES = 60
 BUFFER_MINUTES = 15
 STEP_MINUTES = 15
 # Chance that a free grid time gets a booking: about 40% of the 60-minute slots go.
-BOOKING_CHANCE = 0.2
+BOOKING_CHANCE = 0.08
 BENCH_PREFIX = "bench-"
 
 
