@@ -39,13 +39,14 @@ def technique_slug(therapists: int) -> str:
 
 
 def set_rules(*, horizon_days: int) -> None:
-    ClinicRules.load()
-    ClinicRules.objects.filter(pk=1).update(
-        buffer_minutes=BUFFER_MINUTES,
-        min_notice_minutes=120,
-        booking_horizon_days=horizon_days,
-        slot_step_minutes=STEP_MINUTES,
-    )
+    """Save the rules as the admin does, so this process's cached copy changes too."""
+    rules = ClinicRules.load()
+    rules.buffer_minutes = BUFFER_MINUTES
+    rules.min_notice_minutes = 120
+    rules.booking_horizon_days = horizon_days
+    rules.slot_step_minutes = STEP_MINUTES
+    rules.save()
+    rules.remember()
 
 
 def _hours(n: int) -> dict[int, list[tuple[time, time]]]:
