@@ -2,6 +2,7 @@
 
 import http.client
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -184,8 +185,6 @@ def double_bookings() -> int:
 
 def storm(port: int, *, slug: str, slots: int, per_slot: int) -> StormResult:
     """`slots` x `per_slot` clients post at once; every slot should go exactly once."""
-    import time
-
     targets = bookable_slots(slug)[:slots]
     cookie, token = csrf_pair(port, _details_path(slug, *targets[0]))
     submit = reverse("bookings:book_submit", kwargs={"slug": slug})

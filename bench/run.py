@@ -154,7 +154,7 @@ def main() -> None:
         if result.errors or result.double_bookings or result.made != result.slots:
             failures.append("the storm had errors, double bookings or unbooked slots")
 
-    heading("Targets")
+    heading("Targets (for the parts run)")
     print("\n".join(f"MISSED: {f}" for f in failures) or "all met")
     sys.exit(1 if failures else 0)
 
