@@ -15,7 +15,7 @@ from django.db import connection
 from bookings import availability
 from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
 from bookings.services import clinic_zone
-from catalog.models import SessionLength, Technique
+from catalog.models import Technique
 
 SESSION_MINUTES = 60
 BUFFER_MINUTES = 15
@@ -23,19 +23,16 @@ STEP_MINUTES = 15
 # Chance that a free grid time gets a booking: about 40% of the 60-minute slots go.
 BOOKING_CHANCE = 0.08
 BENCH_PREFIX = "bench-"
+# Offered by the first 1, 10, 50... therapists (every one has a 60-minute length).
+SEEDED_TECHNIQUES = ["lymphatic-drainage", "swedish", "deep-tissue", "trigger-point"]
 
 
 @dataclass(frozen=True)
 class BenchClinic:
     therapist_ids: list[int]
-    # therapists offering it -> technique slug; each technique is offered by the
-    # first n therapists, so one page shows exactly n of them.
+    # n -> the technique offered by the first n therapists: its page shows exactly n.
     technique_slugs: dict[int, str]
     bookings: int
-
-
-def technique_slug(therapists: int) -> str:
-    return f"{BENCH_PREFIX}{therapists}-therapists"
 
 
 def set_rules(*, horizon_days: int) -> None:
@@ -71,28 +68,15 @@ def build_clinic(*, therapists: int, days: int, sizes: list[int], now: datetime)
     staff = Therapist.objects.bulk_create(
         Therapist(user=user, display_name=f"Therapist {n:02d}") for n, user in enumerate(users)
     )
-    slugs: dict[int, str] = {}
-    links = []
-    for size in sizes:
-        technique = Technique.objects.create(
-            name=f"Bench technique for {size}",
-            slug=technique_slug(size),
-            summary="Benchmark data.",
-            indications="-",
-            method="-",
-            what_to_expect="-",
-            cautions="-",
-            display_order=900 + size,
-        )
-        SessionLength.objects.create(
-            technique=technique, minutes=SESSION_MINUTES, price=Decimal("60.00")
-        )
-        slugs[size] = technique.slug
-        links += [
-            Therapist.techniques.through(therapist=t, technique=technique) for t in staff[:size]
-        ]
-    Therapist.techniques.through.objects.bulk_create(links)
-    booked_technique = Technique.objects.get(slug=slugs[max(sizes)])
+    # The seeded catalog, so the public pages look as they do for a real clinic.
+    slugs = dict(zip(sorted(sizes), SEEDED_TECHNIQUES, strict=False))
+    techniques = {t.slug: t for t in Technique.objects.filter(slug__in=slugs.values())}
+    Therapist.techniques.through.objects.bulk_create(
+        Therapist.techniques.through(therapist=t, technique=techniques[slug])
+        for size, slug in slugs.items()
+        for t in staff[:size]
+    )
+    booked_technique = techniques[slugs[max(sizes)]]
 
     hours, time_off, bookings = [], [], []
     session = timedelta(minutes=SESSION_MINUTES)
