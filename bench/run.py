@@ -128,9 +128,12 @@ def main() -> None:
         print(profile_day_step(clinic.technique_slugs[10]))
 
     seed.set_rules(horizon_days=TARGET[1])
-    seconds = 2.0 if args.quick else 6.0
+    seconds, rounds = (1.5, 1) if args.quick else (3.0, 3)
     if "pages" in parts:
-        heading(f"Pages under load: gunicorn, 2 sync workers, 4 clients, {seconds:.0f} s each")
+        heading(
+            f"Pages under load: gunicorn, 2 sync workers, 4 clients; median of {rounds} "
+            f"round(s) of {seconds:g} s per page, ratio to the trivial view in the same round"
+        )
         with load.gunicorn(env=env, workers=2) as port:
             rows = pages.load_pages(
                 port,
@@ -139,6 +142,7 @@ def main() -> None:
                 clients=4,
                 seconds=seconds,
                 max_requests=100_000,
+                rounds=rounds,
             )
         print(pages.pages_table(rows))
         for row in rows:
