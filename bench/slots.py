@@ -2,7 +2,7 @@
 
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db import connection
@@ -83,22 +83,12 @@ def booked_share(slug: str, days: int) -> float:
     ctx = views._booking_context(slug)
     length = timedelta(minutes=SESSION_MINUTES)
     rules = ctx.rules.as_rules()
+    options = {"length": length, "rules": rules, "now": ctx.now, "zone": clinic_zone()}
     free = empty = 0
     for therapist in ctx.therapists:
         schedule = therapist.schedule()
-        unbooked = availability.TherapistSchedule(
-            schedule.therapist_id, schedule.working_hours, schedule.time_off
-        )
-        for target, counted in ((schedule, "free"), (unbooked, "empty")):
-            count = len(
-                availability.free_slots(
-                    target, length=length, rules=rules, now=ctx.now, zone=clinic_zone()
-                )
-            )
-            if counted == "free":
-                free += count
-            else:
-                empty += count
+        free += len(availability.free_slots(schedule, **options))
+        empty += len(availability.free_slots(replace(schedule, busy=()), **options))
     return 1 - free / empty if empty else 0.0
 
 
