@@ -251,6 +251,11 @@ class ClinicRulesAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: ClinicRules, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The booking pages read the cached copy: the next one must see this edit.
+        obj.remember()
+
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 
@@ -117,9 +118,23 @@ def _first_aligned(instant: datetime, step: timedelta, zone: ZoneInfo) -> dateti
     return instant if not remainder else instant + (step - remainder)
 
 
-def _overlaps_any(intervals: Sequence[Interval], starts: list[datetime], a: datetime, b: datetime):
-    # `intervals` sorted by start; only those starting before `b` can overlap.
-    return any(interval.end > a for interval in intervals[: bisect_left(starts, b)])
+class _Blocked:
+    """Intervals asked "does any of you overlap [a, b)?" once per candidate slot.
+
+    Sorted by start, with the latest end among the first n: only intervals that start
+    before `b` can overlap, and one of them does exactly when the latest of their ends
+    is after `a`. Two lookups per slot, however long the horizon (time off may overlap
+    itself, so the running maximum matters).
+    """
+
+    def __init__(self, intervals: Iterable[Interval]) -> None:
+        ordered = sorted(intervals)
+        self.starts = [i.start for i in ordered]
+        self.latest_ends = list(accumulate((i.end for i in ordered), max))
+
+    def overlaps(self, a: datetime, b: datetime) -> bool:
+        before_b = bisect_left(self.starts, b)
+        return before_b > 0 and self.latest_ends[before_b - 1] > a
 
 
 def free_slots(
@@ -135,18 +150,16 @@ def free_slots(
     earliest = now + rules.min_notice
     allowed_days = set(local_days(now, rules.horizon_days, zone))
     wanted_days = allowed_days if days is None else allowed_days & set(days)
-    time_off = sorted(schedule.time_off)
-    time_off_starts = [i.start for i in time_off]
-    busy = sorted(schedule.busy)
-    busy_starts = [i.start for i in busy]
+    time_off = _Blocked(schedule.time_off)
+    busy = _Blocked(schedule.busy)
     slots: list[datetime] = []
     for day in sorted(wanted_days):
         for working in working_intervals(schedule, day, zone):
             start = _first_aligned(max(working.start, earliest), rules.step, zone)
             while start + length <= working.end:
                 end = start + length
-                if not _overlaps_any(time_off, time_off_starts, start, end) and not _overlaps_any(
-                    busy, busy_starts, start, end + rules.buffer
+                if not time_off.overlaps(start, end) and not busy.overlaps(
+                    start, end + rules.buffer
                 ):
                     slots.append(start.astimezone(UTC))
                 start += rules.step

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Technique
+from catalog.models import SessionLength
 from clinic.protection import HONEYPOT_FIELD, HoneypotMixin, honeypot_layout
 
 from . import intake
@@ -209,11 +209,15 @@ class SlotChoiceForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, technique: Technique, therapists: Sequence[Therapist], **kwargs: object
+        self,
+        *args: object,
+        lengths: Sequence[SessionLength],
+        therapists: Sequence[Therapist],
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["length"].choices = [
-            (length.minutes, f"{length.minutes} minutes") for length in technique.lengths.all()
+            (length.minutes, f"{length.minutes} minutes") for length in lengths
         ]
         self.fields["therapist"].choices = [(ANYONE, "Anyone who is free")] + [
             (str(t.pk), t.display_name) for t in therapists

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q
@@ -206,6 +207,10 @@ class TimeOff(models.Model):
         return self.reason or "Time off"
 
 
+RULES_CACHE_KEY = "bookings:clinic-rules:v1"
+RULES_CACHE_SECONDS = 300
+
+
 class ClinicRules(models.Model):
     """The clinic's booking rules: a single row (pk=1) that front desk edits in admin."""
 
@@ -261,6 +266,23 @@ class ClinicRules(models.Model):
     def load(cls) -> "ClinicRules":
         rules, _ = cls.objects.get_or_create(pk=1)
         return rules
+
+    @classmethod
+    def cached(cls) -> "ClinicRules":
+        """The rules for pages that only show times, without a query on most requests.
+
+        The admin refreshes the cached copy when front desk saves (`remember()`); a
+        change made any other way shows within RULES_CACHE_SECONDS. Writes (the
+        services) always read the row itself, inside their transaction.
+        """
+        rules = cache.get(RULES_CACHE_KEY)
+        if rules is None:
+            rules = cls.load().remember()
+        return rules
+
+    def remember(self) -> "ClinicRules":
+        cache.set(RULES_CACHE_KEY, self, RULES_CACHE_SECONDS)
+        return self
 
     def online_changes_close_at(self, start: datetime) -> datetime:
         """After this moment a client must phone to cancel or move a session at `start`."""

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.models import Technique
+from catalog.models import SessionLength, Technique
 from clinic.protection import limit_form_posts
 
 from . import availability, services
@@ -90,16 +90,30 @@ def _result(request: HttpRequest, answers: IntakeAnswers) -> HttpResponse:
 @dataclass
 class BookingContext:
     technique: Technique
+    lengths: list[SessionLength]
     therapists: list[Therapist]
     rules: ClinicRules
     now: datetime
 
 
+def _technique_and_lengths(slug: str) -> tuple[Technique, list[SessionLength]]:
+    """An offered technique and its lengths in one query: the lengths carry the technique."""
+    lengths = list(
+        SessionLength.objects.filter(technique__slug=slug, technique__is_active=True)
+        .select_related("technique")
+        .order_by("minutes")
+    )
+    if lengths:
+        return lengths[0].technique, lengths
+    # No lengths yet: the first step says there is nothing to choose; no technique is a 404.
+    return get_object_or_404(Technique.objects.active(), slug=slug), []
+
+
 def _booking_context(slug: str) -> BookingContext:
-    """Everything the steps need, in a fixed number of queries (technique, lengths,
-    rules, therapists with their hours, time off and bookings over the horizon)."""
-    technique = get_object_or_404(Technique.objects.active().with_lengths(), slug=slug)
-    rules = ClinicRules.load()
+    """Everything the steps need, in a fixed number of queries: technique with lengths,
+    therapists, their hours, time off and bookings over the horizon; the rules are cached."""
+    technique, lengths = _technique_and_lengths(slug)
+    rules = ClinicRules.cached()
     now = timezone.now()
     zone = clinic_zone()
     days = availability.local_days(now, rules.booking_horizon_days, zone)
@@ -111,7 +125,7 @@ def _booking_context(slug: str) -> BookingContext:
         .order_by("display_name", "pk")
         .with_schedule_between(window_start, window_end)
     )
-    return BookingContext(technique, therapists, rules, now)
+    return BookingContext(technique, lengths, therapists, rules, now)
 
 
 def _free(
@@ -153,8 +167,13 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     answers = recall(request)
     if answers is not None and answers.triage == Triage.URGENT:
         return _urgent(request, ctx.technique)
-    choice = SlotChoiceForm(request.GET or None, technique=ctx.technique, therapists=ctx.therapists)
-    base = {"technique": ctx.technique, "therapists": ctx.therapists, "choice": choice}
+    choice = SlotChoiceForm(request.GET or None, lengths=ctx.lengths, therapists=ctx.therapists)
+    base = {
+        "technique": ctx.technique,
+        "lengths": ctx.lengths,
+        "therapists": ctx.therapists,
+        "choice": choice,
+    }
     if not choice.is_bound or "length" in choice.errors or "therapist" in choice.errors:
         return render(request, "bookings/book_choose.html", base)
     length = choice.cleaned_data["length"]
@@ -230,9 +249,7 @@ def _details_page(
         "start": start,
         "start_iso": _iso(start),
         "end": start + timedelta(minutes=base["length"]),  # type: ignore[arg-type]
-        "price": next(
-            (x.price for x in ctx.technique.lengths.all() if x.minutes == base["length"]), None
-        ),
+        "price": next((x.price for x in ctx.lengths if x.minutes == base["length"]), None),
         "form": form,
         "problem": problem,
         "alternatives": [{"start": s, "iso": _iso(s)} for s in alternatives],
@@ -277,8 +294,13 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
     answers = recall(request)
     if answers is not None and answers.triage == Triage.URGENT:
         return _urgent(request, ctx.technique)
-    choice = SlotChoiceForm(request.POST, technique=ctx.technique, therapists=ctx.therapists)
-    base = {"technique": ctx.technique, "therapists": ctx.therapists, "choice": choice}
+    choice = SlotChoiceForm(request.POST, lengths=ctx.lengths, therapists=ctx.therapists)
+    base = {
+        "technique": ctx.technique,
+        "lengths": ctx.lengths,
+        "therapists": ctx.therapists,
+        "choice": choice,
+    }
     if not choice.is_valid() or choice.cleaned_data["start"] is None:
         # Hidden fields only change when someone edits the page: start again cleanly.
         base["problem"] = "Something in your choice was not right. Please choose again."

@@ -369,3 +369,32 @@ def test_free_slots_properties(data, step, length, buffer, notice):
             )
             is None
         )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=schedules(),
+    step=STEPS,
+    length=st.sampled_from([30, 60, 90]),
+    buffer=st.sampled_from([0, 15]),
+    notice=st.integers(0, 600),
+)
+def test_every_bookable_time_on_the_grid_is_offered(data, step, length, buffer, notice):
+    schedule, now = data
+    rules = Rules(minutes(buffer), minutes(notice), 6, minutes(step))
+    slots = free_slots(schedule, length=minutes(length), rules=rules, now=now, zone=LONDON)
+
+    first = now.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    candidates = (first + minutes(5 * n) for n in range(9 * 24 * 12))
+    on_grid = (
+        c
+        for c in candidates
+        if (c.astimezone(LONDON).hour * 60 + c.astimezone(LONDON).minute) % step == 0
+    )
+    bookable = [
+        c
+        for c in on_grid
+        if check_slot(schedule, start=c, length=minutes(length), rules=rules, now=now, zone=LONDON)
+        is None
+    ]
+    assert slots == bookable

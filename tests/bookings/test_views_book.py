@@ -252,12 +252,15 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
     assert response.status_code == 200
 
 
-FREE_SLOT_QUERIES = 7  # technique, lengths, rules, therapists, hours, time off, bookings
+# Technique with its lengths, therapists, hours, time off, bookings; the rules come
+# from the cache after the first page.
+FREE_SLOT_QUERIES = 5
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(
     client, clinic, django_assert_num_queries
 ):
+    _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES + 1)  # rules
     _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES)
     swedish = Technique.objects.get(slug="swedish")
     for n in range(5):
@@ -268,6 +271,36 @@ def test_the_free_days_step_makes_a_fixed_number_of_queries(
     _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES)
     with django_assert_num_queries(FREE_SLOT_QUERIES):
         client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+
+
+def test_a_technique_without_lengths_yet_says_there_is_nothing_to_choose(client, clinic):
+    Technique.objects.get(slug="swedish").lengths.all().delete()
+    response = client.get(BOOK)
+    assert response.status_code == 200
+    assert response.context["lengths"] == []
+    assert client.get(BOOK, {"length": 60, "therapist": "any"}).status_code == 200
+    assert post(client).status_code == 400
+
+
+def test_a_rules_change_in_admin_shows_on_the_very_next_booking_page(
+    client, clinic, front_desk_user
+):
+    assert len(client.get(BOOK, {"length": 60, "therapist": "any"}).context["days"]) == 15
+    client.force_login(front_desk_user)
+    response = client.post(
+        reverse("admin:bookings_clinicrules_change", args=[1]),
+        {
+            "buffer_minutes": 15,
+            "min_notice_minutes": 120,
+            "booking_horizon_days": 21,
+            "slot_step_minutes": 15,
+            "cancellation_window_hours": 24,
+            "reminder_hours_before": 24,
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert len(client.get(BOOK, {"length": 60, "therapist": "any"}).context["days"]) == 22
 
 
 def test_times_are_shown_in_the_clinics_summer_time(client, clinic, monkeypatch):

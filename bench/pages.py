@@ -1,0 +1,260 @@
+"""Pages under load through gunicorn, and a storm of bookings at a few slots."""
+
+import http.client
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.urls import reverse
+
+from bookings import availability, views
+from bookings.forms import ANYONE
+from bookings.models import Booking
+from bookings.services import clinic_zone
+from clinic.protection import HONEYPOT_FIELD
+
+from .load import HOST, LoadResult, Request, csrf_pair, fetch, form_post, hammer
+from .seed import BUFFER_MINUTES, SESSION_MINUTES
+
+CLIENT = {
+    "client_name": "Bench Client",
+    "client_email": "client@bench.example",
+    "client_phone": "07700 900123",
+    HONEYPOT_FIELD: "",
+}
+
+
+@dataclass(frozen=True)
+class PageRow:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float
+    statuses: str
+
+
+def bookable_slots(slug: str) -> list[tuple[int, datetime]]:
+    """Free (therapist, start) pairs that do not get in each other's way, therapists interleaved."""
+    ctx = views._booking_context(slug)
+    rules = ctx.rules.as_rules()
+    gap = timedelta(minutes=SESSION_MINUTES + BUFFER_MINUTES)
+    per_therapist = []
+    for therapist in ctx.therapists:
+        chosen: list[datetime] = []
+        for start in availability.free_slots(
+            therapist.schedule(),
+            length=timedelta(minutes=SESSION_MINUTES),
+            rules=rules,
+            now=ctx.now + timedelta(hours=1),  # clear of the notice while the bench runs
+            zone=clinic_zone(),
+        ):
+            if not chosen or start >= chosen[-1] + gap:
+                chosen.append(start)
+        per_therapist.append([(therapist.pk, start) for start in chosen])
+    longest = max((len(slots) for slots in per_therapist), default=0)
+    return [slots[n] for n in range(longest) for slots in per_therapist if n < len(slots)]
+
+
+def booking_fields(therapist_id: int | str, start: datetime, token: str) -> dict[str, object]:
+    return {
+        "length": SESSION_MINUTES,
+        "therapist": therapist_id,
+        "start": views._iso(start),
+        "csrfmiddlewaretoken": token,
+        **CLIENT,
+    }
+
+
+def _details_path(slug: str, therapist_id: int, start: datetime) -> str:
+    query = {"length": SESSION_MINUTES, "therapist": therapist_id, "start": views._iso(start)}
+    return reverse("bookings:book", kwargs={"slug": slug}) + "?" + urlencode(query)
+
+
+def load_pages(
+    port: int,
+    *,
+    slug: str,
+    technique_slug: str,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    rounds: int,
+) -> list[PageRow]:
+    """Medians over rounds; each ratio is against the trivial view of the same round."""
+
+    def repeat(request: Request):
+        return lambda: request
+
+    day_step = (
+        reverse("bookings:book", kwargs={"slug": slug})
+        + "?"
+        + urlencode({"length": SESSION_MINUTES, "therapist": ANYONE})
+    )
+    slots = bookable_slots(slug)
+    cookie, token = csrf_pair(port, _details_path(slug, *slots[-1]))
+    submit = reverse("bookings:book_submit", kwargs={"slug": slug})
+    slot_lock = threading.Lock()
+    remaining = iter(slots)
+
+    def next_booking() -> Request | None:
+        with slot_lock:
+            slot = next(remaining, None)
+        if slot is None:
+            return None
+        return form_post(submit, booking_fields(*slot, token), cookie=cookie)
+
+    plan = [
+        ("home page", repeat(Request("GET", reverse("catalog:home")))),
+        (
+            "technique page",
+            repeat(
+                Request("GET", reverse("catalog:technique_detail", kwargs={"slug": technique_slug}))
+            ),
+        ),
+        ("free-slots day step", repeat(Request("GET", day_step))),
+        ("booking POST", next_booking),
+    ]
+    trivial = ("trivial view", repeat(Request("GET", "/bench/trivial/")))
+    # Short rounds, each page between two runs of the trivial view, so a neighbour
+    # hogging the machine for a while skews one round's pair, not the whole ratio.
+    measured: dict[str, list[tuple[LoadResult, float]]] = {}
+    for _ in range(rounds):
+        results = [
+            hammer(
+                name, port, requests, clients=clients, seconds=seconds, max_requests=max_requests
+            )
+            for name, requests in [trivial, *plan, trivial]
+        ]
+        baseline = (results[0].rps + results[-1].rps) / 2
+        for result in results:
+            measured.setdefault(result.name, []).append((result, baseline))
+    rows = []
+    for name, runs in measured.items():
+        statuses: Counter = Counter()
+        for result, _ in runs:
+            statuses.update(result.statuses)
+        rows.append(
+            PageRow(
+                name=name,
+                rps=statistics.median(r.rps for r, _ in runs),
+                p50_ms=statistics.median(r.p50_ms for r, _ in runs),
+                p99_ms=statistics.median(r.percentile(99) for r, _ in runs),
+                ratio=statistics.median(r.rps / b for r, b in runs),
+                statuses=" ".join(f"{status}x{n}" for status, n in sorted(statuses.items())),
+            )
+        )
+    return rows
+
+
+def pages_table(rows: list[PageRow]) -> str:
+    lines = ["page                     req/s   p50 ms   p99 ms  vs trivial  statuses"]
+    lines += [
+        f"{r.name:<22}  {r.rps:>6.0f}  {r.p50_ms:>7.1f}  {r.p99_ms:>7.1f}  {r.ratio:>10.2f}"
+        f"  {r.statuses}"
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class StormResult:
+    attempts: int
+    slots: int
+    made: int
+    conflicts: int
+    errors: int
+    other: Counter
+    bookings_at_slots: int
+    double_bookings: int
+    seconds: float
+
+
+OVERLAPS = """
+    SELECT count(*) FROM bookings_booking a JOIN bookings_booking b
+      ON a.therapist_id = b.therapist_id AND a.id < b.id
+     AND a.start < b.blocked_until AND b.start < a.blocked_until
+     WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'
+"""
+
+
+def double_bookings() -> int:
+    """Pairs of active bookings of one therapist that overlap (buffer included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAPS)
+        return cursor.fetchone()[0]
+
+
+def storm(port: int, *, slug: str, slots: int, per_slot: int) -> StormResult:
+    """`slots` x `per_slot` clients post at once; every slot should go exactly once."""
+    targets = bookable_slots(slug)[:slots]
+    cookie, token = csrf_pair(port, _details_path(slug, *targets[0]))
+    submit = reverse("bookings:book_submit", kwargs={"slug": slug})
+    attempts = [target for target in targets for _ in range(per_slot)]
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(attempts))
+
+    def attempt(therapist_id: int, start: datetime) -> None:
+        request = form_post(submit, booking_fields(therapist_id, start, token), cookie=cookie)
+        conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        try:
+            conn.connect()
+            barrier.wait(timeout=60)
+            status, _, body = fetch(port, request, conn)
+            if status == 302:
+                outcome = "made"
+            elif status == 409 and b"just been taken" in body:
+                outcome = "conflict"
+            else:
+                outcome = f"status {status}"
+        except Exception as error:  # reported, never hidden
+            outcome = f"error {type(error).__name__}"
+        finally:
+            conn.close()
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=attempt, args=target) for target in attempts]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    elapsed = time.perf_counter() - started
+    at_slots = sum(
+        Booking.objects.active().filter(therapist_id=therapist_id, start=start).count()
+        for therapist_id, start in targets
+    )
+    made, conflicts = outcomes.pop("made", 0), outcomes.pop("conflict", 0)
+    return StormResult(
+        attempts=len(attempts),
+        slots=len(targets),
+        made=made,
+        conflicts=conflicts,
+        errors=sum(outcomes.values()),
+        other=outcomes,
+        bookings_at_slots=at_slots,
+        double_bookings=double_bookings(),
+        seconds=elapsed,
+    )
+
+
+def storm_table(result: StormResult) -> str:
+    other = ", ".join(f"{k}: {v}" for k, v in sorted(result.other.items())) or "none"
+    return "\n".join(
+        [
+            f"attempts            {result.attempts} ({result.slots} slots, all at once)",
+            f"bookings made       {result.made}",
+            f"conflicts (409)     {result.conflicts}",
+            f"errors              {result.errors} ({other})",
+            f"bookings at slots   {result.bookings_at_slots} (in the database)",
+            f"double bookings     {result.double_bookings} (overlapping active pairs)",
+            f"wall time           {result.seconds:.1f} s",
+        ]
+    )

@@ -1,0 +1,51 @@
+from datetime import timedelta
+from itertools import pairwise
+
+import pytest
+from django.db import connection
+
+from bench import pages, seed, slots
+from bookings.models import Booking, BookingStatus
+from tests.factories import BookingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bench_clinic(now):
+    return seed.build_clinic(therapists=3, days=8, sizes=[1, 3], now=now)
+
+
+def test_the_free_slots_bench_makes_the_same_few_queries_at_every_size(bench_clinic):
+    small = slots.measure(slug=bench_clinic.technique_slugs[1], therapists=1, days=2, runs=1)
+    large = slots.measure(slug=bench_clinic.technique_slugs[3], therapists=3, days=7, runs=1)
+    assert 0 < small.slots < large.slots
+    assert small.queries == large.queries <= 5
+    assert small.page_queries == large.page_queries <= 5
+
+
+def test_the_synthetic_clinic_is_partly_booked(bench_clinic):
+    assert bench_clinic.bookings == Booking.objects.count() > 0
+    assert 0.1 < slots.booked_share(bench_clinic.technique_slugs[3], 7) < 0.9
+
+
+def test_the_slots_the_load_bench_books_never_get_in_each_others_way(bench_clinic):
+    seed.set_rules(horizon_days=7)
+    chosen = pages.bookable_slots(bench_clinic.technique_slugs[3])
+    assert len(chosen) == len(set(chosen)) > 3
+    gap = timedelta(minutes=seed.SESSION_MINUTES + seed.BUFFER_MINUTES)
+    for therapist_id in {t for t, _ in chosen}:
+        starts = sorted(s for t, s in chosen if t == therapist_id)
+        assert all(b - a >= gap for a, b in pairwise(starts))
+    assert pages.double_bookings() == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="PostgreSQL's exclusion constraint refuses the overlap this test needs to store.",
+)
+def test_the_double_booking_check_counts_overlapping_active_bookings(therapist, now):
+    first = BookingFactory(therapist=therapist, start=now + timedelta(days=1))
+    BookingFactory(therapist=therapist, start=first.start + timedelta(minutes=30))
+    BookingFactory(therapist=therapist, start=first.start, status=BookingStatus.CANCELLED)
+    assert pages.double_bookings() == 1
