@@ -353,3 +353,13 @@ def test_too_many_booking_posts_from_one_address_get_the_friendly_429(client, cl
     assert response.status_code == 429
     assert "Too many tries" in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_details_errors_are_summarised_at_the_top_with_links_to_each_field(client, clinic):
+    response = post(client, client_email="not an email", client_phone="call me")
+    text = response.content.decode()
+    summary = text[text.index('id="form-problems"') :]
+    assert summary.index("Please check your details") < summary.index('name="client_email"')
+    assert 'href="#id_client_email"' in summary
+    assert 'href="#id_client_phone"' in summary
+    assert not Booking.objects.exists()

@@ -212,7 +212,11 @@ def test_a_client_with_a_doctor_first_sign_books_only_after_reading_the_advice(
     fill_details(page)
     page.get_by_role("button", name="Confirm booking").click()
 
-    refusal = page.get_by_text("Please tick this box to confirm you have read the advice.")
+    # Shown beside the box (exact text) and in the summary at the top (with the label).
+    refusal = page.get_by_text(
+        "Please tick this box to confirm you have read the advice.", exact=True
+    )
+    expect(page.locator("#form-problems")).to_contain_text("I have read the advice")
     expect(refusal).to_be_visible()
     expect(page.get_by_label("Your name")).to_have_value("Sam Jones")
     check_public_page(page, "book-4-details-needs-acknowledgement")
