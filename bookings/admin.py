@@ -306,7 +306,7 @@ def warning_labels(flags: object) -> list[str]:
     return [_label(WarningSign, flag) for flag in flags]
 
 
-BookingService = Callable[..., Booking]
+BookingService = Callable[..., object]
 
 
 class BookingForm(forms.ModelForm):
@@ -441,16 +441,9 @@ class BookingAdmin(TherapistScopedAdmin):
 
     @admin.action(description="Resend the confirmation email", permissions=["change"])
     def resend_confirmation(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
-        sent = 0
-        for booking in queryset:
-            try:
-                services.resend_confirmation(booking=booking)
-            except services.BookingError as error:
-                self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
-            else:
-                sent += 1
-        if sent:
-            self.message_user(request, f"Confirmation queued for {sent} booking(s).")
+        self._apply(
+            request, queryset, services.resend_confirmation, "queued for a new confirmation email"
+        )
 
     @admin.display(description="Start", ordering="start")
     def starts(self, obj: Booking) -> str:

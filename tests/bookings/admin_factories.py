@@ -1,21 +1,21 @@
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+"""The shared factories with the defaults the admin tests are written against.
+
+A therapist here has a login in the Therapists group (so admin permissions apply),
+no working hours unless a test adds them, and offers techniques named by slug;
+times default to a fixed day so schedule pages are predictable.
+"""
+
+from datetime import UTC, datetime, time
 
 import factory
 
-from bookings.models import Booking, Therapist, TimeOff, WorkingHours
 from catalog.models import Technique
 from clinic.roles import THERAPISTS
-from tests.factories import StaffFactory
+from tests import factories
 
 
-class TherapistFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Therapist
-        skip_postgeneration_save = True
-
-    user = factory.SubFactory(StaffFactory, groups=[THERAPISTS])
-    display_name = factory.Sequence(lambda n: f"Therapist {n}")
+class TherapistFactory(factories.TherapistFactory):
+    user = factory.SubFactory(factories.StaffFactory, groups=[THERAPISTS])
     bio = "Helps people with back pain."
 
     @factory.post_generation
@@ -23,38 +23,25 @@ class TherapistFactory(factory.django.DjangoModelFactory):
         if create:
             self.techniques.set(Technique.objects.filter(slug__in=extracted or ["swedish"]))
 
+    @factory.post_generation
+    def hours(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """No working hours: each admin test adds the ones it looks at."""
 
-class WorkingHoursFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = WorkingHours
 
+class WorkingHoursFactory(factories.WorkingHoursFactory):
     therapist = factory.SubFactory(TherapistFactory)
-    weekday = 0
-    start_time = "09:00"
-    end_time = "17:00"
+    start_time = time(9)
+    end_time = time(17)
 
 
-class TimeOffFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TimeOff
-
+class TimeOffFactory(factories.TimeOffFactory):
     therapist = factory.SubFactory(TherapistFactory)
     start = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
-    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=4))
     reason = "Training"
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Booking
-
+class BookingFactory(factories.BookingFactory):
     client_name = factory.Sequence(lambda n: f"Client {n}")
     client_email = factory.Sequence(lambda n: f"client{n}@example.com")
-    client_phone = "07700 900123"
     therapist = factory.SubFactory(TherapistFactory)
-    technique = factory.LazyFunction(lambda: Technique.objects.get(slug="swedish"))
-    length_minutes = 60
-    price = Decimal("60.00")
     start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-    end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.length_minutes))
-    blocked_until = factory.LazyAttribute(lambda o: o.end + timedelta(minutes=15))
