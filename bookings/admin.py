@@ -21,17 +21,7 @@ from clinic.admin import LabelledTabularInline
 from clinic.roles import FRONT_DESK
 
 from . import privacy, services, week_grid
-from .intake import (
-    Area,
-    Condition,
-    Duration,
-    Feeling,
-    Frequency,
-    IntakeAnswers,
-    PressurePreference,
-    Trigger,
-    WarningSign,
-)
+from .answers import read_back, warning_sign_labels
 from .models import Booking, ClinicRules, Notification, Therapist, TimeOff, WorkingHours
 
 # The schedule page accepts any week in this range; anything else is a typo.
@@ -265,47 +255,6 @@ class ClinicRulesAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:bookings_clinicrules_change", args=[rules.pk]))
 
 
-INTAKE_QUESTIONS: list[tuple[str, str, type[models.TextChoices] | None]] = [
-    ("areas", "Where it hurts", Area),
-    ("duration", "For how long", Duration),
-    ("intensity", "How strong (0 to 10)", None),
-    ("frequency", "How often", Frequency),
-    ("feelings", "What it feels like", Feeling),
-    ("triggers", "What brings it on", Trigger),
-    ("pressure", "Pressure they prefer", PressurePreference),
-    ("conditions", "Health conditions", Condition),
-    ("warning_signs", "Warning signs", WarningSign),
-    ("description", "In their own words", None),
-]
-
-
-def _label(choices: type[models.TextChoices] | None, value: object) -> str:
-    if choices is not None and value in choices.values:
-        return str(choices(value).label)
-    return str(value)
-
-
-def readable_answers(data: dict[str, Any]) -> list[tuple[str, str]]:
-    answers = IntakeAnswers.from_dict(data)
-    rows = []
-    for name, question, choices in INTAKE_QUESTIONS:
-        value = getattr(answers, name)
-        if isinstance(value, tuple):
-            text = ", ".join(_label(choices, v) for v in value)
-        elif value is None or value == "":
-            text = ""
-        else:
-            text = _label(choices, value)
-        rows.append((question, text or "Not answered"))
-    return rows
-
-
-def warning_labels(flags: object) -> list[str]:
-    if not isinstance(flags, list):
-        return []
-    return [_label(WarningSign, flag) for flag in flags]
-
-
 BookingService = Callable[..., object]
 
 
@@ -459,14 +408,14 @@ class BookingAdmin(TherapistScopedAdmin):
 
     @admin.display(description="Warnings")
     def warnings(self, obj: Booking) -> SafeString | str:
-        labels = warning_labels(obj.warning_flags)
+        labels = warning_sign_labels(obj.warning_flags)
         if not labels:
             return ""
         return format_html('<span class="booking-warning">⚠ {}</span>', "; ".join(labels))
 
     @admin.display(description="Warning signs from the intake")
     def warning_signs(self, obj: Booking) -> SafeString | str:
-        labels = warning_labels(obj.warning_flags)
+        labels = warning_sign_labels(obj.warning_flags)
         if not labels:
             return "None"
         return format_html(
@@ -480,7 +429,7 @@ class BookingAdmin(TherapistScopedAdmin):
             return "Not kept: the client did not consent to keeping their answers."
         return format_html(
             '<dl class="intake-answers">{}</dl>',
-            format_html_join("", "<dt>{}</dt><dd>{}</dd>", readable_answers(obj.intake_answers)),
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", read_back(obj.intake_answers)),
         )
 
     def _apply(

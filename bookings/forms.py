@@ -5,109 +5,105 @@ from datetime import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import SessionLength
+from catalog.vocabulary import (
+    AREAS,
+    CONDITIONS,
+    DESCRIPTION,
+    DESCRIPTION_MAX_LENGTH,
+    DURATION,
+    FEELINGS,
+    FREQUENCY,
+    INTENSITY,
+    INTENSITY_MAX,
+    NO_PRESSURE_PREFERENCE,
+    PRESSURE,
+    TRIGGERS,
+    WARNING_SIGNS,
+)
 from clinic.protection import HONEYPOT_FIELD, HoneypotMixin, honeypot_layout
 
-from . import intake
-from .intake import (
-    Area,
-    Condition,
-    Duration,
-    Feeling,
-    Frequency,
-    IntakeAnswers,
-    PressurePreference,
-    Trigger,
-    WarningSign,
-)
+from .answers import IntakeAnswers
 from .models import Therapist
 
 
-def _in_form_order(values: list[str], choices: type[models.TextChoices]) -> tuple[str, ...]:
-    # Ticked boxes in the order the form lists them, so reasons read the same way.
-    chosen = set(values)
-    return tuple(value for value in choices.values if value in chosen)
-
-
 class IntakeForm(HoneypotMixin):
+    """The intake questions; their words and choices come from `catalog.vocabulary`."""
+
     areas = forms.MultipleChoiceField(
-        label="Where does it hurt?",
-        help_text="Tick all that apply.",
-        choices=Area.choices,
+        label=AREAS.label,
+        help_text=AREAS.help_text,
+        choices=AREAS.form_choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Please tick at least one place where it hurts."},
     )
     duration = forms.ChoiceField(
-        label="How long has it hurt?",
-        choices=Duration.choices,
+        label=DURATION.label,
+        choices=DURATION.form_choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Please tell us how long it has hurt."},
     )
     intensity = forms.IntegerField(
-        label="How strong is the pain right now, from 0 to 10?",
-        help_text="0 is no pain at all, 10 is the worst pain you can imagine.",
+        label=INTENSITY.label,
+        help_text=INTENSITY.help_text,
         min_value=0,
-        max_value=10,
+        max_value=INTENSITY_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "required": "Please give a number from 0 to 10.",
-            "invalid": "Please give a whole number from 0 to 10.",
-            "min_value": "Please give a number from 0 to 10.",
-            "max_value": "Please give a number from 0 to 10.",
+            "required": f"Please give a number from 0 to {INTENSITY_MAX}.",
+            "invalid": f"Please give a whole number from 0 to {INTENSITY_MAX}.",
+            "min_value": f"Please give a number from 0 to {INTENSITY_MAX}.",
+            "max_value": f"Please give a number from 0 to {INTENSITY_MAX}.",
         },
     )
     frequency = forms.ChoiceField(
-        label="How often does it hurt?",
-        choices=Frequency.choices,
+        label=FREQUENCY.label,
+        choices=FREQUENCY.form_choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Please tell us how often it hurts."},
     )
     feelings = forms.MultipleChoiceField(
-        label="What does it feel like?",
-        help_text="Tick all that apply, or none.",
-        choices=Feeling.choices,
+        label=FEELINGS.label,
+        help_text=FEELINGS.help_text,
+        choices=FEELINGS.form_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     triggers = forms.MultipleChoiceField(
-        label="What brings it on or makes it worse?",
-        help_text="Tick all that apply, or none.",
-        choices=Trigger.choices,
+        label=TRIGGERS.label,
+        help_text=TRIGGERS.help_text,
+        choices=TRIGGERS.form_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     pressure = forms.ChoiceField(
-        label="What pressure do you like in a massage?",
-        choices=PressurePreference.choices,
+        label=PRESSURE.label,
+        choices=PRESSURE.form_choices,
         widget=forms.RadioSelect,
-        initial=PressurePreference.ANY,
+        initial=NO_PRESSURE_PREFERENCE,
         error_messages={"required": "Please choose a pressure, or “No preference”."},
     )
     conditions = forms.MultipleChoiceField(
-        label="Do any of these apply to you?",
-        help_text="They change which massage is safe for you. Tick all that apply, or none.",
-        choices=Condition.choices,
+        label=CONDITIONS.label,
+        help_text=CONDITIONS.help_text,
+        choices=CONDITIONS.form_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     warning_signs = forms.MultipleChoiceField(
-        label="Do you have any of these right now?",
-        help_text="Tick all that apply, or none.",
-        choices=WarningSign.choices,
+        label=WARNING_SIGNS.label,
+        help_text=WARNING_SIGNS.help_text,
+        choices=WARNING_SIGNS.form_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     description = forms.CharField(
-        label="Anything else, in your own words? (optional)",
-        help_text=(
-            f"For example what you were doing when it started. "
-            f"Up to {intake.DESCRIPTION_MAX_LENGTH} characters."
-        ),
-        max_length=intake.DESCRIPTION_MAX_LENGTH,
+        label=DESCRIPTION.label,
+        help_text=DESCRIPTION.help_text,
+        max_length=DESCRIPTION_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -132,29 +128,21 @@ class IntakeForm(HoneypotMixin):
             Submit("submit", "Show my suggestion", css_class="btn-lg"),
         )
 
+    # Ticked boxes in the order the form lists them, so reasons read the same way.
     def clean_areas(self) -> tuple[str, ...]:
-        return _in_form_order(self.cleaned_data["areas"], Area)
+        return AREAS.in_order(self.cleaned_data["areas"])
 
     def clean_feelings(self) -> tuple[str, ...]:
-        return _in_form_order(self.cleaned_data["feelings"], Feeling)
+        return FEELINGS.in_order(self.cleaned_data["feelings"])
 
     def clean_triggers(self) -> tuple[str, ...]:
-        return _in_form_order(self.cleaned_data["triggers"], Trigger)
+        return TRIGGERS.in_order(self.cleaned_data["triggers"])
 
     def clean_conditions(self) -> tuple[str, ...]:
-        return _in_form_order(self.cleaned_data["conditions"], Condition)
+        return CONDITIONS.in_order(self.cleaned_data["conditions"])
 
     def clean_warning_signs(self) -> tuple[str, ...]:
-        return _in_form_order(self.cleaned_data["warning_signs"], WarningSign)
-
-    def clean_duration(self) -> Duration:
-        return Duration(self.cleaned_data["duration"])
-
-    def clean_frequency(self) -> Frequency:
-        return Frequency(self.cleaned_data["frequency"])
-
-    def clean_pressure(self) -> PressurePreference:
-        return PressurePreference(self.cleaned_data["pressure"])
+        return WARNING_SIGNS.in_order(self.cleaned_data["warning_signs"])
 
     def clean_description(self) -> str:
         # Line breaks and runs of spaces carry nothing the suggestion needs.

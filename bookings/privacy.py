@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from .intake import IntakeAnswers
+from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, NotificationStatus
 
 ERASED_NAME = "Erased client"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from catalog.models import SessionLength, Technique
 
 from . import availability, notifications
-from .intake import IntakeAnswers, Triage
+from .answers import IntakeAnswers, Triage
 from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
 
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"

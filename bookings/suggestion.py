@@ -2,7 +2,8 @@
 
 The core, `suggest()`, is pure: answers and plain technique profiles in, a ranked
 list out. The weights and rules it applies are data content editors keep in the
-catalog admin; `load_profiles()` reads them.
+catalog admin; `selectors.load_profiles()` reads them. The phrases that quote the
+client's answers back are in `catalog.vocabulary`.
 """
 
 import re
@@ -10,19 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from catalog.models import RuleEffect, Technique
+from catalog.vocabulary import CONDITIONS, WEIGHABLE_ANSWERS, RuleEffect
 
-from .intake import (
-    Area,
-    Condition,
-    Duration,
-    Feeling,
-    Frequency,
-    IntakeAnswers,
-    PressurePreference,
-    Trigger,
-    answer_codes,
-)
+from .answers import IntakeAnswers, answer_codes
 
 
 @dataclass(frozen=True)
@@ -60,44 +51,6 @@ class Suggestion:
     cautions: tuple[str, ...]
     """Why a health condition rules it out or calls for care."""
 
-
-# How each answer reads back to the client, after "You said ...".
-ANSWER_PHRASES: dict[str, str] = {
-    **{f"area:{area}": f"it hurts in your {label.lower()}" for area, label in Area.choices},
-    f"duration:{Duration.DAYS}": "the pain started a few days ago",
-    f"duration:{Duration.WEEKS}": "the pain has lasted a few weeks",
-    f"duration:{Duration.MONTHS}": "the pain has lasted over three months",
-    "intensity:mild": "the pain is mild ({intensity} out of 10)",
-    "intensity:moderate": "the pain is moderate ({intensity} out of 10)",
-    "intensity:strong": "the pain is strong ({intensity} out of 10)",
-    f"frequency:{Frequency.SOMETIMES}": "it hurts now and then",
-    f"frequency:{Frequency.OFTEN}": "it hurts most days",
-    f"frequency:{Frequency.CONSTANT}": "it hurts all the time",
-    f"feeling:{Feeling.TIGHT}": "it feels tight or stiff",
-    f"feeling:{Feeling.KNOTS}": "you have knots or tender spots you can press",
-    f"feeling:{Feeling.ACHE}": "it feels like a dull ache or tiredness",
-    f"feeling:{Feeling.SWELLING}": "there is swelling, puffiness or heaviness",
-    f"feeling:{Feeling.SPASMS}": "you get sudden spasms or cramps",
-    f"trigger:{Trigger.SITTING}": "long sitting, desk work or posture brings it on",
-    f"trigger:{Trigger.EXERCISE}": "exercise, sport or physical work brings it on",
-    f"trigger:{Trigger.STRESS}": "stress or anxiety brings it on",
-    f"trigger:{Trigger.STANDING}": "long standing or poor circulation brings it on",
-    f"pressure:{PressurePreference.GENTLE}": "you prefer gentle pressure",
-    f"pressure:{PressurePreference.MEDIUM}": "you prefer medium pressure",
-    f"pressure:{PressurePreference.FIRM}": "you prefer firm pressure",
-    f"pressure:{PressurePreference.ANY}": "you have no pressure preference",
-}
-
-CONDITION_PHRASES: dict[str, str] = {
-    Condition.PREGNANCY: "you are pregnant",
-    Condition.BLOOD_THINNERS: "you take blood thinners or have a bleeding disorder",
-    Condition.RECENT_SURGERY: "you had surgery in the last three months",
-    Condition.OSTEOPOROSIS: "you have osteoporosis",
-    Condition.DVT: "you have, or have had, a blood clot (DVT)",
-    Condition.INFECTION: "you have a fever or an infection now",
-    Condition.HEART_KIDNEY: "you have heart failure or kidney failure",
-    Condition.SKIN: "you have skin problems on your back",
-}
 
 NO_STRONG_MATCH = (
     "Nothing you told us points strongly to one technique, so this is a comfortable "
@@ -144,7 +97,7 @@ def _score(
         weight = profile.weights.get(code, 0)
         score += weight
         if weight:
-            phrase = ANSWER_PHRASES[code].format(intensity=answers.intensity)
+            phrase = WEIGHABLE_ANSWERS[code].phrase.format(intensity=answers.intensity)
             (for_it if weight > 0 else against_it).append(phrase)
 
     mentioned: list[str] = []
@@ -169,10 +122,10 @@ def _score(
     conditions = set(answers.conditions)
     applying = sorted(
         (rule for rule in profile.rules if rule.condition in conditions),
-        key=lambda rule: (list(Condition.values).index(rule.condition), rule.effect),
+        key=lambda rule: (CONDITIONS.codes.index(rule.condition), rule.effect),
     )
     cautions = tuple(
-        f"You said {CONDITION_PHRASES[rule.condition]}. {rule.reason}" for rule in applying
+        f"You said {CONDITIONS.choice(rule.condition).phrase}. {rule.reason}" for rule in applying
     )
     excluded = any(rule.effect == RuleEffect.EXCLUDE for rule in applying)
     demoted = not excluded and any(rule.effect == RuleEffect.DEMOTE for rule in applying)
@@ -206,24 +159,3 @@ def _join(phrases: Sequence[str]) -> str:
     # Answers like "exercise, sport or physical work" carry their own commas.
     separator = "; " if any("," in phrase for phrase in phrases) else ", "
     return f"{separator.join(phrases[:-1])} and {phrases[-1]}"
-
-
-def load_profiles() -> list[TechniqueProfile]:
-    """The offered techniques' profiles, read in four queries whatever their number."""
-    return [
-        TechniqueProfile(
-            slug=technique.slug,
-            name=technique.name,
-            summary=technique.summary,
-            display_order=technique.display_order,
-            weights=MappingProxyType({w.answer: w.weight for w in technique.answer_weights.all()}),
-            keywords=MappingProxyType(
-                {k.keyword: k.weight for k in technique.keyword_weights.all()}
-            ),
-            rules=tuple(
-                ConditionRule(condition=r.condition, effect=r.effect, reason=r.reason)
-                for r in technique.condition_rules.all()
-            ),
-        )
-        for technique in Technique.objects.active().with_indications()
-    ]

@@ -17,14 +17,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import SessionLength, Technique
+from catalog.vocabulary import WARNING_SIGNS
 from clinic.protection import limit_form_posts
 
 from . import availability, services
+from .answers import IntakeAnswers, Triage
 from .forms import ANYONE, BookingDetailsForm, IntakeForm, RescheduleForm, SlotChoiceForm
 from .ics import CalendarEvent, calendar_file
-from .intake import URGENT_SIGNS, IntakeAnswers, Triage, WarningSign, forget, recall, remember
+from .intake import forget, recall, remember
 from .models import Booking, BookingStatus, ClinicRules, Therapist
 from .notifications import calendar_uid
+from .selectors import load_profiles
 from .services import (
     PROBLEM_MESSAGES,
     InvalidBooking,
@@ -32,7 +35,7 @@ from .services import (
     book_session,
     clinic_zone,
 )
-from .suggestion import load_profiles, suggest
+from .suggestion import suggest
 
 
 # Error reports (if one is ever emailed) must not carry health answers or contact details.
@@ -66,10 +69,8 @@ def _result(request: HttpRequest, answers: IntakeAnswers) -> HttpResponse:
             "triage": triage,
             "is_urgent": triage == Triage.URGENT,
             "see_doctor": triage == Triage.SEE_DOCTOR,
-            "urgent_signs": [
-                WarningSign(sign).label for sign in answers.warning_signs if sign in URGENT_SIGNS
-            ],
-            "doctor_first_signs": [WarningSign(sign).label for sign in answers.doctor_first_signs],
+            "urgent_signs": [WARNING_SIGNS.label_of(s) for s in answers.urgent_signs],
+            "doctor_first_signs": [WARNING_SIGNS.label_of(s) for s in answers.doctor_first_signs],
             "top": advised[0] if advised else None,
             "alternatives": advised[1:],
             "not_advised": [s for s in ranked if s.excluded],
@@ -254,7 +255,7 @@ def _details_page(
         "problem": problem,
         "alternatives": [{"start": s, "iso": _iso(s)} for s in alternatives],
         "answers": answers,
-        "doctor_signs": [WarningSign(s).label for s in answers.doctor_first_signs]
+        "doctor_signs": [WARNING_SIGNS.label_of(s) for s in answers.doctor_first_signs]
         if answers
         else [],
         "therapist_param": ANYONE if base["therapist"] is None else base["therapist"].pk,  # type: ignore[attr-defined]

@@ -1,16 +1,29 @@
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 
-from bookings.intake import ANSWER_CHOICES, Condition
+from .vocabulary import ANSWER_CHOICES, ANSWER_CODES, CONDITIONS, Pressure, RuleEffect
+
+PRESSURE_CODES = [p.value for p in Pressure]
+RULE_EFFECT_CODES = [e.value for e in RuleEffect]
 
 
-class Pressure(models.TextChoices):
-    GENTLE = "gentle", "Gentle"
-    MEDIUM = "medium", "Medium"
-    FIRM = "firm", "Firm"
+class CodeField(models.CharField):
+    """A code from `catalog.vocabulary`, offered in forms and admin by its label.
+
+    Labels are copy, not schema: renaming one must not write a migration. So the
+    choices stay out of migrations (which record a plain CharField), and a check
+    constraint on the model keeps the codes valid.
+    """
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class TechniqueQuerySet(models.QuerySet["Technique"]):
@@ -36,8 +49,11 @@ class Technique(models.Model):
         "when it is not advised",
         help_text="Plain-language cautions; the therapist always confirms before starting.",
     )
-    pressure = models.CharField(
-        "usual pressure", max_length=10, choices=Pressure.choices, default=Pressure.MEDIUM
+    pressure = CodeField(
+        "usual pressure",
+        max_length=10,
+        choices=[(p.value, p.label) for p in Pressure],
+        default=Pressure.MEDIUM.value,
     )
     is_active = models.BooleanField(
         "offered", default=True, help_text="Untick to hide it from the public site."
@@ -48,6 +64,11 @@ class Technique(models.Model):
 
     class Meta:
         ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pressure__in=PRESSURE_CODES), name="technique_pressure_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -115,7 +136,7 @@ class AnswerWeight(models.Model):
     technique = models.ForeignKey(
         Technique, on_delete=models.CASCADE, related_name="answer_weights"
     )
-    answer = models.CharField(max_length=40, choices=ANSWER_CHOICES)
+    answer = CodeField(max_length=40, choices=ANSWER_CHOICES)
     weight = models.SmallIntegerField(
         validators=[MinValueValidator(WEIGHT_MIN), MaxValueValidator(WEIGHT_MAX)],
         help_text=WEIGHT_HELP,
@@ -131,6 +152,9 @@ class AnswerWeight(models.Model):
             models.CheckConstraint(
                 condition=models.Q(weight__gte=WEIGHT_MIN, weight__lte=WEIGHT_MAX),
                 name="answer_weight_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answer__in=ANSWER_CODES), name="answer_weight_answer_known"
             ),
         ]
 
@@ -181,19 +205,14 @@ class KeywordWeight(models.Model):
         return f'"{self.keyword}" → {self.technique}: {self.weight:+d}'
 
 
-class RuleEffect(models.TextChoices):
-    EXCLUDE = "exclude", "Not advised: leave it out"
-    DEMOTE = "demote", "Needs care: suggest it only after the others"
-
-
 class ConditionRule(models.Model):
     """What a health condition means for a technique, and why, in words clients read."""
 
     technique = models.ForeignKey(
         Technique, on_delete=models.CASCADE, related_name="condition_rules"
     )
-    condition = models.CharField(max_length=30, choices=Condition.choices)
-    effect = models.CharField(max_length=10, choices=RuleEffect.choices)
+    condition = CodeField(max_length=30, choices=CONDITIONS.form_choices)
+    effect = CodeField(max_length=10, choices=[(e.value, e.label) for e in RuleEffect])
     reason = models.CharField(
         max_length=300,
         help_text=(
@@ -209,7 +228,11 @@ class ConditionRule(models.Model):
                 fields=["technique", "condition"], name="condition_rule_unique_per_technique"
             ),
             models.CheckConstraint(
-                condition=models.Q(effect__in=RuleEffect.values),
+                condition=models.Q(condition__in=list(CONDITIONS.codes)),
+                name="condition_rule_condition_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effect__in=RULE_EFFECT_CODES),
                 name="condition_rule_effect_known",
             ),
             models.CheckConstraint(
