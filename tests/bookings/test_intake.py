@@ -1,7 +1,8 @@
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from bookings.intake import COOKIE_NAME, IntakeAnswers, Triage, recall, remember
+from bookings.answers import IntakeAnswers
+from bookings.intake import COOKIE_NAME, recall, remember
 
 
 def answers(**kwargs) -> IntakeAnswers:
@@ -24,19 +25,3 @@ def test_a_tampered_cookie_is_ignored():
     forged = response.cookies[COOKIE_NAME].value[:-2] + "xx"
     request = RequestFactory().get("/", HTTP_COOKIE=f"{COOKIE_NAME}={forged}")
     assert recall(request) is None
-
-
-def test_unknown_codes_and_out_of_range_values_are_dropped():
-    rebuilt = IntakeAnswers.from_dict(
-        {"areas": ["lower", "elbow"], "intensity": 42, "duration": "forever", "feelings": "x"}
-    )
-    assert rebuilt.areas == ("lower",)
-    assert rebuilt.intensity is None
-    assert rebuilt.duration == ""
-    assert rebuilt.feelings == ()
-
-
-def test_triage_puts_emergencies_before_doctor_first_signs():
-    assert answers().triage == Triage.ROUTINE
-    assert answers(warning_signs=("fever",)).triage == Triage.SEE_DOCTOR
-    assert answers(warning_signs=("fever", "bladder_bowel")).triage == Triage.URGENT

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from bookings.intake import IntakeAnswers, WarningSign
+from bookings.answers import IntakeAnswers
 from bookings.models import Booking, BookingStatus
 from bookings.services import (
     InvalidBooking,
@@ -120,7 +120,7 @@ def test_the_buffer_keeps_the_next_session_apart(clinic_rules, therapist):
 
 
 def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_rules, therapist):
-    answers = IntakeAnswers(areas=("lower",), warning_signs=(WarningSign.NIGHT_PAIN,))
+    answers = IntakeAnswers(areas=("lower",), warning_signs=("night_pain",))
     without = book(therapist, intake=answers, acknowledged_warning=True)
     with_consent = book(
         therapist, start=at(3, 14), intake=answers, consent=True, acknowledged_warning=True
@@ -134,13 +134,13 @@ def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_ru
 
 
 def test_doctor_first_answers_need_an_acknowledgement(clinic_rules, therapist):
-    answers = IntakeAnswers(warning_signs=(WarningSign.INJURY,))
+    answers = IntakeAnswers(warning_signs=("injury",))
     with pytest.raises(InvalidBooking, match="see a doctor"):
         book(therapist, intake=answers)
 
 
 def test_urgent_answers_are_never_booked(clinic_rules, therapist):
-    answers = IntakeAnswers(warning_signs=(WarningSign.BLADDER_BOWEL,))
+    answers = IntakeAnswers(warning_signs=("bladder_bowel",))
     with pytest.raises(InvalidBooking, match="urgent"):
         book(therapist, intake=answers, acknowledged_warning=True)
 

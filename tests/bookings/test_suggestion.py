@@ -1,6 +1,7 @@
 import importlib
 import itertools
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -8,20 +9,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.intake import (
-    ANSWER_CHOICES,
-    Area,
-    Condition,
-    Duration,
-    Feeling,
-    Frequency,
-    IntakeAnswers,
-    PressurePreference,
-    Triage,
-    Trigger,
-    WarningSign,
-)
+from bookings.answers import IntakeAnswers, Triage
 from bookings.suggestion import NO_STRONG_MATCH, ConditionRule, TechniqueProfile, suggest
+from catalog.vocabulary import (
+    ANSWER_CODES,
+    AREAS,
+    CONDITIONS,
+    DURATION,
+    FEELINGS,
+    FREQUENCY,
+    PRESSURE,
+    TRIGGERS,
+    URGENT_SIGNS,
+    WARNING_SIGNS,
+)
 
 # The suggestion is tested against the very data a fresh clinic opens with.
 SEED = importlib.import_module("catalog.migrations.0005_seed_indications")
@@ -70,26 +71,26 @@ class Case:
 
 def intake(**kwargs: object) -> IntakeAnswers:
     defaults: dict[str, object] = {
-        "areas": (Area.LOWER,),
-        "duration": Duration.WEEKS,
+        "areas": ("lower",),
+        "duration": "weeks",
         "intensity": 5,
-        "frequency": Frequency.OFTEN,
-        "pressure": PressurePreference.MEDIUM,
+        "frequency": "often",
+        "pressure": "medium",
     }
     return IntakeAnswers(**(defaults | kwargs))
 
 
 DEEP = {
-    "duration": Duration.MONTHS,
-    "feelings": (Feeling.TIGHT,),
-    "triggers": (Trigger.EXERCISE,),
-    "pressure": PressurePreference.FIRM,
+    "duration": "months",
+    "feelings": ("tight",),
+    "triggers": ("exercise",),
+    "pressure": "firm",
 }
-KNOTS = {"feelings": (Feeling.KNOTS,), "pressure": PressurePreference.FIRM}
+KNOTS = {"feelings": ("knots",), "pressure": "firm"}
 SWELLING = {
-    "feelings": (Feeling.SWELLING,),
-    "triggers": (Trigger.STANDING,),
-    "pressure": PressurePreference.GENTLE,
+    "feelings": ("swelling",),
+    "triggers": ("standing",),
+    "pressure": "gentle",
 }
 FIRM_TECHNIQUES = frozenset({"deep-tissue", "trigger-point"})
 
@@ -103,7 +104,7 @@ CASES = [
     ),
     Case(
         "a strain in their own words",
-        intake(triggers=(Trigger.EXERCISE,), description="I strained it lifting at the gym"),
+        intake(triggers=("exercise",), description="I strained it lifting at the gym"),
         "deep-tissue",
         top_reason="In your own words you mentioned “gym”, “lifting” and “strain”.",
     ),
@@ -111,44 +112,44 @@ CASES = [
         "mild ache with stress, gentle pressure",
         intake(
             intensity=2,
-            frequency=Frequency.SOMETIMES,
-            feelings=(Feeling.ACHE,),
-            triggers=(Trigger.STRESS,),
-            pressure=PressurePreference.GENTLE,
+            frequency="sometimes",
+            feelings=("ache",),
+            triggers=("stress",),
+            pressure="gentle",
         ),
         "swedish",
         top_reason="the pain is mild (2 out of 10)",
     ),
     Case(
         "tiredness, no pressure preference",
-        intake(intensity=3, feelings=(Feeling.ACHE,), pressure=PressurePreference.ANY),
+        intake(intensity=3, feelings=("ache",), pressure="any"),
         "swedish",
         top_reason="it feels like a dull ache or tiredness",
     ),
     Case(
         "knots in the neck and shoulders, firm pressure",
-        intake(areas=(Area.NECK_SHOULDERS,), **KNOTS),
+        intake(areas=("neck_shoulders",), **KNOTS),
         "trigger-point",
         top_reason="you have knots or tender spots you can press",
     ),
     Case(
         "a sore spot in their own words, medium pressure",
-        intake(feelings=(Feeling.KNOTS,), description="A SORE SPOT under my shoulder blade"),
+        intake(feelings=("knots",), description="A SORE SPOT under my shoulder blade"),
         "trigger-point",
         top_reason="“sore spot”",
     ),
     Case(
         "tightness from desk work",
-        intake(feelings=(Feeling.TIGHT,), triggers=(Trigger.SITTING,)),
+        intake(feelings=("tight",), triggers=("sitting",)),
         "myofascial-release",
         top_reason="it feels tight or stiff; long sitting, desk work or posture brings it on",
     ),
     Case(
         "stiffness after exercise, gentle pressure",
         intake(
-            feelings=(Feeling.TIGHT,),
-            triggers=(Trigger.EXERCISE,),
-            pressure=PressurePreference.GENTLE,
+            feelings=("tight",),
+            triggers=("exercise",),
+            pressure="gentle",
         ),
         "myofascial-release",
     ),
@@ -161,7 +162,7 @@ CASES = [
     Case(
         "swelling only in their own words",
         intake(
-            pressure=PressurePreference.ANY,
+            pressure="any",
             description="My back feels swollen and heavy; poor circulation runs in the family.",
         ),
         "lymphatic-drainage",
@@ -170,77 +171,77 @@ CASES = [
     # Pressure preference and spasms weigh in.
     Case(
         "spasms with gentle pressure",
-        intake(feelings=(Feeling.SPASMS,), pressure=PressurePreference.GENTLE),
+        intake(feelings=("spasms",), pressure="gentle"),
         "swedish",
         top_reason="you get sudden spasms or cramps",
     ),
     Case(
         "spasms and tightness with medium pressure",
-        intake(feelings=(Feeling.SPASMS, Feeling.TIGHT)),
+        intake(feelings=("spasms", "tight")),
         "myofascial-release",
     ),
     Case(
         "chronic tightness but gentle pressure wanted",
-        intake(duration=Duration.MONTHS, feelings=(Feeling.TIGHT,), pressure="gentle"),
+        intake(duration="months", feelings=("tight",), pressure="gentle"),
         "myofascial-release",
     ),
     # Every health condition.
     Case(
         "blood thinners rule out firm pressure",
-        intake(**DEEP, conditions=(Condition.BLOOD_THINNERS,)),
+        intake(**DEEP, conditions=("blood_thinners",)),
         "myofascial-release",
         excluded=FIRM_TECHNIQUES,
     ),
     Case(
         "osteoporosis rules out firm pressure and calls for care with stretching",
-        intake(**KNOTS, conditions=(Condition.OSTEOPOROSIS,)),
+        intake(**KNOTS, conditions=("osteoporosis",)),
         "swedish",
         excluded=FIRM_TECHNIQUES,
         demoted=frozenset({"myofascial-release"}),
     ),
     Case(
         "a blood clot rules out firm pressure and lymphatic drainage",
-        intake(**SWELLING, conditions=(Condition.DVT,)),
+        intake(**SWELLING, conditions=("dvt",)),
         "swedish",
         excluded=FIRM_TECHNIQUES | {"lymphatic-drainage"},
         demoted=frozenset({"swedish", "myofascial-release"}),
     ),
     Case(
         "recent surgery rules out firm pressure",
-        intake(**DEEP, conditions=(Condition.RECENT_SURGERY,)),
+        intake(**DEEP, conditions=("recent_surgery",)),
         "swedish",
         excluded=FIRM_TECHNIQUES,
         demoted=frozenset({"myofascial-release"}),
     ),
     Case(
         "an infection rules out lymphatic drainage and puts every massage off",
-        intake(**SWELLING, conditions=(Condition.INFECTION,)),
+        intake(**SWELLING, conditions=("infection",)),
         "swedish",
         excluded=frozenset({"lymphatic-drainage"}),
         demoted=ALL_SLUGS - {"lymphatic-drainage"},
     ),
     Case(
         "heart or kidney failure rules out lymphatic drainage",
-        intake(**SWELLING, conditions=(Condition.HEART_KIDNEY,)),
+        intake(**SWELLING, conditions=("heart_kidney",)),
         "swedish",
         excluded=frozenset({"lymphatic-drainage"}),
         demoted=frozenset({"deep-tissue"}),
     ),
     Case(
         "pregnancy moves firm pressure and lymphatic drainage down",
-        intake(**KNOTS, conditions=(Condition.PREGNANCY,)),
+        intake(**KNOTS, conditions=("pregnancy",)),
         "myofascial-release",
         demoted=FIRM_TECHNIQUES | {"lymphatic-drainage"},
     ),
     Case(
         "skin problems move pressure and stretching down",
-        intake(feelings=(Feeling.TIGHT,), triggers=(Trigger.SITTING,), conditions=("skin",)),
+        intake(feelings=("tight",), triggers=("sitting",), conditions=("skin",)),
         "swedish",
         demoted=FIRM_TECHNIQUES | {"myofascial-release"},
     ),
     Case(
         "every condition at once leaves only careful options",
-        intake(**DEEP, conditions=tuple(Condition.values)),
+        intake(**DEEP, conditions=CONDITIONS.codes),
         "myofascial-release",
         excluded=FIRM_TECHNIQUES | {"lymphatic-drainage"},
         demoted=frozenset({"swedish", "myofascial-release"}),
@@ -252,38 +253,38 @@ CASES = [
             intake(**KNOTS, warning_signs=(sign,)),
             "trigger-point",
             triage=Triage.URGENT
-            if sign in {"bladder_bowel", "saddle_numbness", "leg_weakness"}
+            if sign in URGENT_SIGNS
             # Doctor-first signs still let the client see their suggestion.
             else Triage.SEE_DOCTOR,
         )
-        for sign in WarningSign.values
+        for sign in WARNING_SIGNS.codes
     ),
     Case(
         "an emergency sign outweighs a doctor-first sign",
-        intake(**SWELLING, warning_signs=(WarningSign.NIGHT_PAIN, WarningSign.LEG_WEAKNESS)),
+        intake(**SWELLING, warning_signs=("night_pain", "leg_weakness")),
         "lymphatic-drainage",
         triage=Triage.URGENT,
     ),
     # Mixed answers.
     Case(
         "knots and swelling with gentle pressure",
-        intake(feelings=(Feeling.KNOTS, Feeling.SWELLING), pressure="gentle"),
+        intake(feelings=("knots", "swelling"), pressure="gentle"),
         "lymphatic-drainage",
     ),
     Case(
         "desk tightness and stress",
-        intake(feelings=(Feeling.TIGHT,), triggers=(Trigger.SITTING, Trigger.STRESS)),
+        intake(feelings=("tight",), triggers=("sitting", "stress")),
         "myofascial-release",
     ),
     Case(
         "knots with blood thinners",
-        intake(feelings=(Feeling.KNOTS,), conditions=(Condition.BLOOD_THINNERS,)),
+        intake(feelings=("knots",), conditions=("blood_thinners",)),
         "myofascial-release",
         excluded=FIRM_TECHNIQUES,
     ),
     Case(
         "a doctor-first sign together with a condition",
-        intake(**DEEP, conditions=(Condition.OSTEOPOROSIS,), warning_signs=("injury",)),
+        intake(**DEEP, conditions=("osteoporosis",), warning_signs=("injury",)),
         "swedish",
         excluded=FIRM_TECHNIQUES,
         demoted=frozenset({"myofascial-release"}),
@@ -298,13 +299,13 @@ CASES = [
     ),
     Case(
         "only where it hurts",
-        IntakeAnswers(areas=(Area.UPPER,), pressure=""),
+        IntakeAnswers(areas=("upper",), pressure=""),
         "trigger-point",
         top_reason="it hurts in your upper back",
     ),
     Case(
         "nothing that any technique weighs",
-        IntakeAnswers(areas=(Area.LOWER,), pressure=""),
+        IntakeAnswers(areas=("lower",), pressure=""),
         "deep-tissue",
         top_reason=NO_STRONG_MATCH,
     ),
@@ -317,8 +318,8 @@ def test_the_table_has_at_least_thirty_intakes():
 
 def test_the_table_covers_every_technique_condition_and_warning_sign():
     assert {case.top for case in CASES} == ALL_SLUGS
-    assert {c for case in CASES for c in case.answers.conditions} == set(Condition.values)
-    assert {s for case in CASES for s in case.answers.warning_signs} == set(WarningSign.values)
+    assert {c for case in CASES for c in case.answers.conditions} == set(CONDITIONS.codes)
+    assert {s for case in CASES for s in case.answers.warning_signs} == set(WARNING_SIGNS.codes)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
@@ -348,14 +349,14 @@ def test_reasons_quote_the_clients_own_answers():
 
 
 def test_answers_that_point_away_are_given_as_drawbacks():
-    ranked = suggest(intake(pressure=PressurePreference.GENTLE), PROFILES)
+    ranked = suggest(intake(pressure="gentle"), PROFILES)
     deep = next(s for s in ranked if s.slug == "deep-tissue")
 
     assert deep.drawbacks == ("Less suited because you said you prefer gentle pressure.",)
 
 
 def test_an_excluded_technique_says_which_condition_and_why():
-    ranked = suggest(intake(conditions=(Condition.BLOOD_THINNERS,)), PROFILES)
+    ranked = suggest(intake(conditions=("blood_thinners",)), PROFILES)
     deep = next(s for s in ranked if s.slug == "deep-tissue")
 
     assert deep.excluded
@@ -378,7 +379,7 @@ def test_ties_keep_display_order_then_name():
 
 
 def test_the_order_profiles_arrive_in_never_changes_the_result():
-    answers = intake(feelings=(Feeling.TIGHT, Feeling.KNOTS), description="stiff and tender")
+    answers = intake(feelings=("tight", "knots"), description="stiff and tender")
     shuffled = PROFILES.copy()
     random.Random(7).shuffle(shuffled)
 
@@ -443,24 +444,24 @@ def test_a_negative_keyword_counts_against_a_technique():
     assert ranked[0].drawbacks == ("Less suited because you mentioned “fragile”.",)
 
 
-answer_codes_strategy = st.sampled_from([code for _, codes in ANSWER_CHOICES for code, _ in codes])
+answer_codes_strategy = st.sampled_from(ANSWER_CODES)
 
 
-def subsets(values: list[str]) -> st.SearchStrategy[tuple[str, ...]]:
+def subsets(values: Sequence[str]) -> st.SearchStrategy[tuple[str, ...]]:
     return st.lists(st.sampled_from(values), unique=True).map(tuple)
 
 
 valid_answers = st.builds(
     IntakeAnswers,
-    areas=subsets(Area.values),
-    duration=st.sampled_from(["", *Duration.values]),
+    areas=subsets(AREAS.codes),
+    duration=st.sampled_from(["", *DURATION.codes]),
     intensity=st.one_of(st.none(), st.integers(0, 10)),
-    frequency=st.sampled_from(["", *Frequency.values]),
-    feelings=subsets(Feeling.values),
-    triggers=subsets(Trigger.values),
-    pressure=st.sampled_from(PressurePreference.values),
-    conditions=subsets(Condition.values),
-    warning_signs=subsets(WarningSign.values),
+    frequency=st.sampled_from(["", *FREQUENCY.codes]),
+    feelings=subsets(FEELINGS.codes),
+    triggers=subsets(TRIGGERS.codes),
+    pressure=st.sampled_from(PRESSURE.codes),
+    conditions=subsets(CONDITIONS.codes),
+    warning_signs=subsets(WARNING_SIGNS.codes),
     description=st.text(max_size=300),
 )
 
@@ -475,7 +476,7 @@ random_profiles = st.lists(
         rules=st.lists(
             st.builds(
                 ConditionRule,
-                condition=st.sampled_from(Condition.values),
+                condition=st.sampled_from(CONDITIONS.codes),
                 effect=st.sampled_from(["exclude", "demote"]),
                 reason=st.text(min_size=1, max_size=20),
             ),

@@ -1,8 +1,9 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from bookings.intake import IntakeAnswers
-from bookings.suggestion import load_profiles, suggest
+from bookings.answers import IntakeAnswers
+from bookings.selectors import load_profiles
+from bookings.suggestion import suggest
 from catalog.models import ConditionRule, Technique
 
 from .test_suggestion import PROFILES, valid_answers

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from bookings import intake
-from bookings.intake import IntakeAnswers, WarningSign
+from bookings.answers import IntakeAnswers
 from bookings.models import Booking
 from catalog.models import Technique
 from tests.conftest import NOW as NOW_FIXED
@@ -213,7 +213,7 @@ def test_submit_only_accepts_post_and_the_steps_only_get(client, clinic):
 
 
 def test_urgent_answers_get_emergency_advice_instead_of_a_booking_form(client, clinic):
-    with_intake(client, IntakeAnswers(warning_signs=(WarningSign.SADDLE_NUMBNESS,)))
+    with_intake(client, IntakeAnswers(warning_signs=("saddle_numbness",)))
     response = client.get(BOOK)
     assert b"Please get medical help today" in response.content
     assert b"<form" not in response.content.split(b"<main")[1]
@@ -222,7 +222,7 @@ def test_urgent_answers_get_emergency_advice_instead_of_a_booking_form(client, c
 
 
 def test_doctor_first_answers_need_an_acknowledgement_and_consent_keeps_answers(client, clinic):
-    with_intake(client, IntakeAnswers(areas=("lower",), warning_signs=(WarningSign.NIGHT_PAIN,)))
+    with_intake(client, IntakeAnswers(areas=("lower",), warning_signs=("night_pain",)))
     page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
     assert b'name="acknowledge_warning"' in page.content
     assert b'name="consent"' in page.content

@@ -6,9 +6,15 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from bookings import intake
-from bookings.intake import COOKIE_NAME, IntakeAnswers, recall
+from bookings.answers import IntakeAnswers, Triage
+from bookings.intake import COOKIE_NAME, recall
 from catalog.models import AnswerWeight, KeywordWeight, Technique
+from catalog.vocabulary import (
+    DESCRIPTION_MAX_LENGTH,
+    DOCTOR_FIRST_SIGNS,
+    URGENT_SIGNS,
+    WARNING_SIGNS,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +79,7 @@ def test_the_intake_page_asks_every_question_in_labelled_fieldsets(client):
     ]:
         assert f'name="{name}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
-    assert f'maxlength="{intake.DESCRIPTION_MAX_LENGTH}"' in html
+    assert f'maxlength="{DESCRIPTION_MAX_LENGTH}"' in html
     assert "<script" not in html
     assert "style=" not in html
     assert " onclick=" not in html
@@ -171,27 +177,27 @@ def test_techniques_a_condition_rules_out_are_listed_with_why_and_cannot_be_book
     assert "Trigger Point Therapy" not in text[: text.index("Not advised for you")]
 
 
-@pytest.mark.parametrize("sign", sorted(intake.URGENT_SIGNS))
+@pytest.mark.parametrize("sign", sorted(URGENT_SIGNS))
 def test_an_emergency_sign_gets_emergency_advice_and_no_booking(client, sign):
     response = post(client, {**KNOTS, "warning_signs": [sign, "night_pain"]})
 
     text = main_text(response)
     assert "Please get emergency care today" in text
     assert "call emergency services or go to A&amp;E" in text
-    assert intake.WarningSign(sign).label in text
+    assert WARNING_SIGNS.label_of(sign) in text
     assert "Book " not in text
     assert "/techniques/" not in response.content.decode().split("<main")[1]
     assert "Our suggestion" not in text
-    assert recalled(response).triage == intake.Triage.URGENT
+    assert recalled(response).triage == Triage.URGENT
 
 
-@pytest.mark.parametrize("sign", sorted(intake.DOCTOR_FIRST_SIGNS))
+@pytest.mark.parametrize("sign", sorted(DOCTOR_FIRST_SIGNS))
 def test_a_doctor_first_sign_advises_a_doctor_but_still_suggests(client, sign):
     response = post(client, {**KNOTS, "warning_signs": [sign]})
 
     text = main_text(response)
     assert "Please see a doctor before you book" in text
-    assert intake.WarningSign(sign).label in text
+    assert WARNING_SIGNS.label_of(sign) in text
     assert "asks you to confirm that you have read this advice" in text
     assert "Our suggestion for you Trigger Point Therapy" in text
     assert "emergency care" not in text
@@ -222,7 +228,7 @@ NONSENSE = {
     "no pain number": {**KNOTS, "intensity": ""},
     "text one character too long": {
         **KNOTS,
-        "description": "a" * (intake.DESCRIPTION_MAX_LENGTH + 1),
+        "description": "a" * (DESCRIPTION_MAX_LENGTH + 1),
     },
     "huge text": {**KNOTS, "description": "ouch " * 100_000},
     "a null byte": {**KNOTS, "description": "sore\x00back"},

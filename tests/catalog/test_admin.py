@@ -154,3 +154,27 @@ def test_the_seed_follows_the_article():
         assert {("deep-tissue", condition), ("trigger-point", condition)} <= excluded
     for condition in ["heart_kidney", "infection", "dvt"]:
         assert ("lymphatic-drainage", condition) in excluded
+
+
+def test_answer_weights_offer_answers_by_their_labels(client, content_editor):
+    client.force_login(content_editor)
+    html = client.get(reverse("admin:catalog_answerweight_add")).content.decode()
+    assert '<optgroup label="How long it has hurt">' in html
+    assert '<option value="duration:days">How long it has hurt: A few days</option>' in html
+
+
+def test_an_unknown_answer_or_condition_is_a_form_error_not_a_crash(client, content_editor):
+    client.force_login(content_editor)
+    technique = Technique.objects.get(slug="swedish")
+    response = client.post(
+        reverse("admin:catalog_answerweight_add"),
+        {"technique": technique.pk, "answer": "area:elbow", "weight": 3},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["answer"]
+    response = client.post(
+        reverse("admin:catalog_conditionrule_add"),
+        {"technique": technique.pk, "condition": "flu", "effect": "exclude", "reason": "No."},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["condition"]

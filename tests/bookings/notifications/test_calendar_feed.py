@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings.intake import IntakeAnswers, WarningSign
+from bookings.answers import IntakeAnswers
 from bookings.models import Booking, Therapist
 from bookings.services import issue_calendar_link
 from tests.factories import TherapistFactory
@@ -30,7 +30,7 @@ def test_each_therapist_has_their_own_unguessable_feed_token(therapist):
 def test_the_feed_lists_upcoming_sessions_with_technique_and_first_name_only(
     client, therapist, book
 ):
-    answers = IntakeAnswers(warning_signs=(WarningSign.NIGHT_PAIN,), description="Gardening")
+    answers = IntakeAnswers(warning_signs=("night_pain",), description="Gardening")
     booking = book(intake=answers, consent=True, acknowledged_warning=True)
     response = client.get(feed_url(therapist))
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from django_tasks import default_task_backend
 from icalendar import Calendar
 
 from bookings import notifications, services
-from bookings.intake import Condition, IntakeAnswers, WarningSign
+from bookings.answers import IntakeAnswers
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -23,6 +23,7 @@ from bookings.models import (
     NotificationStatus,
 )
 from bookings.notifications import MAX_ATTEMPTS, Outcome, deliver
+from catalog.vocabulary import WARNING_SIGNS
 from tests.bookings.notifications.conftest import clinic_time
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -101,12 +102,12 @@ def test_the_front_desk_gets_a_note_without_a_calendar_file(book):
 def test_no_email_carries_health_answers_or_warning_details(book, now):
     answers = IntakeAnswers(
         areas=("lower",),
-        conditions=(Condition.OSTEOPOROSIS,),
-        warning_signs=(WarningSign.NIGHT_PAIN,),
+        conditions=("osteoporosis",),
+        warning_signs=("night_pain",),
         description="It hurts most after gardening",
     )
     booking = book(intake=answers, consent=True, acknowledged_warning=True)
-    assert booking.warning_flags == [WarningSign.NIGHT_PAIN]
+    assert booking.warning_flags == ["night_pain"]
     # The cancellation emails too: queued here, sent by the loop below.
     services.cancel_booking(booking=booking)
     for notification in Notification.objects.filter(status="pending", scheduled_for__lte=now):
@@ -116,7 +117,7 @@ def test_no_email_carries_health_answers_or_warning_details(book, now):
         "osteoporosis",
         "night",
         "gardening",
-        WarningSign.NIGHT_PAIN.label.lower(),
+        WARNING_SIGNS.label_of("night_pain").lower(),
         "doctor",
         "warning",
     ]
