@@ -4,6 +4,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -33,7 +34,7 @@ NAMES = {
     "myofascial-release": "Myofascial Release",
     "lymphatic-drainage": "Lymphatic Drainage Massage",
 }
-ALL_SLUGS = set(NAMES)
+ALL_SLUGS = frozenset(NAMES)
 
 
 def seeded_profiles() -> list[TechniqueProfile]:
@@ -69,8 +70,8 @@ class Case:
     triage: Triage = Triage.ROUTINE
 
 
-def intake(**kwargs: object) -> IntakeAnswers:
-    defaults: dict[str, object] = {
+def intake(**kwargs: Any) -> IntakeAnswers:
+    defaults: dict[str, Any] = {
         "areas": ("lower",),
         "duration": "weeks",
         "intensity": 5,
@@ -366,7 +367,7 @@ def test_an_excluded_technique_says_which_condition_and_why():
     assert [s.excluded for s in ranked] == [False, False, False, True, True]
 
 
-def profile(slug: str, order: int = 0, name: str = "", **kwargs: object) -> TechniqueProfile:
+def profile(slug: str, order: int = 0, name: str = "", **kwargs: Any) -> TechniqueProfile:
     return TechniqueProfile(slug=slug, name=name or slug.title(), display_order=order, **kwargs)
 
 
