@@ -4,7 +4,7 @@ BookingAdmin.get_urls adds `urls(self)`: each page gets the booking admin as
 `booking_admin`, so it shares its permissions, messages and admin site.
 """
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -98,22 +98,7 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> Http
     if request.GET.get("therapist") and chosen_id is None:
         raise Http404("No such therapist.")
     choices, shown = _therapists_to_show(staff_scope(request), chosen_id)
-    therapists = shown.order_by("display_name").prefetch_related(
-        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
-        Prefetch(
-            "time_off",
-            queryset=TimeOff.objects.filter(start__lt=end, end__gt=start).order_by("start"),
-            to_attr="week_time_off",
-        ),
-        Prefetch(
-            "bookings",
-            queryset=Booking.objects.active()
-            .filter(start__gte=start, start__lt=end)
-            .select_related("technique")
-            .order_by("start"),
-            to_attr="week_bookings",
-        ),
-    )
+    therapists = _with_their_week(shown, start, end)
     weeks = [(therapist, _week_of(therapist, monday, zone)) for therapist in therapists]
     query = f"&therapist={chosen_id}" if chosen_id is not None else ""
     context = {
@@ -147,6 +132,28 @@ def _therapists_to_show(
     return choices, Therapist.objects.filter(is_active=True)
 
 
+def _with_their_week(
+    therapists: QuerySet[Therapist], start: datetime, end: datetime
+) -> QuerySet[Therapist]:
+    """Each therapist with their hours, and the week's time off and sessions (one query each)."""
+    return therapists.order_by("display_name").prefetch_related(
+        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
+        Prefetch(
+            "time_off",
+            queryset=TimeOff.objects.filter(start__lt=end, end__gt=start).order_by("start"),
+            to_attr="week_time_off",
+        ),
+        Prefetch(
+            "bookings",
+            queryset=Booking.objects.active()
+            .filter(start__gte=start, start__lt=end)
+            .select_related("technique")
+            .order_by("start"),
+            to_attr="week_bookings",
+        ),
+    )
+
+
 def _int_or_none(value: str) -> int | None:
     try:
         number = int(value)
@@ -167,7 +174,7 @@ def _week_of(therapist: Therapist, monday: date, zone: ZoneInfo) -> list[week_gr
     hours: dict[int, list[tuple[time, time]]] = {}
     for wh in therapist.working_hours.all():
         hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
-    # week_time_off and week_bookings are the Prefetch(to_attr=...) lists of schedule_view.
+    # week_time_off and week_bookings are the Prefetch(to_attr=...) lists of _with_their_week.
     time_off = [
         week_grid.Entry(week_grid.Kind.TIME_OFF, off.start, off.end, off.reason or "Time off")
         for off in therapist.week_time_off  # type: ignore[attr-defined]
