@@ -1,7 +1,6 @@
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -9,58 +8,22 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
-from clinic.roles import FRONT_DESK
 
-from . import privacy, services, week_grid
+from . import admin_pages, services
 from .answers import read_back, warning_sign_labels
 from .models import Booking, ClinicRules, Notification, Therapist, TimeOff, WorkingHours
+from .staff_scope import TherapistScopedAdmin, staff_scope
 
-# The schedule page accepts any week in this range; anything else is a typo.
-EARLIEST_WEEK = date(2000, 1, 3)
-LATEST_WEEK = date(2099, 12, 28)
-
-
-@dataclass(frozen=True)
-class StaffScope:
-    """Whose schedules and bookings a staff user may see in the admin."""
-
-    sees_all: bool
-    therapist: Therapist | None
-
-    def allows(self, therapist_id: int | None) -> bool:
-        if self.sees_all:
-            return True
-        return self.therapist is not None and therapist_id == self.therapist.pk
-
-
-def staff_scope(request: HttpRequest) -> StaffScope:
-    """Superusers and front desk see every therapist; a therapist only themselves.
-
-    Anyone else (even with model permissions) sees no therapist's data: the
-    schedules hold clients' names and health answers.
-    """
-    cached = getattr(request, "_clinic_staff_scope", None)
-    if cached is not None:
-        return cached
-    user = request.user
-    if not user.is_authenticated or not user.is_active:
-        scope = StaffScope(sees_all=False, therapist=None)
-    else:
-        scope = StaffScope(
-            sees_all=user.is_superuser or user.groups.filter(name=FRONT_DESK).exists(),
-            therapist=Therapist.objects.filter(user=user).first(),
-        )
-    request._clinic_staff_scope = scope  # type: ignore[attr-defined]
-    return scope
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 
 def clinic_time(value: datetime | None, *, with_day: bool = True) -> str:
@@ -69,65 +32,6 @@ def clinic_time(value: datetime | None, *, with_day: bool = True) -> str:
     local = timezone.localtime(value, services.clinic_zone())
     # The zone's abbreviation tells the two 01:30s of the autumn clock change apart.
     return local.strftime("%a %d %b %Y, %H:%M %Z" if with_day else "%H:%M %Z")
-
-
-class TherapistScopedAdmin(admin.ModelAdmin):
-    """Rows belong to a therapist; a therapist user reaches only their own."""
-
-    therapist_lookup = "therapist"
-
-    def therapist_id_of(self, obj: Any) -> int | None:
-        return obj.therapist_id
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        queryset = super().get_queryset(request)
-        scope = staff_scope(request)
-        if scope.sees_all:
-            return queryset
-        if scope.therapist is None:
-            return queryset.none()
-        return queryset.filter(**{self.therapist_lookup: scope.therapist.pk})
-
-    def get_object(
-        self, request: HttpRequest, object_id: str, from_field: str | None = None
-    ) -> Any:
-        # Someone else's object is "not found", never a redirect that hints it exists.
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("No such object.")
-        return obj
-
-    def _in_scope(self, request: HttpRequest, obj: Any) -> bool:
-        return obj is None or staff_scope(request).allows(self.therapist_id_of(obj))
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
-
-    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
-        filters = super().get_list_filter(request)
-        if staff_scope(request).sees_all:
-            return filters
-        return [f for f in filters if f != "therapist"]
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "therapist":
-            scope = staff_scope(request)
-            if not scope.sees_all:
-                own = scope.therapist.pk if scope.therapist else None
-                kwargs["queryset"] = Therapist.objects.filter(pk=own)
-                kwargs["initial"] = own
-                kwargs["empty_label"] = None
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class WorkingHoursInline(LabelledTabularInline):
@@ -161,17 +65,15 @@ class TherapistAdmin(TherapistScopedAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Therapists keep their own name, bio, hours and time off up to date;
         # what they offer and whether they take bookings is front desk's call.
-        scope = staff_scope(request)
         if (
             obj is not None
-            and scope.therapist is not None
-            and obj.pk == scope.therapist.pk
+            and staff_scope(request).is_own(obj.pk)
             and self.has_view_permission(request, obj)
         ):
             return True
         return super().has_change_permission(request, obj)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if staff_scope(request).sees_all:
             return ("calendar_feed",)
         return ("user", "techniques", "is_active", "calendar_feed")
@@ -264,22 +166,13 @@ class BookingForm(forms.ModelForm):
         fields = ["client_name", "client_email", "client_phone"]
 
 
-class ClientDataForm(forms.Form):
-    email = forms.EmailField(label="Client's email address")
-    confirm_erase = forms.BooleanField(
-        required=False,
-        label="I have checked who is asking, and want to erase this client's personal data "
-        "(upcoming sessions are cancelled).",
-    )
-
-
 class NotificationInline(LabelledTabularInline):
     """The message history of a booking: read-only, the worker writes it."""
 
     model = Notification
     extra = 0
     can_delete = False
-    fields = ["kind", "recipient", "status", "attempts", "scheduled_for", "sent_at", "last_error"]
+    fields = ("kind", "recipient", "status", "attempts", "scheduled_for", "sent_at", "last_error")
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -349,8 +242,11 @@ class BookingAdmin(TherapistScopedAdmin):
             request, obj
         )
 
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[str | None, dict]]:
-        fieldsets: list[tuple[str | None, dict]] = [
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> "_FieldsetSpec":
+        health: _FieldsetSpec = []
+        if obj is not None and self.may_see_health_answers(request, obj):
+            health = [("Health answers", {"fields": ["health_answers", "health_consent_at"]})]
+        return [
             (
                 "Session",
                 {
@@ -372,13 +268,9 @@ class BookingAdmin(TherapistScopedAdmin):
             ),
             ("Client", {"fields": ["client_name", "client_email", "client_phone"]}),
             ("Check before starting", {"fields": ["warning_signs", "warning_acknowledged_at"]}),
+            *health,
+            ("Record", {"fields": ["created_at", "updated_at"]}),
         ]
-        if obj is not None and self.may_see_health_answers(request, obj):
-            fieldsets.append(
-                ("Health answers", {"fields": ["health_answers", "health_consent_at"]})
-            )
-        fieldsets.append(("Record", {"fields": ["created_at", "updated_at"]}))
-        return fieldsets
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Bookings come from the booking flow (book_session), which checks hours and clashes.
@@ -470,160 +362,16 @@ class BookingAdmin(TherapistScopedAdmin):
         self._apply(request, queryset, services.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
-        schedule = path(
-            "schedule/",
-            self.admin_site.admin_view(self.schedule_view),
-            name="bookings_booking_schedule",
-        )
-        client_data = path(
-            "client-data/",
-            self.admin_site.admin_view(self.client_data_view),
-            name="bookings_booking_client_data",
-        )
-        return [schedule, client_data, *super().get_urls()]
+        return [*admin_pages.urls(self), *super().get_urls()]
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "shows_client_data": staff_scope(request).sees_all,
         }
         return super().changelist_view(request, extra_context)
-
-    def client_data_view(self, request: HttpRequest) -> HttpResponse:
-        """Front desk answers a client's request to see or erase what the clinic holds.
-
-        POST only for the lookups too: an email address in a query string would end
-        up in access logs.
-        """
-        if not (staff_scope(request).sees_all and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = ClientDataForm(request.POST or None)
-        found = None
-        if request.method == "POST" and form.is_valid():
-            email = form.cleaned_data["email"]
-            action = request.POST.get("action")
-            if action == "download":
-                data = privacy.export_client_data(email=email)
-                response = JsonResponse(data, json_dumps_params={"indent": 2})
-                response["Content-Disposition"] = 'attachment; filename="client-data.json"'
-                response["Cache-Control"] = "no-store"
-                return response
-            if action == "erase":
-                if not form.cleaned_data["confirm_erase"]:
-                    form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
-                else:
-                    count = privacy.erase_client_data(email=email, now=timezone.now())
-                    self.message_user(
-                        request, f"Erased the personal data of {count} booking(s) for that address."
-                    )
-                    return HttpResponseRedirect(request.path)
-            found = privacy.export_client_data(email=email)["bookings"]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "A client's data: see or erase",
-            "opts": self.model._meta,
-            "form": form,
-            "found": found,
-        }
-        return render(request, "admin/bookings/booking/client_data.html", context)
-
-    def schedule_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        scope = staff_scope(request)
-        zone = services.clinic_zone()
-        monday = week_grid.monday_of(_requested_day(request) or timezone.localdate(timezone=zone))
-        start, end = week_grid.week_bounds(monday, zone)
-
-        choices: list[Therapist] = []
-        chosen_id = _int_or_none(request.GET.get("therapist", ""))
-        if request.GET.get("therapist") and chosen_id is None:
-            raise Http404("No such therapist.")
-        if scope.sees_all:
-            choices = list(Therapist.objects.order_by("display_name"))
-            if chosen_id is not None and chosen_id not in {t.pk for t in choices}:
-                raise Http404("No such therapist.")
-            shown = Therapist.objects.filter(
-                **({"pk": chosen_id} if chosen_id is not None else {"is_active": True})
-            )
-        else:
-            own = scope.therapist.pk if scope.therapist else None
-            if own is None or chosen_id not in (None, own):
-                raise Http404("No such therapist.")
-            shown = Therapist.objects.filter(pk=own)
-
-        therapists = shown.order_by("display_name").prefetch_related(
-            Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
-            Prefetch(
-                "time_off",
-                queryset=TimeOff.objects.filter(start__lt=end, end__gt=start).order_by("start"),
-                to_attr="week_time_off",
-            ),
-            Prefetch(
-                "bookings",
-                queryset=Booking.objects.active()
-                .filter(start__gte=start, start__lt=end)
-                .select_related("technique")
-                .order_by("start"),
-                to_attr="week_bookings",
-            ),
-        )
-        weeks = [(therapist, _week_of(therapist, monday, zone)) for therapist in therapists]
-        query = f"&therapist={chosen_id}" if chosen_id is not None else ""
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Week of {monday:%A} {monday.day} {monday:%B %Y}",
-            "monday": monday,
-            "weeks": weeks,
-            "choices": choices,
-            "chosen_id": chosen_id,
-            "previous_url": f"?week={monday - timedelta(days=7):%Y-%m-%d}{query}",
-            "next_url": f"?week={monday + timedelta(days=7):%Y-%m-%d}{query}",
-            "this_week_url": f"?{query.lstrip('&')}",
-        }
-        return render(request, "admin/bookings/booking/schedule.html", context)
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if 0 < number < 2**63 else None
-
-
-def _requested_day(request: HttpRequest) -> date | None:
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        return None
-    return day if EARLIEST_WEEK <= day <= LATEST_WEEK else None
-
-
-def _week_of(therapist: Therapist, monday: date, zone: Any) -> list[week_grid.Day]:
-    hours: dict[int, list[tuple[Any, Any]]] = {}
-    for wh in therapist.working_hours.all():
-        hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
-    time_off = [
-        week_grid.Entry(week_grid.Kind.TIME_OFF, off.start, off.end, off.reason or "Time off")
-        for off in therapist.week_time_off  # type: ignore[attr-defined]
-    ]
-    sessions = [
-        week_grid.Entry(
-            week_grid.Kind.SESSION,
-            b.start,
-            b.end,
-            f"{b.client_name}: {b.technique.name}, {b.length_minutes} min",
-            booking_id=b.pk,
-            status=b.get_status_display(),
-            warning=bool(b.warning_flags),
-        )
-        for b in therapist.week_bookings  # type: ignore[attr-defined]
-    ]
-    return week_grid.build_week(
-        monday=monday, zone=zone, working_hours=hours, time_off=time_off, sessions=sessions
-    )
 
 
 @admin.register(Notification)

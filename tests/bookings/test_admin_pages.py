@@ -11,17 +11,21 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("admin:bookings_booking_schedule")
 DST_WEEK = "2026-10-21"  # a Wednesday: the page shows Monday 19 to Sunday 25 October
+FUTURE = datetime(2030, 7, 1, 9, 0, tzinfo=UTC)
 
 
 def booking_link(booking):
     return reverse("admin:bookings_booking_change", args=[booking.pk])
 
 
+# The week schedule
+
+
 def test_a_therapist_opens_their_own_week(client, anna, ben):
-    own = BookingFactory(
+    own = BookingFactory.create(
         therapist=anna, start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC), client_name="Own Client"
     )
-    other = BookingFactory(
+    other = BookingFactory.create(
         therapist=ben, start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC), client_name="Other Client"
     )
     client.force_login(anna.user)
@@ -52,8 +56,8 @@ def test_a_therapist_user_without_a_therapist_row_sees_nothing(client, therapist
 
 def test_front_desk_sees_everyone_and_can_pick_a_therapist(client, front_desk_user, anna, ben):
     start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-    anna_booking = BookingFactory(therapist=anna, start=start)
-    ben_booking = BookingFactory(therapist=ben, start=start)
+    anna_booking = BookingFactory.create(therapist=anna, start=start)
+    ben_booking = BookingFactory.create(therapist=ben, start=start)
     client.force_login(front_desk_user)
 
     html = client.get(URL, {"week": "2026-07-01"}).content.decode()
@@ -69,15 +73,15 @@ def test_front_desk_sees_everyone_and_can_pick_a_therapist(client, front_desk_us
 
 
 def test_the_week_shows_breaks_time_off_and_hides_cancelled_sessions(client, anna):
-    WorkingHoursFactory(therapist=anna, weekday=2, start_time=time(9), end_time=time(12))
-    WorkingHoursFactory(therapist=anna, weekday=2, start_time=time(13), end_time=time(17))
-    TimeOffFactory(
+    WorkingHoursFactory.create(therapist=anna, weekday=2, start_time=time(9), end_time=time(12))
+    WorkingHoursFactory.create(therapist=anna, weekday=2, start_time=time(13), end_time=time(17))
+    TimeOffFactory.create(
         therapist=anna,
         start=datetime(2026, 7, 2, 11, 0, tzinfo=UTC),
         end=datetime(2026, 7, 2, 15, 0, tzinfo=UTC),
         reason="Dentist",
     )
-    cancelled = BookingFactory(
+    cancelled = BookingFactory.create(
         therapist=anna,
         start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
         status=BookingStatus.CANCELLED,
@@ -93,15 +97,15 @@ def test_the_week_shows_breaks_time_off_and_hides_cancelled_sessions(client, ann
 
 
 def test_the_autumn_clock_change_week_shows_a_25_hour_sunday_at_local_times(client, anna):
-    WorkingHoursFactory(therapist=anna, weekday=6, start_time=time(9), end_time=time(17))
+    WorkingHoursFactory.create(therapist=anna, weekday=6, start_time=time(9), end_time=time(17))
     # 00:30 UTC is 01:30 summer time; 01:30 UTC is the second 01:30, on winter time.
-    first = BookingFactory(
+    first = BookingFactory.create(
         therapist=anna, start=datetime(2026, 10, 25, 0, 30, tzinfo=UTC), length_minutes=30
     )
-    second = BookingFactory(
+    second = BookingFactory.create(
         therapist=anna, start=datetime(2026, 10, 25, 1, 30, tzinfo=UTC), length_minutes=30
     )
-    evening = BookingFactory(
+    evening = BookingFactory.create(
         therapist=anna, start=datetime(2026, 10, 25, 22, 30, tzinfo=UTC), length_minutes=30
     )
     client.force_login(anna.user)
@@ -156,17 +160,17 @@ def test_the_schedule_makes_a_fixed_number_of_queries(
 ):
     monday = datetime(2026, 10, 19, 8, 0, tzinfo=UTC)
     for therapist in (anna, ben):
-        WorkingHoursFactory(therapist=therapist, weekday=0)
-        TimeOffFactory(therapist=therapist, start=monday + timedelta(days=2))
-        BookingFactory(therapist=therapist, start=monday)
+        WorkingHoursFactory.create(therapist=therapist, weekday=0)
+        TimeOffFactory.create(therapist=therapist, start=monday + timedelta(days=2))
+        BookingFactory.create(therapist=therapist, start=monday)
     client.force_login(request.getfixturevalue(who))
     client.get(URL, {"week": DST_WEEK})
     with django_assert_num_queries(SCHEDULE_QUERIES[who]):
         client.get(URL, {"week": DST_WEEK})
     for n in range(1, 20):
         for therapist in (anna, ben):
-            BookingFactory(therapist=therapist, start=monday + timedelta(minutes=90 * n))
-        TherapistFactory()
+            BookingFactory.create(therapist=therapist, start=monday + timedelta(minutes=90 * n))
+        TherapistFactory.create()
     with django_assert_num_queries(SCHEDULE_QUERIES[who]):
         response = client.get(URL, {"week": DST_WEEK})
     shown = sum(len(day.entries) for _, days in response.context["weeks"] for day in days)
@@ -176,3 +180,50 @@ def test_the_schedule_makes_a_fixed_number_of_queries(
 # Session, user, the staff scope (groups, therapist row), permissions, then the
 # therapists with their hours, time off and bookings (one query each), and the picker.
 SCHEDULE_QUERIES = {"front_desk_user": 12, "therapist_user": 10}
+
+
+# A client's data: see, download, erase
+
+
+CLIENT_DATA = "/admin/bookings/booking/client-data/"
+
+
+def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_desk_user, anna):
+    mine = BookingFactory.create(therapist=anna, start=FUTURE, client_email="sam@example.com")
+    other = BookingFactory.create(
+        therapist=anna, start=FUTURE + timedelta(days=1), client_email="x@example.com"
+    )
+    client.force_login(front_desk_user)
+    changelist = client.get(reverse("admin:bookings_booking_changelist")).content.decode()
+    assert CLIENT_DATA in changelist
+
+    found = client.post(CLIENT_DATA, {"email": "SAM@example.com", "action": "lookup"})
+    assert mine.reference in found.content.decode()
+    assert other.reference not in found.content.decode()
+
+    download = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
+    assert download["Content-Disposition"].startswith("attachment")
+    assert [b["reference"] for b in download.json()["bookings"]] == [mine.reference]
+
+    refused = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "erase"})
+    assert "Tick this box" in refused.content.decode()
+    mine.refresh_from_db()
+    assert mine.client_email == "sam@example.com"
+
+    erased = client.post(
+        CLIENT_DATA, {"email": "sam@example.com", "action": "erase", "confirm_erase": "on"}
+    )
+    assert erased.status_code == 302
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.client_email != "sam@example.com"
+    assert mine.status == BookingStatus.CANCELLED
+    assert other.client_email == "x@example.com"
+
+
+def test_therapists_and_content_editors_cannot_reach_a_clients_data(client, anna, content_editor):
+    BookingFactory.create(therapist=anna, start=FUTURE, client_email="sam@example.com")
+    for user in (anna.user, content_editor):
+        client.force_login(user)
+        response = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
+        assert response.status_code == 403
