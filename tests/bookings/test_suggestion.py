@@ -1,4 +1,3 @@
-import importlib
 import itertools
 import random
 from dataclasses import dataclass
@@ -22,9 +21,9 @@ from bookings.intake import (
     WarningSign,
 )
 from bookings.suggestion import NO_STRONG_MATCH, ConditionRule, TechniqueProfile, suggest
+from catalog import seed
 
 # The suggestion is tested against the very data a fresh clinic opens with.
-SEED = importlib.import_module("catalog.migrations.0005_seed_indications")
 NAMES = {
     "deep-tissue": "Deep Tissue Massage",
     "swedish": "Swedish Massage",
@@ -37,7 +36,7 @@ ALL_SLUGS = set(NAMES)
 
 def seeded_profiles() -> list[TechniqueProfile]:
     rules: dict[str, list[ConditionRule]] = {slug: [] for slug in NAMES}
-    for condition, entries in SEED.CONDITION_RULES.items():
+    for condition, entries in seed.CONDITION_RULES.items():
         for slugs, effect, reason in entries:
             for slug in slugs:
                 rules[slug].append(ConditionRule(condition, effect, reason))
@@ -46,8 +45,8 @@ def seeded_profiles() -> list[TechniqueProfile]:
             slug=slug,
             name=name,
             display_order=order,
-            weights=MappingProxyType(SEED.ANSWER_WEIGHTS[slug]),
-            keywords=MappingProxyType(SEED.KEYWORD_WEIGHTS[slug]),
+            weights=MappingProxyType(seed.ANSWER_WEIGHTS[slug]),
+            keywords=MappingProxyType(seed.KEYWORD_WEIGHTS[slug]),
             rules=tuple(rules[slug]),
         )
         for order, (slug, name) in enumerate(NAMES.items(), start=1)
