@@ -1,10 +1,6 @@
 from django.db import migrations
 
-
-def sync(apps, schema_editor):
-    from clinic.roles import sync_roles
-
-    sync_roles(apps)
+from clinic.roles import sync_roles
 
 
 class Migration(migrations.Migration):
@@ -13,4 +9,4 @@ class Migration(migrations.Migration):
         ("catalog", "0003_staff_roles"),
     ]
 
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

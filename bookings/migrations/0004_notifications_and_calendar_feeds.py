@@ -4,6 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import bookings.models
+from clinic.roles import sync_roles
 
 
 def give_each_therapist_a_token(apps, schema_editor):
@@ -13,12 +14,6 @@ def give_each_therapist_a_token(apps, schema_editor):
     for therapist in Therapist.objects.filter(calendar_token__isnull=True):
         therapist.calendar_token = bookings.models.new_calendar_token()
         therapist.save(update_fields=["calendar_token"])
-
-
-def sync(apps, schema_editor):
-    from clinic.roles import sync_roles
-
-    sync_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -143,5 +138,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(sync, migrations.RunPython.noop),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

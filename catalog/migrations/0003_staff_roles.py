@@ -1,10 +1,6 @@
 from django.db import migrations
 
-
-def sync(apps, schema_editor):
-    from clinic.roles import sync_roles
-
-    sync_roles(apps)
+from clinic.roles import sync_roles
 
 
 class Migration(migrations.Migration):
@@ -14,4 +10,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

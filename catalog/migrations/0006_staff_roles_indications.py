@@ -1,13 +1,9 @@
 from django.db import migrations
 
-
-def sync(apps, schema_editor):
-    from clinic.roles import sync_roles
-
-    sync_roles(apps)
+from clinic.roles import sync_roles
 
 
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0005_seed_indications")]
 
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -20,7 +20,7 @@ from bookings.services import (
 )
 from catalog.models import Technique
 from tests.conftest import NOW
-from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
+from tests.factories import BookingFactory, TechniqueFactory, TherapistFactory, TimeOffFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -49,11 +49,15 @@ def book(therapist, **overrides):
 
 
 def test_it_books_a_free_slot_with_the_price_and_buffer_of_the_day(clinic_rules, therapist):
-    booking = book(therapist)
+    technique = TechniqueFactory(lengths=[60])
+    technique.lengths.update(price=Decimal("72.50"))
+    therapist.techniques.add(technique)
+
+    booking = book(therapist, technique=technique)
 
     assert booking.therapist == therapist
     assert booking.status == BookingStatus.CONFIRMED
-    assert booking.price == Decimal("65.00")
+    assert booking.price == Decimal("72.50")
     assert booking.end - booking.start == timedelta(minutes=60)
     assert booking.blocked_until - booking.end == timedelta(minutes=15)
     assert len(booking.reference) == 8

@@ -1,4 +1,3 @@
-import importlib
 import itertools
 import random
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from bookings.answers import IntakeAnswers, Triage
 from bookings.suggestion import NO_STRONG_MATCH, ConditionRule, TechniqueProfile, suggest
+from catalog import seed
 from catalog.vocabulary import (
     ANSWER_CODES,
     AREAS,
@@ -26,7 +26,6 @@ from catalog.vocabulary import (
 )
 
 # The suggestion is tested against the very data a fresh clinic opens with.
-SEED = importlib.import_module("catalog.migrations.0005_seed_indications")
 NAMES = {
     "deep-tissue": "Deep Tissue Massage",
     "swedish": "Swedish Massage",
@@ -39,7 +38,7 @@ ALL_SLUGS = frozenset(NAMES)
 
 def seeded_profiles() -> list[TechniqueProfile]:
     rules: dict[str, list[ConditionRule]] = {slug: [] for slug in NAMES}
-    for condition, entries in SEED.CONDITION_RULES.items():
+    for condition, entries in seed.CONDITION_RULES.items():
         for slugs, effect, reason in entries:
             for slug in slugs:
                 rules[slug].append(ConditionRule(condition, effect, reason))
@@ -48,8 +47,8 @@ def seeded_profiles() -> list[TechniqueProfile]:
             slug=slug,
             name=name,
             display_order=order,
-            weights=MappingProxyType(SEED.ANSWER_WEIGHTS[slug]),
-            keywords=MappingProxyType(SEED.KEYWORD_WEIGHTS[slug]),
+            weights=MappingProxyType(seed.ANSWER_WEIGHTS[slug]),
+            keywords=MappingProxyType(seed.KEYWORD_WEIGHTS[slug]),
             rules=tuple(rules[slug]),
         )
         for order, (slug, name) in enumerate(NAMES.items(), start=1)

@@ -1,30 +1,68 @@
-import pytest
+from decimal import Decimal
 
-from catalog.models import Pressure, ReliefMechanism, Technique
+import pytest
+from django.apps import apps
+
+from catalog.models import (
+    AnswerWeight,
+    ConditionRule,
+    KeywordWeight,
+    Pressure,
+    ReliefMechanism,
+    SessionLength,
+    Technique,
+)
+from catalog.seed import seed_catalog, seed_indications
 
 pytestmark = pytest.mark.django_db
 
+# Technique slug -> session lengths in minutes, in the order the clinic lists them.
 FIVE_TECHNIQUES = {
-    "deep-tissue": "Deep Tissue Massage",
-    "swedish": "Swedish Massage",
-    "trigger-point": "Trigger Point Therapy",
-    "myofascial-release": "Myofascial Release",
-    "lymphatic-drainage": "Lymphatic Drainage Massage",
+    "deep-tissue": [45, 60, 90],
+    "swedish": [30, 60, 90],
+    "trigger-point": [30, 45, 60],
+    "myofascial-release": [45, 60],
+    "lymphatic-drainage": [60, 90],
 }
+SIX_MECHANISMS = [
+    "relaxing-tense-muscles",
+    "better-blood-circulation",
+    "calming-inflammation",
+    "releasing-trigger-points-and-fascia",
+    "easing-muscle-spasms",
+    "settling-the-nervous-system",
+]
 
 
-def test_the_five_back_pain_techniques_exist_after_migrate():
-    assert dict(Technique.objects.values_list("slug", "name")) == FIVE_TECHNIQUES
+def test_a_fresh_clinic_offers_the_five_techniques_in_order_with_their_lengths():
+    offered = Technique.objects.active().prefetch_related("lengths")
+
+    assert [t.slug for t in offered] == list(FIVE_TECHNIQUES)
+    assert {t.slug: [length.minutes for length in t.lengths.all()] for t in offered} == (
+        FIVE_TECHNIQUES
+    )
+    assert not SessionLength.objects.filter(price__lte=0).exists()
 
 
-def test_every_seeded_technique_is_complete_and_bookable():
-    for technique in Technique.objects.prefetch_related("lengths"):
-        assert technique.is_active
+def test_a_fresh_clinic_explains_the_six_ways_massage_relieves_back_pain_in_order():
+    assert list(ReliefMechanism.objects.values_list("slug", flat=True)) == SIX_MECHANISMS
+
+
+def test_every_seeded_technique_has_all_its_texts_and_indications():
+    for technique in Technique.objects.all():
         for field in ("summary", "indications", "method", "what_to_expect", "cautions"):
             assert len(getattr(technique, field)) > 40, (technique.slug, field)
-        minutes = [length.minutes for length in technique.lengths.all()]
-        assert minutes, technique.slug
-        assert all(length.price > 0 for length in technique.lengths.all())
+        assert technique.answer_weights.exists(), technique.slug
+        assert technique.keyword_weights.exists(), technique.slug
+
+
+def test_every_seeded_weight_and_rule_uses_a_known_answer_or_condition():
+    # full_clean checks choices, validators and constraints, wherever the codes are kept.
+    for model in (AnswerWeight, KeywordWeight, ConditionRule):
+        rows = list(model.objects.all())
+        assert rows, model
+        for row in rows:
+            row.full_clean()
 
 
 def test_cautions_say_a_therapist_confirms():
@@ -41,13 +79,41 @@ def test_firm_techniques_warn_about_blood_thinners_and_lymphatic_about_heart_fai
     assert Technique.objects.get(slug="lymphatic-drainage").pressure == Pressure.GENTLE
 
 
-def test_the_six_ways_massage_relieves_back_pain_exist_in_order():
-    titles = list(ReliefMechanism.objects.values_list("title", flat=True))
-    assert titles == [
-        "Relaxing tense muscles",
-        "Better blood circulation",
-        "Calming inflammation",
-        "Releasing trigger points and fascia",
-        "Easing muscle spasms",
-        "Settling the nervous system",
-    ]
+def test_the_seed_follows_the_article():
+    def weight(slug: str, answer: str) -> int:
+        return Technique.objects.get(slug=slug).answer_weights.get(answer=answer).weight
+
+    assert weight("deep-tissue", "duration:months") > 0
+    assert weight("swedish", "trigger:stress") > 0
+    assert weight("trigger-point", "feeling:knots") > 0
+    assert weight("myofascial-release", "trigger:sitting") > 0
+    assert weight("lymphatic-drainage", "feeling:swelling") > 0
+    excluded = set(
+        ConditionRule.objects.filter(effect="exclude").values_list("technique__slug", "condition")
+    )
+    for condition in ["blood_thinners", "osteoporosis", "dvt", "recent_surgery"]:
+        assert {("deep-tissue", condition), ("trigger-point", condition)} <= excluded
+    for condition in ["heart_kidney", "infection", "dvt"]:
+        assert ("lymphatic-drainage", condition) in excluded
+
+
+def test_seeding_again_keeps_what_staff_changed():
+    swedish = Technique.objects.get(slug="swedish")
+    swedish.name = "Relaxing Massage"
+    swedish.save()
+    swedish.lengths.filter(minutes=60).update(price=Decimal("99.00"))
+    swedish.answer_weights.filter(answer="trigger:stress").update(weight=1)
+    ConditionRule.objects.filter(condition="skin").delete()
+    counts = [m.objects.count() for m in (Technique, SessionLength, AnswerWeight, ConditionRule)]
+
+    seed_catalog(apps)
+    seed_indications(apps)
+
+    swedish.refresh_from_db()
+    assert swedish.name == "Relaxing Massage"
+    assert swedish.lengths.get(minutes=60).price == Decimal("99.00")
+    assert swedish.answer_weights.get(answer="trigger:stress").weight == 1
+    assert not ConditionRule.objects.filter(condition="skin").exists()
+    assert [
+        m.objects.count() for m in (Technique, SessionLength, AnswerWeight, ConditionRule)
+    ] == counts

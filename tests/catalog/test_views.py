@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from catalog.models import ReliefMechanism, Technique
+from tests.factories import TechniqueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +31,15 @@ def test_home_page_lists_every_active_technique_and_leads_to_the_finder(client):
 
 
 def test_technique_list_shows_indications_and_prices(client):
+    technique = TechniqueFactory(
+        indications="For a back that aches after a long drive.", lengths=[50]
+    )
+    technique.lengths.update(price=Decimal("57.50"))
+
     html = client.get(reverse("catalog:technique_list")).content.decode()
-    swedish = Technique.objects.get(slug="swedish")
-    assert swedish.indications in html
-    assert "30 minutes: £40.00" in html
+
+    assert technique.indications in html
+    assert "50 minutes: £57.50" in html
 
 
 def test_technique_detail_shows_every_section(client):
