@@ -1,4 +1,5 @@
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from io import StringIO
 
@@ -15,7 +16,7 @@ def load_demo_data() -> None:
     call_command("demo_data", stdout=StringIO())
 
 
-def snapshot() -> tuple[list[tuple[object, ...]], int, int, int]:
+def snapshot() -> tuple[Sequence[tuple[object, ...]], int, int, int]:
     bookings = list(
         Booking.objects.order_by("pk").values_list(
             "therapist_id", "technique_id", "length_minutes", "start", "status"
