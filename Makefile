@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# `make run PORT=8301` serves there; PORT also goes to the settings, where it makes the
+# default SITE_URL (links in emails and calendar feeds) http://127.0.0.1:$(PORT).
 PORT ?= 8000
 # Local development only: the demo site runs with DEBUG on and plain HTTP.
-DEV_ENV := DEBUG=true SECURE_SSL_REDIRECT=false
+DEV_ENV := DEBUG=true SECURE_SSL_REDIRECT=false PORT=$(PORT)
 
 .PHONY: run test worker bench install lint format
 
@@ -14,7 +16,8 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Sends the emails (confirmations, reminders...) queued in the database. Run as many
-# as you like, on any machines that share the database.
+# as you like, on any machines that share the database. Give it the same PORT as
+# `make run`: the worker writes the links in the emails.
 worker: install
 	$(DEV_ENV) $(BIN)/python manage.py db_worker
 

@@ -160,10 +160,12 @@ def book_session(
     consent: bool = False,
     acknowledged_warning: bool = False,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
     `therapist_id=None` means anyone who offers the technique and is free then.
+    `notify=False` queues no emails: for demo data, whose clients do not exist.
     """
     now = now or timezone.now()
     _require_aware(start)
@@ -204,7 +206,8 @@ def book_session(
                 warning_flags=warning_flags,
                 warning_acknowledged_at=now if warning_flags else None,
             )
-            notifications.notify_booked(booking)
+            if notify:
+                notifications.notify_booked(booking)
             return booking
     except IntegrityError as error:
         if _is_overlap(error):

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "clinic",
@@ -63,7 +62,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "clinic.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it answers locked-out logins itself.
@@ -246,5 +244,7 @@ CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@clinic.example")
 CLINIC_CURRENCY_SYMBOL = env.str("CLINIC_CURRENCY_SYMBOL", default="£")
 # Where the front desk hears about bookings made, moved and cancelled online.
 FRONT_DESK_EMAIL = env.str("FRONT_DESK_EMAIL", default=CLINIC_EMAIL)
-# The public address of the site, for links in emails and calendar feeds.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, for links in emails and calendar feeds. Locally it
+# follows PORT, which `make run` and `make worker` pass on, so links reach the dev server.
+_local_port = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{_local_port}").rstrip("/")

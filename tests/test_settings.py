@@ -1,7 +1,10 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,3 +79,40 @@ def test_check_deploy_warns_when_rate_limits_would_not_be_shared():
         CACHE_URL="locmemcache://",
     )
     assert "clinic.W001" in result.stdout + result.stderr
+
+
+def site_url(**env: str) -> str:
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=clean | {"DEBUG": "true"} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1]
+
+
+def test_links_in_emails_follow_the_local_port_unless_site_url_is_set():
+    assert site_url() == "http://127.0.0.1:8000"
+    assert site_url(PORT="8301") == "http://127.0.0.1:8301"
+    assert site_url(PORT="8301", SITE_URL="https://clinic.example/") == "https://clinic.example"
+
+
+def make_dry_run(target: str, *args: str) -> list[str]:
+    result = subprocess.run(
+        ["make", "--dry-run", target, *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if "manage.py" in line]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_serves_on_port_and_passes_it_to_the_settings_and_the_worker():
+    run, worker = make_dry_run("run", "PORT=8301"), make_dry_run("worker", "PORT=8301")
+
+    assert run[-1].endswith("runserver 127.0.0.1:8301")
+    assert run and worker and all("PORT=8301" in line for line in run + worker)

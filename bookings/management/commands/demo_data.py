@@ -1,4 +1,6 @@
-from datetime import time, timedelta
+import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from bookings import availability
 from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
-from bookings.services import SlotUnavailable, book_session, clinic_zone
+from bookings.services import BookingError, book_session
 from catalog.models import Technique
 from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 
@@ -55,7 +57,14 @@ DEMO_CLIENTS = [
     "James Okoro",
     "Lucy Chen",
     "Omar Haddad",
+    "Grace Byrne",
+    "Daniel Novak",
+    "Aisha Bello",
+    "Sam Price",
 ]
+DEMO_DAYS = 7  # bookings from tomorrow to a week ahead; later days stay open
+
+Offer = tuple[Technique, int]  # a technique and a session length in minutes
 
 
 class Command(BaseCommand):
@@ -109,7 +118,7 @@ class Command(BaseCommand):
             for a, b in DAY
         )
         # A blocked afternoon next week, so time off shows in the schedule.
-        zone = clinic_zone()
+        zone = ZoneInfo(settings.TIME_ZONE)
         day = timezone.localdate() + timedelta(days=7 + len(username) % 3)
         TimeOff.objects.create(
             therapist=therapist,
@@ -119,42 +128,103 @@ class Command(BaseCommand):
         )
 
     def _ensure_bookings(self) -> None:
-        """Book roughly every fourth free slot of the coming week, once."""
+        """Fill about half of each working day of the coming week, once.
+
+        The plan comes from the therapist's own hours and time off, not from the
+        free-slot search, and every booking still goes through the service (so the
+        database constraints hold). `notify=False`: demo clients are invented, so no
+        confirmation, clinic note or reminder is queued for the worker.
+        """
         now = timezone.now()
         demo = Booking.objects.filter(client_email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
         if demo.upcoming(now).exists():
             return
-        rules = ClinicRules.load().as_rules()
-        zone = clinic_zone()
-        days = availability.local_days(now, 7, zone)
+        zone = ZoneInfo(settings.TIME_ZONE)
+        buffer = timedelta(minutes=ClinicRules.load().buffer_minutes)
+        today = now.astimezone(zone).date()
+        days = [today + timedelta(days=n) for n in range(1, DEMO_DAYS + 1)]
         made = 0
         for therapist in Therapist.objects.active().order_by("pk"):
-            technique = therapist.techniques.order_by("display_order").first()
-            if technique is None:
+            offers = _offers(therapist)
+            if not offers:
                 continue
-            length = technique.lengths.order_by("minutes").last()
-            slots = availability.free_slots(
-                therapist.schedule(),
-                length=timedelta(minutes=length.minutes),
-                rules=rules,
-                now=now,
-                zone=zone,
-                days=days,
-            )
-            for n, start in enumerate(slots[:: max(1, 4 * 60 // length.minutes)]):
-                client = DEMO_CLIENTS[(made + n) % len(DEMO_CLIENTS)]
-                try:
-                    book_session(
-                        therapist_id=therapist.pk,
-                        technique=technique,
-                        length_minutes=length.minutes,
-                        start=start,
-                        client_name=client,
-                        client_email=f"{client.split()[0].lower()}@{DEMO_EMAIL_DOMAIN}",
-                        client_phone="07700 900123",
-                        now=now,
-                    )
-                    made += 1
-                except SlotUnavailable:
-                    continue
-        self.stdout.write(f"Booked {made} demo sessions over the coming week.")
+            hours: dict[int, list[tuple[time, time]]] = {}
+            for wh in therapist.working_hours.order_by("start_time"):
+                hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
+            time_off = list(therapist.time_off.values_list("start", "end"))
+            for day in days:
+                for part, (wall_start, wall_end) in enumerate(hours.get(day.weekday(), [])):
+                    start = availability.wall_to_utc(day, wall_start, zone)
+                    end = availability.wall_to_utc(day, wall_end, zone)
+                    # Demo time off covers whole afternoons: leave such a part empty.
+                    if any(a < end and start < b for a, b in time_off):
+                        continue
+                    turn = day.toordinal() * 2 + part + therapist.pk
+                    for start_at, (technique, minutes) in plan_part(
+                        start, end, offers, turn=turn, buffer=buffer
+                    ):
+                        client = DEMO_CLIENTS[made % len(DEMO_CLIENTS)]
+                        try:
+                            book_session(
+                                therapist_id=therapist.pk,
+                                technique=technique,
+                                length_minutes=minutes,
+                                start=start_at,
+                                client_name=client,
+                                client_email=f"{client.split()[0].lower()}@{DEMO_EMAIL_DOMAIN}",
+                                client_phone="07700 900123",
+                                now=now,
+                                notify=False,
+                            )
+                        except BookingError:
+                            continue  # e.g. a real booking already holds that time
+                        made += 1
+        self.stdout.write(f"Booked {made} demo sessions over the coming week (no emails queued).")
+
+
+def _offers(therapist: Therapist) -> list[Offer]:
+    """What the therapist offers, alternating techniques: shortest of each, then the next..."""
+    per_technique = [
+        [(technique, length.minutes) for length in technique.lengths.order_by("minutes")]
+        for technique in therapist.techniques.filter(is_active=True).order_by("display_order")
+    ]
+    longest = max((len(lengths) for lengths in per_technique), default=0)
+    return [lengths[n] for n in range(longest) for lengths in per_technique if n < len(lengths)]
+
+
+def plan_part(
+    start: datetime, end: datetime, offers: list[Offer], *, turn: int, buffer: timedelta
+) -> list[tuple[datetime, Offer]]:
+    """Sessions taking about half of [start, end), with the free time spread between them.
+
+    `turn` picks where in `offers` to begin, so days and therapists get different mixes.
+    """
+    span = end - start
+    target, slack = span / 2, timedelta(minutes=15)
+    picked: list[Offer] = []
+    booked = timedelta()
+    for n in range(turn, turn + 2 * len(offers)):
+        offer = offers[n % len(offers)]
+        length = timedelta(minutes=offer[1])
+        if booked + length <= target + slack and booked + length + len(picked) * buffer <= span:
+            picked.append(offer)
+            booked += length
+        if booked >= target - slack:
+            break
+    if not picked:
+        return []
+    # Free time in half-hour pieces, dropped into the gaps before, between and after the
+    # sessions; seeded by `turn`, so the same day gets the same plan.
+    shuffle = random.Random(turn)  # noqa: S311 (demo layout, not a secret)
+    piece = timedelta(minutes=30)
+    gaps = [timedelta()] * (len(picked) + 1)
+    free = span - booked - (len(picked) - 1) * buffer
+    for _ in range(int(free // piece)):
+        gaps[shuffle.randrange(len(gaps))] += piece
+    plan = []
+    at = start
+    for gap, offer in zip(gaps, picked, strict=False):
+        at += gap
+        plan.append((at, offer))
+        at += timedelta(minutes=offer[1]) + buffer
+    return plan
