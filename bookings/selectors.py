@@ -7,6 +7,7 @@ instances with attributes written onto them, and each makes a fixed number of qu
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,8 +96,12 @@ class TechniqueChoices:
     def therapist(self, therapist_id: int | None) -> Therapist | None:
         return next((t for t in self.therapists if t.pk == therapist_id), None)
 
-    def price(self, length_minutes: int) -> object | None:
+    def price(self, length_minutes: int) -> Decimal | None:
         return next((x.price for x in self.lengths if x.minutes == length_minutes), None)
+
+    def schedules_for(self, therapist_id: int | None) -> list[availability.TherapistSchedule]:
+        """One therapist's schedule, or everyone's for "anyone" (None)."""
+        return [s for s in self.schedules if therapist_id in (None, s.therapist_id)]
 
 
 def _technique_and_lengths(slug: str) -> tuple[Technique, list[SessionLength]] | None:
@@ -132,7 +137,7 @@ def free_starts(
 ) -> list[availability.Slot]:
     """The free starts for a session of this length with one therapist, or anyone (None)."""
     return availability.free_slots_for_anyone(
-        [s for s in choices.schedules if therapist_id is None or s.therapist_id == therapist_id],
+        choices.schedules_for(therapist_id),
         length=timedelta(minutes=length_minutes),
         rules=choices.rules.as_rules(),
         now=choices.now,
