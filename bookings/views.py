@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -75,7 +75,7 @@ def _result(request: HttpRequest, answers: IntakeAnswers) -> HttpResponse:
 
 def start_param(start: datetime) -> str:
     """A start time as the steps carry it in links and hidden fields: UTC, to the minute."""
-    return start.astimezone(availability.UTC).strftime("%Y-%m-%dT%H:%MZ")
+    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def _choices(slug: str) -> selectors.TechniqueChoices:
