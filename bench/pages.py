@@ -11,11 +11,12 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from bookings import availability, views
+from bookings import availability, selectors
 from bookings.forms import ANYONE
 from bookings.models import Booking
-from bookings.services import clinic_zone
+from bookings.views import start_param
 from clinic.protection import HONEYPOT_FIELD
 
 from .load import HOST, LoadResult, Request, csrf_pair, fetch, form_post, hammer
@@ -41,22 +42,24 @@ class PageRow:
 
 def bookable_slots(slug: str) -> list[tuple[int, datetime]]:
     """Free (therapist, start) pairs that do not get in each other's way, therapists interleaved."""
-    ctx = views._booking_context(slug)
-    rules = ctx.rules.as_rules()
+    choices = selectors.technique_choices(slug, now=timezone.now())
+    if choices is None:
+        raise RuntimeError(f"No technique {slug!r} is offered")
+    rules = choices.rules.as_rules()
     gap = timedelta(minutes=SESSION_MINUTES + BUFFER_MINUTES)
     per_therapist = []
-    for therapist in ctx.therapists:
+    for schedule in choices.schedules:
         chosen: list[datetime] = []
         for start in availability.free_slots(
-            therapist.schedule(),
+            schedule,
             length=timedelta(minutes=SESSION_MINUTES),
             rules=rules,
-            now=ctx.now + timedelta(hours=1),  # clear of the notice while the bench runs
-            zone=clinic_zone(),
+            now=choices.now + timedelta(hours=1),  # clear of the notice while the bench runs
+            zone=selectors.clinic_zone(),
         ):
             if not chosen or start >= chosen[-1] + gap:
                 chosen.append(start)
-        per_therapist.append([(therapist.pk, start) for start in chosen])
+        per_therapist.append([(schedule.therapist_id, start) for start in chosen])
     longest = max((len(slots) for slots in per_therapist), default=0)
     return [slots[n] for n in range(longest) for slots in per_therapist if n < len(slots)]
 
@@ -65,14 +68,14 @@ def booking_fields(therapist_id: int | str, start: datetime, token: str) -> dict
     return {
         "length": SESSION_MINUTES,
         "therapist": therapist_id,
-        "start": views._iso(start),
+        "start": start_param(start),
         "csrfmiddlewaretoken": token,
         **CLIENT,
     }
 
 
 def _details_path(slug: str, therapist_id: int, start: datetime) -> str:
-    query = {"length": SESSION_MINUTES, "therapist": therapist_id, "start": views._iso(start)}
+    query = {"length": SESSION_MINUTES, "therapist": therapist_id, "start": start_param(start)}
     return reverse("bookings:book", kwargs={"slug": slug}) + "?" + urlencode(query)
 
 

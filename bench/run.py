@@ -107,20 +107,20 @@ def main() -> None:
 
     if "slots" in parts:
         heading("Free slots for anyone (median of runs; load = queries + ORM, python = merge)")
-        rows = [
+        slot_rows = [
             slots.measure(
                 slug=clinic.technique_slugs[n], therapists=n, days=d, runs=3 if args.quick else 9
             )
             for n in THERAPISTS
             for d in DAYS
         ]
-        print(slots.table(rows))
-        target = next(r for r in rows if (r.therapists, r.days) == TARGET)
+        print(slots.table(slot_rows))
+        target = next(r for r in slot_rows if (r.therapists, r.days) == TARGET)
         if target.page_ms > TARGET_MS:
             failures.append(f"day step {target.page_ms:.1f} ms > {TARGET_MS} ms")
         if target.page_queries > TARGET_QUERIES:
             failures.append(f"day step {target.page_queries} queries > {TARGET_QUERIES}")
-        if len({r.queries for r in rows}) != 1:
+        if len({r.queries for r in slot_rows}) != 1:
             failures.append("the query count grows with the clinic")
 
     if args.profile:
@@ -169,7 +169,7 @@ def profile_day_step(slug: str) -> str:
 
     client = Client(SERVER_NAME="127.0.0.1")
     url = reverse("bookings:book", kwargs={"slug": slug})
-    params = {"length": 60, "therapist": "any"}
+    params: dict[str, str | int] = {"length": 60, "therapist": "any"}
     client.get(url, params)
     profiler = cProfile.Profile()
     profiler.enable()

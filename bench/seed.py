@@ -14,7 +14,7 @@ from django.db import connection
 
 from bookings import availability
 from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
-from bookings.services import clinic_zone
+from bookings.selectors import clinic_zone
 from catalog.models import Technique
 
 SESSION_MINUTES = 60
@@ -78,7 +78,9 @@ def build_clinic(*, therapists: int, days: int, sizes: list[int], now: datetime)
     )
     booked_technique = techniques[slugs[max(sizes)]]
 
-    hours, time_off, bookings = [], [], []
+    hours: list[WorkingHours] = []
+    time_off: list[TimeOff] = []
+    bookings: list[Booking] = []
     session = timedelta(minutes=SESSION_MINUTES)
     blocked = session + timedelta(minutes=BUFFER_MINUTES)
     step = timedelta(minutes=STEP_MINUTES)

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from bookings import availability, views
+from bookings import availability, selectors
 from bookings.forms import ANYONE
-from bookings.services import clinic_zone
 
 from .seed import SESSION_MINUTES, set_rules
 
@@ -30,6 +30,13 @@ class SlotsRow:
     page_queries: int
 
 
+def _choices(slug: str) -> selectors.TechniqueChoices:
+    choices = selectors.technique_choices(slug, now=timezone.now())
+    if choices is None:
+        raise RuntimeError(f"No technique {slug!r} is offered")
+    return choices
+
+
 def _ms(seconds: list[float]) -> float:
     return statistics.median(seconds) * 1000
 
@@ -39,7 +46,7 @@ def measure(*, slug: str, therapists: int, days: int, runs: int) -> SlotsRow:
     set_rules(horizon_days=days)
     client = Client(SERVER_NAME="127.0.0.1")
     url = reverse("bookings:book", kwargs={"slug": slug})
-    params = {"length": SESSION_MINUTES, "therapist": ANYONE}
+    params: dict[str, str | int] = {"length": SESSION_MINUTES, "therapist": ANYONE}
     totals, loads, computes, pages = [], [], [], []
     slots: list[availability.Slot] = []
     queries = page_queries = 0
@@ -47,9 +54,11 @@ def measure(*, slug: str, therapists: int, days: int, runs: int) -> SlotsRow:
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            ctx = views._booking_context(slug)
+            choices = _choices(slug)
             loaded = time.perf_counter()
-            slots = views._free(ctx, SESSION_MINUTES, None)
+            slots = selectors.free_starts(
+                choices, length_minutes=SESSION_MINUTES, therapist_id=None
+            )
             done = time.perf_counter()
         queries = len(captured)
         totals.append(done - started)
@@ -62,8 +71,8 @@ def measure(*, slug: str, therapists: int, days: int, runs: int) -> SlotsRow:
         if response.status_code != 200:
             raise RuntimeError(f"The day step answered {response.status_code}")
         page_queries = len(captured)
-    if len(ctx.therapists) != therapists:
-        raise RuntimeError(f"Expected {therapists} therapists, found {len(ctx.therapists)}")
+    if len(choices.therapists) != therapists:
+        raise RuntimeError(f"Expected {therapists} therapists, found {len(choices.therapists)}")
     return SlotsRow(
         therapists=therapists,
         days=days,
@@ -80,15 +89,19 @@ def measure(*, slug: str, therapists: int, days: int, runs: int) -> SlotsRow:
 def booked_share(slug: str, days: int) -> float:
     """How many of the 60-minute slots the seeded bookings take (time off aside)."""
     set_rules(horizon_days=days)
-    ctx = views._booking_context(slug)
+    choices = _choices(slug)
     length = timedelta(minutes=SESSION_MINUTES)
-    rules = ctx.rules.as_rules()
-    options = {"length": length, "rules": rules, "now": ctx.now, "zone": clinic_zone()}
-    free = empty = 0
-    for therapist in ctx.therapists:
-        schedule = therapist.schedule()
-        free += len(availability.free_slots(schedule, **options))
-        empty += len(availability.free_slots(replace(schedule, busy=()), **options))
+    rules = choices.rules.as_rules()
+
+    def free_count(schedule: availability.TherapistSchedule) -> int:
+        return len(
+            availability.free_slots(
+                schedule, length=length, rules=rules, now=choices.now, zone=selectors.clinic_zone()
+            )
+        )
+
+    free = sum(free_count(s) for s in choices.schedules)
+    empty = sum(free_count(replace(s, busy=())) for s in choices.schedules)
     return 1 - free / empty if empty else 0.0
 
 

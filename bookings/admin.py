@@ -347,7 +347,7 @@ class BookingAdmin(TherapistScopedAdmin):
 
     @admin.action(description="Confirm the selected bookings again", permissions=["change"])
     def confirm_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._apply(request, queryset, services.confirm, "confirmed")
+        self._apply(request, queryset, services.reinstate_booking, "confirmed")
 
     @admin.action(description="Cancel the selected bookings", permissions=["change"])
     def cancel_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:

@@ -91,25 +91,6 @@ class TherapistQuerySet(models.QuerySet["Therapist"]):
     def offering(self, technique: Technique | int) -> "TherapistQuerySet":
         return self.filter(techniques=technique)
 
-    def with_schedule_between(self, start: datetime, end: datetime) -> "TherapistQuerySet":
-        """Prefetch what availability needs for [start, end): one query per relation."""
-        return self.prefetch_related(
-            models.Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
-            models.Prefetch(
-                "time_off",
-                queryset=TimeOff.objects.filter(start__lt=end, end__gt=start),
-                to_attr="time_off_in_range",
-            ),
-            models.Prefetch(
-                "bookings",
-                queryset=Booking.objects.active()
-                .filter(start__lt=end, blocked_until__gt=start)
-                .order_by("start")
-                .only("id", "therapist_id", "start", "blocked_until"),
-                to_attr="busy_in_range",
-            ),
-        )
-
 
 class Therapist(models.Model):
     user = models.OneToOneField(
@@ -139,7 +120,8 @@ class Therapist(models.Model):
         return self.display_name
 
     def schedule(self) -> availability.TherapistSchedule:
-        """Availability's view of this therapist; use after `with_schedule_between()`."""
+        """Availability's view of all of this therapist's time; for a window of time, and
+        for many therapists at once, use `selectors.schedules_between()`."""
         hours: dict[int, list[tuple[time, time]]] = {}
         for wh in self.working_hours.all():
             hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
@@ -147,12 +129,10 @@ class Therapist(models.Model):
             therapist_id=self.pk,
             working_hours=hours,
             time_off=tuple(
-                availability.Interval(off.start, off.end)
-                for off in getattr(self, "time_off_in_range", self.time_off.all())
+                availability.Interval(off.start, off.end) for off in self.time_off.all()
             ),
             busy=tuple(
-                availability.Interval(b.start, b.blocked_until)
-                for b in getattr(self, "busy_in_range", self.bookings.active())
+                availability.Interval(b.start, b.blocked_until) for b in self.bookings.active()
             ),
         )
 
@@ -312,10 +292,6 @@ class BookingQuerySet(models.QuerySet["Booking"]):
     def for_therapist(self, therapist: "Therapist | int") -> "BookingQuerySet":
         return self.filter(therapist=therapist)
 
-    def between(self, start: datetime, end: datetime) -> "BookingQuerySet":
-        """Bookings whose session overlaps [start, end)."""
-        return self.filter(start__lt=end, end__gt=start)
-
     def upcoming(self, now: datetime | None = None) -> "BookingQuerySet":
         return self.filter(start__gte=now or timezone.now()).order_by("start")
 
@@ -413,9 +389,6 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
     def pending(self) -> "NotificationQuerySet":
         return self.filter(status=NotificationStatus.PENDING)
-
-    def failed(self) -> "NotificationQuerySet":
-        return self.filter(status=NotificationStatus.FAILED)
 
 
 class Notification(models.Model):

@@ -1,10 +1,10 @@
 """Emails about bookings: which ones to send, when, and sending each exactly once.
 
-The booking services call `notify_*` inside their transaction. Each message is a
-Notification row; a background task gets its id once the transaction commits and
-`deliver()` claims the row with a conditional UPDATE, so however many workers run
-the task, and however often, one email goes out. A failed send is retried later
-with a growing delay and never touches the booking.
+The booking services call `notify_*` inside their transaction, with their `now`.
+Each message is a Notification row; a background task gets its id once the
+transaction commits and `deliver()` claims the row with a conditional UPDATE, so
+however many workers run the task, and however often, one email goes out. A failed
+send is retried later with a growing delay and never touches the booking.
 """
 
 import logging
@@ -149,15 +149,13 @@ def _drop_pending_reminders(booking: Booking) -> None:
     ).update(status=NotificationStatus.SKIPPED)
 
 
-def notify_booked(booking: Booking, *, now: datetime | None = None) -> None:
-    now = now or timezone.now()
+def notify_booked(booking: Booking, *, now: datetime) -> None:
     _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
     _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
     _queue_reminder(booking, now)
 
 
-def notify_rescheduled(booking: Booking, *, now: datetime | None = None) -> None:
-    now = now or timezone.now()
+def notify_rescheduled(booking: Booking, *, now: datetime) -> None:
     _drop_pending_reminders(booking)
     _queue(
         booking,
@@ -169,8 +167,7 @@ def notify_rescheduled(booking: Booking, *, now: datetime | None = None) -> None
     _queue_reminder(booking, now)
 
 
-def notify_cancelled(booking: Booking, *, now: datetime | None = None) -> None:
-    now = now or timezone.now()
+def notify_cancelled(booking: Booking, *, now: datetime) -> None:
     _drop_pending_reminders(booking)
     _queue(
         booking,
@@ -181,11 +178,11 @@ def notify_cancelled(booking: Booking, *, now: datetime | None = None) -> None:
     _queue(booking, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
 
 
-def queue_confirmation_again(booking: Booking, *, now: datetime | None = None) -> Notification:
+def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification:
     return _queue(
         booking,
         NotificationKind.CONFIRMATION,
-        scheduled_for=now or timezone.now(),
+        scheduled_for=now,
         sequence=_current_sequence(booking),
     )
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from .answers import IntakeAnswers
-from .models import Booking, BookingStatus, NotificationStatus
+from .models import Booking, BookingQuerySet, BookingStatus, NotificationStatus
+from .services import cancel_booking
 
 ERASED_NAME = "Erased client"
 
@@ -31,7 +32,7 @@ def purge_health_answers(*, retention_days: int, now: datetime) -> int:
     )
 
 
-def _matching(email: str):
+def _matching(email: str) -> BookingQuerySet:
     return Booking.objects.filter(client_email__iexact=email.strip())
 
 
@@ -98,19 +99,24 @@ def erase_client_data(*, email: str, now: datetime) -> int:
         bookings = list(_matching(email).select_for_update())
         for booking in bookings:
             if booking.status == BookingStatus.CONFIRMED and booking.start > now:
-                booking.status = BookingStatus.CANCELLED
-            erased_email = f"erased-{booking.pk}@invalid.example"
-            # Their address goes from the message history too, and nothing more is sent to it.
-            messages = booking.notifications.filter(recipient__iexact=booking.client_email)
-            messages.filter(status=NotificationStatus.PENDING).update(
-                status=NotificationStatus.SKIPPED
-            )
-            messages.update(recipient=erased_email)
-            booking.client_name = ERASED_NAME
-            booking.client_email = erased_email
-            booking.client_phone = ""
-            booking.intake_answers = None
-            booking.health_consent_at = None
-            booking.warning_flags = []
-            booking.save()
+                # Nothing is sent: not to an address being erased, nor to front desk,
+                # who are the ones erasing it.
+                _anonymise(cancel_booking(booking=booking, now=now, notify=False))
+            else:
+                _anonymise(booking)
         return len(bookings)
+
+
+def _anonymise(booking: Booking) -> None:
+    erased_email = f"erased-{booking.pk}@invalid.example"
+    # Their address goes from the message history too, and nothing more is sent to it.
+    messages = booking.notifications.filter(recipient__iexact=booking.client_email)
+    messages.filter(status=NotificationStatus.PENDING).update(status=NotificationStatus.SKIPPED)
+    messages.update(recipient=erased_email)
+    booking.client_name = ERASED_NAME
+    booking.client_email = erased_email
+    booking.client_phone = ""
+    booking.intake_answers = None
+    booking.health_consent_at = None
+    booking.warning_flags = []
+    booking.save()

@@ -1,10 +1,206 @@
-"""Reads the booking flow shares, returned as plain values."""
+"""Reads the booking flow shares: the views, the services and the bench call these.
 
+They return plain values (availability's schedules, frozen dataclasses), never model
+instances with attributes written onto them, and each makes a fixed number of queries.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
-from catalog.models import Technique
+from django.conf import settings
 
+from catalog.models import SessionLength, Technique
+
+from . import availability
+from .models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
 from .suggestion import ConditionRule, TechniqueProfile
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def schedules_between(
+    therapist_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    *,
+    leaving_out: int | None = None,
+) -> list[availability.TherapistSchedule]:
+    """The therapists' hours, and their time off and bookings around [start, end), in order.
+
+    Three queries, none when there is nobody. `leaving_out` is a booking that does not
+    stand in its own way: the client's session when they move it by half an hour.
+    """
+    if not therapist_ids:
+        return []
+    hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
+    for therapist_id, weekday, start_time, end_time in (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .order_by("start_time")
+        .values_list("therapist_id", "weekday", "start_time", "end_time")
+    ):
+        hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
+    time_off: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
+    for therapist_id, off_start, off_end in TimeOff.objects.filter(
+        therapist_id__in=therapist_ids, start__lt=end, end__gt=start
+    ).values_list("therapist_id", "start", "end"):
+        time_off[therapist_id].append(availability.Interval(off_start, off_end))
+    busy: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
+    bookings = Booking.objects.active().filter(
+        therapist_id__in=therapist_ids, start__lt=end, blocked_until__gt=start
+    )
+    if leaving_out is not None:
+        bookings = bookings.exclude(pk=leaving_out)
+    for therapist_id, busy_start, blocked_until in bookings.order_by("start").values_list(
+        "therapist_id", "start", "blocked_until"
+    ):
+        busy[therapist_id].append(availability.Interval(busy_start, blocked_until))
+    return [
+        availability.TherapistSchedule(
+            therapist_id=pk,
+            working_hours=hours[pk],
+            time_off=tuple(time_off[pk]),
+            busy=tuple(busy[pk]),
+        )
+        for pk in therapist_ids
+    ]
+
+
+def horizon(now: datetime, rules: availability.Rules) -> tuple[datetime, datetime]:
+    """An instant range holding every session clients may book, with a day's margin
+    either side for bookings and time off that reach into it."""
+    zone = clinic_zone()
+    days = availability.local_days(now, rules.horizon_days, zone)
+    return (
+        availability.wall_to_utc(days[0], time(0), zone) - timedelta(days=1),
+        availability.wall_to_utc(days[-1], time(0), zone) + timedelta(days=2),
+    )
+
+
+@dataclass(frozen=True)
+class TechniqueChoices:
+    """What a client may choose for one technique, with everything the steps need to
+    say which times are free."""
+
+    technique: Technique
+    lengths: list[SessionLength]
+    therapists: list[Therapist]
+    # The therapists' schedules over the booking horizon, in the same order.
+    schedules: list[availability.TherapistSchedule]
+    rules: ClinicRules
+    now: datetime
+
+    def therapist(self, therapist_id: int | None) -> Therapist | None:
+        return next((t for t in self.therapists if t.pk == therapist_id), None)
+
+    def price(self, length_minutes: int) -> Decimal | None:
+        return next((x.price for x in self.lengths if x.minutes == length_minutes), None)
+
+    def schedules_for(self, therapist_id: int | None) -> list[availability.TherapistSchedule]:
+        """One therapist's schedule, or everyone's for "anyone" (None)."""
+        return [s for s in self.schedules if therapist_id in (None, s.therapist_id)]
+
+
+def _technique_and_lengths(slug: str) -> tuple[Technique, list[SessionLength]] | None:
+    """An offered technique and its lengths in one query: the lengths carry the technique."""
+    lengths = list(
+        SessionLength.objects.filter(technique__slug=slug, technique__is_active=True)
+        .select_related("technique")
+        .order_by("minutes")
+    )
+    if lengths:
+        return lengths[0].technique, lengths
+    # No lengths yet: the first step says there is nothing to choose.
+    technique = Technique.objects.active().filter(slug=slug).first()
+    return None if technique is None else (technique, [])
+
+
+def technique_choices(slug: str, *, now: datetime) -> TechniqueChoices | None:
+    """An offered technique, its lengths, the therapists offering it and their schedules,
+    in five queries (the rules come from the cache); None when it is not offered."""
+    found = _technique_and_lengths(slug)
+    if found is None:
+        return None
+    technique, lengths = found
+    rules = ClinicRules.cached()
+    therapists = list(Therapist.objects.active().offering(technique).order_by("display_name", "pk"))
+    start, end = horizon(now, rules.as_rules())
+    schedules = schedules_between([t.pk for t in therapists], start, end)
+    return TechniqueChoices(technique, lengths, therapists, schedules, rules, now)
+
+
+def free_starts(
+    choices: TechniqueChoices, *, length_minutes: int, therapist_id: int | None
+) -> list[availability.Slot]:
+    """The free starts for a session of this length with one therapist, or anyone (None)."""
+    return availability.free_slots_for_anyone(
+        choices.schedules_for(therapist_id),
+        length=timedelta(minutes=length_minutes),
+        rules=choices.rules.as_rules(),
+        now=choices.now,
+        zone=clinic_zone(),
+    )
+
+
+def free_starts_for_move(booking: Booking, *, rules: ClinicRules, now: datetime) -> list[datetime]:
+    """Where the booking's therapist could take it instead; its own time counts as free."""
+    rules_value = rules.as_rules()
+    [schedule] = schedules_between(
+        [booking.therapist_id],
+        now,
+        now + timedelta(days=rules_value.horizon_days + 1),
+        leaving_out=booking.pk,
+    )
+    return availability.free_slots(
+        schedule,
+        length=timedelta(minutes=booking.length_minutes),
+        rules=rules_value,
+        now=now,
+        zone=clinic_zone(),
+    )
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    # The therapists who can take the session, in the order they were asked about.
+    free: list[availability.TherapistSchedule]
+    # Why nobody can: "taken" when it is taken for anyone, else the first one's reason.
+    # None when someone is free, and when nobody was asked.
+    problem: availability.Problem | None
+
+
+def check_start(
+    schedules: Iterable[availability.TherapistSchedule],
+    *,
+    start: datetime,
+    length: timedelta,
+    rules: availability.Rules,
+    now: datetime,
+) -> StartCheck:
+    """Who is free for a session at `start`, and if nobody is, why the time is not free."""
+    free: list[availability.TherapistSchedule] = []
+    problems: list[availability.Problem] = []
+    for schedule in schedules:
+        problem = availability.check_slot(
+            schedule, start=start, length=length, rules=rules, now=now, zone=clinic_zone()
+        )
+        if problem is None:
+            free.append(schedule)
+        else:
+            problems.append(problem)
+    if free or not problems:
+        return StartCheck(free, None)
+    if availability.Problem.TAKEN in problems:
+        return StartCheck(free, availability.Problem.TAKEN)
+    return StartCheck(free, problems[0])
+
+
+# The suggestion ----------------------------------------------------------------
 
 
 def load_profiles() -> list[TechniqueProfile]:

@@ -1,15 +1,18 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import SessionLength, Technique
 
-from . import availability, notifications
+from . import availability, notifications, selectors
 from .answers import IntakeAnswers, Triage
 from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
+
+# Admin and the demo data read the clinic's zone from here.
+from .selectors import clinic_zone as clinic_zone
 
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
 
@@ -44,10 +47,6 @@ PROBLEM_MESSAGES: dict[availability.Problem, str] = {
 }
 
 
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def _session_length(technique: Technique, length_minutes: int) -> SessionLength:
     length = technique.lengths.filter(minutes=length_minutes).first()
     if length is None:
@@ -80,66 +79,57 @@ def _candidates(therapist_id: int | None, technique: Technique) -> list[int]:
     return [therapist.pk]
 
 
-def _locked_schedules(
-    therapist_ids: list[int], start: datetime, end: datetime, exclude_booking: int | None = None
-) -> list[Therapist]:
-    """Lock the therapists' rows, then read their schedules around [start, end).
+def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
+    """Lock the therapists' rows before their schedules are read.
 
     The lock makes concurrent bookings for one therapist queue up, so the second
     one reads the first one's booking and gets a friendly answer; the exclusion
     constraint stays the guarantee. SQLite ignores FOR UPDATE: its IMMEDIATE
     transactions already serialise writers.
     """
-    list(Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk"))
-    window_start, window_end = start - timedelta(days=1), end + timedelta(days=1)
-    therapists = list(
-        Therapist.objects.filter(pk__in=therapist_ids)
-        .order_by("pk")
-        .with_schedule_between(window_start, window_end)
-    )
-    if exclude_booking is not None:
-        for therapist in therapists:
-            therapist.busy_in_range = [  # type: ignore[attr-defined]
-                b
-                for b in therapist.busy_in_range  # type: ignore[attr-defined]
-                if b.pk != exclude_booking
-            ]
-    return therapists
+    locked = Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk")
+    return {therapist.pk: therapist for therapist in locked}
 
 
 def _pick_therapist(
-    therapists: list[Therapist],
+    therapist_ids: list[int],
     *,
     start: datetime,
     length: timedelta,
     rules: availability.Rules,
     now: datetime,
+    leaving_out: int | None = None,
 ) -> Therapist:
-    problems: list[availability.Problem] = []
-    free: list[Therapist] = []
-    for therapist in therapists:
-        problem = availability.check_slot(
-            therapist.schedule(),
-            start=start,
-            length=length,
-            rules=rules,
-            now=now,
-            zone=clinic_zone(),
-        )
-        if problem is None:
-            free.append(therapist)
-        else:
-            problems.append(problem)
-    if free:
+    """Lock the candidates and choose one who is free at `start`, or raise why nobody is."""
+    therapists = _lock_therapists(therapist_ids)
+    end = start + length + rules.buffer
+    schedules = selectors.schedules_between(
+        list(therapists),
+        start - timedelta(days=1),
+        end + timedelta(days=1),
+        leaving_out=leaving_out,
+    )
+    check = selectors.check_start(schedules, start=start, length=length, rules=rules, now=now)
+    if check.free:
         # "Anyone": spread the work to whoever has the fewest sessions around then.
-        return min(free, key=lambda t: (len(t.busy_in_range), t.pk))  # type: ignore[attr-defined]
-    if availability.Problem.TAKEN in problems:
+        chosen = min(check.free, key=lambda s: (len(s.busy), s.therapist_id))
+        return therapists[chosen.therapist_id]
+    if check.problem is None:  # nobody left to ask: removed since the request began
+        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+    if check.problem == availability.Problem.TAKEN:
         raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
-    raise InvalidBooking(PROBLEM_MESSAGES[problems[0]])
+    raise InvalidBooking(PROBLEM_MESSAGES[check.problem])
 
 
-def _is_overlap(error: IntegrityError) -> bool:
-    return OVERLAP_CONSTRAINT in str(error)
+@contextmanager
+def _slot_taken_is_unavailable() -> Iterator[None]:
+    """The database has the last word on overlaps: its refusal reads as "just taken"."""
+    try:
+        yield
+    except IntegrityError as error:
+        if OVERLAP_CONSTRAINT in str(error):
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
+        raise
 
 
 def _require_aware(start: datetime) -> None:
@@ -182,45 +172,44 @@ def book_session(
         )
     session_length = _session_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
-    try:
-        with transaction.atomic():
-            rules = ClinicRules.load().as_rules()
-            candidates = _candidates(therapist_id, technique)
-            therapists = _locked_schedules(candidates, start, start + length + rules.buffer)
-            therapist = _pick_therapist(
-                therapists, start=start, length=length, rules=rules, now=now
-            )
-            booking = Booking.objects.create(
-                client_name=client_name,
-                client_email=client_email,
-                client_phone=client_phone,
-                therapist=therapist,
-                technique=technique,
-                length_minutes=length_minutes,
-                price=session_length.price,
-                start=start,
-                end=start + length,
-                blocked_until=start + length + rules.buffer,
-                intake_answers=intake.to_dict() if intake is not None and consent else None,
-                health_consent_at=now if intake is not None and consent else None,
-                warning_flags=warning_flags,
-                warning_acknowledged_at=now if warning_flags else None,
-            )
-            if notify:
-                notifications.notify_booked(booking)
-            return booking
-    except IntegrityError as error:
-        if _is_overlap(error):
-            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
-        raise
+    with _slot_taken_is_unavailable(), transaction.atomic():
+        rules = ClinicRules.load().as_rules()
+        candidates = _candidates(therapist_id, technique)
+        therapist = _pick_therapist(candidates, start=start, length=length, rules=rules, now=now)
+        booking = Booking.objects.create(
+            client_name=client_name,
+            client_email=client_email,
+            client_phone=client_phone,
+            therapist=therapist,
+            technique=technique,
+            length_minutes=length_minutes,
+            price=session_length.price,
+            start=start,
+            end=start + length,
+            blocked_until=start + length + rules.buffer,
+            intake_answers=intake.to_dict() if intake is not None and consent else None,
+            health_consent_at=now if intake is not None and consent else None,
+            warning_flags=warning_flags,
+            warning_acknowledged_at=now if warning_flags else None,
+        )
+        if notify:
+            notifications.notify_booked(booking, now=now)
+        return booking
 
 
 def _locked(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().get(pk=booking.pk)
 
 
-def cancel_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
-    """Cancel and free the time. Cancelling twice is harmless."""
+def cancel_booking(
+    *, booking: Booking, now: datetime | None = None, notify: bool = True
+) -> Booking:
+    """Cancel and free the time. Cancelling twice is harmless.
+
+    `notify=False` sends nothing, to the client or the clinic: for a client whose
+    details are being erased.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(booking)
         if locked.status in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW):
@@ -228,7 +217,8 @@ def cancel_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
         if locked.status != BookingStatus.CANCELLED:
             locked.status = BookingStatus.CANCELLED
             locked.save(update_fields=["status", "updated_at"])
-            notifications.notify_cancelled(locked)
+            if notify:
+                notifications.notify_cancelled(locked, now=now)
         return locked
 
 
@@ -246,32 +236,23 @@ def reschedule_booking(
     """
     now = now or timezone.now()
     _require_aware(start)
-    try:
-        with transaction.atomic():
-            locked = _locked(booking)
-            if locked.status != BookingStatus.CONFIRMED:
-                raise InvalidBooking("Only a confirmed booking can be moved.")
-            new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
-            candidates = _candidates(new_therapist_id, locked.technique)
-            rules = ClinicRules.load().as_rules()
-            length = timedelta(minutes=locked.length_minutes)
-            therapists = _locked_schedules(
-                candidates, start, start + length + rules.buffer, exclude_booking=locked.pk
-            )
-            therapist = _pick_therapist(
-                therapists, start=start, length=length, rules=rules, now=now
-            )
-            locked.therapist = therapist
-            locked.start = start
-            locked.end = start + length
-            locked.blocked_until = start + length + rules.buffer
-            locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
-            notifications.notify_rescheduled(locked)
-            return locked
-    except IntegrityError as error:
-        if _is_overlap(error):
-            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
-        raise
+    with _slot_taken_is_unavailable(), transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingStatus.CONFIRMED:
+            raise InvalidBooking("Only a confirmed booking can be moved.")
+        new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
+        candidates = _candidates(new_therapist_id, locked.technique)
+        rules = ClinicRules.load().as_rules()
+        length = timedelta(minutes=locked.length_minutes)
+        locked.therapist = _pick_therapist(
+            candidates, start=start, length=length, rules=rules, now=now, leaving_out=locked.pk
+        )
+        locked.start = start
+        locked.end = start + length
+        locked.blocked_until = start + length + rules.buffer
+        locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+        notifications.notify_rescheduled(locked, now=now)
+        return locked
 
 
 def _finish(booking: Booking, status: BookingStatus, now: datetime | None) -> Booking:
@@ -296,39 +277,35 @@ def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
     return _finish(booking, BookingStatus.NO_SHOW, now)
 
 
-def confirm(*, booking: Booking, now: datetime | None = None) -> Booking:
-    """Confirm a booking again (e.g. one cancelled by mistake), if its time is still free."""
-    try:
-        with transaction.atomic():
-            locked = _locked(booking)
-            if locked.status == BookingStatus.CONFIRMED:
-                return locked
-            list(Therapist.objects.select_for_update().filter(pk=locked.therapist_id))
-            clash = (
-                Booking.objects.active()
-                .for_therapist(locked.therapist_id)
-                .filter(start__lt=locked.blocked_until, blocked_until__gt=locked.start)
-                .exclude(pk=locked.pk)
-                .exists()
-            )
-            if clash:
-                raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
-            locked.status = BookingStatus.CONFIRMED
-            locked.save(update_fields=["status", "updated_at"])
+def reinstate_booking(*, booking: Booking) -> Booking:
+    """Confirm a cancelled booking again (e.g. one cancelled by mistake), if its time is
+    still free. No email: front desk tells the client themselves."""
+    with _slot_taken_is_unavailable(), transaction.atomic():
+        locked = _locked(booking)
+        if locked.status == BookingStatus.CONFIRMED:
             return locked
-    except IntegrityError as error:
-        if _is_overlap(error):
-            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
-        raise
+        _lock_therapists([locked.therapist_id])
+        clash = (
+            Booking.objects.active()
+            .for_therapist(locked.therapist_id)
+            .filter(start__lt=locked.blocked_until, blocked_until__gt=locked.start)
+            .exclude(pk=locked.pk)
+            .exists()
+        )
+        if clash:
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
+        locked.status = BookingStatus.CONFIRMED
+        locked.save(update_fields=["status", "updated_at"])
+        return locked
 
 
-def resend_confirmation(*, booking: Booking) -> None:
+def resend_confirmation(*, booking: Booking, now: datetime | None = None) -> None:
     """Queue the confirmation email again, e.g. after the first one failed."""
     with transaction.atomic():
         locked = _locked(booking)
         if locked.status != BookingStatus.CONFIRMED:
             raise InvalidBooking("Only a confirmed booking has a confirmation to send.")
-        notifications.queue_confirmation_again(locked)
+        notifications.queue_confirmation_again(locked, now=now or timezone.now())
 
 
 def issue_calendar_link(*, therapist: Therapist) -> Therapist:

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 from bookings.models import Booking, BookingStatus, Therapist
@@ -111,3 +112,17 @@ def test_erase_anonymises_every_booking_and_cancels_upcoming_ones(therapist):
     other.refresh_from_db()
     assert other.client_name == "Sam Client"
     assert export_client_data(email="sam@example.com")["bookings"] == []
+
+
+def test_erase_cancels_through_the_service_and_emails_nobody(
+    therapist, django_capture_on_commit_callbacks
+):
+    upcoming = make_booking(therapist, start=NOW + timedelta(days=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_client_data(email="sam@example.com", now=NOW)
+
+    upcoming.refresh_from_db()
+    assert upcoming.status == BookingStatus.CANCELLED
+    assert not upcoming.notifications.exists()
+    assert mail.outbox == []

@@ -13,9 +13,9 @@ from bookings.services import (
     SlotUnavailable,
     book_session,
     cancel_booking,
-    confirm,
     mark_completed,
     mark_no_show,
+    reinstate_booking,
     reschedule_booking,
 )
 from catalog.models import Technique
@@ -217,14 +217,14 @@ def test_a_cancelled_booking_cannot_be_completed(clinic_rules, therapist):
         mark_completed(booking=booking, now=at(3, 11))
 
 
-def test_confirming_again_works_only_while_the_time_is_free(clinic_rules, therapist):
+def test_reinstating_works_only_while_the_time_is_free(clinic_rules, therapist):
     first = cancel_booking(booking=book(therapist), now=NOW)
-    assert confirm(booking=first, now=NOW).status == BookingStatus.CONFIRMED
+    assert reinstate_booking(booking=first).status == BookingStatus.CONFIRMED
 
     cancel_booking(booking=first, now=NOW)
     book(therapist, start=at(3, 10, 30))
     with pytest.raises(SlotUnavailable):
-        confirm(booking=first, now=NOW)
+        reinstate_booking(booking=first)
     first.refresh_from_db()
     assert first.status == BookingStatus.CANCELLED
 

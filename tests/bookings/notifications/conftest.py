@@ -5,10 +5,12 @@ with the real clock, so here `now` is a fixed instant a few days ahead of the re
 one rather than the frozen date the scheduling tests use.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from bookings.services import book_session
@@ -20,9 +22,13 @@ EVERY_DAY_NINE_TO_FIVE = {day: [(time(9), time(17))] for day in range(7)}
 
 
 @pytest.fixture
-def now() -> datetime:
+def now() -> Iterator[datetime]:
     local = timezone.now().astimezone(CLINIC_ZONE) + timedelta(days=3)
-    return local.replace(hour=8, minute=0, second=0, microsecond=0).astimezone(UTC)
+    instant = local.replace(hour=8, minute=0, second=0, microsecond=0).astimezone(UTC)
+    # The services date their emails by the `now` they are given: the worker's clock
+    # (and everything else in the test) must read the same.
+    with time_machine.travel(instant, tick=False):
+        yield instant
 
 
 def clinic_time(day: datetime, hour: int, minute: int = 0) -> datetime:

@@ -1,0 +1,194 @@
+"""Pages a client reaches by the secret link in their emails, and therapists' feeds."""
+
+import hmac
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.protection import limit_form_posts
+
+from . import availability, selectors, services
+from .forms import RescheduleForm
+from .ics import CalendarEvent, calendar_file
+from .models import Booking, BookingStatus, ClinicRules, Therapist
+from .notifications import calendar_uid
+
+
+@require_GET
+def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
+    return render(request, "bookings/book_done.html", {"booking": _booking(token)})
+
+
+# Tokens are secrets.token_urlsafe(32): anything else is not worth a query.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def _by_token(queryset: QuerySet[Any], field: str, token: str) -> Any:
+    """The one row whose secret `field` equals `token`, or a plain 404."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise Http404
+    found = queryset.filter(**{field: token}).first()
+    # The index lookup finds the candidate; the final say is a constant-time comparison.
+    if found is None or not hmac.compare_digest(getattr(found, field), token):
+        raise Http404
+    return found
+
+
+def _booking(token: str) -> Booking:
+    return _by_token(
+        Booking.objects.select_related("technique", "therapist"), "manage_token", token
+    )
+
+
+def _online_state(booking: Booking, rules: ClinicRules, now: datetime) -> str:
+    """What the client may do online: "open", "closed" (phone us), "cancelled" or "over"."""
+    if booking.status == BookingStatus.CANCELLED:
+        return "cancelled"
+    if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        return "over"
+    if now >= rules.online_changes_close_at(booking.start):
+        return "closed"
+    return "open"
+
+
+def _manage_context(booking: Booking, rules: ClinicRules, now: datetime) -> dict[str, object]:
+    start = timezone.localtime(booking.start)
+    return {
+        "booking": booking,
+        "start": start,
+        "end": start + timedelta(minutes=booking.length_minutes),
+        "state": _online_state(booking, rules, now),
+        "window_hours": rules.cancellation_window_hours,
+    }
+
+
+@never_cache
+@require_GET
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking(token)
+    rules = ClinicRules.load()
+    return render(request, "bookings/manage.html", _manage_context(booking, rules, timezone.now()))
+
+
+def _refuse_if_closed(request: HttpRequest, booking: Booking, rules: ClinicRules) -> bool:
+    state = _online_state(booking, rules, timezone.now())
+    if state == "open":
+        return False
+    if state == "closed":
+        messages.error(
+            request,
+            f"Your session is less than {rules.cancellation_window_hours} hours away, so it "
+            "can no longer be changed online. Please phone or email the clinic.",
+        )
+    elif state == "cancelled":
+        messages.error(request, "This booking is already cancelled.")
+    else:
+        messages.error(request, "This session has already taken place.")
+    return True
+
+
+@never_cache
+@require_POST
+@limit_form_posts
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking(token)
+    rules = ClinicRules.load()
+    if not _refuse_if_closed(request, booking, rules):
+        try:
+            services.cancel_booking(booking=booking)
+        except services.BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, "Your booking is cancelled. We have sent you an email to confirm."
+            )
+    return redirect("bookings:manage", token=token)
+
+
+def _chosen_day(value: str | None, days: list[date]) -> date | None:
+    try:
+        wanted = date.fromisoformat(value) if value else None
+    except ValueError:
+        wanted = None
+    if wanted in days:
+        return wanted
+    return days[0] if days else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_form_posts
+def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking(token)
+    rules = ClinicRules.load()
+    if _refuse_if_closed(request, booking, rules):
+        return redirect("bookings:manage", token=token)
+    now = timezone.now()
+    form = RescheduleForm(request.POST or None)
+    alternatives: list[datetime] = []
+    if request.method == "POST" and form.is_valid():
+        start = form.cleaned_data["start"]
+        try:
+            services.reschedule_booking(booking=booking, start=start, now=now)
+        except services.BookingError as error:
+            messages.error(request, error.message)
+            alternatives = availability.nearest(
+                selectors.free_starts_for_move(booking, rules=rules, now=now), start
+            )
+        else:
+            messages.success(
+                request, "Your booking has moved. We have sent you an email with the new time."
+            )
+            return redirect("bookings:manage", token=token)
+    starts = selectors.free_starts_for_move(booking, rules=rules, now=now)
+    by_day = availability.by_local_day(starts, selectors.clinic_zone())
+    day = _chosen_day(request.GET.get("day"), list(by_day))
+    context = _manage_context(booking, rules, now) | {
+        "form": form,
+        "days": list(by_day),
+        "day": day,
+        "times": [timezone.localtime(s) for s in by_day.get(day, [])] if day else [],
+        "alternatives": [timezone.localtime(s) for s in alternatives],
+    }
+    return render(request, "bookings/manage_reschedule.html", context)
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    therapist = _by_token(Therapist.objects.all(), "calendar_token", token)
+    now = timezone.now()
+    bookings = (
+        Booking.objects.filter(status=BookingStatus.CONFIRMED)
+        .for_therapist(therapist)
+        .filter(end__gt=now)
+        .select_related("technique")
+        .order_by("start")
+    )
+    events = [
+        CalendarEvent(
+            uid=calendar_uid(booking),
+            start=booking.start,
+            end=booking.end,
+            # First name only: the feed lives on a phone, outside the clinic's systems.
+            summary=f"{booking.technique.name}: {_first_name(booking.client_name)}",
+            description=f"Booking {booking.reference}",
+        )
+        for booking in bookings
+    ]
+    body = calendar_file(events, now=now, name=f"{therapist.display_name}: sessions")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _first_name(full_name: str) -> str:
+    parts = full_name.split()
+    return parts[0] if parts else "Client"
