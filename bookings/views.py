@@ -37,6 +37,7 @@ from .suggestion import load_profiles, suggest
 
 # Error reports (if one is ever emailed) must not carry health answers or contact details.
 @sensitive_post_parameters()
+@never_cache
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def intake(request: HttpRequest) -> HttpResponse:
@@ -151,7 +152,15 @@ def _step_url(slug: str, **params: object) -> str:
 
 
 def _urgent(request: HttpRequest, technique: Technique) -> HttpResponse:
-    return render(request, "bookings/book_urgent.html", {"technique": technique})
+    response = render(request, "bookings/book_urgent.html", {"technique": technique})
+    _no_store(response)
+    return response
+
+
+def _no_store(response: HttpResponse) -> None:
+    # Health answers or safety advice on the page: no cache may keep it.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
 
 
 def _alternatives(
@@ -259,7 +268,9 @@ def _details_page(
         else [],
         "therapist_param": ANYONE if base["therapist"] is None else base["therapist"].pk,  # type: ignore[attr-defined]
     }
-    return render(request, "bookings/book_details.html", context, status=status)
+    response = render(request, "bookings/book_details.html", context, status=status)
+    _no_store(response)
+    return response
 
 
 def _why_not_free(ctx: BookingContext, base: dict[str, object], start: datetime) -> str:
