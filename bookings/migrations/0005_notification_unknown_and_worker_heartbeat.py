@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def sync(apps, schema_editor):
+    from clinic.roles import sync_roles
+
+    # Front desk sees the email workers' heartbeats.
+    sync_roles(apps)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("bookings", "0004_notifications_and_calendar_feeds"),
@@ -57,4 +64,5 @@ class Migration(migrations.Migration):
                 name="notification_status_valid",
             ),
         ),
+        migrations.RunPython(sync, migrations.RunPython.noop),
     ]
