@@ -16,7 +16,7 @@ run: install
 # Sends the emails (confirmations, reminders...) queued in the database. Run as many
 # as you like, on any machines that share the database.
 worker: install
-	$(DEV_ENV) $(BIN)/python manage.py db_worker
+	$(DEV_ENV) $(BIN)/python manage.py run_worker
 
 test: install
 	$(BIN)/python -m pytest $(ARGS)
