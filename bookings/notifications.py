@@ -327,10 +327,6 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
 # queued again; one a worker claimed and never finished (it died mid-send) is shown
 # to staff as "delivery unknown" rather than sent again, since it may have arrived.
 
-# How long a due message may wait for its task before the sweeper queues it again.
-PENDING_GRACE = timedelta(minutes=2)
-
-
 def _queued_notification_ids() -> set[int] | None:
     """Ids with a task waiting or running, or None when the queue cannot be read."""
     from django_tasks_db.backend import DatabaseBackend
@@ -351,8 +347,9 @@ def _queued_notification_ids() -> set[int] | None:
 
 def requeue_orphans(*, now: datetime) -> int:
     """Queue again every due "pending" message that has no task waiting for it."""
+    grace = timedelta(seconds=settings.NOTIFICATION_PENDING_GRACE_SECONDS)
     due = Notification.objects.pending().filter(
-        scheduled_for__lte=now - PENDING_GRACE, created_at__lte=now - PENDING_GRACE
+        scheduled_for__lte=now - grace, created_at__lte=now - grace
     )
     queued = _queued_notification_ids()
     orphans = [pk for pk in due.values_list("pk", flat=True) if queued is None or pk not in queued]

@@ -181,6 +181,8 @@ TASKS = {
 # unknown" for staff to resend, never sent again by itself.
 WORKER_SWEEP_SECONDS = env.int("WORKER_SWEEP_SECONDS", default=60)
 NOTIFICATION_SENDING_LIMIT_SECONDS = env.int("NOTIFICATION_SENDING_LIMIT_SECONDS", default=900)
+# How long a due message may wait for its task before the sweeper queues it again.
+NOTIFICATION_PENDING_GRACE_SECONDS = env.int("NOTIFICATION_PENDING_GRACE_SECONDS", default=120)
 # Finished task results older than this are deleted by the worker once a day.
 TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 
