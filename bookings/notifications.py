@@ -327,6 +327,7 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
 # queued again; one a worker claimed and never finished (it died mid-send) is shown
 # to staff as "delivery unknown" rather than sent again, since it may have arrived.
 
+
 def _queued_notification_ids() -> set[int] | None:
     """Ids with a task waiting or running, or None when the queue cannot be read."""
     from django_tasks_db.backend import DatabaseBackend

@@ -14,7 +14,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time as clock, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -135,8 +136,10 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no"],
+            [
+                *(self.binary, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -249,8 +252,10 @@ class WorkerProcess:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", self.COMMAND, "--no-reload", "--no-startup-delay"]
-            + ["--interval", "0.2"],
+            [
+                *(sys.executable, "manage.py", self.COMMAND, "--no-reload"),
+                *("--no-startup-delay", "--interval", "0.2"),
+            ],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,

@@ -58,9 +58,7 @@ def _confirmation(booking: Booking) -> Notification:
 
 def _due(bookings: list[Booking]):
     # Reminders wait for the day before the session: not due in these tests.
-    return Notification.objects.filter(booking__in=bookings).exclude(
-        kind=NotificationKind.REMINDER
-    )
+    return Notification.objects.filter(booking__in=bookings).exclude(kind=NotificationKind.REMINDER)
 
 
 def _count(row, bookings, smtp_server) -> None:
@@ -95,22 +93,23 @@ def test_the_worker_survives_terminated_connections_mid_task(
     assert wait_until(lambda: len(smtp_server.sink.connected) >= 3, 30)
     terminate_backends()
     assert wait_until(
-        lambda: _status(_confirmation(second))
-        in (NotificationStatus.SENT, NotificationStatus.UNKNOWN),
+        lambda: (
+            _status(_confirmation(second)) in (NotificationStatus.SENT, NotificationStatus.UNKNOWN)
+        ),
         30,
     ), worker.output()
     smtp_server.sink.delay = 0
     assert wait_until(
-        lambda: not _due([first, second])
-        .filter(status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING])
-        .exists(),
+        lambda: (
+            not _due([first, second])
+            .filter(status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING])
+            .exists()
+        ),
         40,
     ), worker.output()
     assert worker.alive(), worker.output()
     heartbeat = WorkerHeartbeat.objects.get()
-    assert wait_until(
-        lambda: WorkerHeartbeat.objects.get().last_seen > heartbeat.last_seen, 10
-    )
+    assert wait_until(lambda: WorkerHeartbeat.objects.get().last_seen > heartbeat.last_seen, 10)
     _count(row, [first, second], smtp_server)
     assert row.messages_twice == 0 and row.messages_lost == 0
 
@@ -134,9 +133,11 @@ def test_a_worker_killed_mid_send_leaves_a_message_for_staff_never_sent_twice(
     start_worker(NOTIFICATION_SENDING_LIMIT_SECONDS="2")
     assert wait_until(lambda: _status(confirmation) == NotificationStatus.UNKNOWN, 40)
     assert wait_until(
-        lambda: not _due([booking])
-        .filter(status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING])
-        .exists(),
+        lambda: (
+            not _due([booking])
+            .filter(status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING])
+            .exists()
+        ),
         30,
     )
     subjects = _subjects(smtp_server)
