@@ -91,7 +91,9 @@ def test_an_off_grid_start_is_refused_by_the_booking_and_reschedule_services(
             length_minutes=60,
             start=off_grid,
             now=now,
-            **DETAILS,
+            client_name="Sam Client",
+            client_email="sam@example.com",
+            client_phone="07700 900123",
         )
     with pytest.raises(InvalidBooking, match="times offered"):
         reschedule_booking(booking=booking, start=off_grid + timedelta(days=1), now=now)
