@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # Pauses after the 1st, 2nd, ... database failure in a row.
 BACKOFF_SECONDS = (1, 2, 5, 10, 30)
+# Often enough that "last seen" means alive, rarely enough to cost nothing.
+HEARTBEAT_EVERY = timedelta(seconds=5)
 
 
 class _QuietBatches(logging.Filter):
@@ -49,6 +51,7 @@ class SupervisedWorker(Worker):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.keep_running_batches = not self.batch
         self.started_at = timezone.now()
+        self.next_beat: datetime | None = None
         self.next_sweep: datetime | None = None
         self.next_prune: datetime | None = None
         self.failures = 0
@@ -98,15 +101,17 @@ class SupervisedWorker(Worker):
     def between_batches(self) -> None:
         close_old_connections()
         now = timezone.now()
-        WorkerHeartbeat.objects.update_or_create(
-            worker_id=self.worker_id,
-            defaults={"last_seen": now, "hostname": socket.gethostname()[:255]},
-            create_defaults={
-                "last_seen": now,
-                "hostname": socket.gethostname()[:255],
-                "started_at": self.started_at,
-            },
-        )
+        if self.next_beat is None or now >= self.next_beat:
+            WorkerHeartbeat.objects.update_or_create(
+                worker_id=self.worker_id,
+                defaults={"last_seen": now, "hostname": socket.gethostname()[:255]},
+                create_defaults={
+                    "last_seen": now,
+                    "hostname": socket.gethostname()[:255],
+                    "started_at": self.started_at,
+                },
+            )
+            self.next_beat = now + HEARTBEAT_EVERY
         if self.next_sweep is None or now >= self.next_sweep:
             notifications.sweep(now=now)
             fail_abandoned_tasks(now=now)
