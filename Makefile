@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development only: the demo site runs with DEBUG on and plain HTTP.
 DEV_ENV := DEBUG=true SECURE_SSL_REDIRECT=false PORT=$(PORT)
 
-.PHONY: run test worker bench install lint format
+.PHONY: run test faults worker bench install lint format
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -19,10 +19,14 @@ run: install
 # as you like, on any machines that share the database. Give it the same PORT as
 # `make run`: the worker writes the links in the emails.
 worker: install
-	$(DEV_ENV) $(BIN)/python manage.py db_worker
+	$(DEV_ENV) $(BIN)/python manage.py run_worker
 
 test: install
 	$(BIN)/python -m pytest $(ARGS)
+
+# The fault suite (tests/faults): real Redis, SMTP and worker processes, broken on purpose.
+faults: install
+	$(BIN)/python -m pytest -m faults tests/faults $(ARGS)
 
 # Benchmarks on a throwaway PostgreSQL database (docs/benchmarks.md); ARGS=--quick for a short run.
 bench: install

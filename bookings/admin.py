@@ -17,9 +17,17 @@ from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
 
-from . import admin_pages, services
+from . import admin_pages, notifications, services
 from .answers import read_back, warning_sign_labels
-from .models import Booking, ClinicRules, Notification, Therapist, TimeOff, WorkingHours
+from .models import (
+    Booking,
+    ClinicRules,
+    Notification,
+    Therapist,
+    TimeOff,
+    WorkerHeartbeat,
+    WorkingHours,
+)
 from .staff_scope import TherapistScopedAdmin, staff_scope
 
 if TYPE_CHECKING:
@@ -376,12 +384,50 @@ class BookingAdmin(TherapistScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """Every message across bookings, so failed ones are easy to find."""
+    """Every message across bookings, so failed ones (and ones whose delivery is
+    unknown) are easy to find and send again."""
 
     list_display = ["booking", "kind", "recipient", "status", "attempts", "scheduled_for"]
     list_filter = ["status", "kind"]
     list_select_related = ["booking"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("bookings.change_booking") and staff_scope(request).sees_all
+
+    @admin.action(
+        description="Send the selected failed or “delivery unknown” messages again",
+        permissions=["resend"],
+    )
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        queued = sum(
+            notifications.send_again(notification) is not None
+            for notification in queryset.needing_staff()  # type: ignore[attr-defined]
+        )
+        skipped = queryset.count() - queued
+        self.message_user(request, f"{queued} queued to send again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} left alone: already sent or waiting, or no longer about the "
+                "booking as it stands.",
+                messages.WARNING,
+            )
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """When each email worker last went round its loop (it beats every few seconds)."""
+
+    list_display = ["worker_id", "hostname", "started_at", "last_seen"]
+    readonly_fields = ["worker_id", "hostname", "started_at", "last_seen"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

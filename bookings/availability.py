@@ -197,8 +197,8 @@ def check_slot(
 ) -> Problem | None:
     """Why a session of `length` at `start` cannot be booked, or None when it can.
 
-    Unlike `free_slots` this does not insist on the step grid, so staff and
-    reschedules may use any minute the therapist is free.
+    Unlike `free_slots` this does not insist on the step grid: the services check
+    `on_step_grid` first, with its own message.
     """
     end = start + length
     if start < now:
@@ -218,6 +218,36 @@ def check_slot(
     if any(busy.overlaps(start, end + rules.buffer) for busy in schedule.busy):
         return Problem.TAKEN
     return None
+
+
+# A time a client sends back must be one the site could have offered: years far
+# outside these overflow date arithmetic, and offsets beyond real-world ones (-12:00
+# to +14:00) are refused by PostgreSQL (it stops at 15:59).
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+MAX_OFFSET = timedelta(hours=14)
+
+
+def parse_start(value: str) -> datetime:
+    """An ISO 8601 time with an offset, as aware UTC; ValueError for anything else."""
+    parsed = datetime.fromisoformat(value.strip())
+    offset = parsed.utcoffset()
+    if offset is None:
+        raise ValueError("a start time needs an offset")
+    if abs(offset) > MAX_OFFSET:
+        raise ValueError("offset out of range")
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError("year out of range")
+    return parsed.astimezone(UTC)
+
+
+def on_step_grid(start: datetime, step: timedelta, zone: ZoneInfo) -> bool:
+    """Whether `start` is a wall-clock multiple of `step` (09:00, 09:15...), as offered."""
+    local = start.astimezone(zone)
+    since_midnight = timedelta(
+        hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
+    return since_midnight % step == timedelta(0)
 
 
 def by_local_day(starts: Iterable[datetime], zone: ZoneInfo) -> dict[date, list[datetime]]:

@@ -7,7 +7,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 
 from catalog.models import SessionLength
 from catalog.vocabulary import (
@@ -27,6 +26,7 @@ from catalog.vocabulary import (
 )
 from clinic.protection import HONEYPOT_FIELD, HoneypotMixin, honeypot_layout
 
+from . import availability
 from .answers import IntakeAnswers
 from .models import Therapist
 
@@ -191,11 +191,7 @@ class SlotChoiceForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid": "That day is not a date we understand. Please pick a day."},
     )
-    start = forms.DateTimeField(
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": "That time is not one we understand. Please pick a time."},
-    )
+    start = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -216,6 +212,19 @@ class SlotChoiceForm(forms.Form):
     def clean_therapist(self) -> int | None:
         value = self.cleaned_data["therapist"]
         return None if value == ANYONE else int(value)
+
+    def clean_start(self) -> datetime | None:
+        value = self.cleaned_data["start"]
+        if not value:
+            return None
+        return _strict_start(value, "That time is not one we understand. Please pick a time.")
+
+
+def _strict_start(value: str, message: str) -> datetime:
+    try:
+        return availability.parse_start(value)
+    except ValueError:
+        raise forms.ValidationError(message, code="invalid_time") from None
 
 
 class BookingDetailsForm(HoneypotMixin):
@@ -271,19 +280,13 @@ class BookingDetailsForm(HoneypotMixin):
 
 class RescheduleForm(forms.Form):
     start = forms.CharField(
+        max_length=64,
         error_messages={"required": "Please choose a new time."},
         widget=forms.RadioSelect,
     )
 
     def clean_start(self) -> datetime:
-        value = self.cleaned_data["start"]
-        try:
-            start = datetime.fromisoformat(value)
-        except ValueError:
-            start = None
-        if start is None or timezone.is_naive(start):
-            raise forms.ValidationError(
-                "That time is not valid. Please choose one of the times offered.",
-                code="invalid_time",
-            )
-        return start
+        return _strict_start(
+            self.cleaned_data["start"],
+            "That time is not valid. Please choose one of the times offered.",
+        )

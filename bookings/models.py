@@ -1,3 +1,4 @@
+import logging
 import secrets
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from . import availability
 # No 0/O, 1/I/L: the reference is read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 8
+
+logger = logging.getLogger(__name__)
 
 
 def new_reference() -> str:
@@ -253,15 +256,26 @@ class ClinicRules(models.Model):
 
         The admin refreshes the cached copy when front desk saves (`remember()`); a
         change made any other way shows within RULES_CACHE_SECONDS. Writes (the
-        services) always read the row itself, inside their transaction.
+        services) always read the row itself, inside their transaction. With the
+        cache down, the pages read the row: slower, never broken.
         """
-        rules = cache.get(RULES_CACHE_KEY)
+        try:
+            rules = cache.get(RULES_CACHE_KEY)
+        except Exception as error:
+            # Redis raises its own errors, not Django's: any failure means "not cached".
+            logger.warning(
+                "Clinic rules read from the database: the cache failed (%s)", type(error).__name__
+            )
+            return cls.load()
         if rules is None:
             rules = cls.load().remember()
         return rules
 
     def remember(self) -> "ClinicRules":
-        cache.set(RULES_CACHE_KEY, self, RULES_CACHE_SECONDS)
+        try:
+            cache.set(RULES_CACHE_KEY, self, RULES_CACHE_SECONDS)
+        except Exception as error:
+            logger.warning("Clinic rules not cached: the cache failed (%s)", type(error).__name__)
         return self
 
     def online_changes_close_at(self, start: datetime) -> datetime:
@@ -381,6 +395,9 @@ class NotificationStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Not needed"
+    # The worker stopped mid-send: it may or may not have arrived, so it is never sent
+    # again by itself; staff check and resend.
+    UNKNOWN = "unknown", "Delivery unknown"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -389,6 +406,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
     def pending(self) -> "NotificationQuerySet":
         return self.filter(status=NotificationStatus.PENDING)
+
+    def needing_staff(self) -> "NotificationQuerySet":
+        return self.filter(status__in=[NotificationStatus.FAILED, NotificationStatus.UNKNOWN])
 
 
 class Notification(models.Model):
@@ -433,3 +453,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class WorkerHeartbeatQuerySet(models.QuerySet["WorkerHeartbeat"]):
+    def latest_beat(self) -> datetime | None:
+        return self.aggregate(latest=models.Max("last_seen"))["latest"]
+
+
+class WorkerHeartbeat(models.Model):
+    """When each email worker last went round its loop; staff and /healthz/ read it."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    objects = WorkerHeartbeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "email worker"
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id[:8]} on {self.hostname or 'unknown host'}"

@@ -220,7 +220,8 @@ def deliver(notification_id: int, *, now: datetime) -> Outcome:
         build_message(notification, now=now).send()
     except Exception as error:
         return _failed(notification, error, now)
-    _finish(notification_id, status=NotificationStatus.SENT, sent_at=now, last_error="")
+    # When the mail server took it, which may be well after the claim.
+    _finish(notification_id, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
     return Outcome.SENT
 
 
@@ -315,3 +316,82 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
             "text/calendar",
         )
     return message
+
+
+# The sweeper -------------------------------------------------------------------
+# Run by the worker every WORKER_SWEEP_SECONDS. Messages never silently vanish: one
+# whose task was never queued (the queue failed after the booking committed) is
+# queued again; one a worker claimed and never finished (it died mid-send) is shown
+# to staff as "delivery unknown" rather than sent again, since it may have arrived.
+
+
+def _queued_notification_ids() -> set[int] | None:
+    """Ids with a task waiting or running, or None when the queue cannot be read."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import send_notification
+
+    backend = send_notification.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    rows = DBTaskResult.objects.filter(
+        backend_name=backend.alias,
+        task_path=send_notification.module_path,
+        status__in=["READY", "RUNNING"],
+    ).values_list("args_kwargs", flat=True)
+    return {row["args"][0] for row in rows if row.get("args")}
+
+
+def requeue_orphans(*, now: datetime) -> int:
+    """Queue again every due "pending" message that has no task waiting for it."""
+    grace = timedelta(seconds=settings.NOTIFICATION_PENDING_GRACE_SECONDS)
+    due = Notification.objects.pending().filter(
+        scheduled_for__lte=now - grace, created_at__lte=now - grace
+    )
+    queued = _queued_notification_ids()
+    orphans = [pk for pk in due.values_list("pk", flat=True) if queued is None or pk not in queued]
+    for pk in orphans:
+        # A second task for a message is harmless: deliver() claims the row once.
+        enqueue(pk, now)
+    if orphans:
+        logger.warning("Queued %s waiting messages again: they had no task", len(orphans))
+    return len(orphans)
+
+
+def mark_stuck_sending(*, now: datetime) -> int:
+    """Hand to staff every message claimed longer ago than the sending limit."""
+    limit = timedelta(seconds=settings.NOTIFICATION_SENDING_LIMIT_SECONDS)
+    stuck = Notification.objects.filter(
+        status=NotificationStatus.SENDING, claimed_at__lt=now - limit
+    ).update(
+        status=NotificationStatus.UNKNOWN,
+        last_error="The worker stopped while sending: it may or may not have arrived. "
+        "Check with the recipient, or send it again.",
+    )
+    if stuck:
+        logger.warning("Marked %s messages as delivery unknown", stuck)
+    return stuck
+
+
+def sweep(*, now: datetime | None = None) -> tuple[int, int]:
+    now = now or timezone.now()
+    return requeue_orphans(now=now), mark_stuck_sending(now=now)
+
+
+def send_again(notification: Notification, *, now: datetime | None = None) -> Notification | None:
+    """Staff's resend of a failed or "delivery unknown" message: a new message, so the
+    history keeps both. None when the booking has moved on and it no longer applies."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = Notification.objects.select_for_update().get(pk=notification.pk)
+        if old.status not in (NotificationStatus.FAILED, NotificationStatus.UNKNOWN):
+            return None
+        if _no_longer_needed(old, now):
+            return None
+        return _queue(
+            old.booking,
+            NotificationKind(old.kind),
+            scheduled_for=now,
+            sequence=old.calendar_sequence,
+        )

@@ -137,6 +137,12 @@ def _require_aware(start: datetime) -> None:
         raise InvalidBooking("That time is not valid. Please choose one of the times offered.")
 
 
+def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
+    # Only the grid's times are offered; a crafted post must not fragment a day.
+    if not availability.on_step_grid(start, rules.step, clinic_zone()):
+        raise InvalidBooking("Please choose one of the times offered.")
+
+
 def book_session(
     *,
     therapist_id: int | None,
@@ -174,6 +180,7 @@ def book_session(
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
         rules = ClinicRules.load().as_rules()
+        _require_on_grid(start, rules)
         candidates = _candidates(therapist_id, technique)
         therapist = _pick_therapist(candidates, start=start, length=length, rules=rules, now=now)
         booking = Booking.objects.create(
@@ -243,6 +250,7 @@ def reschedule_booking(
         new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
         candidates = _candidates(new_therapist_id, locked.technique)
         rules = ClinicRules.load().as_rules()
+        _require_on_grid(start, rules)
         length = timedelta(minutes=locked.length_minutes)
         locked.therapist = _pick_therapist(
             candidates, start=start, length=length, rules=rules, now=now, leaving_out=locked.pk

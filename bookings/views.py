@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from .suggestion import suggest
 
 # Error reports (if one is ever emailed) must not carry health answers or contact details.
 @sensitive_post_parameters()
+@never_cache
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def intake(request: HttpRequest) -> HttpResponse:
@@ -159,7 +161,15 @@ def _steps(request: HttpRequest, slug: str, data: QueryDict | None) -> _Steps:
 
 
 def _urgent(request: HttpRequest, technique: Technique) -> HttpResponse:
-    return render(request, "bookings/book_urgent.html", {"technique": technique})
+    response = render(request, "bookings/book_urgent.html", {"technique": technique})
+    _no_store(response)
+    return response
+
+
+def _no_store(response: HttpResponse) -> None:
+    # Health answers or safety advice on the page: no cache may keep it.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
 
 
 @require_GET
@@ -224,7 +234,9 @@ def _details_page(
         else [],
         "therapist_param": chosen.therapist_param,
     }
-    return render(request, "bookings/book_details.html", context, status=status)
+    response = render(request, "bookings/book_details.html", context, status=status)
+    _no_store(response)
+    return response
 
 
 def _why_not_free(choices: selectors.TechniqueChoices, chosen: _Chosen, start: datetime) -> str:

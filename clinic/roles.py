@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.clinicrules": EVERYTHING,
         "bookings.booking": EVERYTHING,
         "bookings.notification": EVERYTHING,
+        "bookings.workerheartbeat": ("view",),
     },
     THERAPISTS: {
         "bookings.therapist": ("view",),

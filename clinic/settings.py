@@ -159,6 +159,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds a mail server may take on any one step before the send fails and is retried
+# later: a silent server must not hold the worker (and every other email) for good.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bookings@clinic.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -170,6 +173,16 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# The worker (`python manage.py run_worker`) sweeps the messages every this many seconds:
+# one left "pending" with no task is queued again, and one "sending" for longer than
+# NOTIFICATION_SENDING_LIMIT_SECONDS (the worker died mid-send) is marked "delivery
+# unknown" for staff to resend, never sent again by itself.
+WORKER_SWEEP_SECONDS = env.int("WORKER_SWEEP_SECONDS", default=60)
+NOTIFICATION_SENDING_LIMIT_SECONDS = env.int("NOTIFICATION_SENDING_LIMIT_SECONDS", default=900)
+# How long a due message may wait for its task before the sweeper queues it again.
+NOTIFICATION_PENDING_GRACE_SECONDS = env.int("NOTIFICATION_PENDING_GRACE_SECONDS", default=120)
+# Finished task results older than this are deleted by the worker once a day.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 
 # Behind a TLS-terminating proxy. The defaults are the production posture; local
 # development and the test suite switch the redirect off explicitly.
@@ -207,7 +220,8 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Admin login throttling: after 5 failures for one username from one address, that
-# pair is locked for an hour. Attempts live in the database, shared by all servers.
+# pair is locked for an hour. Attempts live in the database, shared by all servers, so
+# the admin login keeps working (and keeps counting) while the cache is down.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -215,11 +229,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_VERBOSE = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Public form posts (intake, booking) per client address.
 RATELIMIT_IP_META_KEY = "clinic.client_ip.client_ip"
 RATELIMIT_VIEW = "clinic.views.rate_limited"
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="30/h")
+# Sessions live in the database and messages in a cookie (falling back to the session),
+# so a cache outage touches only the rate limits (which then let posts through, with
+# one log line) and the cached clinic rules (then read from the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 LOGGING = {
     "version": 1,

@@ -7,18 +7,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .context_processors import clinic
+from .protection import form_rate_window
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when this server can use the database, 503 when not."""
+    """For load balancers: 200 when this server can use the database, 503 when not.
+
+    The email worker's last heartbeat is reported for people and monitors, but never
+    fails the check: a stopped worker delays emails, it does not stop the site.
+    """
+    from bookings.models import WorkerHeartbeat
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        last_seen = WorkerHeartbeat.objects.latest_beat()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "worker_last_seen": last_seen.isoformat() if last_seen else None,
+        }
+    )
 
 
 @require_safe
@@ -28,9 +42,21 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def _in_words(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return "an hour" if hours == 1 else f"{hours} hours"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "600"
+    # The limiter counts in fixed windows: the client may post again when this one ends.
+    window = form_rate_window()
+    seconds_left = getattr(request, "rate_limit_seconds_left", window)
+    context = {"window": _in_words(window), "wait": _in_words(seconds_left)}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(seconds_left)
     return response
 
 

@@ -107,7 +107,7 @@ def test_lockouts_are_visible_to_superusers_but_not_front_desk(client, superuser
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker_last_seen": None}
 
 
 def test_healthz_says_unavailable_when_the_database_is_gone(client):

@@ -16,6 +16,8 @@ from bookings.availability import (
     free_slots,
     free_slots_for_anyone,
     nearest,
+    on_step_grid,
+    parse_start,
     wall_to_utc,
 )
 
@@ -398,3 +400,35 @@ def test_every_bookable_time_on_the_grid_is_offered(data, step, length, buffer, 
         is None
     ]
     assert slots == bookable
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59Z",
+        "0001-01-01T00:00Z",
+        "2026-03-03T10:00-23:59",
+        "2026-03-03T10:00+16:00",
+        "2026-03-03T10:00",
+        "tomorrow",
+        "",
+    ],
+)
+def test_parse_start_refuses_times_the_site_never_offers(value):
+    with pytest.raises(ValueError):
+        parse_start(value)
+
+
+def test_parse_start_gives_utc_for_any_real_offset():
+    assert parse_start("2026-03-03T19:00+09:00") == datetime(2026, 3, 3, 10, tzinfo=UTC)
+    assert parse_start("2026-03-03T10:00Z").tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    ("wall", "on_grid"),
+    [(time(9, 0), True), (time(9, 15), True), (time(9, 7), False), (time(13, 45), True)],
+)
+def test_on_step_grid_follows_the_clinics_wall_clock(wall, on_grid):
+    # Summer time in London: the grid is in wall-clock minutes, not UTC.
+    start = datetime.combine(date(2026, 7, 1), wall, LONDON)
+    assert on_step_grid(start, timedelta(minutes=15), LONDON) is on_grid

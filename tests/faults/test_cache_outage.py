@@ -1,0 +1,72 @@
+"""Fault 1: the Redis in CACHE_URL stops in the middle of a client's booking."""
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import Booking
+from tests.faults.conftest import clinic_time
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db]
+
+BOOK = reverse("bookings:book", kwargs={"slug": "swedish"})
+SUBMIT = reverse("bookings:book_submit", kwargs={"slug": "swedish"})
+INTAKE = reverse("bookings:intake")
+INTAKE_ANSWERS = {
+    "areas": ["lower"],
+    "duration": "weeks",
+    "intensity": "4",
+    "frequency": "often",
+    "pressure": "any",
+}
+
+
+def test_booking_pages_and_posts_work_while_redis_is_down(
+    client, redis_cache, real_clinic, fault_row, caplog
+):
+    redis_server = redis_cache
+    client.raise_request_exception = False
+    row = fault_row("1 Cache outage: redis-server stopped mid-booking")
+    start = clinic_time(2, 10).strftime("%Y-%m-%dT%H:%MZ")
+    steps = [
+        (BOOK, {}),
+        (BOOK, {"length": 60, "therapist": "any"}),
+        (BOOK, {"length": 60, "therapist": "any", "start": start}),
+    ]
+
+    def get(url, params):
+        row.requests += 1
+        response = client.get(url, params)
+        row.responses_500 += response.status_code >= 500
+        return response
+
+    for url, params in steps:  # the cache warms up
+        assert get(url, params).status_code == 200
+
+    redis_server.stop()
+    statuses = [get(url, params).status_code for url, params in steps]
+    row.requests += 2
+    intake = client.post(INTAKE, INTAKE_ANSWERS)
+    booked = client.post(
+        SUBMIT,
+        {
+            "length": 60,
+            "therapist": "any",
+            "start": start,
+            "client_name": "Sam Client",
+            "client_email": "sam@example.com",
+            "client_phone": "07700 900123",
+        },
+    )
+    row.responses_500 += (intake.status_code >= 500) + (booked.status_code >= 500)
+    row.bookings_lost = 0 if Booking.objects.exists() else 1
+
+    assert statuses == [200, 200, 200]
+    assert intake.status_code == 200, "the intake answers must not be lost"
+    assert booked.status_code == 302, "the booking must go through"
+    assert Booking.objects.count() == 1
+    cache_lines = [r for r in caplog.records if "cache failed" in r.getMessage()]
+    assert cache_lines and all("sam@example.com" not in r.getMessage() for r in cache_lines)
+
+    redis_server.start()  # back: the rules are cached again and limits count again
+    assert get(BOOK, {"length": 60, "therapist": "any"}).status_code == 200
+    assert row.responses_500 == 0
