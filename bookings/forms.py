@@ -1,7 +1,7 @@
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
@@ -195,19 +195,19 @@ class SlotChoiceForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         lengths: Sequence[SessionLength],
         therapists: Sequence[Therapist],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["length"].choices = [
-            (length.minutes, f"{length.minutes} minutes") for length in lengths
-        ]
-        self.fields["therapist"].choices = [(ANYONE, "Anyone who is free")] + [
+        super().__init__(*args, **kwargs)
+        length_field = cast(forms.TypedChoiceField, self.fields["length"])
+        therapist_field = cast(forms.ChoiceField, self.fields["therapist"])
+        length_field.choices = [(length.minutes, f"{length.minutes} minutes") for length in lengths]
+        therapist_field.choices = [(ANYONE, "Anyone who is free")] + [
             (str(t.pk), t.display_name) for t in therapists
         ]
-        self.fields["therapist"].initial = ANYONE
+        therapist_field.initial = ANYONE
 
     def clean_therapist(self) -> int | None:
         value = self.cleaned_data["therapist"]

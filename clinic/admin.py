@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 
-class LabelledListEditableMixin:
+class LabelledListEditableMixin(admin.ModelAdmin):
     """Give the inputs of `list_editable` columns an accessible name.
 
     Django renders them with no label at all (axe: "label", critical), so a screen reader
@@ -18,7 +18,7 @@ class LabelledListEditableMixin:
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
         form_class = super().get_changelist_form(request, **kwargs)
 
-        class LabelledChangelistForm(form_class):
+        class LabelledChangelistForm(form_class):  # type: ignore[valid-type,misc]  # a class made at run time
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
                 for field in self.fields.values():
@@ -39,7 +39,7 @@ class LabelledTabularInline(admin.TabularInline):
     ) -> type[BaseInlineFormSet]:
         formset_class = super().get_formset(request, obj, **kwargs)
 
-        class LabelledFormSet(formset_class):
+        class LabelledFormSet(formset_class):  # type: ignore[valid-type,misc]  # a class made at run time
             def add_fields(self, form: forms.Form, index: int | None) -> None:
                 # After Django adds its own fields (DELETE), so they are named too.
                 super().add_fields(form, index)
