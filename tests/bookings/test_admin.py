@@ -6,11 +6,22 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus, ClinicRules, Therapist, TimeOff, WorkingHours
-from tests.factories import StaffFactory
-
-from .admin_factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
+from tests.factories import (
+    BookingFactory,
+    StaffFactory,
+    TherapistFactory,
+    TimeOffFactory,
+    WorkingHoursFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def therapist_hours():
+    """No working hours: each test adds the ones it looks at."""
+    return {}
+
 
 PAST = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 FUTURE = datetime(2030, 7, 1, 9, 0, tzinfo=UTC)
@@ -51,18 +62,18 @@ def texts(response):
 # Who sees what
 
 
-def test_a_therapist_sees_only_their_own_bookings_in_the_list(client, anna, ben):
-    own = BookingFactory(therapist=anna, reference="OWNREF22")
-    other = BookingFactory(therapist=ben, reference="OTHREF33")
-    client.force_login(anna.user)
+def test_a_therapist_sees_only_their_own_bookings_in_the_list(client, therapist, other_therapist):
+    own = BookingFactory(therapist=therapist, reference="OWNREF22")
+    other = BookingFactory(therapist=other_therapist, reference="OTHREF33")
+    client.force_login(therapist.user)
     html = client.get(changelist(Booking)).content.decode()
     assert own.reference in html
     assert other.reference not in html
 
 
-def test_a_therapist_gets_404_for_someone_elses_booking(client, anna, ben):
-    other = BookingFactory(therapist=ben)
-    client.force_login(anna.user)
+def test_a_therapist_gets_404_for_someone_elses_booking(client, therapist, other_therapist):
+    other = BookingFactory(therapist=other_therapist)
+    client.force_login(therapist.user)
     assert client.get(change_url(other)).status_code == 404
     assert client.post(change_url(other), {"client_name": "Hijacked"}).status_code == 404
     assert client.get(change_url(other, "history")).status_code == 404
@@ -70,27 +81,27 @@ def test_a_therapist_gets_404_for_someone_elses_booking(client, anna, ben):
     assert other.client_name != "Hijacked"
 
 
-def test_a_therapist_opens_their_own_booking(client, anna):
-    own = BookingFactory(therapist=anna)
-    client.force_login(anna.user)
+def test_a_therapist_opens_their_own_booking(client, therapist):
+    own = BookingFactory(therapist=therapist)
+    client.force_login(therapist.user)
     assert client.get(change_url(own)).status_code == 200
 
 
-def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, anna, ben):
-    other = BookingFactory(therapist=ben, start=FUTURE)
-    client.force_login(anna.user)
+def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, therapist, other_therapist):
+    other = BookingFactory(therapist=other_therapist, start=FUTURE)
+    client.force_login(therapist.user)
     response = action(client, "cancel_bookings", [other])
     assert response.status_code in (200, 302)
     other.refresh_from_db()
     assert other.status == BookingStatus.CONFIRMED
 
 
-def test_a_therapist_sees_only_their_own_time_off_and_hours(client, anna, ben):
-    own_off = TimeOffFactory(therapist=anna, reason="Own dentist")
-    other_off = TimeOffFactory(therapist=ben, reason="Other holiday")
-    own_hours = WorkingHoursFactory(therapist=anna, weekday=1)
-    other_hours = WorkingHoursFactory(therapist=ben, weekday=3)
-    client.force_login(anna.user)
+def test_a_therapist_sees_only_their_own_time_off_and_hours(client, therapist, other_therapist):
+    own_off = TimeOffFactory(therapist=therapist, reason="Own dentist")
+    other_off = TimeOffFactory(therapist=other_therapist, reason="Other holiday")
+    own_hours = WorkingHoursFactory(therapist=therapist, weekday=1)
+    other_hours = WorkingHoursFactory(therapist=other_therapist, weekday=3)
+    client.force_login(therapist.user)
 
     html = client.get(changelist(TimeOff)).content.decode()
     assert "Own dentist" in html
@@ -106,15 +117,17 @@ def test_a_therapist_sees_only_their_own_time_off_and_hours(client, anna, ben):
     assert client.get(change_url(other_hours)).status_code == 404
 
 
-def test_a_therapist_sees_only_their_own_therapist_row(client, anna, ben):
-    client.force_login(anna.user)
+def test_a_therapist_sees_only_their_own_therapist_row(client, therapist, other_therapist):
+    client.force_login(therapist.user)
     html = client.get(changelist(Therapist)).content.decode()
     assert "Anna K." in html
     assert "Ben M." not in html
-    assert client.get(change_url(ben)).status_code == 404
-    assert client.post(change_url(ben), {"display_name": "Taken over"}).status_code == 404
-    ben.refresh_from_db()
-    assert ben.display_name == "Ben M."
+    assert client.get(change_url(other_therapist)).status_code == 404
+    assert (
+        client.post(change_url(other_therapist), {"display_name": "Taken over"}).status_code == 404
+    )
+    other_therapist.refresh_from_db()
+    assert other_therapist.display_name == "Ben M."
 
 
 def inline_management(prefix, total=0, initial=0):
@@ -126,9 +139,9 @@ def inline_management(prefix, total=0, initial=0):
     }
 
 
-def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(client, anna):
-    client.force_login(anna.user)
-    url = change_url(anna)
+def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(client, therapist):
+    client.force_login(therapist.user)
+    url = change_url(therapist)
     page = client.get(url).content.decode()
     assert 'name="bio"' in page
     assert 'name="techniques"' not in page
@@ -145,18 +158,18 @@ def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(clien
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    anna.refresh_from_db()
-    assert anna.display_name == "Anna Kowalska"
-    assert anna.is_active
-    assert [t.slug for t in anna.techniques.all()] == ["swedish"]
-    assert list(anna.working_hours.values_list("weekday", flat=True)) == [2]
+    therapist.refresh_from_db()
+    assert therapist.display_name == "Anna Kowalska"
+    assert therapist.is_active
+    assert [t.slug for t in therapist.techniques.all()] == ["swedish"]
+    assert list(therapist.working_hours.values_list("weekday", flat=True)) == [2]
 
 
-def test_a_therapist_can_only_add_time_off_for_themselves(client, anna, ben):
-    client.force_login(anna.user)
+def test_a_therapist_can_only_add_time_off_for_themselves(client, therapist, other_therapist):
+    client.force_login(therapist.user)
     url = reverse("admin:bookings_timeoff_add")
     form = client.get(url).context["adminform"].form
-    assert list(form.fields["therapist"].queryset) == [anna]
+    assert list(form.fields["therapist"].queryset) == [therapist]
     data = {
         "start_0": "2026-08-03",
         "start_1": "09:00",
@@ -164,50 +177,54 @@ def test_a_therapist_can_only_add_time_off_for_themselves(client, anna, ben):
         "end_1": "18:00",
         "reason": "Holiday",
     }
-    response = client.post(url, data | {"therapist": ben.pk})
+    response = client.post(url, data | {"therapist": other_therapist.pk})
     assert response.status_code == 200
     assert "therapist" in response.context["adminform"].form.errors
     assert not TimeOff.objects.exists()
 
-    response = client.post(url, data | {"therapist": anna.pk})
+    response = client.post(url, data | {"therapist": therapist.pk})
     assert response.status_code == 302
     off = TimeOff.objects.get()
-    assert off.therapist == anna
+    assert off.therapist == therapist
     # Entered in the clinic's wall clock (summer time), stored in UTC.
     assert off.start == datetime(2026, 8, 3, 8, 0, tzinfo=UTC)
 
 
-def test_a_therapist_can_only_add_working_hours_for_themselves(client, anna, ben):
-    client.force_login(anna.user)
+def test_a_therapist_can_only_add_working_hours_for_themselves(client, therapist, other_therapist):
+    client.force_login(therapist.user)
     url = reverse("admin:bookings_workinghours_add")
     data = {"weekday": 0, "start_time": "09:00", "end_time": "13:00"}
-    assert client.post(url, data | {"therapist": ben.pk}).status_code == 200
+    assert client.post(url, data | {"therapist": other_therapist.pk}).status_code == 200
     assert not WorkingHours.objects.exists()
-    assert client.post(url, data | {"therapist": anna.pk}).status_code == 302
-    assert WorkingHours.objects.get().therapist == anna
+    assert client.post(url, data | {"therapist": therapist.pk}).status_code == 302
+    assert WorkingHours.objects.get().therapist == therapist
 
 
-def test_working_hours_ending_before_they_start_are_a_form_error(client, front_desk_user, anna):
+def test_working_hours_ending_before_they_start_are_a_form_error(
+    client, front_desk_user, therapist
+):
     client.force_login(front_desk_user)
     response = client.post(
         reverse("admin:bookings_workinghours_add"),
-        {"therapist": anna.pk, "weekday": 0, "start_time": "13:00", "end_time": "09:00"},
+        {"therapist": therapist.pk, "weekday": 0, "start_time": "13:00", "end_time": "09:00"},
     )
     assert response.status_code == 200
     assert "before the end time" in response.content.decode()
     assert not WorkingHours.objects.exists()
 
 
-def test_front_desk_sees_every_therapists_bookings_and_rows(client, front_desk_user, anna, ben):
-    bookings = [BookingFactory(therapist=anna), BookingFactory(therapist=ben)]
-    off = TimeOffFactory(therapist=ben)
+def test_front_desk_sees_every_therapists_bookings_and_rows(
+    client, front_desk_user, therapist, other_therapist
+):
+    bookings = [BookingFactory(therapist=therapist), BookingFactory(therapist=other_therapist)]
+    off = TimeOffFactory(therapist=other_therapist)
     client.force_login(front_desk_user)
     html = client.get(changelist(Booking)).content.decode()
     for booking in bookings:
         assert booking.reference in html
         assert client.get(change_url(booking)).status_code == 200
     assert client.get(change_url(off)).status_code == 200
-    assert client.get(change_url(ben)).status_code == 200
+    assert client.get(change_url(other_therapist)).status_code == 200
     page = client.get(reverse("admin:bookings_therapist_add")).content.decode()
     assert 'type="checkbox" name="techniques"' in page
 
@@ -228,15 +245,15 @@ def test_a_content_editor_sees_none_of_the_bookings_admin(client, content_editor
     assert client.get(reverse(url_name)).status_code == 403
 
 
-def test_a_content_editor_cannot_open_a_booking_directly(client, content_editor, anna):
-    booking = BookingFactory(therapist=anna)
+def test_a_content_editor_cannot_open_a_booking_directly(client, content_editor, therapist):
+    booking = BookingFactory(therapist=therapist)
     client.force_login(content_editor)
     assert client.get(change_url(booking)).status_code == 403
-    assert client.get(change_url(anna)).status_code == 403
+    assert client.get(change_url(therapist)).status_code == 403
 
 
-def test_staff_with_booking_permissions_but_no_role_see_no_bookings(client, anna):
-    booking = BookingFactory(therapist=anna)
+def test_staff_with_booking_permissions_but_no_role_see_no_bookings(client, therapist):
+    booking = BookingFactory(therapist=therapist)
     outsider = StaffFactory(username="outsider")
     outsider.user_permissions.add(Permission.objects.get(codename="view_booking"))
     client.force_login(outsider)
@@ -245,10 +262,10 @@ def test_staff_with_booking_permissions_but_no_role_see_no_bookings(client, anna
 
 
 def test_nobody_adds_bookings_in_admin_and_only_a_superuser_deletes(
-    client, front_desk_user, superuser, anna
+    client, front_desk_user, superuser, therapist
 ):
-    booking = BookingFactory(therapist=anna)
-    for user in (anna.user, front_desk_user):
+    booking = BookingFactory(therapist=therapist)
+    for user in (therapist.user, front_desk_user):
         client.force_login(user)
         assert client.get(reverse("admin:bookings_booking_add")).status_code == 403
         assert client.get(change_url(booking, "delete")).status_code == 403
@@ -260,9 +277,9 @@ def test_nobody_adds_bookings_in_admin_and_only_a_superuser_deletes(
 # The booking list and page
 
 
-def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user, anna):
+def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user, therapist):
     BookingFactory(
-        therapist=anna,
+        therapist=therapist,
         start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
         warning_flags=["night_pain", "injury"],
         client_name="Jo Warned",
@@ -276,25 +293,29 @@ def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user,
 
 
 @pytest.mark.parametrize("term", ["Maria Lopez", "maria@example.org", "ABCD2345"])
-def test_the_list_searches_name_email_and_reference(client, front_desk_user, anna, term):
+def test_the_list_searches_name_email_and_reference(client, front_desk_user, therapist, term):
     BookingFactory(
-        therapist=anna,
+        therapist=therapist,
         client_name="Maria Lopez",
         client_email="maria@example.org",
         reference="ABCD2345",
     )
-    BookingFactory(therapist=anna, client_name="Someone Else", start=FUTURE)
+    BookingFactory(therapist=therapist, client_name="Someone Else", start=FUTURE)
     client.force_login(front_desk_user)
     html = client.get(changelist(Booking), {"q": term}).content.decode()
     assert "ABCD2345" in html
     assert "Someone Else" not in html
 
 
-def test_the_list_filters_by_status_therapist_technique_and_day(client, front_desk_user, anna, ben):
-    BookingFactory(therapist=anna, client_name="Kept Anna")
-    BookingFactory(therapist=ben, client_name="Gone Ben", status=BookingStatus.CANCELLED)
+def test_the_list_filters_by_status_therapist_technique_and_day(
+    client, front_desk_user, therapist, other_therapist
+):
+    BookingFactory(therapist=therapist, client_name="Kept Anna")
     BookingFactory(
-        therapist=ben,
+        therapist=other_therapist, client_name="Gone Ben", status=BookingStatus.CANCELLED
+    )
+    BookingFactory(
+        therapist=other_therapist,
         client_name="Later Ben",
         start=FUTURE,
     )
@@ -302,7 +323,7 @@ def test_the_list_filters_by_status_therapist_technique_and_day(client, front_de
     url = changelist(Booking)
     html = client.get(url, {"status__exact": "cancelled"}).content.decode()
     assert "Gone Ben" in html and "Kept Anna" not in html
-    html = client.get(url, {"therapist__id__exact": anna.pk}).content.decode()
+    html = client.get(url, {"therapist__id__exact": therapist.pk}).content.decode()
     assert "Kept Anna" in html and "Gone Ben" not in html
     html = client.get(url, {"start__year": 2030, "start__month": 7, "start__day": 1}).content
     assert b"Later Ben" in html and b"Kept Anna" not in html
@@ -311,18 +332,20 @@ def test_the_list_filters_by_status_therapist_technique_and_day(client, front_de
     assert b"Kept Anna" not in response.content
 
 
-def test_a_therapist_has_no_therapist_filter(client, anna):
-    BookingFactory(therapist=anna)
-    client.force_login(anna.user)
+def test_a_therapist_has_no_therapist_filter(client, therapist):
+    BookingFactory(therapist=therapist)
+    client.force_login(therapist.user)
     response = client.get(changelist(Booking))
     specs = [spec.title for spec in response.context["cl"].filter_specs]
     assert "therapist" not in specs
     assert "status" in specs
 
 
-def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(client, anna):
-    booking = BookingFactory(therapist=anna, intake_answers=ANSWERS, warning_flags=["night_pain"])
-    client.force_login(anna.user)
+def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(client, therapist):
+    booking = BookingFactory(
+        therapist=therapist, intake_answers=ANSWERS, warning_flags=["night_pain"]
+    )
+    client.force_login(therapist.user)
     html = client.get(change_url(booking)).content.decode()
     assert "Lower back, Neck and shoulders" in html
     assert "Long sitting, desk work or posture" in html
@@ -334,22 +357,22 @@ def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(clie
 
 
 @pytest.mark.parametrize("who", ["front_desk_user", "superuser"])
-def test_front_desk_and_superusers_see_health_answers(client, request, anna, who):
-    booking = BookingFactory(therapist=anna, intake_answers=ANSWERS)
+def test_front_desk_and_superusers_see_health_answers(client, request, therapist, who):
+    booking = BookingFactory(therapist=therapist, intake_answers=ANSWERS)
     client.force_login(request.getfixturevalue(who))
     assert "Lower back, Neck and shoulders" in client.get(change_url(booking)).content.decode()
 
 
-def test_a_booking_without_consent_says_the_answers_were_not_kept(client, anna):
-    booking = BookingFactory(therapist=anna, intake_answers=None)
-    client.force_login(anna.user)
+def test_a_booking_without_consent_says_the_answers_were_not_kept(client, therapist):
+    booking = BookingFactory(therapist=therapist, intake_answers=None)
+    client.force_login(therapist.user)
     assert "did not consent" in client.get(change_url(booking)).content.decode()
 
 
 def test_the_change_form_edits_contact_details_but_never_time_therapist_or_status(
-    client, front_desk_user, anna, ben
+    client, front_desk_user, therapist, other_therapist
 ):
-    booking = BookingFactory(therapist=anna, start=FUTURE)
+    booking = BookingFactory(therapist=therapist, start=FUTURE)
     client.force_login(front_desk_user)
     response = client.post(
         change_url(booking),
@@ -357,7 +380,7 @@ def test_the_change_form_edits_contact_details_but_never_time_therapist_or_statu
             "client_name": "New Name",
             "client_email": "new@example.com",
             "client_phone": "0117 000 0000",
-            "therapist": ben.pk,
+            "therapist": other_therapist.pk,
             "status": "cancelled",
             "start_0": "2030-07-02",
             "start_1": "09:00",
@@ -371,13 +394,13 @@ def test_the_change_form_edits_contact_details_but_never_time_therapist_or_statu
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.client_name == "New Name"
-    assert booking.therapist == anna
+    assert booking.therapist == therapist
     assert booking.status == BookingStatus.CONFIRMED
     assert booking.start == FUTURE
 
 
-def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user, anna):
-    booking = BookingFactory(therapist=anna, start=FUTURE)
+def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user, therapist):
+    booking = BookingFactory(therapist=therapist, start=FUTURE)
     client.force_login(front_desk_user)
     response = client.post(
         change_url(booking),
@@ -390,19 +413,21 @@ def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user,
 # Actions through the services
 
 
-def test_cancelling_from_the_list_goes_through_the_service(client, anna):
-    bookings = [BookingFactory(therapist=anna, start=FUTURE + timedelta(days=n)) for n in range(2)]
-    client.force_login(anna.user)
+def test_cancelling_from_the_list_goes_through_the_service(client, therapist):
+    bookings = [
+        BookingFactory(therapist=therapist, start=FUTURE + timedelta(days=n)) for n in range(2)
+    ]
+    client.force_login(therapist.user)
     response = action(client, "cancel_bookings", bookings)
     assert response.status_code == 302
     assert "2 bookings cancelled." in texts(response)
     assert set(Booking.objects.values_list("status", flat=True)) == {BookingStatus.CANCELLED}
 
 
-def test_marking_a_future_session_completed_is_refused_per_booking(client, anna):
-    past = BookingFactory(therapist=anna, start=PAST)
-    future = BookingFactory(therapist=anna, start=FUTURE, reference="FUTURE22")
-    client.force_login(anna.user)
+def test_marking_a_future_session_completed_is_refused_per_booking(client, therapist):
+    past = BookingFactory(therapist=therapist, start=PAST)
+    future = BookingFactory(therapist=therapist, start=FUTURE, reference="FUTURE22")
+    client.force_login(therapist.user)
     response = action(client, "mark_completed", [past, future])
     assert response.status_code == 302
     messages = texts(response)
@@ -414,17 +439,17 @@ def test_marking_a_future_session_completed_is_refused_per_booking(client, anna)
     assert future.status == BookingStatus.CONFIRMED
 
 
-def test_marking_a_no_show(client, front_desk_user, anna):
-    booking = BookingFactory(therapist=anna, start=PAST)
+def test_marking_a_no_show(client, front_desk_user, therapist):
+    booking = BookingFactory(therapist=therapist, start=PAST)
     client.force_login(front_desk_user)
     action(client, "mark_no_show", [booking])
     booking.refresh_from_db()
     assert booking.status == BookingStatus.NO_SHOW
 
 
-def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, anna):
+def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, therapist):
     booking = BookingFactory(
-        therapist=anna, start=PAST, status=BookingStatus.COMPLETED, reference="DONE2345"
+        therapist=therapist, start=PAST, status=BookingStatus.COMPLETED, reference="DONE2345"
     )
     client.force_login(front_desk_user)
     response = action(client, "cancel_bookings", [booking])
@@ -436,14 +461,14 @@ def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, anna):
 
 
 def test_confirming_again_when_the_time_was_taken_is_a_message_not_an_error(
-    client, front_desk_user, anna
+    client, front_desk_user, therapist
 ):
     cancelled = BookingFactory(
-        therapist=anna, start=FUTURE, status=BookingStatus.CANCELLED, reference="OLDER234"
+        therapist=therapist, start=FUTURE, status=BookingStatus.CANCELLED, reference="OLDER234"
     )
-    BookingFactory(therapist=anna, start=FUTURE)
+    BookingFactory(therapist=therapist, start=FUTURE)
     restorable = BookingFactory(
-        therapist=anna, start=FUTURE + timedelta(days=1), status=BookingStatus.CANCELLED
+        therapist=therapist, start=FUTURE + timedelta(days=1), status=BookingStatus.CANCELLED
     )
     client.force_login(front_desk_user)
     response = action(client, "confirm_bookings", [cancelled, restorable])
@@ -457,8 +482,8 @@ def test_confirming_again_when_the_time_was_taken_is_a_message_not_an_error(
     assert restorable.status == BookingStatus.CONFIRMED
 
 
-def test_a_content_editor_cannot_post_actions(client, content_editor, anna):
-    booking = BookingFactory(therapist=anna, start=FUTURE)
+def test_a_content_editor_cannot_post_actions(client, content_editor, therapist):
+    booking = BookingFactory(therapist=therapist, start=FUTURE)
     client.force_login(content_editor)
     assert action(client, "cancel_bookings", [booking]).status_code == 403
     booking.refresh_from_db()
@@ -499,8 +524,8 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
     assert ClinicRules.load().slot_step_minutes == 30
 
 
-def test_a_therapist_cannot_change_the_clinic_rules(client, anna):
-    client.force_login(anna.user)
+def test_a_therapist_cannot_change_the_clinic_rules(client, therapist):
+    client.force_login(therapist.user)
     assert client.get(changelist(ClinicRules)).status_code == 403
     assert client.get(reverse("admin:bookings_clinicrules_change", args=[1])).status_code == 403
 
@@ -510,18 +535,18 @@ def test_a_therapist_cannot_change_the_clinic_rules(client, anna):
 
 @pytest.mark.parametrize("who", ["front_desk_user", "therapist_user"])
 def test_the_booking_list_makes_a_fixed_number_of_queries(
-    client, request, anna, ben, who, django_assert_num_queries
+    client, request, therapist, other_therapist, who, django_assert_num_queries
 ):
     client.force_login(request.getfixturevalue(who))
     url = changelist(Booking)
-    BookingFactory(therapist=anna, start=FUTURE)
-    BookingFactory(therapist=ben, start=FUTURE)
+    BookingFactory(therapist=therapist, start=FUTURE)
+    BookingFactory(therapist=other_therapist, start=FUTURE)
     client.get(url)  # warm the session and content types
     with django_assert_num_queries(QUERIES["booking list"][who]) as one:
         assert client.get(url).status_code == 200
     for n in range(1, 20):
         BookingFactory(
-            therapist=anna if n % 2 else ben,
+            therapist=therapist if n % 2 else other_therapist,
             start=FUTURE + timedelta(days=n),
             warning_flags=["injury"],
         )
@@ -579,10 +604,10 @@ QUERIES = {
 CLIENT_DATA = "/admin/bookings/booking/client-data/"
 
 
-def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_desk_user, anna):
-    mine = BookingFactory(therapist=anna, start=FUTURE, client_email="sam@example.com")
+def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_desk_user, therapist):
+    mine = BookingFactory(therapist=therapist, start=FUTURE, client_email="sam@example.com")
     other = BookingFactory(
-        therapist=anna, start=FUTURE + timedelta(days=1), client_email="x@example.com"
+        therapist=therapist, start=FUTURE + timedelta(days=1), client_email="x@example.com"
     )
     client.force_login(front_desk_user)
     changelist = client.get(reverse("admin:bookings_booking_changelist")).content.decode()
@@ -612,9 +637,11 @@ def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_de
     assert other.client_email == "x@example.com"
 
 
-def test_therapists_and_content_editors_cannot_reach_a_clients_data(client, anna, content_editor):
-    BookingFactory(therapist=anna, start=FUTURE, client_email="sam@example.com")
-    for user in (anna.user, content_editor):
+def test_therapists_and_content_editors_cannot_reach_a_clients_data(
+    client, therapist, content_editor
+):
+    BookingFactory(therapist=therapist, start=FUTURE, client_email="sam@example.com")
+    for user in (therapist.user, content_editor):
         client.force_login(user)
         response = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
         assert response.status_code == 403

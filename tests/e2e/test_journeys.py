@@ -40,7 +40,10 @@ CLIENT_EMAIL = "sam.jones@example.com"
 def clinic(now, clinic_rules, therapist_user):
     """One therapist, Anna, offering every technique, Monday to Saturday 09-13 and 14-17."""
     return TherapistFactory(
-        user=therapist_user, display_name="Anna K.", techniques=list(Technique.objects.all())
+        user=therapist_user,
+        display_name="Anna K.",
+        techniques=list(Technique.objects.all()),
+        works_weekdays=True,
     )
 
 
