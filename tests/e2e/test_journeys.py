@@ -1,7 +1,7 @@
 """A client's whole way through the site, from the back-pain questions to a cancelled booking.
 
-The clock is frozen at Monday 2 March 2026, 08:00 in London (the `now` fixture patches
-`timezone.now`, which the live server's thread reads too). The journeys at both widths
+The clock is stopped at Monday 2 March 2026, 08:00 in London (the `clock` fixture stops
+time-machine's clock, which the live server's thread reads too). The journeys at both widths
 also screenshot and axe-check every page they pass, so each booking page is covered
 once, in the state a client really sees it (a result page only exists after a POST).
 """
