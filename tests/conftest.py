@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from time_machine import TimeMachineFixture
 
@@ -18,9 +19,12 @@ from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 from .clock import NOW, clinic_time
 from .factories import WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
 
-# Hypothesis: a quick look locally, the full search under CI.
+# Hypothesis: the full search under CI, a quick look locally (where a busy laptop is no
+# reason to fail). Tests that set max_examples themselves keep it in both.
 hypothesis_settings.register_profile("ci", max_examples=100)
-hypothesis_settings.register_profile("dev", max_examples=20)
+hypothesis_settings.register_profile(
+    "dev", max_examples=20, suppress_health_check=[HealthCheck.too_slow]
+)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
