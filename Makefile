@@ -18,13 +18,8 @@ run: install
 worker: install
 	$(DEV_ENV) $(BIN)/python manage.py db_worker
 
-# Locally the PostgreSQL test database is kept between runs (--reuse-db: new migrations are
-# applied, an edited one needs ARGS=--create-db); CI always rebuilds it, so a stale one never
-# hides a migration. SQLite's test database lives in memory and is always new.
-TEST_DB := $(if $(filter true,$(CI)),--create-db,--reuse-db)
-
 test: install
-	$(BIN)/python -m pytest $(TEST_DB) $(ARGS)
+	$(BIN)/python -m pytest $(ARGS)
 
 # Benchmarks on a throwaway PostgreSQL database (docs/benchmarks.md); ARGS=--quick for a short run.
 bench: install
