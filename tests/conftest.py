@@ -1,13 +1,31 @@
-from datetime import UTC, datetime
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from time_machine import TimeMachineFixture
 
-from bookings.models import ClinicRules
+from bookings.models import Booking, ClinicRules, Therapist
+from bookings.services import book_session
 from catalog.models import Technique
 from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 
-from .factories import StaffFactory, TherapistFactory
+from .clock import NOW, clinic_time
+from .factories import WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
+
+# Hypothesis: the full search under CI, a quick look locally (where a busy laptop is no
+# reason to fail). Tests that set max_examples themselves keep it in both.
+hypothesis_settings.register_profile("ci", max_examples=100)
+hypothesis_settings.register_profile(
+    "dev", max_examples=20, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 @pytest.fixture(autouse=True)
@@ -17,47 +35,62 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache() -> Iterator[None]:
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
     yield
     cache.clear()
 
 
+# Who logs in.
+
+
 @pytest.fixture
-def content_editor(db):
+def content_editor(db) -> User:
     return StaffFactory(username="editor", groups=[CONTENT_EDITORS])
 
 
 @pytest.fixture
-def front_desk_user(db):
+def front_desk_user(db) -> User:
     return StaffFactory(username="frontdesk", groups=[FRONT_DESK])
 
 
 @pytest.fixture
-def therapist_user(db):
+def therapist_user(db) -> User:
     return StaffFactory(username="therapist", groups=[THERAPISTS])
 
 
 @pytest.fixture
-def superuser(db):
+def superuser(db) -> User:
     return StaffFactory(username="boss", is_superuser=True)
 
 
-# Scheduling: a fixed clock and a clinic with two therapists who offer Swedish massage.
-# Monday 2 March 2026, 08:00 in London (GMT). Bookable days start at today.
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+# The clock.
 
 
 @pytest.fixture
-def now(monkeypatch):
-    """Freeze `timezone.now()` for code that reads the clock (the views)."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
-    return NOW
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
+    """Every clock (`timezone.now()`, `time.time()`, in every thread) stopped at NOW.
+
+    Monday 2 March 2026, 08:00 in London; `clock.move_to(when)` or `clock.shift(delta)`
+    moves it, and it stays stopped there.
+    """
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
 
 
 @pytest.fixture
-def clinic_rules(db):
+def now(clock: TimeMachineFixture) -> datetime:
+    """The stopped clock's time, for code that takes `now=`."""
+    return timezone.now()
+
+
+# The clinic: its rules, and two therapists who offer Swedish massage and work weekdays
+# (Monday to Saturday, 09:00-17:00 with a 13:00-14:00 lunch break).
+
+
+@pytest.fixture
+def clinic_rules(db) -> ClinicRules:
     rules = ClinicRules.load()
     rules.buffer_minutes = 15
     rules.min_notice_minutes = 120
@@ -68,31 +101,63 @@ def clinic_rules(db):
 
 
 @pytest.fixture
-def swedish(db):
+def swedish(db) -> Technique:
     return Technique.objects.get(slug="swedish")
 
 
 @pytest.fixture
-def therapist(db, swedish, therapist_user):
-    return TherapistFactory(user=therapist_user, display_name="Anna K.", techniques=[swedish])
+def therapist_hours() -> Week:
+    """The therapists' week. A module whose tests add the hours they look at overrides this
+    with a fixture of the same name returning `{}`."""
+    return WEEKDAYS_WITH_LUNCH
 
 
 @pytest.fixture
-def other_therapist(db, swedish):
-    return TherapistFactory(display_name="Ben O.", techniques=[swedish])
+def therapist(db, swedish, therapist_user, therapist_hours) -> Therapist:
+    """Anna, who logs in as `therapist_user`."""
+    return TherapistFactory(
+        user=therapist_user, display_name="Anna K.", techniques=[swedish], hours=therapist_hours
+    )
 
 
 @pytest.fixture
-def anna(therapist_user):
-    """The therapist who logs in as `therapist_user`."""
-    from tests.bookings.admin_factories import TherapistFactory
+def other_therapist(db, swedish, therapist_hours) -> Therapist:
+    """Ben, with a therapist login of his own (username `ben`)."""
+    return TherapistFactory(
+        user__username="ben", display_name="Ben M.", techniques=[swedish], hours=therapist_hours
+    )
 
-    return TherapistFactory(user=therapist_user, display_name="Anna K.")
+
+# Booking through the services, with what happens after commit (the emails) run.
 
 
 @pytest.fixture
-def ben(db):
-    """A second therapist, with their own login."""
-    from tests.bookings.admin_factories import TherapistFactory
+def after_commit(django_capture_on_commit_callbacks) -> Callable[..., Any]:
+    """Run a service and then its after-commit work, as a real request would."""
 
-    return TherapistFactory(user__username="ben", display_name="Ben M.")
+    def run(service: Callable[..., Any], **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run
+
+
+@pytest.fixture
+def book(therapist, swedish, now, after_commit) -> Callable[..., Booking]:
+    """Book Anna for Jane Doe, by default Wednesday 4 March 2026 at 10:00."""
+
+    def book(start: datetime | None = None, **overrides: Any) -> Booking:
+        values: dict[str, Any] = {
+            "therapist_id": therapist.pk,
+            "technique": swedish,
+            "length_minutes": 60,
+            "start": start or clinic_time(now + timedelta(days=2), 10),
+            "client_name": "Jane Doe",
+            "client_email": "jane@example.org",
+            "client_phone": "07700 900123",
+            "now": now,
+        } | overrides
+        booking: Booking = after_commit(book_session, **values)
+        return booking
+
+    return book

@@ -1,17 +1,68 @@
+"""The one set of test factories.
+
+Defaults are the plainest valid row, on the suite's calendar (`tests.clock.NOW`, Monday
+2 March 2026): a therapist logs in as a member of the Therapists group, offers Swedish
+massage and has no working hours; a booking is a confirmed hour on Tuesday 3 March.
+Traits say what else a test needs: `TherapistFactory(works_weekdays=True)`,
+`BookingFactory(past=True, with_intake=True)`.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from copy import deepcopy
 from datetime import time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.contrib.auth.models import Group, User
+from django.db import models
+from factory.django import DjangoModelFactory, Password
 
+from bookings.models import Booking, BookingStatus, Therapist, TimeOff, WorkingHours
 from catalog.models import SessionLength, Technique
+from clinic.roles import THERAPISTS
+from tests.clock import NOW
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+# {weekday: [(start, end), ...]}, Monday is 0.
+Week = Mapping[int, Sequence[tuple[time, time]]]
+WEEKDAYS_WITH_LUNCH: Week = {day: [(time(9), time(13)), (time(14), time(17))] for day in range(6)}
+EVERY_DAY_NINE_TO_FIVE: Week = {day: [(time(9), time(17))] for day in range(7)}
+
+# What a client who consented would have stored (the intake's codes, as in the database).
+INTAKE_ANSWERS: dict[str, object] = {
+    "areas": ["lower"],
+    "duration": "weeks",
+    "intensity": 5,
+    "frequency": "often",
+    "feelings": ["knots"],
+    "triggers": ["sitting"],
+    "pressure": "medium",
+    "conditions": [],
+    "warning_signs": [],
+    "description": "Stiff after long drives",
+}
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class ModelFactory(DjangoModelFactory[ModelT]):
     class Meta:
-        model = get_user_model()
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass turns `SomeFactory(...)` into `create(...)`, which mypy does
+        # not follow; it reads the type of a call from `__new__`, so say what the call returns.
+        def __new__(cls, **kwargs: Any) -> ModelT: ...  # type: ignore[misc]
+
+
+def _add_groups(user: User, create: bool, extracted: Iterable[str] | None, **_: object) -> None:
+    if create and extracted:
+        user.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class UserFactory(ModelFactory[User]):
+    class Meta:
+        model = User
         django_get_or_create = ["username"]
         skip_postgeneration_save = True
 
@@ -19,19 +70,27 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@clinic.example")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.django.Password("a-long-test-password-1")
-
-    @factory.post_generation
-    def groups(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+    password = Password("a-long-test-password-1")
+    groups = factory.PostGeneration(_add_groups)
 
 
 class StaffFactory(UserFactory):
     is_staff = True
 
 
-class TechniqueFactory(factory.django.DjangoModelFactory):
+def _add_lengths(
+    technique: Technique, create: bool, extracted: Iterable[int] | None, **_: object
+) -> None:
+    if create:
+        SessionLength.objects.bulk_create(
+            SessionLength(technique=technique, minutes=minutes, price=Decimal(minutes))
+            for minutes in extracted or [60]
+        )
+
+
+class TechniqueFactory(ModelFactory[Technique]):
+    """A technique with a 60-minute session at 60.00; `lengths=[30, 90]` for others."""
+
     class Meta:
         model = Technique
         skip_postgeneration_save = True
@@ -43,78 +102,117 @@ class TechniqueFactory(factory.django.DjangoModelFactory):
     method = "Made-up method."
     what_to_expect = "Made-up expectations."
     cautions = "Made-up cautions."
-
-    @factory.post_generation
-    def lengths(self, create: bool, extracted: list[int] | None, **kwargs: object) -> None:
-        if create:
-            for minutes in extracted or [60]:
-                SessionLength.objects.create(
-                    technique=self, minutes=minutes, price=Decimal(minutes)
-                )
+    lengths = factory.PostGeneration(_add_lengths)
 
 
-class TherapistFactory(factory.django.DjangoModelFactory):
-    """A therapist working Monday to Saturday 09:00-17:00 with a 13:00-14:00 lunch break."""
+def _offer_techniques(
+    therapist: Therapist,
+    create: bool,
+    extracted: Iterable[Technique | str] | None,
+    **_: object,
+) -> None:
+    """Techniques as rows or slugs; Swedish massage unless the test says otherwise."""
+    if not create:
+        return
+    wanted = ["swedish"] if extracted is None else list(extracted)
+    slugs = [t for t in wanted if isinstance(t, str)]
+    rows = [t for t in wanted if isinstance(t, Technique)]
+    therapist.techniques.set([*rows, *Technique.objects.filter(slug__in=slugs)])
 
-    class Meta:
-        model = "bookings.Therapist"
-        skip_postgeneration_save = True
 
-    user = factory.SubFactory(StaffFactory)
-    display_name = factory.Sequence(lambda n: f"Therapist {n}")
-    bio = "Works with back pain every day."
-
-    @factory.post_generation
-    def techniques(self, create: bool, extracted: list[Technique] | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.techniques.add(*extracted)
-
-    @factory.post_generation
-    def hours(self, create: bool, extracted: object, **kwargs: object) -> None:
-        # hours=False for no working hours at all; a dict {weekday: [(start, end), ...]} otherwise.
-        if not create or extracted is False:
-            return
-        from bookings.models import WorkingHours
-
-        ranges = extracted or {day: [(time(9), time(13)), (time(14), time(17))] for day in range(6)}
+def _add_hours(
+    therapist: Therapist,
+    create: bool,
+    extracted: Week | None,
+    week: Week | None = None,
+    **_: object,
+) -> None:
+    if create:
         WorkingHours.objects.bulk_create(
-            WorkingHours(therapist=self, weekday=day, start_time=a, end_time=b)
-            for day, day_ranges in ranges.items()
-            for a, b in day_ranges
+            WorkingHours(therapist=therapist, weekday=day, start_time=start, end_time=end)
+            for day, ranges in (extracted or week or {}).items()
+            for start, end in ranges
         )
 
 
-class WorkingHoursFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "bookings.WorkingHours"
+class TherapistFactory(ModelFactory[Therapist]):
+    """A therapist with a staff login in the Therapists group, offering Swedish massage.
 
-    therapist = factory.SubFactory(TherapistFactory, hours=False)
+    No working hours unless asked: `works_weekdays=True` (Monday to Saturday 09-17 with a
+    13-14 lunch break), `works_every_day=True` (09-17, all week), or `hours={weekday:
+    [(start, end), ...]}`. `techniques=[...]` takes rows or slugs.
+    """
+
+    class Meta:
+        model = Therapist
+        skip_postgeneration_save = True
+
+    class Params:
+        works_weekdays = factory.Trait(hours__week=WEEKDAYS_WITH_LUNCH)
+        works_every_day = factory.Trait(hours__week=EVERY_DAY_NINE_TO_FIVE)
+
+    user = factory.SubFactory(StaffFactory, groups=[THERAPISTS])
+    display_name = factory.Sequence(lambda n: f"Therapist {n}")
+    bio = "Works with back pain every day."
+    techniques = factory.PostGeneration(_offer_techniques)
+    hours = factory.PostGeneration(_add_hours)
+
+
+class WorkingHoursFactory(ModelFactory[WorkingHours]):
+    """Monday 09:00-17:00."""
+
+    class Meta:
+        model = WorkingHours
+
+    therapist = factory.SubFactory(TherapistFactory)
     weekday = 0
     start_time = time(9)
     end_time = time(17)
 
 
-class TimeOffFactory(factory.django.DjangoModelFactory):
+class TimeOffFactory(ModelFactory[TimeOff]):
+    """Tuesday 3 March 2026, 12:00-16:00 UTC."""
+
     class Meta:
-        model = "bookings.TimeOff"
+        model = TimeOff
 
     therapist = factory.SubFactory(TherapistFactory)
-    start = factory.LazyFunction(timezone.now)
+    start = NOW + timedelta(days=1, hours=4)
     end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=4))
-    reason = "Holiday"
+    reason = "Training"
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(ModelFactory[Booking]):
+    """A confirmed Swedish massage, 60 minutes at 60.00, Tuesday 3 March 2026 at 10:00 UTC.
+
+    Traits: `past` (Friday 27 February), `cancelled`, `completed` (past, and took place),
+    `with_intake` (consented health answers kept), `with_warning` (a doctor-first sign,
+    acknowledged).
+    """
+
     class Meta:
-        model = "bookings.Booking"
+        model = Booking
+
+    class Params:
+        past = factory.Trait(start=NOW - timedelta(days=3) + timedelta(hours=2))
+        cancelled = factory.Trait(status=BookingStatus.CANCELLED)
+        completed = factory.Trait(past=True, status=BookingStatus.COMPLETED)
+        with_intake = factory.Trait(
+            intake_answers=factory.LazyFunction(lambda: deepcopy(INTAKE_ANSWERS)),
+            health_consent_at=factory.LazyAttribute(lambda o: o.start - timedelta(days=2)),
+        )
+        with_warning = factory.Trait(
+            warning_flags=["night_pain"],
+            warning_acknowledged_at=factory.LazyAttribute(lambda o: o.start - timedelta(days=2)),
+        )
 
     therapist = factory.SubFactory(TherapistFactory)
     technique = factory.LazyFunction(lambda: Technique.objects.get(slug="swedish"))
-    client_name = factory.Faker("name")
-    client_email = factory.Faker("email")
+    client_name = factory.Sequence(lambda n: f"Client {n}")
+    client_email = factory.Sequence(lambda n: f"client{n}@example.com")
     client_phone = "07700 900123"
     length_minutes = 60
     price = Decimal("60.00")
-    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    start = NOW + timedelta(days=1, hours=2)
     end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.length_minutes))
     blocked_until = factory.LazyAttribute(lambda o: o.end + timedelta(minutes=15))

@@ -5,10 +5,16 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus, ClinicRules, Therapist, TimeOff, WorkingHours
-
-from .admin_factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
+from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def therapist_hours():
+    """No working hours: each test adds the ones it looks at."""
+    return {}
+
 
 PAST = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 FUTURE = datetime(2030, 7, 1, 9, 0, tzinfo=UTC)
@@ -58,9 +64,9 @@ def inline_management(prefix, total=0, initial=0):
     }
 
 
-def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(client, anna):
-    client.force_login(anna.user)
-    url = change_url(anna)
+def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(client, therapist):
+    client.force_login(therapist.user)
+    url = change_url(therapist)
     page = client.get(url).content.decode()
     assert 'name="bio"' in page
     assert 'name="techniques"' not in page
@@ -77,18 +83,20 @@ def test_a_therapist_edits_their_own_bio_and_hours_but_not_what_they_offer(clien
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    anna.refresh_from_db()
-    assert anna.display_name == "Anna Kowalska"
-    assert anna.is_active
-    assert [t.slug for t in anna.techniques.all()] == ["swedish"]
-    assert list(anna.working_hours.values_list("weekday", flat=True)) == [2]
+    therapist.refresh_from_db()
+    assert therapist.display_name == "Anna Kowalska"
+    assert therapist.is_active
+    assert [t.slug for t in therapist.techniques.all()] == ["swedish"]
+    assert list(therapist.working_hours.values_list("weekday", flat=True)) == [2]
 
 
-def test_working_hours_ending_before_they_start_are_a_form_error(client, front_desk_user, anna):
+def test_working_hours_ending_before_they_start_are_a_form_error(
+    client, front_desk_user, therapist
+):
     client.force_login(front_desk_user)
     response = client.post(
         reverse("admin:bookings_workinghours_add"),
-        {"therapist": anna.pk, "weekday": 0, "start_time": "13:00", "end_time": "09:00"},
+        {"therapist": therapist.pk, "weekday": 0, "start_time": "13:00", "end_time": "09:00"},
     )
     assert response.status_code == 200
     assert "before the end time" in response.content.decode()
@@ -96,10 +104,10 @@ def test_working_hours_ending_before_they_start_are_a_form_error(client, front_d
 
 
 def test_nobody_adds_bookings_in_admin_and_only_a_superuser_deletes(
-    client, front_desk_user, superuser, anna
+    client, front_desk_user, superuser, therapist
 ):
-    booking = BookingFactory.create(therapist=anna)
-    for user in (anna.user, front_desk_user):
+    booking = BookingFactory.create(therapist=therapist)
+    for user in (therapist.user, front_desk_user):
         client.force_login(user)
         assert client.get(reverse("admin:bookings_booking_add")).status_code == 403
         assert client.get(change_url(booking, "delete")).status_code == 403
@@ -111,9 +119,9 @@ def test_nobody_adds_bookings_in_admin_and_only_a_superuser_deletes(
 # The booking list and page
 
 
-def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user, anna):
+def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user, therapist):
     BookingFactory.create(
-        therapist=anna,
+        therapist=therapist,
         start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
         warning_flags=["night_pain", "injury"],
         client_name="Jo Warned",
@@ -127,25 +135,29 @@ def test_the_list_shows_local_start_warnings_and_status(client, front_desk_user,
 
 
 @pytest.mark.parametrize("term", ["Maria Lopez", "maria@example.org", "ABCD2345"])
-def test_the_list_searches_name_email_and_reference(client, front_desk_user, anna, term):
+def test_the_list_searches_name_email_and_reference(client, front_desk_user, therapist, term):
     BookingFactory.create(
-        therapist=anna,
+        therapist=therapist,
         client_name="Maria Lopez",
         client_email="maria@example.org",
         reference="ABCD2345",
     )
-    BookingFactory.create(therapist=anna, client_name="Someone Else", start=FUTURE)
+    BookingFactory.create(therapist=therapist, client_name="Someone Else", start=FUTURE)
     client.force_login(front_desk_user)
     html = client.get(changelist(Booking), {"q": term}).content.decode()
     assert "ABCD2345" in html
     assert "Someone Else" not in html
 
 
-def test_the_list_filters_by_status_therapist_technique_and_day(client, front_desk_user, anna, ben):
-    BookingFactory.create(therapist=anna, client_name="Kept Anna")
-    BookingFactory.create(therapist=ben, client_name="Gone Ben", status=BookingStatus.CANCELLED)
+def test_the_list_filters_by_status_therapist_technique_and_day(
+    client, front_desk_user, therapist, other_therapist
+):
+    BookingFactory.create(therapist=therapist, client_name="Kept Anna")
     BookingFactory.create(
-        therapist=ben,
+        therapist=other_therapist, client_name="Gone Ben", status=BookingStatus.CANCELLED
+    )
+    BookingFactory.create(
+        therapist=other_therapist,
         client_name="Later Ben",
         start=FUTURE,
     )
@@ -153,7 +165,7 @@ def test_the_list_filters_by_status_therapist_technique_and_day(client, front_de
     url = changelist(Booking)
     html = client.get(url, {"status__exact": "cancelled"}).content.decode()
     assert "Gone Ben" in html and "Kept Anna" not in html
-    html = client.get(url, {"therapist__id__exact": anna.pk}).content.decode()
+    html = client.get(url, {"therapist__id__exact": therapist.pk}).content.decode()
     assert "Kept Anna" in html and "Gone Ben" not in html
     html = client.get(url, {"start__year": 2030, "start__month": 7, "start__day": 1}).content
     assert b"Later Ben" in html and b"Kept Anna" not in html
@@ -162,11 +174,11 @@ def test_the_list_filters_by_status_therapist_technique_and_day(client, front_de
     assert b"Kept Anna" not in response.content
 
 
-def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(client, anna):
+def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(client, therapist):
     booking = BookingFactory.create(
-        therapist=anna, intake_answers=ANSWERS, warning_flags=["night_pain"]
+        therapist=therapist, intake_answers=ANSWERS, warning_flags=["night_pain"]
     )
-    client.force_login(anna.user)
+    client.force_login(therapist.user)
     html = client.get(change_url(booking)).content.decode()
     assert "Lower back, Neck and shoulders" in html
     assert "Long sitting, desk work or posture" in html
@@ -178,22 +190,22 @@ def test_health_answers_are_shown_as_labels_to_the_therapist_of_the_booking(clie
 
 
 @pytest.mark.parametrize("who", ["front_desk_user", "superuser"])
-def test_front_desk_and_superusers_see_health_answers(client, request, anna, who):
-    booking = BookingFactory.create(therapist=anna, intake_answers=ANSWERS)
+def test_front_desk_and_superusers_see_health_answers(client, request, therapist, who):
+    booking = BookingFactory.create(therapist=therapist, intake_answers=ANSWERS)
     client.force_login(request.getfixturevalue(who))
     assert "Lower back, Neck and shoulders" in client.get(change_url(booking)).content.decode()
 
 
-def test_a_booking_without_consent_says_the_answers_were_not_kept(client, anna):
-    booking = BookingFactory.create(therapist=anna, intake_answers=None)
-    client.force_login(anna.user)
+def test_a_booking_without_consent_says_the_answers_were_not_kept(client, therapist):
+    booking = BookingFactory.create(therapist=therapist, intake_answers=None)
+    client.force_login(therapist.user)
     assert "did not consent" in client.get(change_url(booking)).content.decode()
 
 
 def test_the_change_form_edits_contact_details_but_never_time_therapist_or_status(
-    client, front_desk_user, anna, ben
+    client, front_desk_user, therapist, other_therapist
 ):
-    booking = BookingFactory.create(therapist=anna, start=FUTURE)
+    booking = BookingFactory.create(therapist=therapist, start=FUTURE)
     client.force_login(front_desk_user)
     response = client.post(
         change_url(booking),
@@ -201,7 +213,7 @@ def test_the_change_form_edits_contact_details_but_never_time_therapist_or_statu
             "client_name": "New Name",
             "client_email": "new@example.com",
             "client_phone": "0117 000 0000",
-            "therapist": ben.pk,
+            "therapist": other_therapist.pk,
             "status": "cancelled",
             "start_0": "2030-07-02",
             "start_1": "09:00",
@@ -215,13 +227,13 @@ def test_the_change_form_edits_contact_details_but_never_time_therapist_or_statu
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.client_name == "New Name"
-    assert booking.therapist == anna
+    assert booking.therapist == therapist
     assert booking.status == BookingStatus.CONFIRMED
     assert booking.start == FUTURE
 
 
-def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user, anna):
-    booking = BookingFactory.create(therapist=anna, start=FUTURE)
+def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user, therapist):
+    booking = BookingFactory.create(therapist=therapist, start=FUTURE)
     client.force_login(front_desk_user)
     response = client.post(
         change_url(booking),
@@ -234,21 +246,22 @@ def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user,
 # Actions through the services
 
 
-def test_cancelling_from_the_list_goes_through_the_service(client, anna):
+def test_cancelling_from_the_list_goes_through_the_service(client, therapist):
     bookings = [
-        BookingFactory.create(therapist=anna, start=FUTURE + timedelta(days=n)) for n in range(2)
+        BookingFactory.create(therapist=therapist, start=FUTURE + timedelta(days=n))
+        for n in range(2)
     ]
-    client.force_login(anna.user)
+    client.force_login(therapist.user)
     response = action(client, "cancel_bookings", bookings)
     assert response.status_code == 302
     assert "2 bookings cancelled." in texts(response)
     assert set(Booking.objects.values_list("status", flat=True)) == {BookingStatus.CANCELLED}
 
 
-def test_marking_a_future_session_completed_is_refused_per_booking(client, anna):
-    past = BookingFactory.create(therapist=anna, start=PAST)
-    future = BookingFactory.create(therapist=anna, start=FUTURE, reference="FUTURE22")
-    client.force_login(anna.user)
+def test_marking_a_future_session_completed_is_refused_per_booking(client, therapist):
+    past = BookingFactory.create(therapist=therapist, start=PAST)
+    future = BookingFactory.create(therapist=therapist, start=FUTURE, reference="FUTURE22")
+    client.force_login(therapist.user)
     response = action(client, "mark_completed", [past, future])
     assert response.status_code == 302
     messages = texts(response)
@@ -260,17 +273,17 @@ def test_marking_a_future_session_completed_is_refused_per_booking(client, anna)
     assert future.status == BookingStatus.CONFIRMED
 
 
-def test_marking_a_no_show(client, front_desk_user, anna):
-    booking = BookingFactory.create(therapist=anna, start=PAST)
+def test_marking_a_no_show(client, front_desk_user, therapist):
+    booking = BookingFactory.create(therapist=therapist, start=PAST)
     client.force_login(front_desk_user)
     action(client, "mark_no_show", [booking])
     booking.refresh_from_db()
     assert booking.status == BookingStatus.NO_SHOW
 
 
-def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, anna):
+def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, therapist):
     booking = BookingFactory.create(
-        therapist=anna, start=PAST, status=BookingStatus.COMPLETED, reference="DONE2345"
+        therapist=therapist, start=PAST, status=BookingStatus.COMPLETED, reference="DONE2345"
     )
     client.force_login(front_desk_user)
     response = action(client, "cancel_bookings", [booking])
@@ -282,14 +295,14 @@ def test_a_finished_session_cannot_be_cancelled(client, front_desk_user, anna):
 
 
 def test_confirming_again_when_the_time_was_taken_is_a_message_not_an_error(
-    client, front_desk_user, anna
+    client, front_desk_user, therapist
 ):
     cancelled = BookingFactory.create(
-        therapist=anna, start=FUTURE, status=BookingStatus.CANCELLED, reference="OLDER234"
+        therapist=therapist, start=FUTURE, status=BookingStatus.CANCELLED, reference="OLDER234"
     )
-    BookingFactory.create(therapist=anna, start=FUTURE)
+    BookingFactory.create(therapist=therapist, start=FUTURE)
     restorable = BookingFactory.create(
-        therapist=anna, start=FUTURE + timedelta(days=1), status=BookingStatus.CANCELLED
+        therapist=therapist, start=FUTURE + timedelta(days=1), status=BookingStatus.CANCELLED
     )
     client.force_login(front_desk_user)
     response = action(client, "confirm_bookings", [cancelled, restorable])
@@ -303,8 +316,8 @@ def test_confirming_again_when_the_time_was_taken_is_a_message_not_an_error(
     assert restorable.status == BookingStatus.CONFIRMED
 
 
-def test_a_content_editor_cannot_post_actions(client, content_editor, anna):
-    booking = BookingFactory.create(therapist=anna, start=FUTURE)
+def test_a_content_editor_cannot_post_actions(client, content_editor, therapist):
+    booking = BookingFactory.create(therapist=therapist, start=FUTURE)
     client.force_login(content_editor)
     assert action(client, "cancel_bookings", [booking]).status_code == 403
     booking.refresh_from_db()
@@ -345,8 +358,8 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
     assert ClinicRules.load().slot_step_minutes == 30
 
 
-def test_a_therapist_cannot_change_the_clinic_rules(client, anna):
-    client.force_login(anna.user)
+def test_a_therapist_cannot_change_the_clinic_rules(client, therapist):
+    client.force_login(therapist.user)
     assert client.get(changelist(ClinicRules)).status_code == 403
     assert client.get(reverse("admin:bookings_clinicrules_change", args=[1])).status_code == 403
 
@@ -356,18 +369,18 @@ def test_a_therapist_cannot_change_the_clinic_rules(client, anna):
 
 @pytest.mark.parametrize("who", ["front_desk_user", "therapist_user"])
 def test_the_booking_list_makes_a_fixed_number_of_queries(
-    client, request, anna, ben, who, django_assert_num_queries
+    client, request, therapist, other_therapist, who, django_assert_num_queries
 ):
     client.force_login(request.getfixturevalue(who))
     url = changelist(Booking)
-    BookingFactory.create(therapist=anna, start=FUTURE)
-    BookingFactory.create(therapist=ben, start=FUTURE)
+    BookingFactory.create(therapist=therapist, start=FUTURE)
+    BookingFactory.create(therapist=other_therapist, start=FUTURE)
     client.get(url)  # warm the session and content types
     with django_assert_num_queries(BOOKING_LIST_QUERIES[who]) as one:
         assert client.get(url).status_code == 200
     for n in range(1, 20):
         BookingFactory.create(
-            therapist=anna if n % 2 else ben,
+            therapist=therapist if n % 2 else other_therapist,
             start=FUTURE + timedelta(days=n),
             warning_flags=["injury"],
         )

@@ -4,10 +4,16 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import BookingStatus
-
-from .admin_factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
+from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def therapist_hours():
+    """No working hours: each test adds the ones it looks at."""
+    return {}
+
 
 URL = reverse("admin:bookings_booking_schedule")
 DST_WEEK = "2026-10-21"  # a Wednesday: the page shows Monday 19 to Sunday 25 October
@@ -21,14 +27,16 @@ def booking_link(booking):
 # The week schedule
 
 
-def test_a_therapist_opens_their_own_week(client, anna, ben):
+def test_a_therapist_opens_their_own_week(client, therapist, other_therapist):
     own = BookingFactory.create(
-        therapist=anna, start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC), client_name="Own Client"
+        therapist=therapist, start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC), client_name="Own Client"
     )
     other = BookingFactory.create(
-        therapist=ben, start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC), client_name="Other Client"
+        therapist=other_therapist,
+        start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
+        client_name="Other Client",
     )
-    client.force_login(anna.user)
+    client.force_login(therapist.user)
     response = client.get(URL, {"week": "2026-07-01"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -42,11 +50,11 @@ def test_a_therapist_opens_their_own_week(client, anna, ben):
     assert 'name="therapist"' not in html
 
 
-def test_a_therapist_cannot_open_someone_elses_week(client, anna, ben):
-    client.force_login(anna.user)
-    assert client.get(URL, {"therapist": ben.pk}).status_code == 404
+def test_a_therapist_cannot_open_someone_elses_week(client, therapist, other_therapist):
+    client.force_login(therapist.user)
+    assert client.get(URL, {"therapist": other_therapist.pk}).status_code == 404
     assert client.get(URL, {"therapist": "nonsense"}).status_code == 404
-    assert client.get(URL, {"therapist": anna.pk}).status_code == 200
+    assert client.get(URL, {"therapist": therapist.pk}).status_code == 200
 
 
 def test_a_therapist_user_without_a_therapist_row_sees_nothing(client, therapist_user):
@@ -54,10 +62,12 @@ def test_a_therapist_user_without_a_therapist_row_sees_nothing(client, therapist
     assert client.get(URL).status_code == 404
 
 
-def test_front_desk_sees_everyone_and_can_pick_a_therapist(client, front_desk_user, anna, ben):
+def test_front_desk_sees_everyone_and_can_pick_a_therapist(
+    client, front_desk_user, therapist, other_therapist
+):
     start = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-    anna_booking = BookingFactory.create(therapist=anna, start=start)
-    ben_booking = BookingFactory.create(therapist=ben, start=start)
+    anna_booking = BookingFactory.create(therapist=therapist, start=start)
+    ben_booking = BookingFactory.create(therapist=other_therapist, start=start)
     client.force_login(front_desk_user)
 
     html = client.get(URL, {"week": "2026-07-01"}).content.decode()
@@ -65,28 +75,32 @@ def test_front_desk_sees_everyone_and_can_pick_a_therapist(client, front_desk_us
     assert booking_link(ben_booking) in html
     assert '<label for="schedule-therapist">Therapist</label>' in html
 
-    html = client.get(URL, {"week": "2026-07-01", "therapist": ben.pk}).content.decode()
+    html = client.get(URL, {"week": "2026-07-01", "therapist": other_therapist.pk}).content.decode()
     assert booking_link(ben_booking) in html
     assert booking_link(anna_booking) not in html
-    assert f'<option value="{ben.pk}" selected>' in html
+    assert f'<option value="{other_therapist.pk}" selected>' in html
     assert client.get(URL, {"therapist": 999999}).status_code == 404
 
 
-def test_the_week_shows_breaks_time_off_and_hides_cancelled_sessions(client, anna):
-    WorkingHoursFactory.create(therapist=anna, weekday=2, start_time=time(9), end_time=time(12))
-    WorkingHoursFactory.create(therapist=anna, weekday=2, start_time=time(13), end_time=time(17))
+def test_the_week_shows_breaks_time_off_and_hides_cancelled_sessions(client, therapist):
+    WorkingHoursFactory.create(
+        therapist=therapist, weekday=2, start_time=time(9), end_time=time(12)
+    )
+    WorkingHoursFactory.create(
+        therapist=therapist, weekday=2, start_time=time(13), end_time=time(17)
+    )
     TimeOffFactory.create(
-        therapist=anna,
+        therapist=therapist,
         start=datetime(2026, 7, 2, 11, 0, tzinfo=UTC),
         end=datetime(2026, 7, 2, 15, 0, tzinfo=UTC),
         reason="Dentist",
     )
     cancelled = BookingFactory.create(
-        therapist=anna,
+        therapist=therapist,
         start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
         status=BookingStatus.CANCELLED,
     )
-    client.force_login(anna.user)
+    client.force_login(therapist.user)
     html = client.get(URL, {"week": "2026-07-01"}).content.decode()
     assert "Working 09:00 to 12:00, 13:00 to 17:00" in html
     assert "12:00 to 13:00" in html
@@ -96,19 +110,21 @@ def test_the_week_shows_breaks_time_off_and_hides_cancelled_sessions(client, ann
     assert booking_link(cancelled) not in html
 
 
-def test_the_autumn_clock_change_week_shows_a_25_hour_sunday_at_local_times(client, anna):
-    WorkingHoursFactory.create(therapist=anna, weekday=6, start_time=time(9), end_time=time(17))
+def test_the_autumn_clock_change_week_shows_a_25_hour_sunday_at_local_times(client, therapist):
+    WorkingHoursFactory.create(
+        therapist=therapist, weekday=6, start_time=time(9), end_time=time(17)
+    )
     # 00:30 UTC is 01:30 summer time; 01:30 UTC is the second 01:30, on winter time.
     first = BookingFactory.create(
-        therapist=anna, start=datetime(2026, 10, 25, 0, 30, tzinfo=UTC), length_minutes=30
+        therapist=therapist, start=datetime(2026, 10, 25, 0, 30, tzinfo=UTC), length_minutes=30
     )
     second = BookingFactory.create(
-        therapist=anna, start=datetime(2026, 10, 25, 1, 30, tzinfo=UTC), length_minutes=30
+        therapist=therapist, start=datetime(2026, 10, 25, 1, 30, tzinfo=UTC), length_minutes=30
     )
     evening = BookingFactory.create(
-        therapist=anna, start=datetime(2026, 10, 25, 22, 30, tzinfo=UTC), length_minutes=30
+        therapist=therapist, start=datetime(2026, 10, 25, 22, 30, tzinfo=UTC), length_minutes=30
     )
-    client.force_login(anna.user)
+    client.force_login(therapist.user)
     response = client.get(URL, {"week": DST_WEEK})
     html = response.content.decode()
     assert "Week of Monday 19 October 2026" in html
@@ -123,16 +139,16 @@ def test_the_autumn_clock_change_week_shows_a_25_hour_sunday_at_local_times(clie
     assert evening.start.hour == 22
 
 
-def test_previous_and_next_week_links_keep_the_chosen_therapist(client, front_desk_user, anna):
+def test_previous_and_next_week_links_keep_the_chosen_therapist(client, front_desk_user, therapist):
     client.force_login(front_desk_user)
-    html = client.get(URL, {"week": DST_WEEK, "therapist": anna.pk}).content.decode()
-    assert f'href="?week=2026-10-12&amp;therapist={anna.pk}"' in html
-    assert f'href="?week=2026-10-26&amp;therapist={anna.pk}"' in html
+    html = client.get(URL, {"week": DST_WEEK, "therapist": therapist.pk}).content.decode()
+    assert f'href="?week=2026-10-12&amp;therapist={therapist.pk}"' in html
+    assert f'href="?week=2026-10-26&amp;therapist={therapist.pk}"' in html
 
 
 @pytest.mark.parametrize("week", ["tomorrow", "9999-12-31", "0001-01-01", "2026-02-30"])
-def test_a_nonsense_week_shows_this_week_instead_of_an_error(client, anna, week):
-    client.force_login(anna.user)
+def test_a_nonsense_week_shows_this_week_instead_of_an_error(client, therapist, week):
+    client.force_login(therapist.user)
     response = client.get(URL, {"week": week})
     assert response.status_code == 200
     assert response.context["monday"].weekday() == 0
@@ -156,20 +172,20 @@ def test_the_schedule_is_linked_from_the_admin_index_and_the_booking_list(client
 
 @pytest.mark.parametrize("who", ["front_desk_user", "therapist_user"])
 def test_the_schedule_makes_a_fixed_number_of_queries(
-    client, request, anna, ben, who, django_assert_num_queries
+    client, request, therapist, other_therapist, who, django_assert_num_queries
 ):
     monday = datetime(2026, 10, 19, 8, 0, tzinfo=UTC)
-    for therapist in (anna, ben):
-        WorkingHoursFactory.create(therapist=therapist, weekday=0)
-        TimeOffFactory.create(therapist=therapist, start=monday + timedelta(days=2))
-        BookingFactory.create(therapist=therapist, start=monday)
+    for someone in (therapist, other_therapist):
+        WorkingHoursFactory.create(therapist=someone, weekday=0)
+        TimeOffFactory.create(therapist=someone, start=monday + timedelta(days=2))
+        BookingFactory.create(therapist=someone, start=monday)
     client.force_login(request.getfixturevalue(who))
     client.get(URL, {"week": DST_WEEK})
     with django_assert_num_queries(SCHEDULE_QUERIES[who]):
         client.get(URL, {"week": DST_WEEK})
     for n in range(1, 20):
-        for therapist in (anna, ben):
-            BookingFactory.create(therapist=therapist, start=monday + timedelta(minutes=90 * n))
+        for someone in (therapist, other_therapist):
+            BookingFactory.create(therapist=someone, start=monday + timedelta(minutes=90 * n))
         TherapistFactory.create()
     with django_assert_num_queries(SCHEDULE_QUERIES[who]):
         response = client.get(URL, {"week": DST_WEEK})
@@ -188,10 +204,10 @@ SCHEDULE_QUERIES = {"front_desk_user": 12, "therapist_user": 10}
 CLIENT_DATA = "/admin/bookings/booking/client-data/"
 
 
-def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_desk_user, anna):
-    mine = BookingFactory.create(therapist=anna, start=FUTURE, client_email="sam@example.com")
+def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_desk_user, therapist):
+    mine = BookingFactory.create(therapist=therapist, start=FUTURE, client_email="sam@example.com")
     other = BookingFactory.create(
-        therapist=anna, start=FUTURE + timedelta(days=1), client_email="x@example.com"
+        therapist=therapist, start=FUTURE + timedelta(days=1), client_email="x@example.com"
     )
     client.force_login(front_desk_user)
     changelist = client.get(reverse("admin:bookings_booking_changelist")).content.decode()
@@ -221,9 +237,11 @@ def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_de
     assert other.client_email == "x@example.com"
 
 
-def test_therapists_and_content_editors_cannot_reach_a_clients_data(client, anna, content_editor):
-    BookingFactory.create(therapist=anna, start=FUTURE, client_email="sam@example.com")
-    for user in (anna.user, content_editor):
+def test_therapists_and_content_editors_cannot_reach_a_clients_data(
+    client, therapist, content_editor
+):
+    BookingFactory.create(therapist=therapist, start=FUTURE, client_email="sam@example.com")
+    for user in (therapist.user, content_editor):
         client.force_login(user)
         response = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
         assert response.status_code == 403

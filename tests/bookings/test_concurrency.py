@@ -11,7 +11,7 @@ from django.urls import reverse
 from bookings.models import Booking, BookingStatus
 from bookings.services import SlotUnavailable, book_session
 from catalog.models import Technique
-from tests.conftest import NOW
+from tests.clock import NOW
 from tests.factories import BookingFactory
 
 ATTEMPTS = 24

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from bookings.models import Booking, BookingStatus, Therapist
+from bookings.models import Booking, BookingStatus
 from bookings.privacy import (
     ERASED_NAME,
     erase_client_data,
@@ -13,17 +13,11 @@ from bookings.privacy import (
     purge_health_answers,
 )
 from catalog.models import Technique
-from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ANSWERS = {"areas": ["lower"], "duration": "months", "description": "sciatica since June"}
-
-
-@pytest.fixture
-def therapist():
-    return Therapist.objects.create(user=StaffFactory(), display_name="Anna K.")
 
 
 def make_booking(therapist, *, start, email="sam@example.com", **kwargs) -> Booking:

@@ -19,7 +19,7 @@ from bookings.services import (
     reschedule_booking,
 )
 from catalog.models import Technique
-from tests.conftest import NOW
+from tests.clock import NOW
 from tests.factories import BookingFactory, TechniqueFactory, TherapistFactory, TimeOffFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -248,6 +248,6 @@ def test_check_constraints_reject_an_end_before_the_start(clinic_rules, therapis
 
 
 def test_factory_therapists_work_weekdays_with_a_lunch_break(db):
-    therapist = TherapistFactory()
+    therapist = TherapistFactory(works_weekdays=True)
     assert therapist.working_hours.filter(weekday=0).count() == 2
     assert not therapist.working_hours.filter(weekday=6).exists()

@@ -10,9 +10,7 @@ from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus, Therapist, TimeOff, WorkingHours
 from bookings.staff_scope import NOBODY, StaffScope, TherapistScopedAdmin, staff_scope
-from tests.factories import StaffFactory
-
-from .admin_factories import BookingFactory, TimeOffFactory, WorkingHoursFactory
+from tests.factories import BookingFactory, StaffFactory, TimeOffFactory, WorkingHoursFactory
 
 FUTURE = datetime(2030, 7, 1, 9, 0, tzinfo=UTC)
 
@@ -33,6 +31,12 @@ def request_by(user) -> HttpRequest:
 
 
 # The scope itself: no database
+
+
+@pytest.fixture
+def therapist_hours():
+    """No working hours: each test adds the ones it looks at."""
+    return {}
 
 
 ANNA = Therapist(pk=1, display_name="Anna K.")
@@ -74,8 +78,10 @@ def test_superusers_and_front_desk_see_all(request, who):
 
 
 @pytest.mark.django_db
-def test_a_therapist_sees_only_themselves(anna):
-    assert staff_scope(request_by(anna.user)) == StaffScope(sees_all=False, therapist=anna)
+def test_a_therapist_sees_only_themselves(therapist):
+    assert staff_scope(request_by(therapist.user)) == StaffScope(
+        sees_all=False, therapist=therapist
+    )
 
 
 @pytest.mark.django_db
@@ -87,20 +93,20 @@ def test_a_content_editor_and_staff_without_a_role_see_nobody(content_editor):
 
 
 @pytest.mark.django_db
-def test_a_visitor_and_a_deactivated_therapist_see_nobody(anna):
+def test_a_visitor_and_a_deactivated_therapist_see_nobody(therapist):
     assert staff_scope(request_by(AnonymousUser())) == NOBODY
-    anna.user.is_active = False
-    assert staff_scope(request_by(anna.user)) == NOBODY
+    therapist.user.is_active = False
+    assert staff_scope(request_by(therapist.user)) == NOBODY
 
 
 @pytest.mark.django_db
-def test_the_scope_is_looked_up_once_per_request(anna, django_assert_num_queries):
-    request = request_by(anna.user)
+def test_the_scope_is_looked_up_once_per_request(therapist, django_assert_num_queries):
+    request = request_by(therapist.user)
     with django_assert_num_queries(2):
         first = staff_scope(request)
     with django_assert_num_queries(0):
         assert staff_scope(request) is first
-    assert staff_scope(request_by(anna.user)) is not first
+    assert staff_scope(request_by(therapist.user)) is not first
 
 
 # The scoped admin, called directly
@@ -116,18 +122,20 @@ def time_off_admin() -> TherapistScopedAdmin:
 
 
 @pytest.fixture
-def anna_off(anna):
-    return TimeOffFactory.create(therapist=anna)
+def anna_off(therapist):
+    return TimeOffFactory.create(therapist=therapist)
 
 
 @pytest.fixture
-def ben_off(ben):
-    return TimeOffFactory.create(therapist=ben)
+def ben_off(other_therapist):
+    return TimeOffFactory.create(therapist=other_therapist)
 
 
 @pytest.mark.django_db
-def test_the_admin_gives_a_therapist_only_their_own_rows(time_off_admin, anna, anna_off, ben_off):
-    request = request_by(anna.user)
+def test_the_admin_gives_a_therapist_only_their_own_rows(
+    time_off_admin, therapist, anna_off, ben_off
+):
+    request = request_by(therapist.user)
     assert list(time_off_admin.get_queryset(request)) == [anna_off]
     assert time_off_admin.has_view_permission(request, anna_off)
     assert time_off_admin.has_change_permission(request, anna_off)
@@ -164,20 +172,20 @@ def test_the_admin_refuses_a_content_editor(time_off_admin, content_editor, anna
 
 @pytest.mark.django_db
 def test_the_admin_offers_a_therapist_only_themselves_in_forms_and_filters(
-    time_off_admin, anna, ben, front_desk_user
+    time_off_admin, therapist, other_therapist, front_desk_user
 ):
     therapist_field = TimeOff._meta.get_field("therapist")
-    own = request_by(anna.user)
+    own = request_by(therapist.user)
     field = time_off_admin.formfield_for_foreignkey(therapist_field, own)
     assert field is not None
-    assert list(field.queryset) == [anna]
-    assert field.initial == anna.pk
+    assert list(field.queryset) == [therapist]
+    assert field.initial == therapist.pk
     assert list(time_off_admin.get_list_filter(own)) == ["reason"]
 
     desk = request_by(front_desk_user)
     field = time_off_admin.formfield_for_foreignkey(therapist_field, desk)
     assert field is not None
-    assert set(field.queryset) == {anna, ben}
+    assert set(field.queryset) == {therapist, other_therapist}
     assert list(time_off_admin.get_list_filter(desk)) == ["therapist", "reason"]
 
 
@@ -197,19 +205,19 @@ def test_a_therapist_user_without_a_therapist_row_gets_no_rows_and_no_choices(
 
 
 @pytest.mark.django_db
-def test_a_therapist_sees_only_their_own_bookings_in_the_list(client, anna, ben):
-    own = BookingFactory.create(therapist=anna, reference="OWNREF22")
-    other = BookingFactory.create(therapist=ben, reference="OTHREF33")
-    client.force_login(anna.user)
+def test_a_therapist_sees_only_their_own_bookings_in_the_list(client, therapist, other_therapist):
+    own = BookingFactory.create(therapist=therapist, reference="OWNREF22")
+    other = BookingFactory.create(therapist=other_therapist, reference="OTHREF33")
+    client.force_login(therapist.user)
     html = client.get(changelist(Booking)).content.decode()
     assert own.reference in html
     assert other.reference not in html
 
 
 @pytest.mark.django_db
-def test_a_therapist_gets_404_for_someone_elses_booking(client, anna, ben):
-    other = BookingFactory.create(therapist=ben)
-    client.force_login(anna.user)
+def test_a_therapist_gets_404_for_someone_elses_booking(client, therapist, other_therapist):
+    other = BookingFactory.create(therapist=other_therapist)
+    client.force_login(therapist.user)
     assert client.get(change_url(other)).status_code == 404
     assert client.post(change_url(other), {"client_name": "Hijacked"}).status_code == 404
     assert client.get(change_url(other, "history")).status_code == 404
@@ -218,16 +226,16 @@ def test_a_therapist_gets_404_for_someone_elses_booking(client, anna, ben):
 
 
 @pytest.mark.django_db
-def test_a_therapist_opens_their_own_booking(client, anna):
-    own = BookingFactory.create(therapist=anna)
-    client.force_login(anna.user)
+def test_a_therapist_opens_their_own_booking(client, therapist):
+    own = BookingFactory.create(therapist=therapist)
+    client.force_login(therapist.user)
     assert client.get(change_url(own)).status_code == 200
 
 
 @pytest.mark.django_db
-def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, anna, ben):
-    other = BookingFactory.create(therapist=ben, start=FUTURE)
-    client.force_login(anna.user)
+def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, therapist, other_therapist):
+    other = BookingFactory.create(therapist=other_therapist, start=FUTURE)
+    client.force_login(therapist.user)
     response = client.post(
         changelist(Booking), {"action": "cancel_bookings", "_selected_action": [other.pk]}
     )
@@ -237,12 +245,12 @@ def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, anna, ben):
 
 
 @pytest.mark.django_db
-def test_a_therapist_sees_only_their_own_time_off_and_hours(client, anna, ben):
-    own_off = TimeOffFactory.create(therapist=anna, reason="Own dentist")
-    other_off = TimeOffFactory.create(therapist=ben, reason="Other holiday")
-    own_hours = WorkingHoursFactory.create(therapist=anna, weekday=1)
-    other_hours = WorkingHoursFactory.create(therapist=ben, weekday=3)
-    client.force_login(anna.user)
+def test_a_therapist_sees_only_their_own_time_off_and_hours(client, therapist, other_therapist):
+    own_off = TimeOffFactory.create(therapist=therapist, reason="Own dentist")
+    other_off = TimeOffFactory.create(therapist=other_therapist, reason="Other holiday")
+    own_hours = WorkingHoursFactory.create(therapist=therapist, weekday=1)
+    other_hours = WorkingHoursFactory.create(therapist=other_therapist, weekday=3)
+    client.force_login(therapist.user)
 
     html = client.get(changelist(TimeOff)).content.decode()
     assert "Own dentist" in html
@@ -259,23 +267,25 @@ def test_a_therapist_sees_only_their_own_time_off_and_hours(client, anna, ben):
 
 
 @pytest.mark.django_db
-def test_a_therapist_sees_only_their_own_therapist_row(client, anna, ben):
-    client.force_login(anna.user)
+def test_a_therapist_sees_only_their_own_therapist_row(client, therapist, other_therapist):
+    client.force_login(therapist.user)
     html = client.get(changelist(Therapist)).content.decode()
     assert "Anna K." in html
     assert "Ben M." not in html
-    assert client.get(change_url(ben)).status_code == 404
-    assert client.post(change_url(ben), {"display_name": "Taken over"}).status_code == 404
-    ben.refresh_from_db()
-    assert ben.display_name == "Ben M."
+    assert client.get(change_url(other_therapist)).status_code == 404
+    assert (
+        client.post(change_url(other_therapist), {"display_name": "Taken over"}).status_code == 404
+    )
+    other_therapist.refresh_from_db()
+    assert other_therapist.display_name == "Ben M."
 
 
 @pytest.mark.django_db
-def test_a_therapist_can_only_add_time_off_for_themselves(client, anna, ben):
-    client.force_login(anna.user)
+def test_a_therapist_can_only_add_time_off_for_themselves(client, therapist, other_therapist):
+    client.force_login(therapist.user)
     url = reverse("admin:bookings_timeoff_add")
     form = client.get(url).context["adminform"].form
-    assert list(form.fields["therapist"].queryset) == [anna]
+    assert list(form.fields["therapist"].queryset) == [therapist]
     data = {
         "start_0": "2026-08-03",
         "start_1": "09:00",
@@ -283,34 +293,34 @@ def test_a_therapist_can_only_add_time_off_for_themselves(client, anna, ben):
         "end_1": "18:00",
         "reason": "Holiday",
     }
-    response = client.post(url, data | {"therapist": ben.pk})
+    response = client.post(url, data | {"therapist": other_therapist.pk})
     assert response.status_code == 200
     assert "therapist" in response.context["adminform"].form.errors
     assert not TimeOff.objects.exists()
 
-    response = client.post(url, data | {"therapist": anna.pk})
+    response = client.post(url, data | {"therapist": therapist.pk})
     assert response.status_code == 302
     off = TimeOff.objects.get()
-    assert off.therapist == anna
+    assert off.therapist == therapist
     # Entered in the clinic's wall clock (summer time), stored in UTC.
     assert off.start == datetime(2026, 8, 3, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.django_db
-def test_a_therapist_can_only_add_working_hours_for_themselves(client, anna, ben):
-    client.force_login(anna.user)
+def test_a_therapist_can_only_add_working_hours_for_themselves(client, therapist, other_therapist):
+    client.force_login(therapist.user)
     url = reverse("admin:bookings_workinghours_add")
     data = {"weekday": 0, "start_time": "09:00", "end_time": "13:00"}
-    assert client.post(url, data | {"therapist": ben.pk}).status_code == 200
+    assert client.post(url, data | {"therapist": other_therapist.pk}).status_code == 200
     assert not WorkingHours.objects.exists()
-    assert client.post(url, data | {"therapist": anna.pk}).status_code == 302
-    assert WorkingHours.objects.get().therapist == anna
+    assert client.post(url, data | {"therapist": therapist.pk}).status_code == 302
+    assert WorkingHours.objects.get().therapist == therapist
 
 
 @pytest.mark.django_db
-def test_a_therapist_has_no_therapist_filter(client, anna):
-    BookingFactory.create(therapist=anna)
-    client.force_login(anna.user)
+def test_a_therapist_has_no_therapist_filter(client, therapist):
+    BookingFactory.create(therapist=therapist)
+    client.force_login(therapist.user)
     response = client.get(changelist(Booking))
     specs = [spec.title for spec in response.context["cl"].filter_specs]
     assert "therapist" not in specs
@@ -318,23 +328,31 @@ def test_a_therapist_has_no_therapist_filter(client, anna):
 
 
 @pytest.mark.django_db
-def test_front_desk_sees_every_therapists_bookings_and_rows(client, front_desk_user, anna, ben):
-    bookings = [BookingFactory.create(therapist=anna), BookingFactory.create(therapist=ben)]
-    off = TimeOffFactory.create(therapist=ben)
+def test_front_desk_sees_every_therapists_bookings_and_rows(
+    client, front_desk_user, therapist, other_therapist
+):
+    bookings = [
+        BookingFactory.create(therapist=therapist),
+        BookingFactory.create(therapist=other_therapist),
+    ]
+    off = TimeOffFactory.create(therapist=other_therapist)
     client.force_login(front_desk_user)
     html = client.get(changelist(Booking)).content.decode()
     for booking in bookings:
         assert booking.reference in html
         assert client.get(change_url(booking)).status_code == 200
     assert client.get(change_url(off)).status_code == 200
-    assert client.get(change_url(ben)).status_code == 200
+    assert client.get(change_url(other_therapist)).status_code == 200
     page = client.get(reverse("admin:bookings_therapist_add")).content.decode()
     assert 'type="checkbox" name="techniques"' in page
 
 
 @pytest.mark.django_db
-def test_a_superuser_sees_every_therapists_bookings(client, superuser, anna, ben):
-    bookings = [BookingFactory.create(therapist=anna), BookingFactory.create(therapist=ben)]
+def test_a_superuser_sees_every_therapists_bookings(client, superuser, therapist, other_therapist):
+    bookings = [
+        BookingFactory.create(therapist=therapist),
+        BookingFactory.create(therapist=other_therapist),
+    ]
     client.force_login(superuser)
     html = client.get(changelist(Booking)).content.decode()
     for booking in bookings:
@@ -360,16 +378,16 @@ def test_a_content_editor_sees_none_of_the_bookings_admin(client, content_editor
 
 
 @pytest.mark.django_db
-def test_a_content_editor_cannot_open_a_booking_directly(client, content_editor, anna):
-    booking = BookingFactory.create(therapist=anna)
+def test_a_content_editor_cannot_open_a_booking_directly(client, content_editor, therapist):
+    booking = BookingFactory.create(therapist=therapist)
     client.force_login(content_editor)
     assert client.get(change_url(booking)).status_code == 403
-    assert client.get(change_url(anna)).status_code == 403
+    assert client.get(change_url(therapist)).status_code == 403
 
 
 @pytest.mark.django_db
-def test_staff_with_booking_permissions_but_no_role_see_no_bookings(client, anna):
-    booking = BookingFactory.create(therapist=anna)
+def test_staff_with_booking_permissions_but_no_role_see_no_bookings(client, therapist):
+    booking = BookingFactory.create(therapist=therapist)
     outsider = StaffFactory.create(username="outsider")
     outsider.user_permissions.add(Permission.objects.get(codename="view_booking"))
     client.force_login(outsider)

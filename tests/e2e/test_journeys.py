@@ -1,7 +1,7 @@
 """A client's whole way through the site, from the back-pain questions to a cancelled booking.
 
-The clock is frozen at Monday 2 March 2026, 08:00 in London (the `now` fixture patches
-`timezone.now`, which the live server's thread reads too). The journeys at both widths
+The clock is stopped at Monday 2 March 2026, 08:00 in London (the `clock` fixture stops
+time-machine's clock, which the live server's thread reads too). The journeys at both widths
 also screenshot and axe-check every page they pass, so each booking page is covered
 once, in the state a client really sees it (a result page only exists after a POST).
 """
@@ -40,7 +40,10 @@ CLIENT_EMAIL = "sam.jones@example.com"
 def clinic(now, clinic_rules, therapist_user):
     """One therapist, Anna, offering every technique, Monday to Saturday 09-13 and 14-17."""
     return TherapistFactory(
-        user=therapist_user, display_name="Anna K.", techniques=list(Technique.objects.all())
+        user=therapist_user,
+        display_name="Anna K.",
+        techniques=list(Technique.objects.all()),
+        works_weekdays=True,
     )
 
 

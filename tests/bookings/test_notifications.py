@@ -24,9 +24,16 @@ from bookings.models import (
 )
 from bookings.notifications import MAX_ATTEMPTS, Outcome, deliver
 from catalog.vocabulary import WARNING_SIGNS
-from tests.bookings.notifications.conftest import clinic_time
+from tests.clock import clinic_time
+from tests.factories import EVERY_DAY_NINE_TO_FIVE
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def therapist_hours():
+    """Anna works 09:00-17:00 every day here, lunchtime included."""
+    return EVERY_DAY_NINE_TO_FIVE
 
 
 class BrokenBackend(BaseEmailBackend):
@@ -245,7 +252,7 @@ def test_a_failed_booking_sends_nothing(book, now):
     assert not Notification.objects.filter(recipient="someone@example.org").exists()
 
 
-@override_settings(EMAIL_BACKEND="tests.bookings.notifications.test_notifications.BrokenBackend")
+@override_settings(EMAIL_BACKEND="tests.bookings.test_notifications.BrokenBackend")
 def test_a_mail_failure_keeps_the_booking_and_retries_later(book):
     with override_settings(TASKS=DUMMY_TASKS):
         booking = book()
@@ -268,7 +275,7 @@ def test_a_mail_failure_keeps_the_booking_and_retries_later(book):
     assert retry.task.run_after == notification.scheduled_for
 
 
-@override_settings(EMAIL_BACKEND="tests.bookings.notifications.test_notifications.BrokenBackend")
+@override_settings(EMAIL_BACKEND="tests.bookings.test_notifications.BrokenBackend")
 def test_the_immediate_worker_failing_leaves_the_message_waiting(book):
     booking = book()
     assert Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).exists()
@@ -276,7 +283,7 @@ def test_the_immediate_worker_failing_leaves_the_message_waiting(book):
     assert (notification.status, notification.attempts) == (NotificationStatus.PENDING, 1)
 
 
-@override_settings(EMAIL_BACKEND="tests.bookings.notifications.test_notifications.BrokenBackend")
+@override_settings(EMAIL_BACKEND="tests.bookings.test_notifications.BrokenBackend")
 def test_after_the_last_attempt_the_message_fails_and_staff_see_it(book, client, superuser):
     booking = book()
     notification = only(NotificationKind.CONFIRMATION, booking)
@@ -337,10 +344,10 @@ def test_therapists_cannot_see_the_message_history(book, client, therapist_user)
     reason="SQLite serialises all writers, so there is no race to test; PostgreSQL runs it",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_racing_for_one_reminder_send_one_email(therapist, technique, now):
+def test_two_workers_racing_for_one_reminder_send_one_email(therapist, swedish, now):
     booking = services.book_session(
         therapist_id=therapist.pk,
-        technique=technique,
+        technique=swedish,
         length_minutes=60,
         start=clinic_time(now + timedelta(days=2), 11),
         client_name="Sam Race",

@@ -46,12 +46,12 @@ def test_the_feed_lists_upcoming_sessions_with_technique_and_first_name_only(
 
 
 def test_the_feed_leaves_out_cancelled_past_and_other_therapists_sessions(
-    client, therapist, technique, book, now
+    client, therapist, swedish, book, now
 ):
     kept = book()
     cancelled = book(start=kept.start + timedelta(hours=2))
     Booking.objects.filter(pk=cancelled.pk).update(status="cancelled")
-    other = TherapistFactory(techniques=[technique])
+    other = TherapistFactory(techniques=[swedish], works_weekdays=True)
     book(start=kept.start, therapist_id=other.pk, client_name="Olive Other")
     past_start = timezone.now() - timedelta(days=1)
     Booking.objects.create(
@@ -59,7 +59,7 @@ def test_the_feed_leaves_out_cancelled_past_and_other_therapists_sessions(
         client_email="pat@example.org",
         client_phone="07700 900000",
         therapist=therapist,
-        technique=technique,
+        technique=swedish,
         length_minutes=60,
         price=Decimal("75.00"),
         start=past_start,

@@ -10,11 +10,18 @@ from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, ClinicRules
 from bookings.services import book_session
-from tests.bookings.notifications.conftest import clinic_time
+from tests.clock import clinic_time
+from tests.factories import EVERY_DAY_NINE_TO_FIVE
 
 
 @pytest.fixture
-def soon(db, therapist, technique):
+def therapist_hours():
+    """Anna works 09:00-17:00 every day here, lunchtime included."""
+    return EVERY_DAY_NINE_TO_FIVE
+
+
+@pytest.fixture
+def soon(db, therapist, swedish, now):
     """A booking made earlier whose session is now only hours away."""
 
     def make(hours: int = 5) -> Booking:
@@ -24,7 +31,7 @@ def soon(db, therapist, technique):
             client_email="jane@example.org",
             client_phone="07700 900123",
             therapist=therapist,
-            technique=technique,
+            technique=swedish,
             length_minutes=60,
             price=Decimal("75.00"),
             start=start,
@@ -195,7 +202,7 @@ def test_a_client_moves_their_booking(client, book, django_capture_on_commit_cal
 
 
 def test_a_time_taken_meanwhile_keeps_the_old_booking_and_offers_alternatives(
-    client, book, therapist, technique, now
+    client, book, therapist, swedish, now
 ):
     booking = book()
     original = booking.start
@@ -205,7 +212,7 @@ def test_a_time_taken_meanwhile_keeps_the_old_booking_and_offers_alternatives(
     # Someone else books the new time between the page loading and the client's click.
     book_session(
         therapist_id=therapist.pk,
-        technique=technique,
+        technique=swedish,
         length_minutes=60,
         start=wanted,
         client_name="Quick Booker",
@@ -222,7 +229,7 @@ def test_a_time_taken_meanwhile_keeps_the_old_booking_and_offers_alternatives(
     assert Booking.objects.filter(start=wanted, status=BookingStatus.CONFIRMED).count() == 1
 
 
-def test_the_old_time_is_free_only_after_the_move(client, book, therapist, technique, now):
+def test_the_old_time_is_free_only_after_the_move(client, book, therapist, swedish, now):
     booking = book()
     original = booking.start
     client.post(
@@ -232,7 +239,7 @@ def test_the_old_time_is_free_only_after_the_move(client, book, therapist, techn
     # Now someone else can have the old time.
     other = book_session(
         therapist_id=therapist.pk,
-        technique=technique,
+        technique=swedish,
         length_minutes=60,
         start=original,
         client_name="Next Person",
