@@ -21,12 +21,16 @@ run: install
 worker: install
 	$(DEV_ENV) $(BIN)/python manage.py run_worker
 
+# Locally the test database is kept between runs (--reuse-db); CI always builds it anew
+# so a database left on the machine can never hide a migration.
+TEST_DB := $(if $(filter true,$(CI)),--create-db,--reuse-db)
+
 test: install
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest $(TEST_DB) $(ARGS)
 
 # The fault suite (tests/faults): real Redis, SMTP and worker processes, broken on purpose.
 faults: install
-	$(BIN)/python -m pytest -m faults tests/faults $(ARGS)
+	$(BIN)/python -m pytest $(TEST_DB) -m faults tests/faults $(ARGS)
 
 # Benchmarks on a throwaway PostgreSQL database (docs/benchmarks.md); ARGS=--quick for a short run.
 bench: install

@@ -64,9 +64,10 @@ def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None
         # so a fresh database gets complete groups in the same `migrate`.
         # create_permissions skips an app without a models module, and the historical
         # registry's apps have none: any true value lets it through.
-        app_config.models_module = True  # type: ignore[assignment]
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True  # type: ignore[assignment]
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -4,8 +4,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -13,19 +15,43 @@ from time_machine import TimeMachineFixture
 
 from bookings.models import Booking, ClinicRules, Therapist
 from bookings.services import book_session
+from catalog import seed
 from catalog.models import Technique
-from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
+from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles
 
 from .clock import NOW, clinic_time
 from .factories import WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
 
 # Hypothesis: the full search under CI, a quick look locally (where a busy laptop is no
 # reason to fail). Tests that set max_examples themselves keep it in both.
-hypothesis_settings.register_profile("ci", max_examples=100)
+# No deadline in either: a time limit per example is a timed assertion, and the
+# machines that run the suite are small and shared.
+hypothesis_settings.register_profile("ci", max_examples=100, deadline=None)
 hypothesis_settings.register_profile(
-    "dev", max_examples=20, suppress_health_check=[HealthCheck.too_slow]
+    "dev", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Put the seeded catalog and roles back into a database kept with --reuse-db.
+
+    Transactional tests (browser, concurrency, faults) flush the tables when they end, so
+    a kept database can start a run empty. The seed fills only what is missing, and the
+    snapshot that serialized rollback restores is taken again from the refilled tables.
+    """
+    with django_db_blocker.unblock():
+        if Technique.objects.exists():
+            return
+        seed.seed_catalog(apps)
+        seed.seed_indications(apps)
+        sync_roles(apps)
+        ClinicRules.load()
+        for alias in connections:
+            connection = connections[alias]
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
