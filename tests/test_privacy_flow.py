@@ -55,6 +55,7 @@ def test_a_distinctive_health_answer_never_reaches_logs_emails_or_messages(
         response = client.post(reverse("bookings:book_submit", args=["swedish"]), DETAILS)
     assert response.status_code == 302
     booking = Booking.objects.get()
+    assert booking.intake_answers is not None
     assert MARKER in booking.intake_answers["description"]  # kept, with consent
 
     client.get(response.url)

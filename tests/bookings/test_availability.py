@@ -30,12 +30,14 @@ NO_RULES = Rules(
 )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def london(*args: int, fold: int = 0) -> datetime:
-    return datetime(*args, tzinfo=LONDON, fold=fold).astimezone(UTC)
+def london(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, *, fold: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON, fold=fold).astimezone(UTC)
 
 
 def hours(*ranges: tuple[int, int]) -> list[tuple[time, time]]:

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,8 +11,8 @@ LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
 
 
-def event(**kwargs) -> CalendarEvent:
-    values = {
+def event(**kwargs: Any) -> CalendarEvent:
+    values: dict[str, Any] = {
         "uid": "booking-ABC123@clinic.example",
         "start": datetime(2026, 10, 26, 9, 0, tzinfo=LONDON),
         "end": datetime(2026, 10, 26, 10, 0, tzinfo=LONDON),

@@ -1,6 +1,7 @@
 import smtplib
 import threading
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django_tasks import default_task_backend
+from django_tasks.backends.dummy import DummyBackend
 from icalendar import Calendar
 
 from bookings import notifications, services
@@ -50,12 +52,16 @@ def only(kind: NotificationKind, booking: Booking) -> Notification:
 def message_to(address: str, subject_part: str = "") -> mail.EmailMultiAlternatives:
     found = [m for m in mail.outbox if address in m.to and subject_part in m.subject]
     assert len(found) == 1, [m.subject for m in mail.outbox]
-    return found[0]
+    (message,) = found
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    return message
 
 
 def all_parts(message: mail.EmailMultiAlternatives) -> list[str]:
-    parts = [message.subject, message.body]
-    parts += [content for content, _ in message.alternatives]
+    parts = [str(message.subject), str(message.body)]
+    for content, _ in message.alternatives:
+        assert isinstance(content, str)
+        parts.append(content)
     parts += [
         a.content if isinstance(a.content, str) else a.content.decode() for a in message.attachments
     ]
@@ -80,6 +86,7 @@ def test_booking_sends_the_client_a_confirmation_in_text_and_html(book):
     assert reverse("bookings:manage", args=[booking.manage_token]) in message.body
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
+    assert isinstance(html, str)
     assert booking.reference in html and "Manage your booking" in html
     assert only(NotificationKind.CONFIRMATION, booking).status == NotificationStatus.SENT
 
@@ -91,8 +98,10 @@ def test_the_confirmation_carries_a_calendar_invitation_in_utc(book):
     (event,) = calendar.walk("VEVENT")
     assert str(event["uid"]) == f"booking-{booking.reference}@clinic.example"
     assert event.decoded("dtstart") == booking.start
-    assert event["dtstart"].to_ical().endswith(b"Z")
-    assert event["dtend"].to_ical().endswith(b"Z")
+    dtstart, dtend = event["dtstart"].to_ical(), event["dtend"].to_ical()
+    assert isinstance(dtstart, bytes) and isinstance(dtend, bytes)
+    assert dtstart.endswith(b"Z")
+    assert dtend.endswith(b"Z")
     assert event.decoded("dtend") == booking.end
     assert settings.CLINIC_ADDRESS in str(event["location"])
     assert event["sequence"] == 0
@@ -129,6 +138,7 @@ def test_no_email_carries_health_answers_or_warning_details(book, now):
         "warning",
     ]
     for message in mail.outbox:
+        assert isinstance(message, mail.EmailMultiAlternatives)
         for part in all_parts(message):
             for word in forbidden:
                 assert word not in part.lower(), (message.subject, word)
@@ -254,15 +264,17 @@ def test_a_failed_booking_sends_nothing(book, now):
 
 @override_settings(EMAIL_BACKEND="tests.bookings.test_notifications.BrokenBackend")
 def test_a_mail_failure_keeps_the_booking_and_retries_later(book):
+    # A proxy to the configured backend, which DUMMY_TASKS makes a DummyBackend.
+    tasks = cast(DummyBackend, default_task_backend)
     with override_settings(TASKS=DUMMY_TASKS):
         booking = book()
-        (confirmation_task, *_) = default_task_backend.results
+        (confirmation_task, *_) = tasks.results
         notification = only(NotificationKind.CONFIRMATION, booking)
-        default_task_backend.clear()
+        tasks.clear()
         assert confirmation_task.args == [notification.pk]
         failed_at = notification.scheduled_for
         assert deliver(notification.pk, now=failed_at) == Outcome.RETRY
-        (retry,) = default_task_backend.results
+        (retry,) = tasks.results
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -320,6 +332,7 @@ def test_front_desk_can_resend_the_confirmation(book, client, front_desk_user):
     assert confirmations.count() == 2
     # The test transaction never commits; run the queued send as a worker would.
     newest = confirmations.last()
+    assert newest is not None
     assert deliver(newest.pk, now=newest.scheduled_for) == Outcome.SENT
     assert message_to("jane@example.org", "booked")
 

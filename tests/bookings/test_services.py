@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from bookings.answers import IntakeAnswers
-from bookings.models import Booking, BookingStatus
+from bookings.models import Booking, BookingStatus, Therapist
 from bookings.services import (
     InvalidBooking,
     SlotUnavailable,
@@ -31,8 +32,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=LONDON)
 
 
-def book(therapist, **overrides):
-    kwargs = dict(
+def book(therapist: Therapist | None, **overrides: Any) -> Booking:
+    kwargs: dict[str, Any] = dict(
         therapist_id=therapist.pk if therapist else None,
         technique=Technique.objects.get(slug="swedish"),
         length_minutes=60,
@@ -133,6 +134,7 @@ def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_ru
     assert without.intake_answers is None and without.health_consent_at is None
     assert without.warning_flags == ["night_pain"]
     assert without.warning_acknowledged_at == NOW
+    assert with_consent.intake_answers is not None
     assert with_consent.intake_answers["areas"] == ["lower"]
     assert with_consent.health_consent_at == NOW
 

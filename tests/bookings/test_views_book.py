@@ -237,6 +237,7 @@ def test_doctor_first_answers_need_an_acknowledgement_and_consent_keeps_answers(
     response = post(client, acknowledge_warning="on", consent="on")
     assert response.status_code == 302
     booking = Booking.objects.get()
+    assert booking.intake_answers is not None
     assert booking.intake_answers["areas"] == ["lower"]
     assert booking.warning_flags == ["night_pain"]
     assert response.cookies[intake.COOKIE_NAME]["max-age"] == 0

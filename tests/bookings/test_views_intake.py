@@ -1,9 +1,10 @@
 import logging
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pytest
-from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from bookings.answers import IntakeAnswers, Triage
@@ -15,6 +16,10 @@ from catalog.vocabulary import (
     URGENT_SIGNS,
     WARNING_SIGNS,
 )
+
+if TYPE_CHECKING:
+    # What the test client returns: a response with `context`, `templates`... (stubs only).
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +44,17 @@ DESK = {
 }
 
 
-def post(client, data: dict[str, object]) -> HttpResponse:
+def post(client: Client, data: Mapping[str, object]) -> "Response":
     return client.post(URL, data)
 
 
-def main_text(response: HttpResponse) -> str:
+def main_text(response: "Response") -> str:
     html = response.content.decode()
     main = html[html.index("<main") : html.index("</main>")]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
-def recalled(response: HttpResponse) -> IntakeAnswers | None:
+def recalled(response: "Response") -> IntakeAnswers | None:
     cookie = response.cookies[COOKIE_NAME].value
     return recall(RequestFactory().get("/", HTTP_COOKIE=f"{COOKIE_NAME}={cookie}"))
 
@@ -188,7 +193,9 @@ def test_an_emergency_sign_gets_emergency_advice_and_no_booking(client, sign):
     assert "Book " not in text
     assert "/techniques/" not in response.content.decode().split("<main")[1]
     assert "Our suggestion" not in text
-    assert recalled(response).triage == Triage.URGENT
+    answers = recalled(response)
+    assert answers is not None
+    assert answers.triage == Triage.URGENT
 
 
 @pytest.mark.parametrize("sign", sorted(DOCTOR_FIRST_SIGNS))
@@ -201,7 +208,9 @@ def test_a_doctor_first_sign_advises_a_doctor_but_still_suggests(client, sign):
     assert "asks you to confirm that you have read this advice" in text
     assert "Our suggestion for you Trigger Point Therapy" in text
     assert "emergency care" not in text
-    assert recalled(response).doctor_first_signs == (sign,)
+    answers = recalled(response)
+    assert answers is not None
+    assert answers.doctor_first_signs == (sign,)
 
 
 def test_without_warning_signs_there_is_no_medical_advice_box(client):

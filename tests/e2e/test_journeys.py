@@ -143,6 +143,7 @@ def test_a_client_books_from_the_intake_then_moves_and_cancels_online(
     assert booking.therapist == clinic
     assert booking.start == datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # GMT: London is UTC
     assert booking.client_email == CLIENT_EMAIL
+    assert booking.intake_answers is not None
     assert booking.intake_answers["areas"] == ["lower"]
     assert booking.warning_flags in ([], None)
     assert any(booking.reference in message.body for message in mailoutbox)

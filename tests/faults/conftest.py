@@ -24,6 +24,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
+from bookings.models import Therapist
 from catalog.models import Technique
 from tests.factories import TherapistFactory
 
@@ -319,7 +320,7 @@ def clinic_time(days_ahead: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def real_clinic(clinic_rules: object) -> "TherapistFactory":
+def real_clinic(clinic_rules: object) -> Therapist:
     swedish = Technique.objects.get(slug="swedish")
     return TherapistFactory(
         display_name="Anna K.", techniques=[swedish], hours=EVERY_DAY_NINE_TO_FIVE

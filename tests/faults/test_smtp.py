@@ -3,12 +3,11 @@ longer than EMAIL_TIMEOUT, and `sent_at` is when the server took the message."""
 
 import time
 from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, Notification, NotificationKind, NotificationStatus
+from bookings.models import Notification, NotificationKind, NotificationStatus
 from bookings.notifications import Outcome, deliver
 from tests.factories import BookingFactory
 
@@ -17,9 +16,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 @pytest.fixture
 def confirmation(db, real_clinic):
-    booking = cast(
-        Booking, BookingFactory(therapist=real_clinic, start=timezone.now() + timedelta(days=2))
-    )
+    booking = BookingFactory(therapist=real_clinic, start=timezone.now() + timedelta(days=2))
     return Notification.objects.create(
         booking=booking,
         kind=NotificationKind.CONFIRMATION,
