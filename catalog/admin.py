@@ -1,8 +1,14 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
 
+from .cache import clear_catalog_pages
 from .models import (
     AnswerWeight,
     ConditionRule,
@@ -11,6 +17,32 @@ from .models import (
     SessionLength,
     Technique,
 )
+
+
+class ClearsCatalogPagesMixin(admin.ModelAdmin):
+    """Saves and deletes here change what the public catalog pages show: clear them.
+
+    `save_model` also covers the changelist's `list_editable` rows; `save_formset`
+    covers the inlines (session lengths and prices).
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        clear_catalog_pages()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        clear_catalog_pages()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        clear_catalog_pages()
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.Form, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        clear_catalog_pages()
 
 
 class SessionLengthInline(LabelledTabularInline):
@@ -49,7 +81,7 @@ class ConditionRuleInline(LabelledTabularInline):
 
 
 @admin.register(Technique)
-class TechniqueAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class TechniqueAdmin(ClearsCatalogPagesMixin, LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "pressure", "is_active", "display_order"]
     list_editable = ["is_active", "display_order"]
     list_filter = ["is_active", "pressure"]
@@ -94,7 +126,7 @@ class ConditionRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReliefMechanism)
-class ReliefMechanismAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class ReliefMechanismAdmin(ClearsCatalogPagesMixin, LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["title", "display_order"]
     list_editable = ["display_order"]
     search_fields = ["title", "how_it_works", "what_it_does"]

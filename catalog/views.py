@@ -1,13 +1,19 @@
+from functools import partial
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 
+from .cache import cached_page
 from .models import ReliefMechanism, Technique
 
 
 def home(request: HttpRequest) -> HttpResponse:
     techniques = Technique.objects.active()
-    return render(request, "catalog/home.html", {"techniques": techniques})
+    return cached_page(
+        request, "home", partial(render, request, "catalog/home.html", {"techniques": techniques})
+    )
 
 
 class TechniqueListView(ListView):
@@ -16,6 +22,10 @@ class TechniqueListView(ListView):
 
     def get_queryset(self):
         return Technique.objects.active().with_lengths()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        page = partial(super().get, request, *args, **kwargs)
+        return cached_page(request, "technique_list", page)
 
 
 class TechniqueDetailView(DetailView):
@@ -26,10 +36,21 @@ class TechniqueDetailView(DetailView):
         # Inactive techniques are 404 here: the public site only offers what is bookable.
         return Technique.objects.active().with_lengths()
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Only a 200 is kept, and every save clears the pages: a technique made inactive
+        # is 404 on the next request.
+        name = f"technique:{kwargs['slug']}"
+        return cached_page(request, name, partial(super().get, request, *args, **kwargs))
+
 
 def how_massage_helps(request: HttpRequest) -> HttpResponse:
-    return render(
+    return cached_page(
         request,
-        "catalog/how_massage_helps.html",
-        {"mechanisms": ReliefMechanism.objects.all()},
+        "how_massage_helps",
+        partial(
+            render,
+            request,
+            "catalog/how_massage_helps.html",
+            {"mechanisms": ReliefMechanism.objects.all()},
+        ),
     )
