@@ -70,3 +70,31 @@ def test_booking_pages_and_posts_work_while_redis_is_down(
     redis_server.start()  # back: the rules are cached again and limits count again
     assert get(BOOK, {"length": 60, "therapist": "any"}).status_code == 200
     assert row.responses_500 == 0
+
+
+def test_catalog_pages_are_served_while_redis_is_down_and_cached_again_after(
+    client, redis_cache, caplog, django_assert_num_queries
+):
+    redis_server = redis_cache
+    client.raise_request_exception = False
+    pages = [
+        reverse("catalog:home"),
+        reverse("catalog:technique_list"),
+        reverse("catalog:technique_detail", kwargs={"slug": "swedish"}),
+        reverse("catalog:how_massage_helps"),
+    ]
+    before = [client.get(url).content for url in pages]  # the cache warms up
+
+    redis_server.stop()
+    during = [client.get(url) for url in pages]
+
+    assert [response.status_code for response in during] == [200] * len(pages)
+    assert [response.content for response in during] == before
+    catalog_lines = [r.getMessage() for r in caplog.records if r.name == "catalog.cache"]
+    assert any("cache failed" in line for line in catalog_lines)
+
+    redis_server.start()  # an empty Redis: the pages are rendered, then cached again
+    for url in pages:
+        client.get(url)
+    with django_assert_num_queries(0):
+        assert [client.get(url).content for url in pages] == before
