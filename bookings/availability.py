@@ -90,8 +90,14 @@ def local_days(now: datetime, horizon_days: int, zone: ZoneInfo) -> list[date]:
 
 
 def working_intervals(schedule: TherapistSchedule, day: date, zone: ZoneInfo) -> list[Interval]:
+    return _working_intervals(tuple(schedule.working_hours.get(day.weekday(), ())), day, zone)
+
+
+def _working_intervals(
+    ranges: tuple[tuple[time, time], ...], day: date, zone: ZoneInfo
+) -> list[Interval]:
     intervals = []
-    for start, end in schedule.working_hours.get(day.weekday(), ()):
+    for start, end in ranges:
         utc_start, utc_end = wall_to_utc(day, start, zone), wall_to_utc(day, end, zone)
         if utc_start < utc_end:
             intervals.append(Interval(utc_start, utc_end))
@@ -278,20 +284,18 @@ class _Sorted:
 
 def _free_runs(
     working: Interval,
+    first: datetime,
     blockers: Sequence[tuple[timedelta, _Sorted]],
     *,
     length: timedelta,
     step: timedelta,
-    earliest: datetime,
-    zone: ZoneInfo,
 ) -> Iterable[tuple[datetime, int, int]]:
-    """The working interval's free grid starts as runs (first, k0, k1): the starts
-    first + k * step for k0 <= k <= k1, exactly those `free_slots` lists.
+    """The working interval's free grid starts, from its first one, as runs (first, k0,
+    k1): the starts first + k * step for k0 <= k <= k1, exactly those `free_slots` lists.
 
     Found by subtracting what blocks a start instead of testing each one: an interval
     paired with `before` blocks the starts in the open range (its start - before, its end).
     """
-    first = _first_aligned(max(working.start, earliest), step, zone)
     if first + length > working.end:
         return
     last = (working.end - length - first) // step
@@ -328,22 +332,28 @@ def free_counts_by_day(
     earliest = now + rules.min_notice
     days = local_days(now, rules.horizon_days, zone)
     runs_by_day: dict[date, list[tuple[datetime, int, int]]] = {}
+    # Therapists mostly share a few patterns of hours: each day's instants (and first
+    # grid start) are worked out once per pattern, not once per therapist.
+    workings: dict[tuple[date, tuple[tuple[time, time], ...]], list[tuple[Interval, datetime]]]
+    workings = {}
     for schedule in schedules:
         blockers = (
             (length, _Sorted(schedule.time_off)),
             (length + rules.buffer, _Sorted(schedule.busy)),
         )
         for day in days:
-            for working in working_intervals(schedule, day, zone):
+            ranges = tuple(schedule.working_hours.get(day.weekday(), ()))
+            if not ranges:
+                continue
+            key = (day, ranges)
+            if key not in workings:
+                workings[key] = [
+                    (working, _first_aligned(max(working.start, earliest), rules.step, zone))
+                    for working in _working_intervals(ranges, day, zone)
+                ]
+            for working, first in workings[key]:
                 runs_by_day.setdefault(day, []).extend(
-                    _free_runs(
-                        working,
-                        blockers,
-                        length=length,
-                        step=rules.step,
-                        earliest=earliest,
-                        zone=zone,
-                    )
+                    _free_runs(working, first, blockers, length=length, step=rules.step)
                 )
     return {
         day: count
