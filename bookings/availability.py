@@ -90,8 +90,14 @@ def local_days(now: datetime, horizon_days: int, zone: ZoneInfo) -> list[date]:
 
 
 def working_intervals(schedule: TherapistSchedule, day: date, zone: ZoneInfo) -> list[Interval]:
+    return _working_intervals(tuple(schedule.working_hours.get(day.weekday(), ())), day, zone)
+
+
+def _working_intervals(
+    ranges: tuple[tuple[time, time], ...], day: date, zone: ZoneInfo
+) -> list[Interval]:
     intervals = []
-    for start, end in schedule.working_hours.get(day.weekday(), ()):
+    for start, end in ranges:
         utc_start, utc_end = wall_to_utc(day, start, zone), wall_to_utc(day, end, zone)
         if utc_start < utc_end:
             intervals.append(Interval(utc_start, utc_end))
@@ -260,3 +266,119 @@ def by_local_day(starts: Iterable[datetime], zone: ZoneInfo) -> dict[date, list[
 def nearest(starts: Sequence[datetime], target: datetime, count: int = 3) -> list[datetime]:
     """The `count` free starts closest in time to the one the client wanted."""
     return sorted(sorted(starts, key=lambda s: (abs(s - target), s))[:count])
+
+
+class _Sorted:
+    """Intervals by start, asked which of them reach into [a, b)."""
+
+    def __init__(self, intervals: Iterable[Interval]) -> None:
+        self.ordered = sorted(intervals)
+        self.starts = [i.start for i in self.ordered]
+        self.longest = max((i.end - i.start for i in self.ordered), default=timedelta(0))
+
+    def reaching(self, a: datetime, b: datetime) -> list[Interval]:
+        low = bisect_left(self.starts, a - self.longest)
+        high = bisect_left(self.starts, b)
+        return [i for i in self.ordered[low:high] if i.end > a]
+
+
+def _free_runs(
+    working: Interval,
+    first: datetime,
+    blockers: Sequence[tuple[timedelta, _Sorted]],
+    *,
+    length: timedelta,
+    step: timedelta,
+) -> Iterable[tuple[datetime, int, int]]:
+    """The working interval's free grid starts, from its first one, as runs (first, k0,
+    k1): the starts first + k * step for k0 <= k <= k1, exactly those `free_slots` lists.
+
+    Found by subtracting what blocks a start instead of testing each one: an interval
+    paired with `before` blocks the starts in the open range (its start - before, its end).
+    """
+    if first + length > working.end:
+        return
+    last = (working.end - length - first) // step
+    last_start = first + last * step
+    blocked: list[tuple[int, int]] = []
+    for before, intervals in blockers:
+        for interval in intervals.reaching(first, last_start + before):
+            low, high = interval.start - before, interval.end
+            # The first k above low and the last below high.
+            k_low = (low - first) // step + 1
+            k_high = -((first - high) // step) - 1
+            if k_low <= k_high:
+                blocked.append((max(k_low, 0), min(k_high, last)))
+    k = 0
+    for k_low, k_high in sorted(blocked):
+        if k_low > k:
+            yield first, k, min(k_low - 1, last)
+        k = max(k, k_high + 1)
+        if k > last:
+            return
+    yield first, k, last
+
+
+def free_counts_by_day(
+    schedules: Iterable[TherapistSchedule],
+    *,
+    length: timedelta,
+    rules: Rules,
+    now: datetime,
+    zone: ZoneInfo,
+) -> dict[date, int]:
+    """How many distinct starts `free_slots_for_anyone` offers on each local day (days
+    with none left out), counted from runs of free starts without listing them."""
+    earliest = now + rules.min_notice
+    days = local_days(now, rules.horizon_days, zone)
+    runs_by_day: dict[date, list[tuple[datetime, int, int]]] = {}
+    # Therapists mostly share a few patterns of hours: each day's instants (and first
+    # grid start) are worked out once per pattern, not once per therapist.
+    workings: dict[tuple[date, tuple[tuple[time, time], ...]], list[tuple[Interval, datetime]]]
+    workings = {}
+    for schedule in schedules:
+        blockers = (
+            (length, _Sorted(schedule.time_off)),
+            (length + rules.buffer, _Sorted(schedule.busy)),
+        )
+        for day in days:
+            ranges = tuple(schedule.working_hours.get(day.weekday(), ()))
+            if not ranges:
+                continue
+            key = (day, ranges)
+            if key not in workings:
+                workings[key] = [
+                    (working, _first_aligned(max(working.start, earliest), rules.step, zone))
+                    for working in _working_intervals(ranges, day, zone)
+                ]
+            for working, first in workings[key]:
+                runs_by_day.setdefault(day, []).extend(
+                    _free_runs(working, first, blockers, length=length, step=rules.step)
+                )
+    return {
+        day: count
+        for day, runs in runs_by_day.items()
+        if (count := _distinct_starts(runs, rules.step))
+    }
+
+
+def _distinct_starts(runs: Iterable[tuple[datetime, int, int]], step: timedelta) -> int:
+    """How many distinct instants the runs hold. Runs are placed as whole steps from an
+    epoch, one phase at a time, so overlapping runs (several therapists free at once)
+    count once; runs off each other's grid cannot share an instant."""
+    spans_by_phase: dict[timedelta, list[tuple[int, int]]] = {}
+    for first, k_low, k_high in runs:
+        offset, phase = divmod(first - _EPOCH, step)
+        spans_by_phase.setdefault(phase, []).append((offset + k_low, offset + k_high))
+    total = 0
+    for spans in spans_by_phase.values():
+        upto: int | None = None
+        for low, high in sorted(spans):
+            if upto is not None:
+                low = max(low, upto + 1)
+            total += max(high - low + 1, 0)
+            upto = high if upto is None else max(upto, high)
+    return total
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

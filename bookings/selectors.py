@@ -6,7 +6,7 @@ instances with attributes written onto them, and each makes a fixed number of qu
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -90,10 +90,12 @@ class TechniqueChoices:
     technique: Technique
     lengths: list[SessionLength]
     therapists: list[Therapist]
-    # The therapists' schedules over the booking horizon, in the same order.
+    # The therapists' schedules over the booking horizon, in the same order; around
+    # `day` alone when the choices were read for one day's times.
     schedules: list[availability.TherapistSchedule]
     rules: ClinicRules
     now: datetime
+    day: date | None = None
 
     def therapist(self, therapist_id: int | None) -> Therapist | None:
         return next((t for t in self.therapists if t.pk == therapist_id), None)
@@ -120,18 +122,37 @@ def _technique_and_lengths(slug: str) -> tuple[Technique, list[SessionLength]] |
     return None if technique is None else (technique, [])
 
 
-def technique_choices(slug: str, *, now: datetime) -> TechniqueChoices | None:
+def day_window(day: date, rules: availability.Rules) -> tuple[datetime, datetime]:
+    """The instants of the clinic's `day` (23 or 25 hours on a clock change), widened
+    by the buffer either side for bookings that reach into it."""
+    zone = clinic_zone()
+    return (
+        availability.wall_to_utc(day, time(0), zone) - rules.buffer,
+        availability.wall_to_utc(day + timedelta(days=1), time(0), zone) + rules.buffer,
+    )
+
+
+def technique_choices(
+    slug: str, *, now: datetime, day: date | None = None
+) -> TechniqueChoices | None:
     """An offered technique, its lengths, the therapists offering it and their schedules,
-    in five queries (the rules come from the cache); None when it is not offered."""
+    in five queries (the rules come from the cache); None when it is not offered.
+
+    With `day` the schedules hold that day alone, so one day's times cost the same
+    whatever the booking horizon.
+    """
     found = _technique_and_lengths(slug)
     if found is None:
         return None
     technique, lengths = found
     rules = ClinicRules.cached()
     therapists = list(Therapist.objects.active().offering(technique).order_by("display_name", "pk"))
-    start, end = horizon(now, rules.as_rules())
+    if day is None:
+        start, end = horizon(now, rules.as_rules())
+    else:
+        start, end = day_window(day, rules.as_rules())
     schedules = schedules_between([t.pk for t in therapists], start, end)
-    return TechniqueChoices(technique, lengths, therapists, schedules, rules, now)
+    return TechniqueChoices(technique, lengths, therapists, schedules, rules, now, day)
 
 
 def free_starts(
@@ -139,6 +160,20 @@ def free_starts(
 ) -> list[availability.Slot]:
     """The free starts for a session of this length with one therapist, or anyone (None)."""
     return availability.free_slots_for_anyone(
+        choices.schedules_for(therapist_id),
+        length=timedelta(minutes=length_minutes),
+        rules=choices.rules.as_rules(),
+        now=choices.now,
+        zone=clinic_zone(),
+        days=None if choices.day is None else [choices.day],
+    )
+
+
+def free_counts(
+    choices: TechniqueChoices, *, length_minutes: int, therapist_id: int | None
+) -> dict[date, int]:
+    """How many free starts each day of the horizon has (days without any left out)."""
+    return availability.free_counts_by_day(
         choices.schedules_for(therapist_id),
         length=timedelta(minutes=length_minutes),
         rules=choices.rules.as_rules(),

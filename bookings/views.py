@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,8 +82,8 @@ def start_param(start: datetime) -> str:
     return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
-def _choices(slug: str) -> selectors.TechniqueChoices:
-    choices = selectors.technique_choices(slug, now=timezone.now())
+def _choices(slug: str, day: date | None = None) -> selectors.TechniqueChoices:
+    choices = selectors.technique_choices(slug, now=timezone.now(), day=day)
     if choices is None:
         raise Http404
     return choices
@@ -154,8 +155,20 @@ class _Steps:
         )
 
 
+def _asked_day(data: QueryDict | None) -> date | None:
+    """The day whose times were asked for (a valid day and no start yet), read before the
+    schedules so that step reads that day alone."""
+    if data is None or data.get("start"):
+        return None
+    try:
+        day: date | None = SlotChoiceForm.base_fields["day"].clean(data.get("day"))
+    except ValidationError:
+        return None
+    return day
+
+
 def _steps(request: HttpRequest, slug: str, data: QueryDict | None) -> _Steps:
-    choices = _choices(slug)
+    choices = _choices(slug, _asked_day(data))
     form = SlotChoiceForm(data, lengths=choices.lengths, therapists=choices.therapists)
     return _Steps(choices, recall(request), form)
 
@@ -181,21 +194,25 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_bound or "length" in form.errors or "therapist" in form.errors:
         return render(request, "bookings/book_choose.html", steps.page())
     chosen = steps.chosen()
-    free_starts = chosen.free_starts(steps.choices)
     start: datetime | None = form.cleaned_data.get("start")
     if start is not None:
+        free_starts = chosen.free_starts(steps.choices)
         return _details_page(request, steps, chosen, start=start, free_starts=free_starts)
     zone = selectors.clinic_zone()
-    by_day = availability.by_local_day(free_starts, zone)
     page = steps.page() | chosen.page()
     day: date | None = form.cleaned_data.get("day")
     if day is None or "day" in form.errors:
+        counts = selectors.free_counts(
+            steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
+        )
         horizon = steps.choices.rules.booking_horizon_days
         days = [
-            {"date": d, "count": len(by_day.get(d, [])), "url": chosen.url(day=d)}
+            {"date": d, "count": counts.get(d, 0), "url": chosen.url(day=d)}
             for d in availability.local_days(steps.choices.now, horizon, zone)
         ]
         return render(request, "bookings/book_day.html", page | {"days": days})
+    # The choices were read for this day alone (see _asked_day).
+    by_day = availability.by_local_day(chosen.free_starts(steps.choices), zone)
     times = [{"start": s, "url": chosen.url(start=start_param(s))} for s in by_day.get(day, [])]
     return render(
         request,

@@ -5,6 +5,8 @@ import pytest
 from bookings import selectors
 from bookings.availability import Interval, Problem, Rules, TherapistSchedule
 from bookings.models import BookingStatus
+from catalog.models import Technique
+from tests.clock import CLINIC_ZONE, clinic_time
 from tests.factories import BookingFactory, TimeOffFactory
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday; London is on GMT
@@ -80,3 +82,21 @@ def test_nobody_to_ask_needs_no_query(django_assert_num_queries):
 @pytest.mark.django_db
 def test_a_technique_not_offered_has_no_choices(clinic_rules):
     assert selectors.technique_choices("no-such-massage", now=NOW) is None
+
+
+@pytest.mark.django_db
+def test_choices_for_one_day_read_that_days_bookings_alone(clinic_rules, therapist):
+    swedish = Technique.objects.get(slug="swedish")
+    on_the_day = BookingFactory(
+        therapist=therapist, technique=swedish, start=clinic_time(NOW + timedelta(days=3), 10)
+    )
+    BookingFactory(
+        therapist=therapist, technique=swedish, start=clinic_time(NOW + timedelta(days=4), 10)
+    )
+    day = (NOW + timedelta(days=3)).astimezone(CLINIC_ZONE).date()
+    choices = selectors.technique_choices("swedish", now=NOW, day=day)
+    assert choices is not None and choices.day == day
+    [schedule] = choices.schedules_for(therapist.pk)
+    assert [b.start for b in schedule.busy] == [on_the_day.start]
+    starts = selectors.free_starts(choices, length_minutes=60, therapist_id=therapist.pk)
+    assert {s.start.astimezone(CLINIC_ZONE).date() for s in starts} == {day}

@@ -366,3 +366,35 @@ def test_details_errors_are_summarised_at_the_top_with_links_to_each_field(clien
     assert 'href="#id_client_email"' in summary
     assert 'href="#id_client_phone"' in summary
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("horizon", [7, 30, 90])
+def test_the_time_step_makes_the_same_queries_whatever_the_horizon(
+    client, clinic, clinic_rules, django_assert_num_queries, horizon
+):
+    clinic_rules.booking_horizon_days = horizon
+    clinic_rules.save()
+    clinic_rules.remember()
+    swedish = Technique.objects.get(slug="swedish")
+    for day in range(3, 32, 2):
+        BookingFactory(therapist=clinic, technique=swedish, start=at(day, 10))
+    with django_assert_num_queries(FREE_SLOT_QUERIES):
+        response = client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+    starts = [t["start"] for t in response.context["times"]]
+    assert starts[0] == at(5, 9) and len(starts) == 22  # 09:00-12:00, 14:00-16:00 by quarters
+    # The one booking that day leaves the other therapist free at 10:00.
+    assert at(5, 10) in starts
+
+
+def test_each_days_count_is_the_number_of_times_that_day_offers(client, clinic, monkeypatch):
+    # Across the spring clock change (Sunday 29 March: nobody works, Monday 30 in BST).
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(24, 7))
+    swedish = Technique.objects.get(slug="swedish")
+    BookingFactory(therapist=clinic, technique=swedish, start=at(26, 10, 30))
+    BookingFactory(therapist=clinic, technique=swedish, start=at(30, 9))
+    for therapist in ("any", clinic.pk):
+        days = client.get(BOOK, {"length": 60, "therapist": therapist}).context["days"]
+        assert sum(d["count"] for d in days) > 0
+        for d in days:
+            times = client.get(d["url"]).context["times"]
+            assert d["count"] == len(times), d["date"]
