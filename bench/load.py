@@ -57,6 +57,35 @@ class LoadResult:
         return statistics.median(self.latencies) * 1000 if self.latencies else 0.0
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        """The arbiter's children: the processes that serve the requests."""
+        pids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = proc_status(int(status.parent.name))
+            except (OSError, ValueError):
+                continue  # gone meanwhile
+            if fields.get("PPid") == str(self.pid):
+                pids.append(int(status.parent.name))
+        return sorted(pids)
+
+
+def proc_status(pid: int) -> dict[str, str]:
+    """/proc/<pid>/status as name -> value ("VmHWM" -> "81234 kB")."""
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return {name: value.strip() for name, _, value in (line.partition(":") for line in lines)}
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size so far (VmHWM), in MiB."""
+    return int(proc_status(pid)["VmHWM"].split()[0]) / 1024
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -64,7 +93,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, env: dict[str, str], workers: int) -> Iterator[int]:
+def gunicorn(*, env: dict[str, str], workers: int) -> Iterator[Server]:
     """A gunicorn (sync workers) on a free loopback port, stopped on the way out."""
     port = free_port()
     command = [
@@ -100,7 +129,7 @@ def gunicorn(*, env: dict[str, str], workers: int) -> Iterator[int]:
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not answer /healthz/ within 30 s")
             time.sleep(0.2)
-        yield port
+        yield Server(port, server.pid)
     finally:
         server.terminate()
         try:

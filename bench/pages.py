@@ -5,8 +5,9 @@ import statistics
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -14,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import availability, selectors
-from bookings.forms import ANYONE
 from bookings.models import Booking
 from bookings.views import start_param
 from clinic.protection import HONEYPOT_FIELD
 
 from .load import HOST, LoadResult, Request, csrf_pair, fetch, form_post, hammer
 from .seed import BUFFER_MINUTES, SESSION_MINUTES
+from .slots import step_params
 
 CLIENT = {
     "client_name": "Bench Client",
@@ -79,26 +80,30 @@ def _details_path(slug: str, therapist_id: int, start: datetime) -> str:
     return reverse("bookings:book", kwargs={"slug": slug}) + "?" + urlencode(query)
 
 
-def load_pages(
-    port: int,
-    *,
-    slug: str,
-    technique_slug: str,
-    clients: int,
-    seconds: float,
-    max_requests: int,
-    rounds: int,
-) -> list[PageRow]:
-    """Medians over rounds; each ratio is against the trivial view of the same round."""
+Plan = list[tuple[str, Callable[[], Request | None]]]
 
-    def repeat(request: Request):
-        return lambda: request
 
-    day_step = (
-        reverse("bookings:book", kwargs={"slug": slug})
-        + "?"
-        + urlencode({"length": SESSION_MINUTES, "therapist": ANYONE})
-    )
+def repeat(path: str) -> Callable[[], Request]:
+    request = Request("GET", path)
+    return lambda: request
+
+
+def step_path(slug: str, day: date | None = None) -> str:
+    """The day step of "anyone", or its time step for `day`."""
+    return reverse("bookings:book", kwargs={"slug": slug}) + "?" + urlencode(step_params(day))
+
+
+def catalog_paths(technique_slug: str) -> dict[str, str]:
+    return {
+        "home page": reverse("catalog:home"),
+        "technique list": reverse("catalog:technique_list"),
+        "technique page": reverse("catalog:technique_detail", kwargs={"slug": technique_slug}),
+        "how massage helps": reverse("catalog:how_massage_helps"),
+    }
+
+
+def site_plan(port: int, *, slug: str, technique_slug: str, day: date, label: str) -> Plan:
+    """The catalog pages, the steps of `slug` ("day step <label>") and a booking POST."""
     slots = bookable_slots(slug)
     cookie, token = csrf_pair(port, _details_path(slug, *slots[-1]))
     submit = reverse("bookings:book_submit", kwargs={"slug": slug})
@@ -112,18 +117,36 @@ def load_pages(
             return None
         return form_post(submit, booking_fields(*slot, token), cookie=cookie)
 
-    plan = [
-        ("home page", repeat(Request("GET", reverse("catalog:home")))),
-        (
-            "technique page",
-            repeat(
-                Request("GET", reverse("catalog:technique_detail", kwargs={"slug": technique_slug}))
-            ),
-        ),
-        ("free-slots day step", repeat(Request("GET", day_step))),
+    return [
+        *((name, repeat(path)) for name, path in catalog_paths(technique_slug).items()),
+        *steps_plan(slug=slug, day=day, label=label),
+        # Last: its bookings stay, so the steps above would read a fuller diary after it.
         ("booking POST", next_booking),
     ]
-    trivial = ("trivial view", repeat(Request("GET", "/bench/trivial/")))
+
+
+def steps_plan(*, slug: str, day: date, label: str) -> Plan:
+    return [
+        (f"day step {label}", repeat(step_path(slug))),
+        (f"time step {label}", repeat(step_path(slug, day))),
+    ]
+
+
+def mixed_paths(*, technique_slug: str, slugs: list[str], day: date) -> list[str]:
+    """What the memory bench cycles through: catalog pages, the intake, both steps."""
+    return [
+        *catalog_paths(technique_slug).values(),
+        reverse("bookings:intake"),
+        *(step_path(slug) for slug in slugs),
+        *(step_path(slug, day) for slug in slugs),
+    ]
+
+
+def load_pages(
+    port: int, plan: Plan, *, clients: int, seconds: float, max_requests: int, rounds: int
+) -> list[PageRow]:
+    """Medians over rounds; each ratio is against the trivial view of the same round."""
+    trivial = ("trivial view", repeat("/bench/trivial/"))
     # Short rounds, each page between two runs of the trivial view, so a neighbour
     # hogging the machine for a while skews one round's pair, not the whole ratio.
     measured: dict[str, list[tuple[LoadResult, float]]] = {}
@@ -156,9 +179,9 @@ def load_pages(
 
 
 def pages_table(rows: list[PageRow]) -> str:
-    lines = ["page                     req/s   p50 ms   p99 ms  vs trivial  statuses"]
+    lines = ["page                      req/s   p50 ms   p99 ms  vs trivial  statuses"]
     lines += [
-        f"{r.name:<22}  {r.rps:>6.0f}  {r.p50_ms:>7.1f}  {r.p99_ms:>7.1f}  {r.ratio:>10.2f}"
+        f"{r.name:<23}  {r.rps:>6.0f}  {r.p50_ms:>7.1f}  {r.p99_ms:>7.1f}  {r.ratio:>10.2f}"
         f"  {r.statuses}"
         for r in rows
     ]

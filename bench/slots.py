@@ -1,9 +1,9 @@
-"""Free slots for "anyone": the loader and availability call the day step makes."""
+"""Free slots for "anyone": the loader and availability calls the day and time steps make."""
 
 import statistics
 import time
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.test import Client
@@ -19,6 +19,7 @@ from .seed import SESSION_MINUTES, set_rules
 
 @dataclass(frozen=True)
 class SlotsRow:
+    step: str
     therapists: int
     days: int
     slots: int
@@ -30,8 +31,8 @@ class SlotsRow:
     page_queries: int
 
 
-def _choices(slug: str) -> selectors.TechniqueChoices:
-    choices = selectors.technique_choices(slug, now=timezone.now())
+def _choices(slug: str, day: date | None = None) -> selectors.TechniqueChoices:
+    choices = selectors.technique_choices(slug, now=timezone.now(), day=day)
     if choices is None:
         raise RuntimeError(f"No technique {slug!r} is offered")
     return choices
@@ -41,24 +42,50 @@ def _ms(seconds: list[float]) -> float:
     return statistics.median(seconds) * 1000
 
 
-def measure(*, slug: str, therapists: int, days: int, runs: int) -> SlotsRow:
-    """Median times over `runs` calls; queries from the last one (they never vary)."""
+def time_step_day(now: datetime) -> date:
+    """A working day for every seeded therapist inside the shortest horizon: the first
+    Tuesday to Friday after today (hours run Monday to Friday or Tuesday to Saturday)."""
+    day = now.astimezone(selectors.clinic_zone()).date() + timedelta(days=1)
+    while day.weekday() not in (1, 2, 3, 4):
+        day += timedelta(days=1)
+    return day
+
+
+def step_params(day: date | None) -> dict[str, str | int]:
+    """The day step's query string, or the time step's for `day`."""
+    params: dict[str, str | int] = {"length": SESSION_MINUTES, "therapist": ANYONE}
+    return params if day is None else params | {"day": day.isoformat()}
+
+
+def measure(
+    *, slug: str, therapists: int, days: int, runs: int, day: date | None = None
+) -> SlotsRow:
+    """Median times over `runs` calls of the day step, or of the time step for `day`;
+    queries from the last call (they never vary)."""
     set_rules(horizon_days=days)
     client = Client(SERVER_NAME="127.0.0.1")
     url = reverse("bookings:book", kwargs={"slug": slug})
-    params: dict[str, str | int] = {"length": SESSION_MINUTES, "therapist": ANYONE}
+    params = step_params(day)
     totals, loads, computes, pages = [], [], [], []
-    slots: list[availability.Slot] = []
+    slots = 0
     queries = page_queries = 0
     client.get(url, params)  # warm up templates and connections
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            choices = _choices(slug)
+            choices = _choices(slug, day)
             loaded = time.perf_counter()
-            slots = selectors.free_starts(
-                choices, length_minutes=SESSION_MINUTES, therapist_id=None
-            )
+            if day is None:
+                counts = selectors.free_counts(
+                    choices, length_minutes=SESSION_MINUTES, therapist_id=None
+                )
+                slots = sum(counts.values())
+            else:
+                slots = len(
+                    selectors.free_starts(
+                        choices, length_minutes=SESSION_MINUTES, therapist_id=None
+                    )
+                )
             done = time.perf_counter()
         queries = len(captured)
         totals.append(done - started)
@@ -69,14 +96,15 @@ def measure(*, slug: str, therapists: int, days: int, runs: int) -> SlotsRow:
             response = client.get(url, params)
             pages.append(time.perf_counter() - started)
         if response.status_code != 200:
-            raise RuntimeError(f"The day step answered {response.status_code}")
+            raise RuntimeError(f"The step answered {response.status_code}")
         page_queries = len(captured)
     if len(choices.therapists) != therapists:
         raise RuntimeError(f"Expected {therapists} therapists, found {len(choices.therapists)}")
     return SlotsRow(
+        step="day step" if day is None else "time step",
         therapists=therapists,
         days=days,
-        slots=len(slots),
+        slots=slots,
         total_ms=_ms(totals),
         load_ms=_ms(loads),
         compute_ms=_ms(computes),
@@ -107,11 +135,13 @@ def booked_share(slug: str, days: int) -> float:
 
 def table(rows: list[SlotsRow]) -> str:
     lines = [
-        "therapists  days   slots  total ms  load ms  python ms  page ms  queries  page queries",
+        "step       therapists  days   slots  total ms  load ms  python ms  page ms  queries"
+        "  page queries",
     ]
     lines += [
-        f"{r.therapists:>10}  {r.days:>4}  {r.slots:>6}  {r.total_ms:>8.1f}  {r.load_ms:>7.1f}"
-        f"  {r.compute_ms:>9.1f}  {r.page_ms:>7.1f}  {r.queries:>7}  {r.page_queries:>12}"
+        f"{r.step:<9}  {r.therapists:>10}  {r.days:>4}  {r.slots:>6}  {r.total_ms:>8.1f}"
+        f"  {r.load_ms:>7.1f}  {r.compute_ms:>9.1f}  {r.page_ms:>7.1f}  {r.queries:>7}"
+        f"  {r.page_queries:>12}"
         for r in rows
     ]
     return "\n".join(lines)

@@ -1,10 +1,11 @@
+import os
 from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 from django.db import connection
 
-from bench import pages, seed, slots
+from bench import load, pages, seed, slots
 from bookings.models import Booking, BookingStatus
 from tests.factories import BookingFactory
 
@@ -22,6 +23,38 @@ def test_the_free_slots_bench_makes_the_same_few_queries_at_every_size(bench_cli
     assert 0 < small.slots < large.slots
     assert small.queries == large.queries <= 5
     assert small.page_queries == large.page_queries <= 5
+
+
+def test_the_time_step_bench_makes_the_same_few_queries_at_every_size_and_horizon(
+    bench_clinic, now
+):
+    day = slots.time_step_day(now)
+    rows = [
+        slots.measure(slug=bench_clinic.technique_slugs[n], therapists=n, days=d, runs=1, day=day)
+        for n in (1, 3)
+        for d in (2, 7)
+    ]
+    assert {r.step for r in rows} == {"time step"}
+    assert all(r.slots > 0 for r in rows)
+    assert len({r.queries for r in rows}) == 1
+    assert len({r.page_queries for r in rows}) == 1
+    assert rows[0].page_queries <= 5
+
+
+def test_every_page_the_load_and_memory_benches_ask_for_answers(bench_clinic, client, now):
+    seed.set_rules(horizon_days=7)
+    paths = pages.mixed_paths(
+        technique_slug=bench_clinic.technique_slugs[3],
+        slugs=list(bench_clinic.technique_slugs.values()),
+        day=slots.time_step_day(now),
+    )
+    assert len(paths) == len(set(paths))
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_memory_bench_reads_a_process_s_peak_resident_size():
+    assert 1 < load.peak_rss_mb(os.getpid()) < 100_000
 
 
 def test_the_synthetic_clinic_is_partly_booked(bench_clinic):
