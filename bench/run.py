@@ -7,6 +7,8 @@ Uses a PostgreSQL database it drops and re-creates on every run
 it refuses any database whose name does not start with "clinic_bench".
 """
 
+from __future__ import annotations
+
 import argparse
 import cProfile
 import io
