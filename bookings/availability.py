@@ -154,12 +154,17 @@ def free_slots(
 ) -> list[datetime]:
     """Start times (aware, UTC) at which a session of `length` can be booked."""
     earliest = now + rules.min_notice
-    allowed_days = set(local_days(now, rules.horizon_days, zone))
-    wanted_days = allowed_days if days is None else allowed_days & set(days)
+    if days is None:
+        wanted_days = local_days(now, rules.horizon_days, zone)
+    else:
+        # One asked day must not cost a walk over the whole horizon: compare the ends.
+        first = now.astimezone(zone).date()
+        last = first + timedelta(days=rules.horizon_days)
+        wanted_days = sorted({day for day in days if first <= day <= last})
     time_off = _Blocked(schedule.time_off)
     busy = _Blocked(schedule.busy)
     slots: list[datetime] = []
-    for day in sorted(wanted_days):
+    for day in wanted_days:
         for working in working_intervals(schedule, day, zone):
             start = _first_aligned(max(working.start, earliest), rules.step, zone)
             while start + length <= working.end:
