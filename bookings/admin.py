@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
 
-from . import admin_pages, notifications, services
+from . import admin_pages, notifications, selectors, services
 from .answers import read_back, warning_sign_labels
 from .models import (
     Booking,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 def clinic_time(value: datetime | None, *, with_day: bool = True) -> str:
     if value is None:
         return ""
-    local = timezone.localtime(value, services.clinic_zone())
+    local = timezone.localtime(value, selectors.clinic_zone())
     # The zone's abbreviation tells the two 01:30s of the autumn clock change apart.
     return local.strftime("%a %d %b %Y, %H:%M %Z" if with_day else "%H:%M %Z")
 

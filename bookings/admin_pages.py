@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from . import privacy, services, week_grid
+from . import privacy, selectors, week_grid
 from .models import Booking, Therapist, TimeOff, WorkingHours
 from .staff_scope import StaffScope, staff_scope
 
@@ -90,7 +90,7 @@ def _client_data_download(email: str) -> JsonResponse:
 def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpResponse:
     if not booking_admin.has_view_permission(request):
         raise PermissionDenied
-    zone = services.clinic_zone()
+    zone = selectors.clinic_zone()
     monday = week_grid.monday_of(_requested_day(request) or timezone.localdate(timezone=zone))
     start, end = week_grid.week_bounds(monday, zone)
 

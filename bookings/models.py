@@ -1,6 +1,6 @@
 import logging
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -121,23 +121,6 @@ class Therapist(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    def schedule(self) -> availability.TherapistSchedule:
-        """Availability's view of all of this therapist's time; for a window of time, and
-        for many therapists at once, use `selectors.schedules_between()`."""
-        hours: dict[int, list[tuple[time, time]]] = {}
-        for wh in self.working_hours.all():
-            hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
-        return availability.TherapistSchedule(
-            therapist_id=self.pk,
-            working_hours=hours,
-            time_off=tuple(
-                availability.Interval(off.start, off.end) for off in self.time_off.all()
-            ),
-            busy=tuple(
-                availability.Interval(b.start, b.blocked_until) for b in self.bookings.active()
-            ),
-        )
 
 
 class WorkingHours(models.Model):

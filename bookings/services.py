@@ -11,9 +11,6 @@ from . import availability, notifications, selectors
 from .answers import IntakeAnswers, Triage
 from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
 
-# Admin and the demo data read the clinic's zone from here.
-from .selectors import clinic_zone as clinic_zone
-
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
 
 
@@ -139,7 +136,7 @@ def _require_aware(start: datetime) -> None:
 
 def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
     # Only the grid's times are offered; a crafted post must not fragment a day.
-    if not availability.on_step_grid(start, rules.step, clinic_zone()):
+    if not availability.on_step_grid(start, rules.step, selectors.clinic_zone()):
         raise InvalidBooking("Please choose one of the times offered.")
 
 

@@ -1,6 +1,5 @@
 import random
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from bookings import availability
 from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
+from bookings.selectors import clinic_zone
 from bookings.services import BookingError, book_session
 from catalog.models import Technique
 from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             for a, b in DAY
         )
         # A blocked afternoon next week, so time off shows in the schedule.
-        zone = ZoneInfo(settings.TIME_ZONE)
+        zone = clinic_zone()
         day = timezone.localdate() + timedelta(days=7 + len(username) % 3)
         TimeOff.objects.create(
             therapist=therapist,
@@ -139,7 +139,7 @@ class Command(BaseCommand):
         demo = Booking.objects.filter(client_email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
         if demo.upcoming(now).exists():
             return
-        zone = ZoneInfo(settings.TIME_ZONE)
+        zone = clinic_zone()
         buffer = timedelta(minutes=ClinicRules.load().buffer_minutes)
         today = now.astimezone(zone).date()
         days = [today + timedelta(days=n) for n in range(1, DEMO_DAYS + 1)]
