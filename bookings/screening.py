@@ -99,7 +99,8 @@ CLAUSE_WORDS = frozenset(
     {"but", "although", "though", "however", "except", "yet", "whereas", "and"}
 )
 CLAUSE_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\n]|\s[-\u2013\u2014]\s")
-_WORD = re.compile(r"\w+(?:'\w+)*")
+# Numbers stand apart from the letters they are written with: "8kg" is "8" and "kg".
+_WORD = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 
 
