@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from catalog.models import AnswerWeight, KeywordWeight, Technique
+from catalog.models import AnswerWeight, ConditionRule, KeywordWeight, Technique, WarningPhrase
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,90 @@ def test_an_unknown_answer_or_condition_is_a_form_error_not_a_crash(
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["condition"]
+
+
+# Who may change safety: clinical leads only.
+
+
+def rule_data(rule: ConditionRule, **changes: object) -> dict[str, object]:
+    return {
+        "technique": rule.technique_id,
+        "condition": rule.condition,
+        "effect": rule.effect,
+        "reason": rule.reason,
+    } | changes
+
+
+def test_a_clinical_lead_can_change_condition_rules_and_warning_phrases(client, clinical_lead):
+    client.force_login(clinical_lead)
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="dvt")
+
+    response = client.post(
+        reverse("admin:catalog_conditionrule_change", args=[rule.pk]),
+        rule_data(rule, effect="exclude"),
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.effect == "exclude"
+
+    response = client.post(
+        reverse("admin:catalog_warningphrase_add"),
+        {"sign": "fever", "phrase": "  Burning   UP with it "},
+    )
+    assert response.status_code == 302
+    assert WarningPhrase.objects.filter(sign="fever", phrase="burning up with it").exists()
+    assert client.get(reverse("admin:catalog_technique_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_answerweight_changelist")).status_code == 403
+
+
+def test_a_content_editor_may_read_condition_rules_but_not_change_them(client, content_editor):
+    client.force_login(content_editor)
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="dvt")
+    url = reverse("admin:catalog_conditionrule_change", args=[rule.pk])
+
+    assert client.get(reverse("admin:catalog_conditionrule_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_conditionrule_add")).status_code == 403
+    assert client.post(url, rule_data(rule, effect="demote")).status_code == 403
+    rule.refresh_from_db()
+    assert rule.effect == "doctor_first"
+
+
+def test_a_content_editor_cannot_see_or_change_warning_phrases(client, content_editor):
+    client.force_login(content_editor)
+
+    assert client.get(reverse("admin:catalog_warningphrase_changelist")).status_code == 403
+    response = client.post(
+        reverse("admin:catalog_warningphrase_add"), {"sign": "fever", "phrase": "x y"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_content_editor_saving_a_technique_leaves_its_condition_rules_as_they_are(
+    client, content_editor
+):
+    technique = Technique.objects.get(slug="swedish")
+    client.force_login(content_editor)
+    data = technique_change_data(technique)
+    data["condition_rules-0-effect"] = "demote"
+    data["condition_rules-0-reason"] = "Changed."
+    before = list(technique.condition_rules.values_list("effect", "reason"))
+
+    response = client.post(reverse("admin:catalog_technique_change", args=[technique.pk]), data)
+
+    assert response.status_code == 302
+    assert list(technique.condition_rules.values_list("effect", "reason")) == before
+
+
+def test_front_desk_may_only_read_safety_rules(client, front_desk_user):
+    client.force_login(front_desk_user)
+    phrase = WarningPhrase.objects.first()
+    assert phrase is not None
+
+    for model in ["conditionrule", "warningphrase"]:
+        assert client.get(reverse(f"admin:catalog_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:catalog_{model}_add")).status_code == 403
+    response = client.post(
+        reverse("admin:catalog_warningphrase_change", args=[phrase.pk]),
+        {"sign": phrase.sign, "phrase": "changed"},
+    )
+    assert response.status_code == 403
