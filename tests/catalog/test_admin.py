@@ -250,3 +250,59 @@ def test_front_desk_may_only_read_safety_rules(client, front_desk_user):
         {"sign": phrase.sign, "phrase": "changed"},
     )
     assert response.status_code == 403
+
+
+def test_every_change_to_a_safety_rule_records_who_when_and_before_and_after(
+    client, clinical_lead, now
+):
+    client.force_login(clinical_lead)
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="dvt")
+    url = reverse("admin:catalog_conditionrule_change", args=[rule.pk])
+
+    client.post(url, rule_data(rule, effect="exclude"))
+    client.post(url, rule_data(rule, effect="exclude", reason="Not with a clot."))
+
+    # By id: the baseline record was written when the test database was made, later
+    # than the test's frozen clock.
+    latest, middle, seeded = rule.history.order_by("-history_id")
+    assert latest.history_user == clinical_lead
+    assert latest.history_date == now
+    changes = {c.field: (c.old, c.new) for c in latest.diff_against(middle).changes}
+    assert changes == {"reason": (rule.reason, "Not with a clot.")}
+    first_change = middle.diff_against(seeded).changes
+    assert [(c.field, c.old, c.new) for c in first_change] == [
+        ("effect", "doctor_first", "exclude")
+    ]
+    assert seeded.history_change_reason == "As seeded"
+    history = client.get(reverse("admin:catalog_conditionrule_history", args=[rule.pk]))
+    assert history.status_code == 200
+    assert "clinicallead" in history.content.decode()
+
+
+def test_adding_and_deleting_a_warning_phrase_is_kept_in_its_history(client, clinical_lead):
+    client.force_login(clinical_lead)
+    client.post(reverse("admin:catalog_warningphrase_add"), {"sign": "fever", "phrase": "pyrexia"})
+    phrase = WarningPhrase.objects.get(phrase="pyrexia")
+    client.post(reverse("admin:catalog_warningphrase_delete", args=[phrase.pk]), {"post": "yes"})
+
+    kinds = list(
+        WarningPhrase.history.filter(phrase="pyrexia").values_list(
+            "history_type", "history_user__username"
+        )
+    )
+    assert kinds == [("-", "clinicallead"), ("+", "clinicallead")]
+
+
+def test_a_rule_changed_inline_on_the_technique_page_records_who_too(client, superuser):
+    technique = Technique.objects.get(slug="swedish")
+    client.force_login(superuser)
+    data = technique_change_data(technique)
+    index = [r.condition for r in technique.condition_rules.all()].index("dvt")
+    data[f"condition_rules-{index}-reason"] = "Ask your doctor."
+
+    client.post(reverse("admin:catalog_technique_change", args=[technique.pk]), data)
+
+    record = ConditionRule.history.filter(technique=technique, condition="dvt").first()
+    assert record is not None
+    assert record.reason == "Ask your doctor."
+    assert record.history_user == superuser
