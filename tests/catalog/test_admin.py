@@ -306,3 +306,31 @@ def test_a_rule_changed_inline_on_the_technique_page_records_who_too(client, sup
     assert record is not None
     assert record.reason == "Ask your doctor."
     assert record.history_user == superuser
+
+
+def test_a_clinical_lead_can_try_a_sentence_against_the_phrases(client, clinical_lead):
+    client.force_login(clinical_lead)
+    url = reverse("admin_try_warning_phrases")
+    changelist = client.get(reverse("admin:catalog_warningphrase_changelist")).content.decode()
+    assert url in changelist
+
+    response = client.post(url, {"text": "No fever, but since Monday NO control of my bladder"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert "New loss of bladder or bowel control" in html
+    assert "NO control of my bladder" in html
+    assert "Fever together" not in html
+
+
+def test_trying_nothing_is_a_form_error_and_nobody_else_may_try(
+    client, clinical_lead, content_editor
+):
+    client.force_login(clinical_lead)
+    response = client.post(reverse("admin_try_warning_phrases"), {"text": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"]
+
+    client.force_login(content_editor)
+    assert client.post(reverse("admin_try_warning_phrases"), {"text": "a fever"}).status_code == 403
