@@ -334,3 +334,18 @@ def test_trying_nothing_is_a_form_error_and_nobody_else_may_try(
 
     client.force_login(content_editor)
     assert client.post(reverse("admin_try_warning_phrases"), {"text": "a fever"}).status_code == 403
+
+
+def test_a_content_editor_cannot_remove_safety_rules_by_deleting_their_technique(
+    client, content_editor
+):
+    client.force_login(content_editor)
+    technique = Technique.objects.get(slug="deep-tissue")
+    rules = technique.condition_rules.count()
+
+    response = client.post(
+        reverse("admin:catalog_technique_delete", args=[technique.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert ConditionRule.objects.filter(technique=technique).count() == rules
