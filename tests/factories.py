@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models
 from factory.django import DjangoModelFactory, Password
 
+from bookings.answers import IntakeAnswers
 from bookings.models import Booking, BookingStatus, Therapist, TimeOff, WorkingHours
 from catalog.models import SessionLength, Technique
 from clinic.roles import THERAPISTS
@@ -29,6 +30,9 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 Week = Mapping[int, Sequence[tuple[time, time]]]
 WEEKDAYS_WITH_LUNCH: Week = {day: [(time(9), time(13)), (time(14), time(17))] for day in range(6)}
 EVERY_DAY_NINE_TO_FIVE: Week = {day: [(time(9), time(17))] for day in range(7)}
+
+# What every booking needs at least: the two safety questions answered, nothing ticked.
+SCREENED_INTAKE = IntakeAnswers(screened=True)
 
 # What a client who consented would have stored (the intake's codes, as in the database).
 INTAKE_ANSWERS: dict[str, object] = {

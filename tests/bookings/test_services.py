@@ -21,7 +21,13 @@ from bookings.services import (
 )
 from catalog.models import Technique
 from tests.clock import NOW
-from tests.factories import BookingFactory, TechniqueFactory, TherapistFactory, TimeOffFactory
+from tests.factories import (
+    SCREENED_INTAKE,
+    BookingFactory,
+    TechniqueFactory,
+    TherapistFactory,
+    TimeOffFactory,
+)
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -41,7 +47,7 @@ def book(therapist: Therapist | None, **overrides: Any) -> Booking:
         client_name="Sam Client",
         client_email="sam@example.com",
         client_phone="07700 900123",
-        intake=None,
+        intake=SCREENED_INTAKE,
         consent=False,
         acknowledged_warning=False,
         now=NOW,
@@ -125,7 +131,7 @@ def test_the_buffer_keeps_the_next_session_apart(clinic_rules, therapist):
 
 
 def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_rules, therapist):
-    answers = IntakeAnswers(areas=("lower",), warning_signs=("night_pain",))
+    answers = IntakeAnswers(areas=("lower",), warning_signs=("night_pain",), screened=True)
     without = book(therapist, intake=answers, acknowledged_warning=True)
     with_consent = book(
         therapist, start=at(3, 14), intake=answers, consent=True, acknowledged_warning=True
@@ -140,13 +146,13 @@ def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_ru
 
 
 def test_doctor_first_answers_need_an_acknowledgement(clinic_rules, therapist):
-    answers = IntakeAnswers(warning_signs=("injury",))
+    answers = IntakeAnswers(warning_signs=("injury",), screened=True)
     with pytest.raises(InvalidBooking, match="see a doctor"):
         book(therapist, intake=answers)
 
 
 def test_urgent_answers_are_never_booked(clinic_rules, therapist):
-    answers = IntakeAnswers(warning_signs=("bladder_bowel",))
+    answers = IntakeAnswers(warning_signs=("bladder_bowel",), screened=True)
     with pytest.raises(InvalidBooking, match="urgent"):
         book(therapist, intake=answers, acknowledged_warning=True)
 
