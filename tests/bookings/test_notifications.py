@@ -121,9 +121,11 @@ def test_no_email_carries_health_answers_or_warning_details(book, now):
         conditions=("osteoporosis",),
         warning_signs=("night_pain",),
         description="It hurts most after gardening",
+        screened=True,
     )
     booking = book(intake=answers, consent=True, acknowledged_warning=True)
     assert booking.warning_flags == ["night_pain"]
+    assert booking.health_conditions == ["osteoporosis"]
     # The cancellation emails too: queued here, sent by the loop below.
     services.cancel_booking(booking=booking)
     for notification in Notification.objects.filter(status="pending", scheduled_for__lte=now):

@@ -174,6 +174,7 @@ def test_the_result_is_never_cached_and_the_answers_ride_in_the_signed_cookie(cl
         triggers=("sitting",),
         pressure="medium",
         description="desk job",
+        screened=True,
     )
 
 
