@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from catalog.models import SessionLength, Technique
+from catalog.models import SessionLength, Technique, WarningPhrase
 
 from . import availability
 from .models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
@@ -246,6 +246,7 @@ def load_profiles() -> list[TechniqueProfile]:
             name=technique.name,
             summary=technique.summary,
             display_order=technique.display_order,
+            pressure=technique.pressure,
             weights=MappingProxyType({w.answer: w.weight for w in technique.answer_weights.all()}),
             keywords=MappingProxyType(
                 {k.keyword: k.weight for k in technique.keyword_weights.all()}
@@ -257,3 +258,8 @@ def load_profiles() -> list[TechniqueProfile]:
         )
         for technique in Technique.objects.active().with_indications()
     ]
+
+
+def warning_phrases() -> list[tuple[str, str]]:
+    """Every (warning sign, phrase) clinical leads keep, for `screening.find_warning_phrases`."""
+    return list(WarningPhrase.objects.order_by("sign", "phrase").values_list("sign", "phrase"))

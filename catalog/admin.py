@@ -16,6 +16,7 @@ from .models import (
     ReliefMechanism,
     SessionLength,
     Technique,
+    WarningPhrase,
 )
 
 
@@ -131,3 +132,21 @@ class ReliefMechanismAdmin(ClearsCatalogPagesMixin, LabelledListEditableMixin, a
     list_editable = ["display_order"]
     search_fields = ["title", "how_it_works", "what_it_does"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+class WarningPhraseForm(forms.ModelForm):
+    class Meta:
+        model = WarningPhrase
+        fields = ["sign", "phrase"]
+
+    def clean_phrase(self) -> str:
+        # Matching ignores case and spacing; store one spelling so duplicates show.
+        return " ".join(self.cleaned_data["phrase"].split()).lower()
+
+
+@admin.register(WarningPhrase)
+class WarningPhraseAdmin(admin.ModelAdmin):
+    form = WarningPhraseForm
+    list_display = ["phrase", "sign"]
+    list_filter = ["sign"]
+    search_fields = ["phrase"]

@@ -6,7 +6,14 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 
-from .vocabulary import ANSWER_CHOICES, ANSWER_CODES, CONDITIONS, Pressure, RuleEffect
+from .vocabulary import (
+    ANSWER_CHOICES,
+    ANSWER_CODES,
+    CONDITIONS,
+    WARNING_SIGNS,
+    Pressure,
+    RuleEffect,
+)
 
 PRESSURE_CODES = [p.value for p in Pressure]
 RULE_EFFECT_CODES = [e.value for e in RuleEffect]
@@ -212,7 +219,7 @@ class ConditionRule(models.Model):
         Technique, on_delete=models.CASCADE, related_name="condition_rules"
     )
     condition = CodeField(max_length=30, choices=CONDITIONS.form_choices)
-    effect = CodeField(max_length=10, choices=[(e.value, e.label) for e in RuleEffect])
+    effect = CodeField(max_length=20, choices=[(e.value, e.label) for e in RuleEffect])
     reason = models.CharField(
         max_length=300,
         help_text=(
@@ -242,3 +249,42 @@ class ConditionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_condition_display()} → {self.technique}: {self.effect}"
+
+
+PHRASE_HELP = (
+    "Words that, in a client's own description, may mean this warning sign. Whole words, "
+    'any case or accents. End a word with * to match words that start with it ("tingl*" '
+    'finds "tingling"); put ... between words to allow up to three words in between '
+    '("control ... bladder" finds "control of my bladder"). A mention that is denied '
+    '("no fever", "never lost control") does not count, unless the denial is part of the '
+    'phrase itself ("no control ... bladder").'
+)
+
+
+class WarningPhrase(models.Model):
+    """A way clients write a warning sign in their own words, so the description is screened."""
+
+    sign = CodeField(max_length=30, choices=WARNING_SIGNS.form_choices)
+    phrase = models.CharField(max_length=80, help_text=PHRASE_HELP)
+
+    class Meta:
+        ordering = ["sign", "phrase"]
+        verbose_name = "warning phrase"
+        constraints = [
+            models.UniqueConstraint(fields=["sign", "phrase"], name="warning_phrase_unique"),
+            models.CheckConstraint(
+                condition=models.Q(sign__in=list(WARNING_SIGNS.codes)),
+                name="warning_phrase_sign_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(phrase=Lower("phrase")),
+                name="warning_phrase_phrase_lower_case",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("phrase"), 2),
+                name="warning_phrase_phrase_at_least_two_letters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sign_display()}: “{self.phrase}”"

@@ -345,6 +345,7 @@ KEYWORD_WEIGHTS: dict[str, dict[str, int]] = {
 FIRM = ["deep-tissue", "trigger-point"]
 EXCLUDE = "exclude"
 DEMOTE = "demote"
+SURGERY_SCAR = "Stretching near a recent scar needs care; your therapist works around it."
 
 # condition -> [(technique slugs, effect, reason the client reads)]
 CONDITION_RULES: dict[str, list[tuple[list[str], str, str]]] = {
@@ -390,7 +391,7 @@ CONDITION_RULES: dict[str, list[tuple[list[str], str, str]]] = {
         (
             ["myofascial-release"],
             DEMOTE,
-            "Stretching near a recent scar needs care; your therapist works around it.",
+            SURGERY_SCAR,
         ),
     ],
     "infection": [
@@ -442,6 +443,45 @@ CONDITION_RULES: dict[str, list[tuple[list[str], str, str]]] = {
         ),
     ],
 }
+
+
+DOCTOR_FIRST = "doctor_first"
+
+# Rules seeded above (CONDITION_RULES is what migration 0005 wrote) whose reason says a
+# doctor should agree first: they now ask the client to confirm that before booking.
+# (condition, technique slug, effect and reason as seeded, effect and reason now)
+DOCTOR_FIRST_RULES: list[tuple[str, str, tuple[str, str], tuple[str, str]]] = [
+    *(
+        (
+            "dvt",
+            slug,
+            (DEMOTE, CONDITION_RULES["dvt"][2][2]),
+            (DOCTOR_FIRST, CONDITION_RULES["dvt"][2][2]),
+        )
+        for slug in ("swedish", "myofascial-release")
+    ),
+    (
+        "recent_surgery",
+        "myofascial-release",
+        (DEMOTE, SURGERY_SCAR),
+        (
+            DOCTOR_FIRST,
+            "Stretching near a recent scar needs care: your surgeon or doctor should "
+            "agree first, and your therapist works around the scar.",
+        ),
+    ),
+]
+
+
+def seeded_condition_rules() -> list[tuple[str, str, str, str]]:
+    """(condition, technique slug, effect, reason) as a fresh clinic has them today."""
+    now = {(c, slug): after for c, slug, _, after in DOCTOR_FIRST_RULES}
+    return [
+        (condition, slug, *now.get((condition, slug), (effect, reason)))
+        for condition, rules in CONDITION_RULES.items()
+        for slugs, effect, reason in rules
+        for slug in slugs
+    ]
 
 
 def seed_catalog(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
@@ -506,3 +546,330 @@ def seed_indications(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None 
             for slug in slugs
             if slug in techniques
         )
+
+
+# Warning sign -> the ways clients write it in their own words (see
+# catalog.models.PHRASE_HELP for "*" and "..."). Clinical leads add more in admin.
+WARNING_PHRASES: dict[str, list[str]] = {
+    "bladder_bowel": [
+        "control ... bladder",
+        "control ... bowel*",
+        "bladder ... control",
+        "bowel* ... control",
+        "no control ... bladder",
+        "no control ... bowel*",
+        "incontinen*",
+        "wet myself",
+        "wetting myself",
+        "wet the bed",
+        "peed myself",
+        "pee myself",
+        "pissed myself",
+        "soiled myself",
+        "pooed myself",
+        "pooped myself",
+        "couldn't stop peeing",
+        "can't stop peeing",
+        "can't hold ... pee",
+        "can't hold ... wee",
+        "can't hold ... urine",
+        "couldn't hold ... pee",
+        "couldn't hold ... wee",
+        "leak* urine",
+        "leak* ... pee",
+        "leaking wee",
+        "can't pee",
+        "cannot pee",
+        "couldn't pee",
+        "can't wee",
+        "can't urinate",
+        "unable to urinate",
+        "unable to pee",
+        "trouble peeing",
+        "trouble passing urine",
+        "difficulty passing urine",
+        "difficulty peeing",
+        "feel when i need ... pee",
+        "feel when i need ... wee",
+        "feel when i need ... loo",
+        "feel when i need ... toilet",
+        "don't feel when i need",
+        "can't tell when i need",
+    ],
+    "saddle_numbness": [
+        "numb* ... groin",
+        "groin ... numb*",
+        "numb* ... buttock*",
+        "buttock* ... numb*",
+        "numb* ... bum",
+        "bum ... numb*",
+        "numb* ... backside",
+        "numb* ... genital*",
+        "numb* ... privates",
+        "numb* ... private parts",
+        "genital* ... numb*",
+        "privates ... numb*",
+        "private parts ... numb*",
+        "numb* between my legs",
+        "numb* down there",
+        "numb* ... inner thigh*",
+        "inner thigh* ... numb*",
+        "feeling down there",
+        "saddle numb*",
+        "saddle area",
+        "saddle anaes*",
+        "saddle anes*",
+        "numb* ... saddle",
+        "perine*",
+        "can't feel ... groin",
+        "can't feel ... bum",
+        "can't feel ... buttock*",
+        "can't feel ... genital*",
+        "can't feel ... toilet paper",
+        "can't feel down there",
+        "no feeling down there",
+        "no feeling ... groin",
+        "no feeling between my legs",
+        "tingl* ... groin",
+        "pins and needles ... groin",
+    ],
+    "leg_weakness": [
+        "legs ... giving way",
+        "leg ... giving way",
+        "legs ... gave way",
+        "leg ... gave way",
+        "legs ... give way",
+        "leg ... gives way",
+        "legs ... buckl*",
+        "knees ... buckl*",
+        "weak* ... legs",
+        "weak* ... leg",
+        "legs ... weak*",
+        "leg ... weak*",
+        "can't feel my legs",
+        "can't move my legs",
+        "can't move my leg",
+        "can't lift ... foot",
+        "can't lift ... leg",
+        "foot ... drag*",
+        "drag* ... foot",
+        "foot drop",
+        "dropped foot",
+        "dragging my foot",
+        "dragging my leg",
+        "legs ... stopped working",
+        "legs ... not working",
+        "legs ... won't work",
+        "legs ... like jelly",
+        "legs ... collaps*",
+        "paralys*",
+        "paralyz*",
+    ],
+    "chest_pain": [
+        "chest pain*",
+        "pain* ... chest",
+        "chest ... pain*",
+        "chest ... hurt*",
+        "hurt* ... chest",
+        "chest ... tight*",
+        "tight* ... chest",
+        "chest ... pressure",
+        "pressure ... chest",
+        "chest ... ache*",
+        "ache* ... chest",
+        "chest ... crushing",
+        "crushing ... chest",
+        "chest ... sore",
+        "sore chest",
+        "in my chest",
+        "across my chest",
+        "heart attack",
+        "angina",
+        "short of breath",
+        "shortness of breath",
+        "breathless*",
+        "can't breathe",
+        "tearing pain",
+        "ripping pain",
+    ],
+    "fever": [
+        "fever*",
+        "febrile",
+        "a temperature",
+        "high temperature",
+        "temperature of",
+        "running a temp*",
+        "high temp",
+        "chills",
+        "shivering",
+        "rigors",
+        "sweats",
+        "night sweats",
+        "sweating at night",
+        "burning up",
+        "going hot and cold",
+        "feel hot and cold",
+        "feeling hot and cold",
+        "flu like",
+        "kidney infection",
+        "uti",
+        "urine infection",
+        "infection",
+    ],
+    "injury": [
+        "accident",
+        "car crash",
+        "bike crash",
+        "crashed my",
+        "crashed into",
+        "collision",
+        "rear ended",
+        "whiplash",
+        "fell down",
+        "fell over",
+        "fell off",
+        "fell from",
+        "fell on",
+        "fell onto",
+        "fell backwards",
+        "fell down the stairs",
+        "fallen down",
+        "fallen over",
+        "fallen off",
+        "fallen from",
+        "fallen on",
+        "had a fall",
+        "took a fall",
+        "bad fall",
+        "nasty fall",
+        "a fall",
+        "fall from",
+        "fall down",
+        "fall off",
+        "fall on",
+        "tripped",
+        "slipped on",
+        "slipped and",
+        "slipped down",
+        "slipped off",
+        "knocked over",
+        "knocked off",
+        "knocked down",
+        "hit by",
+        "landed on my back",
+        "landed hard",
+        "tackled",
+        "fracture*",
+    ],
+    "cancer_weight": [
+        "cancer",
+        "tumour*",
+        "tumor*",
+        "chemo*",
+        "radiotherapy",
+        "radiation therapy",
+        "oncolog*",
+        "lymphoma",
+        "leukaemia",
+        "leukemia",
+        "myeloma",
+        "malignan*",
+        "metasta*",
+        "lost weight",
+        "losing weight",
+        "lost ... kilo*",
+        "lost ... kg*",
+        "lost ... stone",
+        "lost ... pounds",
+        "lost ... lbs",
+        "lost a lot of weight",
+        "dropped weight",
+        "dropped ... kilos",
+        "dropped ... pounds",
+        "unexplained weight loss",
+        "weight loss without",
+        "weight has dropped",
+        "weight ... dropping",
+        "clothes are loose",
+        "clothes ... hanging off",
+    ],
+    "night_pain": [
+        "wakes me up",
+        "wakes me ... night",
+        "woke me up",
+        "waking me up",
+        "woken up by",
+        "keeps me awake",
+        "keeps me up at night",
+        "can't sleep ... pain*",
+        "cannot sleep ... pain*",
+        "pain at night",
+        "pain ... at night",
+        "hurts at night",
+        "worse at night",
+        "worst at night",
+        "all night ... pain*",
+        "pain* ... all night",
+        "night pain",
+        "even at rest",
+        "even when resting",
+        "even when i rest",
+        "even when i'm resting",
+        "even lying down",
+        "even lying still",
+        "even when lying",
+        "at rest",
+        "never goes away",
+        "never lets up",
+        "never eases",
+        "never stops",
+        "doesn't ease",
+        "doesn't go away",
+        "nothing eases",
+        "no position",
+        "every position",
+    ],
+    "leg_numbness": [
+        "numb* ... leg*",
+        "leg* ... numb*",
+        "numb* ... foot",
+        "numb* ... feet",
+        "numb* ... toes",
+        "foot ... numb*",
+        "feet ... numb*",
+        "toes ... numb*",
+        "numb* ... thigh",
+        "numb* ... calf",
+        "tingl*",
+        "pins and needles",
+        "dead leg",
+        "no feeling in my leg",
+        "no feeling in my foot",
+        "sciatica",
+        "shooting ... down my leg",
+        "down ... leg ... electric",
+        "electric shock* ... leg",
+        "burning ... down my leg",
+    ],
+}
+
+
+def seed_warning_phrases(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
+    """Add the warning phrases that are missing; clinical leads' edits stay as they are."""
+    WarningPhrase = apps.get_model("catalog", "WarningPhrase")
+    existing = set(WarningPhrase.objects.values_list("sign", "phrase"))
+    WarningPhrase.objects.bulk_create(
+        WarningPhrase(sign=sign, phrase=phrase)
+        for sign, phrases in WARNING_PHRASES.items()
+        for phrase in phrases
+        if (sign, phrase) not in existing
+    )
+
+
+def ask_doctor_first(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
+    """Make the DOCTOR_FIRST_RULES so, on rows that still say what was seeded."""
+    ConditionRule = apps.get_model("catalog", "ConditionRule")
+    for condition, slug, (effect, reason), (new_effect, new_reason) in DOCTOR_FIRST_RULES:
+        ConditionRule.objects.filter(
+            condition=condition, technique__slug=slug, effect=effect, reason=reason
+        ).update(effect=new_effect, reason=new_reason)

@@ -38,6 +38,9 @@ class Choice:
     """Warning signs only: emergency care today, and no booking is offered."""
     up_to: int | None = None
     """Bands of a number only: the highest number in the band."""
+    implies: tuple[str, ...] = ()
+    """Warning signs only: the health conditions (CONDITIONS codes) this sign means the
+    client has too, so the conditions' rules apply whether or not they ticked them."""
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,18 @@ WARNING_SIGNS = Question(
             "your legs are weak and quickly getting weaker",
             urgent=True,
         ),
-        Choice("fever", "Fever together with the back pain", "you have a fever with the pain"),
+        Choice(
+            "chest_pain",
+            "Chest pain together with the back pain",
+            "you have chest pain as well as the back pain",
+            urgent=True,
+        ),
+        Choice(
+            "fever",
+            "Fever together with the back pain",
+            "you have a fever with the pain",
+            implies=("infection",),
+        ),
         Choice("injury", "A recent fall or accident", "you had a fall or an accident recently"),
         Choice(
             "cancer_weight",
@@ -341,6 +355,10 @@ QUESTIONS: tuple[Question, ...] = (
 
 URGENT_SIGNS = frozenset(c.code for c in WARNING_SIGNS.choices if c.urgent)
 DOCTOR_FIRST_SIGNS = frozenset(c.code for c in WARNING_SIGNS.choices if not c.urgent)
+IMPLIED_CONDITIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {c.code: c.implies for c in WARNING_SIGNS.choices if c.implies}
+)
+"""Warning sign -> the health conditions it brings with it (a fever is an infection's)."""
 
 WEIGHED_QUESTIONS = tuple(q for q in QUESTIONS if q.weight_label is not None)
 """The questions whose answers content editors weigh for each technique."""
@@ -387,6 +405,7 @@ class RuleEffect(StrEnum):
     """What a health condition does to a technique's place in the suggestion."""
 
     EXCLUDE = "exclude"
+    DOCTOR_FIRST = "doctor_first"
     DEMOTE = "demote"
 
     @property
@@ -397,6 +416,9 @@ class RuleEffect(StrEnum):
 RULE_EFFECT_LABELS: Mapping[RuleEffect, str] = MappingProxyType(
     {
         RuleEffect.EXCLUDE: "Not advised: leave it out",
+        RuleEffect.DOCTOR_FIRST: (
+            "A doctor should agree first: bookable only once the client confirms it"
+        ),
         RuleEffect.DEMOTE: "Needs care: suggest it only after the others",
     }
 )

@@ -10,26 +10,39 @@ from django.contrib.auth.management import create_permissions
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 CONTENT_EDITORS = "Content editors"
+CLINICAL_LEADS = "Clinical leads"
 FRONT_DESK = "Front desk"
 THERAPISTS = "Therapists"
 
 EVERYTHING = ("add", "change", "delete", "view")
+VIEW = ("view",)
 
+# What clients read and how the suggestion ranks: copy, prices, preference weights.
 CATALOG: dict[str, tuple[str, ...]] = {
     "catalog.technique": EVERYTHING,
     "catalog.sessionlength": EVERYTHING,
     "catalog.reliefmechanism": EVERYTHING,
     "catalog.answerweight": EVERYTHING,
     "catalog.keywordweight": EVERYTHING,
+}
+
+# What decides safety: which technique a health condition rules out, and the phrases
+# that screen a client's own words for warning signs. Only clinical leads change them.
+SAFETY: dict[str, tuple[str, ...]] = {
     "catalog.conditionrule": EVERYTHING,
+    "catalog.warningphrase": EVERYTHING,
 }
 
 # Group name -> "app_label.model" -> the actions the group may take on that model.
-# Front desk runs everything but staff accounts; content editors only the catalog;
-# therapists get object-level limits on top of these in the bookings admin.
+# Front desk runs everything but staff accounts and safety rules; content editors only
+# the catalog, reading the condition rules (their copy sits beside them) but never the
+# warning phrases; clinical leads the safety rules; therapists get object-level limits
+# on top of these in the bookings admin.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    CONTENT_EDITORS: CATALOG,
+    CONTENT_EDITORS: CATALOG | {"catalog.conditionrule": VIEW},
+    CLINICAL_LEADS: SAFETY | {"catalog.technique": VIEW},
     FRONT_DESK: CATALOG
+    | {model: VIEW for model in SAFETY}
     | {
         "bookings.therapist": EVERYTHING,
         "bookings.workinghours": EVERYTHING,

@@ -17,7 +17,7 @@ from bookings.models import Booking, ClinicRules, Therapist
 from bookings.services import book_session
 from catalog import seed
 from catalog.models import Technique
-from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles
+from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles
 
 from .clock import NOW, clinic_time
 from .factories import SCREENED_INTAKE, WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
@@ -74,6 +74,11 @@ def _fresh_cache() -> Iterator[None]:
 @pytest.fixture
 def content_editor(db) -> User:
     return StaffFactory(username="editor", groups=[CONTENT_EDITORS])
+
+
+@pytest.fixture
+def clinical_lead(db) -> User:
+    return StaffFactory(username="clinicallead", groups=[CLINICAL_LEADS])
 
 
 @pytest.fixture

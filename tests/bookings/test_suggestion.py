@@ -19,10 +19,12 @@ from catalog.vocabulary import (
     DURATION,
     FEELINGS,
     FREQUENCY,
+    IMPLIED_CONDITIONS,
     PRESSURE,
     TRIGGERS,
     URGENT_SIGNS,
     WARNING_SIGNS,
+    RuleEffect,
 )
 
 # The suggestion is tested against the very data a fresh clinic opens with.
@@ -38,10 +40,9 @@ ALL_SLUGS = frozenset(NAMES)
 
 def seeded_profiles() -> list[TechniqueProfile]:
     rules: dict[str, list[ConditionRule]] = {slug: [] for slug in NAMES}
-    for condition, entries in seed.CONDITION_RULES.items():
-        for slugs, effect, reason in entries:
-            for slug in slugs:
-                rules[slug].append(ConditionRule(condition, effect, reason))
+    for condition, slug, effect, reason in seed.seeded_condition_rules():
+        rules[slug].append(ConditionRule(condition, effect, reason))
+    pressures = {t["slug"]: t["pressure"] for t in seed.TECHNIQUES}
     return [
         TechniqueProfile(
             slug=slug,
@@ -50,6 +51,7 @@ def seeded_profiles() -> list[TechniqueProfile]:
             weights=MappingProxyType(seed.ANSWER_WEIGHTS[slug]),
             keywords=MappingProxyType(seed.KEYWORD_WEIGHTS[slug]),
             rules=tuple(rules[slug]),
+            pressure=pressures[slug],
         )
         for order, (slug, name) in enumerate(NAMES.items(), start=1)
     ]
@@ -106,7 +108,7 @@ CASES = [
         "a strain in their own words",
         intake(triggers=("exercise",), description="I strained it lifting at the gym"),
         "deep-tissue",
-        top_reason="In your own words you mentioned “gym”, “lifting” and “strain”.",
+        top_reason="In your own words you mentioned “gym”, “lifting” and “strained”.",
     ),
     Case(
         "mild ache with stress, gentle pressure",
@@ -136,7 +138,7 @@ CASES = [
         "a sore spot in their own words, medium pressure",
         intake(feelings=("knots",), description="A SORE SPOT under my shoulder blade"),
         "trigger-point",
-        top_reason="“sore spot”",
+        top_reason="“SORE SPOT”",
     ),
     Case(
         "tightness from desk work",
@@ -258,6 +260,15 @@ CASES = [
             else Triage.SEE_DOCTOR,
         )
         for sign in WARNING_SIGNS.codes
+        if sign not in IMPLIED_CONDITIONS
+    ),
+    Case(
+        "a fever counts as an infection: lymphatic drainage is out, every massage waits",
+        intake(**SWELLING, warning_signs=("fever",)),
+        "swedish",
+        excluded=frozenset({"lymphatic-drainage"}),
+        demoted=ALL_SLUGS - {"lymphatic-drainage"},
+        triage=Triage.SEE_DOCTOR,
     ),
     Case(
         "an emergency sign outweighs a doctor-first sign",
@@ -304,9 +315,9 @@ CASES = [
         top_reason="it hurts in your upper back",
     ),
     Case(
-        "nothing that any technique weighs",
+        "nothing that any technique weighs goes to the gentlest",
         IntakeAnswers(areas=("lower",), pressure=""),
-        "deep-tissue",
+        "swedish",
         top_reason=NO_STRONG_MATCH,
     ),
 ]
@@ -477,7 +488,7 @@ random_profiles = st.lists(
             st.builds(
                 ConditionRule,
                 condition=st.sampled_from(CONDITIONS.codes),
-                effect=st.sampled_from(["exclude", "demote"]),
+                effect=st.sampled_from([e.value for e in RuleEffect]),
                 reason=st.text(min_size=1, max_size=20),
             ),
             max_size=3,

@@ -21,6 +21,7 @@ def test_the_seeded_catalog_loads_as_the_profiles_the_pure_tests_use():
         assert dict(loaded[slug].keywords) == dict(profile.keywords), slug
         assert set(loaded[slug].rules) == set(profile.rules), slug
         assert loaded[slug].name == profile.name
+        assert loaded[slug].pressure == profile.pressure
 
 
 def test_profiles_load_in_four_queries(django_assert_num_queries):

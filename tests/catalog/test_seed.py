@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
+from bookings.screening import phrase_words
 from catalog.models import (
     AnswerWeight,
     ConditionRule,
@@ -11,8 +12,16 @@ from catalog.models import (
     ReliefMechanism,
     SessionLength,
     Technique,
+    WarningPhrase,
 )
-from catalog.seed import seed_catalog, seed_indications
+from catalog.seed import (
+    DOCTOR_FIRST_RULES,
+    WARNING_PHRASES,
+    ask_doctor_first,
+    seed_catalog,
+    seed_indications,
+    seed_warning_phrases,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +67,7 @@ def test_every_seeded_technique_has_all_its_texts_and_indications():
 
 def test_every_seeded_weight_and_rule_uses_a_known_answer_or_condition():
     # full_clean checks choices, validators and constraints, wherever the codes are kept.
-    for model in (AnswerWeight, KeywordWeight, ConditionRule):
+    for model in (AnswerWeight, KeywordWeight, ConditionRule, WarningPhrase):
         rows = list(model.objects.all())
         assert rows, model
         for row in rows:
@@ -117,3 +126,59 @@ def test_seeding_again_keeps_what_staff_changed():
     assert [
         m.objects.count() for m in (Technique, SessionLength, AnswerWeight, ConditionRule)
     ] == counts
+
+
+def test_a_fresh_clinic_screens_with_every_seeded_warning_phrase():
+    seeded = {(sign, phrase) for sign, phrases in WARNING_PHRASES.items() for phrase in phrases}
+
+    assert set(WarningPhrase.objects.values_list("sign", "phrase")) == seeded
+    for _, phrase in seeded:
+        words = phrase_words(phrase)
+        assert words, phrase
+        assert words[0] != "...", phrase
+
+
+def test_seeding_phrases_again_adds_only_the_missing_ones():
+    WarningPhrase.objects.filter(phrase="fever*").delete()
+    WarningPhrase.objects.create(sign="fever", phrase="pyrexia")
+    count = WarningPhrase.objects.count()
+
+    seed_warning_phrases(apps)
+
+    assert WarningPhrase.objects.count() == count + 1
+    assert WarningPhrase.objects.filter(phrase="pyrexia").exists()
+
+
+def test_rules_saying_a_doctor_should_agree_first_ask_for_it():
+    doctor_first = set(
+        ConditionRule.objects.filter(effect="doctor_first").values_list(
+            "technique__slug", "condition"
+        )
+    )
+
+    assert doctor_first == {
+        ("swedish", "dvt"),
+        ("myofascial-release", "dvt"),
+        ("myofascial-release", "recent_surgery"),
+    }
+    assert "doctor should agree first" in (
+        ConditionRule.objects.get(
+            technique__slug="myofascial-release", condition="recent_surgery"
+        ).reason
+    )
+
+
+def test_the_doctor_first_change_leaves_a_rule_staff_edited_alone():
+    ConditionRule.objects.filter(effect="doctor_first").delete()
+    condition, slug, (effect, reason), _ = DOCTOR_FIRST_RULES[0]
+    rule = ConditionRule.objects.create(
+        technique=Technique.objects.get(slug=slug),
+        condition=condition,
+        effect=effect,
+        reason=reason + " Edited.",
+    )
+
+    ask_doctor_first(apps)
+
+    rule.refresh_from_db()
+    assert rule.effect == effect
