@@ -13,15 +13,12 @@ from enum import StrEnum
 from catalog.vocabulary import WARNING_SIGNS
 
 from . import selectors
-from ._safety_stub import PhraseMatch, Screen, Verdict, find_warning_phrases, screen
 from .answers import IntakeAnswers, Triage
-from .suggestion import TechniqueProfile
+from .profiles import TechniqueProfile
+from .safety import Screen, Verdict, screen
+from .screening import PhraseMatch, find_warning_phrases
 
 __all__ = ["PhraseMatch", "SafetyCheck", "Screen", "Stop", "Verdict", "check"]
-
-
-def _warning_phrases() -> list[tuple[str, str]]:
-    return []
 
 
 class Stop(StrEnum):
@@ -127,7 +124,7 @@ def check(answers: IntakeAnswers) -> SafetyCheck:
         answers=answers,
         screen=screen(answers, profiles),
         # No words, nothing to match: the phrases are not even read.
-        matches=tuple(find_warning_phrases(answers.description, _warning_phrases()))
+        matches=tuple(find_warning_phrases(answers.description, selectors.warning_phrases()))
         if answers.description
         else (),
         profiles=tuple(profiles),

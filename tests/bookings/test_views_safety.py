@@ -352,3 +352,120 @@ def test_all_conditions_never_leave_a_ruled_out_technique_bookable(client, clini
         ruled_out = check.screen.verdict(slug) == safety_gate.Verdict.RULED_OUT
         response = client.get(book_url(slug, length="60", therapist="any"))
         assert ("not advised for you" in text_of(response)) == ruled_out, slug
+
+
+def test_every_condition_ticked_means_massage_should_wait_with_no_suggestion(client):
+    client.post(INTAKE, {**KNOTS, "conditions": list(CONDITIONS.codes)})
+
+    text = text_of(client.get(RESULT))
+
+    assert "Massage should wait for now" in text
+    assert "Our suggestion for you" not in text
+    assert "Book " not in text
+
+
+def test_a_fever_means_massage_should_wait(client):
+    client.post(INTAKE, {**KNOTS, "warning_signs": ["fever"]})
+
+    text = text_of(client.get(RESULT))
+
+    assert "Massage should wait for now" in text
+    assert "You said you have a fever with the pain" in text
+
+
+# Their own words, asked explicitly ---------------------------------------------------------
+
+NUMB = "My left leg goes numb when I sit"
+
+
+def test_words_that_seem_to_mention_a_sign_are_asked_about_before_any_suggestion(client):
+    client.post(INTAKE, {**KNOTS, "description": NUMB})
+
+    page = client.get(RESULT)
+
+    text = text_of(page)
+    assert "One more question before our suggestion" in text
+    assert NUMB in text
+    assert "“leg goes numb”: Numbness or tingling down one leg" in text
+    assert 'name="leg_numbness"' in page.content.decode()
+    assert "Our suggestion for you" not in text and "Book " not in text
+
+
+def test_answering_no_notes_the_check_and_then_shows_the_suggestion(client):
+    client.post(INTAKE, {**KNOTS, "description": NUMB})
+
+    response = client.post(CHECK, {"leg_numbness": "no"})
+
+    assert response.status_code == 303 and response["Location"] == RESULT
+    answers = recalled(client)
+    assert answers is not None
+    assert answers.text_checked == ("leg_numbness",) and answers.warning_signs == ()
+    text = text_of(client.get(RESULT))
+    assert "Our suggestion for you" in text
+    assert "Please see a doctor before you book" not in text
+
+
+def test_answering_yes_ticks_the_sign_and_triage_decides(client):
+    client.post(INTAKE, {**KNOTS, "description": NUMB})
+
+    client.post(CHECK, {"leg_numbness": "yes"})
+
+    answers = recalled(client)
+    assert answers is not None and answers.warning_signs == ("leg_numbness",)
+    assert "Please see a doctor before you book" in text_of(client.get(RESULT))
+
+
+def test_an_unanswered_question_is_asked_again(client):
+    client.post(INTAKE, {**KNOTS, "description": NUMB})
+
+    response = client.post(CHECK, {"leg_numbness": "maybe"})
+
+    assert response.status_code == 400
+    assert "Please answer yes or no" in text_of(response)
+    answers = recalled(client)
+    assert answers is not None and answers.text_checked == ()
+
+
+def test_the_same_words_sent_again_keep_their_answer(client):
+    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(CHECK, {"leg_numbness": "no"})
+
+    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    assert "Our suggestion for you" in text_of(client.get(RESULT))
+    client.post(INTAKE, {**KNOTS, "description": "I had a fall off my bike"})
+    assert "One more question" in text_of(client.get(RESULT))
+
+
+def test_booking_with_words_not_yet_asked_about_goes_back_to_the_question(client, clinic):
+    with_intake(client, IntakeAnswers(areas=("lower",), description=NUMB, screened=True))
+
+    response = client.get(book_url("swedish", length="60", therapist="any"))
+
+    assert response.status_code == 303 and response["Location"] == RESULT
+    with pytest.raises(UnsafeBooking) as refused:
+        book_session(
+            therapist_id=None,
+            technique=Technique.objects.get(slug="swedish"),
+            length_minutes=60,
+            start=NOW.replace(day=3, hour=10),
+            client_name="Sam",
+            client_email="sam@example.com",
+            client_phone="07700 900123",
+            intake=recalled(client),
+            now=NOW,
+        )
+    assert refused.value.stop == safety_gate.Stop.UNASKED_TEXT
+
+
+def test_words_answered_no_are_kept_with_the_booking_without_consent(client, clinic):
+    answers = IntakeAnswers(
+        areas=("lower",), description=NUMB, text_checked=("leg_numbness",), screened=True
+    )
+    with_intake(client, answers)
+
+    response = submit(client, "swedish")
+
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.intake_answers is None
+    assert booking.text_checks == [{"sign": "leg_numbness", "quote": "leg goes numb"}]
