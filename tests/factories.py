@@ -191,7 +191,8 @@ class BookingFactory(ModelFactory[Booking]):
 
     Traits: `past` (Friday 27 February), `cancelled`, `completed` (past, and took place),
     `with_intake` (consented health answers kept), `with_warning` (a doctor-first sign,
-    acknowledged).
+    acknowledged), `with_safety_facts` (what every booking keeps: a sign, a condition, words
+    answered "no", the advice acknowledged).
     """
 
     class Meta:
@@ -204,6 +205,13 @@ class BookingFactory(ModelFactory[Booking]):
         with_intake = factory.Trait(
             intake_answers=factory.LazyFunction(lambda: deepcopy(INTAKE_ANSWERS)),
             health_consent_at=factory.LazyAttribute(lambda o: o.start - timedelta(days=2)),
+        )
+        with_safety_facts = factory.Trait(
+            warning_flags=["night_pain"],
+            health_conditions=["osteoporosis"],
+            text_checks=[{"sign": "leg_numbness", "quote": "leg goes numb"}],
+            acknowledged_advice=["You said it hurts constantly at night or at rest."],
+            warning_acknowledged_at=factory.LazyAttribute(lambda o: o.start - timedelta(days=2)),
         )
         with_warning = factory.Trait(
             warning_flags=["night_pain"],

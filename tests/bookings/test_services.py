@@ -16,6 +16,7 @@ from bookings.services import (
     cancel_booking,
     mark_completed,
     mark_no_show,
+    record_safety_check,
     reinstate_booking,
     reschedule_booking,
 )
@@ -259,3 +260,22 @@ def test_factory_therapists_work_weekdays_with_a_lunch_break(db):
     therapist = TherapistFactory(works_weekdays=True)
     assert therapist.working_hours.filter(weekday=0).count() == 2
     assert not therapist.working_hours.filter(weekday=6).exists()
+
+
+def test_only_the_therapist_of_the_session_records_its_safety_check(
+    clinic_rules, therapist, other_therapist
+):
+    booking = book(therapist)
+
+    with pytest.raises(InvalidBooking, match="Only the therapist"):
+        record_safety_check(booking=booking, by=other_therapist.user, now=NOW)
+    checked = record_safety_check(booking=booking, by=therapist.user, now=NOW)
+
+    assert checked.safety_checked_by == therapist.user and checked.safety_checked_at == NOW
+
+
+def test_a_cancelled_session_gets_no_safety_check(clinic_rules, therapist):
+    booking = cancel_booking(booking=book(therapist), notify=False)
+
+    with pytest.raises(InvalidBooking, match="cancelled"):
+        record_safety_check(booking=booking, by=therapist.user, now=NOW)
