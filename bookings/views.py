@@ -126,7 +126,7 @@ def _result_page(check: safety_gate.SafetyCheck) -> dict[str, object]:
     if check.urgent:
         return page
     screen = check.screen
-    if screen.massage_should_wait:
+    if screen.massage_should_wait or not screen.advised():
         return page | {
             "should_wait": True,
             "wait_reasons": _unique(
