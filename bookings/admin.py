@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from clinic.admin import LabelledTabularInline
 
 from . import admin_pages, notifications, selectors, services
-from .answers import read_back, warning_sign_labels
+from .answers import condition_labels, read_back, text_check_lines, warning_sign_labels
 from .models import (
     Booking,
     ClinicRules,
@@ -168,6 +168,15 @@ class ClinicRulesAdmin(admin.ModelAdmin):
 BookingService = Callable[..., object]
 
 
+def _bullets(lines: list[str]) -> SafeString | str:
+    if not lines:
+        return "None"
+    return format_html(
+        '<ul class="booking-warning-list">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((line,) for line in lines)),
+    )
+
+
 class BookingForm(forms.ModelForm):
     class Meta:
         model = Booking
@@ -217,6 +226,7 @@ class BookingAdmin(TherapistScopedAdmin):
         "mark_completed",
         "mark_no_show",
         "resend_confirmation",
+        "record_safety_check",
     ]
     readonly_fields = [
         "reference",
@@ -229,7 +239,11 @@ class BookingAdmin(TherapistScopedAdmin):
         "ends",
         "blocked_until_local",
         "warning_signs",
+        "conditions",
+        "their_words_checked",
+        "advice_acknowledged",
         "warning_acknowledged_at",
+        "checked_with_client",
         "health_answers",
         "health_consent_at",
         "created_at",
@@ -253,7 +267,25 @@ class BookingAdmin(TherapistScopedAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> "_FieldsetSpec":
         health: _FieldsetSpec = []
         if obj is not None and self.may_see_health_answers(request, obj):
-            health = [("Health answers", {"fields": ["health_answers", "health_consent_at"]})]
+            health = [
+                (
+                    "Check before starting",
+                    {
+                        "fields": [
+                            "warning_signs",
+                            "conditions",
+                            "their_words_checked",
+                            "advice_acknowledged",
+                            "warning_acknowledged_at",
+                            "checked_with_client",
+                        ],
+                        "description": "Kept with every booking, consent or not: needed to "
+                        "treat safely. Go through them with the client, then record the check "
+                        "(the action “Record: safety facts checked with the client”).",
+                    },
+                ),
+                ("Health answers", {"fields": ["health_answers", "health_consent_at"]}),
+            ]
         return [
             (
                 "Session",
@@ -275,7 +307,6 @@ class BookingAdmin(TherapistScopedAdmin):
                 },
             ),
             ("Client", {"fields": ["client_name", "client_email", "client_phone"]}),
-            ("Check before starting", {"fields": ["warning_signs", "warning_acknowledged_at"]}),
             *health,
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]
@@ -315,13 +346,40 @@ class BookingAdmin(TherapistScopedAdmin):
 
     @admin.display(description="Warning signs from the intake")
     def warning_signs(self, obj: Booking) -> SafeString | str:
-        labels = warning_sign_labels(obj.warning_flags)
-        if not labels:
-            return "None"
-        return format_html(
-            '<ul class="booking-warning-list">{}</ul>',
-            format_html_join("", "<li>{}</li>", ((label,) for label in labels)),
-        )
+        return _bullets(warning_sign_labels(obj.warning_flags))
+
+    @admin.display(description="Health conditions")
+    def conditions(self, obj: Booking) -> SafeString | str:
+        return _bullets(condition_labels(obj.health_conditions))
+
+    @admin.display(description="Their own words, asked and answered “no”")
+    def their_words_checked(self, obj: Booking) -> SafeString | str:
+        return _bullets(text_check_lines(obj.text_checks))
+
+    @admin.display(description="See-a-doctor advice they confirmed reading")
+    def advice_acknowledged(self, obj: Booking) -> SafeString | str:
+        advice = obj.acknowledged_advice if isinstance(obj.acknowledged_advice, list) else []
+        return _bullets([str(line) for line in advice])
+
+    @admin.display(description="Checked with the client")
+    def checked_with_client(self, obj: Booking) -> str:
+        if obj.safety_checked_at is None:
+            return "Not yet"
+        by = obj.safety_checked_by
+        who = (by.get_full_name() or by.get_username()) if by is not None else "a former user"
+        return f"{clinic_time(obj.safety_checked_at)}, by {who}"
+
+    @admin.action(
+        description="Record: safety facts checked with the client (your own sessions)",
+        permissions=["change"],
+    )
+    def record_safety_check(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        now = timezone.now()
+
+        def record(*, booking: Booking) -> object:
+            return services.record_safety_check(booking=booking, by=request.user, now=now)
+
+        self._apply(request, queryset, record, "recorded as checked with the client")
 
     @admin.display(description="Answers")
     def health_answers(self, obj: Booking) -> SafeString | str:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from catalog.vocabulary import (
+    CONDITIONS,
     DESCRIPTION_MAX_LENGTH,
     DOCTOR_FIRST_SIGNS,
     INTENSITY_MAX,
@@ -35,7 +36,8 @@ class Triage(StrEnum):
 class IntakeAnswers:
     """One client's answers, as the codes in `catalog.vocabulary`.
 
-    The fields are the questions' `field` names.
+    The fields are the questions' `field` names, then what the booking's safety screen
+    needs to know about how they were asked.
     """
 
     areas: tuple[str, ...] = ()
@@ -48,6 +50,12 @@ class IntakeAnswers:
     conditions: tuple[str, ...] = ()
     warning_signs: tuple[str, ...] = ()
     description: str = ""
+    screened: bool = False
+    """True once the client (or staff for them) answered the warning-signs and conditions
+    questions."""
+    text_checked: tuple[str, ...] = ()
+    """Warning-sign codes their own words seemed to mention, asked explicitly and answered
+    "no"."""
 
     @property
     def triage(self) -> Triage:
@@ -87,6 +95,12 @@ class IntakeAnswers:
                     kwargs[question.field] = value
             elif isinstance(value, str):
                 kwargs[question.field] = value[:DESCRIPTION_MAX_LENGTH]
+        kwargs["screened"] = data.get("screened") is True
+        checked = data.get("text_checked")
+        if isinstance(checked, list):
+            kwargs["text_checked"] = WARNING_SIGNS.in_order(
+                c for c in checked if c in WARNING_SIGNS.codes
+            )
         return cls(**kwargs)
 
 
@@ -126,3 +140,21 @@ def warning_sign_labels(codes: object) -> list[str]:
     if not isinstance(codes, list):
         return []
     return [WARNING_SIGNS.label_of(code) for code in codes]
+
+
+def condition_labels(codes: object) -> list[str]:
+    """The labels of stored condition codes (anything that is not a list reads as none)."""
+    if not isinstance(codes, list):
+        return []
+    return [CONDITIONS.label_of(code) for code in codes]
+
+
+def text_check_lines(checks: object) -> list[str]:
+    """Stored text checks as staff read them: the sign, and the client's own words."""
+    if not isinstance(checks, list):
+        return []
+    return [
+        f"{WARNING_SIGNS.label_of(c.get('sign'))}: they wrote “{c.get('quote', '')}”"
+        for c in checks
+        if isinstance(c, dict)
+    ]

@@ -326,6 +326,33 @@ class Booking(models.Model):
         help_text="Signs from the intake that a doctor should see first; check before starting.",
     )
     warning_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The safety facts below are kept with every booking, consent or not: the therapist
+    # needs them to treat safely. They never leave the admin (no email, SMS or feed).
+    health_conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Health conditions from the screen, ticked or implied by a warning sign.",
+    )
+    text_checks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Warning signs the client's own words seemed to mention, asked and "
+        "answered “no”, with their words.",
+    )
+    acknowledged_advice = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The see-a-doctor-first advice the client confirmed reading.",
+    )
+    safety_checked_at = models.DateTimeField("checked with the client at", null=True, blank=True)
+    safety_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="checked with the client by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

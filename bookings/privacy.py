@@ -16,19 +16,35 @@ from .services import cancel_booking
 
 ERASED_NAME = "Erased client"
 
+# Health data a booking holds: the consented answers and the safety facts kept with
+# every booking. Purging and erasing clear all of it.
+SAFETY_FACTS_CLEARED: dict[str, Any] = {
+    "intake_answers": None,
+    "warning_flags": [],
+    "health_conditions": [],
+    "text_checks": [],
+    "acknowledged_advice": [],
+}
+
 
 def purge_health_answers(*, retention_days: int, now: datetime) -> int:
-    """Delete intake answers and warning flags of sessions that ended over `retention_days` ago.
+    """Delete intake answers and safety facts of sessions that ended over `retention_days` ago.
 
     The bookings stay (times, therapist, technique) so schedules and accounts add up.
     Returns how many bookings were cleaned.
     """
     cutoff = now - timedelta(days=retention_days)
-    holding = Q(intake_answers__isnull=False) | ~Q(warning_flags=[])
+    holding = (
+        Q(intake_answers__isnull=False)
+        | ~Q(warning_flags=[])
+        | ~Q(health_conditions=[])
+        | ~Q(text_checks=[])
+        | ~Q(acknowledged_advice=[])
+    )
     return (
         Booking.objects.filter(end__lt=cutoff)
         .filter(holding)
-        .update(intake_answers=None, warning_flags=[], updated_at=now)
+        .update(updated_at=now, **SAFETY_FACTS_CLEARED)
     )
 
 
@@ -67,6 +83,12 @@ def export_client_data(*, email: str) -> dict[str, Any]:
                 "warning_flags": list(b.warning_flags),
                 "warning_acknowledged_at": b.warning_acknowledged_at.isoformat()
                 if b.warning_acknowledged_at
+                else None,
+                "health_conditions": list(b.health_conditions),
+                "text_checks": [dict(c) for c in b.text_checks],
+                "acknowledged_advice": list(b.acknowledged_advice),
+                "safety_checked_at": b.safety_checked_at.isoformat()
+                if b.safety_checked_at
                 else None,
                 "messages": [
                     {
@@ -116,7 +138,7 @@ def _anonymise(booking: Booking) -> None:
     booking.client_name = ERASED_NAME
     booking.client_email = erased_email
     booking.client_phone = ""
-    booking.intake_answers = None
+    for field, cleared in SAFETY_FACTS_CLEARED.items():
+        setattr(booking, field, cleared)
     booking.health_consent_at = None
-    booking.warning_flags = []
     booking.save()

@@ -2,14 +2,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import SessionLength, Technique
 
-from . import availability, notifications, selectors
-from .answers import IntakeAnswers, Triage
+from . import availability, notifications, safety_gate, selectors
+from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
+from .safety_gate import SafetyFacts, Stop
 
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
 
@@ -26,6 +28,34 @@ class InvalidBooking(BookingError):
 
 class SlotUnavailable(BookingError):
     """The time was free a moment ago but someone else has it now."""
+
+
+class UnsafeBooking(InvalidBooking):
+    """The client's answers do not allow this technique (yet): why, and what instead."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        stop: Stop,
+        reasons: tuple[str, ...] = (),
+        advised: list[tuple[str, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.stop = stop
+        self.reasons = reasons
+        self.advised = advised or []
+        """(slug, name) of the techniques these answers allow."""
+
+
+SAFETY_MESSAGES: dict[Stop, str] = {
+    Stop.NOT_SCREENED: "Before booking, please answer two short questions about your health.",
+    Stop.UNASKED_TEXT: "Before booking, please answer a question about what you wrote.",
+    Stop.URGENT: "Your answers suggest you need urgent medical care today, not a massage.",
+    Stop.RULED_OUT: "From your answers about your health, this massage is not advised for you.",
+    Stop.NEEDS_ACKNOWLEDGEMENT: "Please confirm you have read the advice to see a doctor "
+    "before the session.",
+}
 
 
 PROBLEM_MESSAGES: dict[availability.Problem, str] = {
@@ -140,6 +170,34 @@ def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
         raise InvalidBooking("Please choose one of the times offered.")
 
 
+def _require_safe(
+    technique: Technique, intake: IntakeAnswers | None, acknowledged_warning: bool
+) -> SafetyFacts:
+    """Refuse what the client's answers do not allow; return what the booking keeps.
+
+    Every booking, online or by staff, passes here: an unscreened intake, a sign their
+    own words mention that nobody asked about, an urgent sign, a ruled-out technique and
+    doctor-first advice not acknowledged are all refused.
+    """
+    if intake is None or not intake.screened:
+        raise UnsafeBooking(SAFETY_MESSAGES[Stop.NOT_SCREENED], stop=Stop.NOT_SCREENED)
+    check = safety_gate.check(intake)
+    stop = check.stop(technique.slug, acknowledged=acknowledged_warning)
+    if stop is not None:
+        reasons: tuple[str, ...] = ()
+        if stop == Stop.RULED_OUT:
+            reasons = check.why_not(technique.slug)
+        elif stop == Stop.NEEDS_ACKNOWLEDGEMENT:
+            reasons = check.doctor_first_reasons(technique.slug)
+        raise UnsafeBooking(
+            SAFETY_MESSAGES[stop],
+            stop=stop,
+            reasons=reasons,
+            advised=check.advised(leaving_out=technique.slug),
+        )
+    return check.facts(technique.slug)
+
+
 def book_session(
     *,
     therapist_id: int | None,
@@ -149,7 +207,7 @@ def book_session(
     client_name: str,
     client_email: str,
     client_phone: str,
-    intake: IntakeAnswers | None = None,
+    intake: IntakeAnswers | None,
     consent: bool = False,
     acknowledged_warning: bool = False,
     now: datetime | None = None,
@@ -158,21 +216,14 @@ def book_session(
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
     `therapist_id=None` means anyone who offers the technique and is free then.
+    `intake` must be screened answers (`IntakeAnswers.screened`); see `_require_safe`.
     `notify=False` queues no emails: for demo data, whose clients do not exist.
     """
     now = now or timezone.now()
     _require_aware(start)
     if not technique.is_active:
         raise InvalidBooking(f"{technique.name} is not offered at the moment.")
-    if intake is not None and intake.triage == Triage.URGENT:
-        raise InvalidBooking(
-            "Your answers suggest you need urgent medical care today, not a massage."
-        )
-    warning_flags = list(intake.doctor_first_signs) if intake is not None else []
-    if warning_flags and not acknowledged_warning:
-        raise InvalidBooking(
-            "Please confirm you have read the advice to see a doctor before the session."
-        )
+    facts = _require_safe(technique, intake, acknowledged_warning)
     session_length = _session_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
@@ -191,10 +242,13 @@ def book_session(
             start=start,
             end=start + length,
             blocked_until=start + length + rules.buffer,
-            intake_answers=intake.to_dict() if intake is not None and consent else None,
-            health_consent_at=now if intake is not None and consent else None,
-            warning_flags=warning_flags,
-            warning_acknowledged_at=now if warning_flags else None,
+            intake_answers=intake.to_dict() if consent and intake is not None else None,
+            health_consent_at=now if consent and intake is not None else None,
+            warning_flags=facts.warning_flags,
+            warning_acknowledged_at=now if facts.acknowledged_advice else None,
+            health_conditions=facts.conditions,
+            text_checks=facts.text_checks,
+            acknowledged_advice=facts.acknowledged_advice,
         )
         if notify:
             notifications.notify_booked(booking, now=now)
@@ -318,3 +372,19 @@ def issue_calendar_link(*, therapist: Therapist) -> Therapist:
     therapist.calendar_token = new_calendar_token()
     therapist.save(update_fields=["calendar_token"])
     return therapist
+
+
+def record_safety_check(
+    *, booking: Booking, by: AbstractBaseUser | AnonymousUser, now: datetime
+) -> Booking:
+    """The booking's therapist went through its safety facts with the client."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().select_related("therapist").get(pk=booking.pk)
+        if locked.therapist.user_id != by.pk:
+            raise InvalidBooking("Only the therapist of this session can record the check.")
+        if locked.status == BookingStatus.CANCELLED:
+            raise InvalidBooking("This booking was cancelled.")
+        locked.safety_checked_at = now
+        locked.safety_checked_by_id = by.pk
+        locked.save(update_fields=["safety_checked_at", "safety_checked_by", "updated_at"])
+        return locked

@@ -6,8 +6,11 @@ app_name = "bookings"
 
 urlpatterns = [
     path("find-your-massage/", views.intake, name="intake"),
+    path("find-your-massage/result/", views.intake_result, name="intake_result"),
+    path("find-your-massage/check/", views.intake_check, name="intake_check"),
     # Booking a session
     path("book/<slug:slug>/", views.book, name="book"),
+    path("book/<slug:slug>/screen/", views.book_screen, name="book_screen"),
     path("book/<slug:slug>/confirm/", views.book_submit, name="book_submit"),
     path("booking/<str:token>/", views_manage.booking_detail, name="booking_detail"),
     path("manage/<str:token>/", views_manage.manage, name="manage"),

@@ -1,9 +1,10 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +17,26 @@ from catalog.models import Technique
 from catalog.vocabulary import WARNING_SIGNS
 from clinic.protection import limit_form_posts
 
-from . import availability, selectors
+from . import availability, safety_gate, selectors
 from .answers import IntakeAnswers, Triage
-from .forms import ANYONE, BookingDetailsForm, IntakeForm, SlotChoiceForm
+from .forms import ANYONE, BookingDetailsForm, IntakeForm, ScreenForm, SlotChoiceForm, TextCheckForm
 from .intake import forget, recall, remember
 from .models import Therapist
-from .selectors import load_profiles
-from .services import PROBLEM_MESSAGES, InvalidBooking, SlotUnavailable, book_session
+from .services import (
+    PROBLEM_MESSAGES,
+    SAFETY_MESSAGES,
+    InvalidBooking,
+    SlotUnavailable,
+    UnsafeBooking,
+    book_session,
+)
 from .suggestion import suggest
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a post: the browser fetches the next page with GET, so reload never re-posts."""
+
+    status_code = 303
 
 
 # Error reports (if one is ever emailed) must not carry health answers or contact details.
@@ -32,44 +45,112 @@ from .suggestion import suggest
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def intake(request: HttpRequest) -> HttpResponse:
-    """The back-pain questions; a valid answer shows its suggestion on the spot.
+    """The back-pain questions, filled in with the answers given before (if any).
 
-    Nothing is stored on the server: the result is rendered from the POST, and the
-    answers ride to the booking form in a signed cookie in the client's browser.
+    A valid post keeps the answers in a signed cookie in the client's browser (nothing
+    is stored on the server) and sends the browser to the result page, so Back and
+    reload never post the answers again.
     """
+    earlier = recall(request)
     if request.method == "POST":
         form = IntakeForm(request.POST)
         if form.is_valid():
-            return _result(request, form.answers())
+            return _to_result(form.answers(earlier))
     else:
-        form = IntakeForm()
-    return render(request, "bookings/intake.html", {"form": form})
+        form = IntakeForm(initial=IntakeForm.initial_from(earlier) if earlier else None)
+    response = render(request, "bookings/intake.html", {"form": form})
+    _no_store(response)
+    return response
 
 
-def _result(request: HttpRequest, answers: IntakeAnswers) -> HttpResponse:
-    triage = answers.triage
-    ranked = [] if triage == Triage.URGENT else suggest(answers, load_profiles())
-    advised = [s for s in ranked if not s.excluded]
-    response = render(
-        request,
-        "bookings/result.html",
-        {
-            "answers": answers,
-            "triage": triage,
-            "is_urgent": triage == Triage.URGENT,
-            "see_doctor": triage == Triage.SEE_DOCTOR,
-            "urgent_signs": [WARNING_SIGNS.label_of(s) for s in answers.urgent_signs],
-            "doctor_first_signs": [WARNING_SIGNS.label_of(s) for s in answers.doctor_first_signs],
-            "top": advised[0] if advised else None,
-            "alternatives": advised[1:],
-            "not_advised": [s for s in ranked if s.excluded],
-        },
-    )
-    # Health answers on the page: no shared cache or back-button cache may keep it.
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True)
+def _to_result(answers: IntakeAnswers) -> HttpResponse:
+    response = HttpResponseSeeOther(reverse("bookings:intake_result"))
     remember(response, answers)
     return response
+
+
+@never_cache
+@require_GET
+def intake_result(request: HttpRequest) -> HttpResponse:
+    """What the answers in the cookie mean: a question about their own words first (if
+    they seem to mention a warning sign), else emergency advice, a wait, or the suggestion."""
+    answers = recall(request)
+    if answers is None:
+        return redirect("bookings:intake")
+    check = safety_gate.check(answers)
+    if check.unasked:
+        page = _text_check_page(check, TextCheckForm(signs=[m.sign for m in check.unasked]))
+    else:
+        page = _result_page(check)
+    response = render(request, "bookings/result.html", page)
+    _no_store(response)
+    return response
+
+
+@sensitive_post_parameters()
+@require_POST
+@limit_form_posts
+def intake_check(request: HttpRequest) -> HttpResponse:
+    """The yes/no answers about warning signs their own words seemed to mention."""
+    answers = recall(request)
+    if answers is None:
+        return redirect("bookings:intake")
+    check = safety_gate.check(answers)
+    form = TextCheckForm(request.POST, signs=[m.sign for m in check.unasked])
+    if not form.is_valid():
+        response = render(
+            request, "bookings/result.html", _text_check_page(check, form), status=400
+        )
+        _no_store(response)
+        return response
+    return _to_result(form.answers(answers))
+
+
+def _text_check_page(check: safety_gate.SafetyCheck, form: TextCheckForm) -> dict[str, object]:
+    return {
+        "text_check": form,
+        "quotes": [
+            {"sign": WARNING_SIGNS.label_of(m.sign), "quote": m.quote} for m in check.unasked
+        ],
+        "description": check.answers.description,
+    }
+
+
+def _result_page(check: safety_gate.SafetyCheck) -> dict[str, object]:
+    answers = check.answers
+    page: dict[str, object] = {
+        "answers": answers,
+        "is_urgent": check.urgent,
+        "urgent_signs": [WARNING_SIGNS.label_of(s) for s in answers.urgent_signs],
+    }
+    if check.urgent:
+        return page
+    screen = check.screen
+    if screen.massage_should_wait or not screen.advised():
+        return page | {
+            "should_wait": True,
+            "wait_reasons": _unique(
+                [*screen.doctor_first_reasons, *(r for rs in screen.reasons.values() for r in rs)]
+            ),
+        }
+    ranked = suggest(answers, check.profiles)
+    allowed = [s for s in ranked if screen.verdict(s.slug) != safety_gate.Verdict.RULED_OUT]
+    return page | {
+        "see_doctor": screen.triage == Triage.SEE_DOCTOR or bool(screen.doctor_first_reasons),
+        "doctor_first_reasons": screen.doctor_first_reasons,
+        "doctor_first_signs": [WARNING_SIGNS.label_of(s) for s in answers.doctor_first_signs],
+        "top": allowed[0] if allowed else None,
+        "alternatives": allowed[1:],
+        "not_advised": [
+            {"suggestion": s, "reasons": _unique([*s.cautions, *screen.reasons.get(s.slug, ())])}
+            for s in ranked
+            if s not in allowed
+        ],
+    }
+
+
+def _unique(sentences: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(sentences))
 
 
 # Booking a session ----------------------------------------------------------
@@ -125,10 +206,7 @@ class _Steps:
     choices: selectors.TechniqueChoices
     answers: IntakeAnswers | None
     form: SlotChoiceForm
-
-    @property
-    def urgent(self) -> bool:
-        return self.answers is not None and self.answers.triage == Triage.URGENT
+    check: safety_gate.SafetyCheck | None = None
 
     def chosen(self) -> _Chosen:
         therapist_id = self.form.cleaned_data["therapist"]
@@ -148,10 +226,12 @@ class _Steps:
         }
 
     def details_form(self, data: QueryDict | None = None) -> BookingDetailsForm:
+        slug = self.choices.technique.slug
         return BookingDetailsForm(
             data,
-            has_intake=self.answers is not None,
-            needs_doctor=self.answers is not None and self.answers.triage == Triage.SEE_DOCTOR,
+            # Consent is about the back-pain answers; a screen alone has none to keep.
+            has_intake=self.answers is not None and bool(self.answers.areas),
+            needs_doctor=self.check is not None and self.check.needs_acknowledgement(slug),
         )
 
 
@@ -173,8 +253,99 @@ def _steps(request: HttpRequest, slug: str, data: QueryDict | None) -> _Steps:
     return _Steps(choices, recall(request), form)
 
 
-def _urgent(request: HttpRequest, technique: Technique) -> HttpResponse:
-    response = render(request, "bookings/book_urgent.html", {"technique": technique})
+def _urgent(request: HttpRequest, technique: Technique, status: int = 200) -> HttpResponse:
+    response = render(request, "bookings/book_urgent.html", {"technique": technique}, status=status)
+    _no_store(response)
+    return response
+
+
+FLOW_KEYS = ("length", "therapist", "day", "start")
+
+
+def _flow_query(data: QueryDict) -> str:
+    """The choices made so far (no answers: those stay in the cookie), for a link back."""
+    return urlencode({k: data[k] for k in FLOW_KEYS if data.get(k) and len(data[k]) <= 64})
+
+
+def _book_url(slug: str, data: QueryDict) -> str:
+    query = _flow_query(data)
+    return reverse("bookings:book", kwargs={"slug": slug}) + (f"?{query}" if query else "")
+
+
+def _screen_url(slug: str, data: QueryDict) -> str:
+    query = _flow_query(data)
+    return reverse("bookings:book_screen", kwargs={"slug": slug}) + (f"?{query}" if query else "")
+
+
+def _safety_stop(
+    request: HttpRequest, steps: _Steps, data: QueryDict, status: int = 200
+) -> HttpResponse | None:
+    """Send the client wherever their answers must go before they may choose a time:
+    the screen's two questions, the question about their own words, emergency advice,
+    or why this technique is not advised and what is instead."""
+    technique = steps.choices.technique
+    answers = steps.answers
+    if answers is None or not answers.screened:
+        return HttpResponseSeeOther(_screen_url(technique.slug, data))
+    steps.check = check = safety_gate.check(answers)
+    stop = check.stop(technique.slug)
+    if stop == safety_gate.Stop.UNASKED_TEXT:
+        return HttpResponseSeeOther(reverse("bookings:intake_result"))
+    if stop == safety_gate.Stop.URGENT:
+        return _urgent(request, technique, status)
+    if stop == safety_gate.Stop.RULED_OUT:
+        return _not_advised(
+            request,
+            technique,
+            reasons=check.why_not(technique.slug),
+            advised=check.advised(leaving_out=technique.slug),
+            status=status,
+        )
+    return None
+
+
+def _not_advised(
+    request: HttpRequest,
+    technique: Technique,
+    *,
+    reasons: tuple[str, ...],
+    advised: list[tuple[str, str]],
+    status: int,
+    message: str = SAFETY_MESSAGES[safety_gate.Stop.RULED_OUT],
+) -> HttpResponse:
+    page = {
+        "technique": technique,
+        "message": message,
+        "reasons": reasons,
+        "advised": [{"slug": slug, "name": name} for slug, name in advised],
+    }
+    response = render(request, "bookings/book_not_advised.html", page, status=status)
+    _no_store(response)
+    return response
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_form_posts
+def book_screen(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two questions before booking straight from a technique page: warning signs and
+    health conditions. The answers join the intake cookie; then back to the booking."""
+    technique = Technique.objects.active().filter(slug=slug).first()
+    if technique is None:
+        raise Http404
+    earlier = recall(request)
+    if request.method == "POST":
+        form = ScreenForm(request.POST)
+        if form.is_valid():
+            onward = HttpResponseSeeOther(_book_url(slug, request.GET))
+            remember(onward, form.answers(earlier))
+            return onward
+    else:
+        initial = earlier.to_dict() if earlier is not None and earlier.screened else None
+        form = ScreenForm(initial=initial)
+    page = {"technique": technique, "form": form, "query": _flow_query(request.GET)}
+    response = render(request, "bookings/book_screen.html", page)
     _no_store(response)
     return response
 
@@ -188,8 +359,9 @@ def _no_store(response: HttpResponse) -> None:
 @require_GET
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     steps = _steps(request, slug, request.GET or None)
-    if steps.urgent:
-        return _urgent(request, steps.choices.technique)
+    stopped = _safety_stop(request, steps, request.GET)
+    if stopped is not None:
+        return stopped
     form = steps.form
     if not form.is_bound or "length" in form.errors or "therapist" in form.errors:
         return render(request, "bookings/book_choose.html", steps.page())
@@ -246,14 +418,24 @@ def _details_page(
         "problem": problem,
         "alternatives": [{"start": s, "iso": start_param(s)} for s in alternatives],
         "answers": answers,
-        "doctor_signs": [WARNING_SIGNS.label_of(s) for s in answers.doctor_first_signs]
-        if answers
-        else [],
+        "doctor_first": _doctor_first(steps),
         "therapist_param": chosen.therapist_param,
     }
     response = render(request, "bookings/book_details.html", context, status=status)
     _no_store(response)
     return response
+
+
+def _doctor_first(steps: _Steps) -> dict[str, object] | None:
+    """The see-a-doctor-first advice this booking must acknowledge, if any."""
+    slug = steps.choices.technique.slug
+    check = steps.check
+    if check is None or not check.needs_acknowledgement(slug):
+        return None
+    return {
+        "signs": [WARNING_SIGNS.label_of(s) for s in check.answers.doctor_first_signs],
+        "reasons": check.doctor_first_reasons(slug),
+    }
 
 
 def _why_not_free(choices: selectors.TechniqueChoices, chosen: _Chosen, start: datetime) -> str:
@@ -275,8 +457,9 @@ def _why_not_free(choices: selectors.TechniqueChoices, chosen: _Chosen, start: d
 @limit_form_posts
 def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
     steps = _steps(request, slug, request.POST)
-    if steps.urgent:
-        return _urgent(request, steps.choices.technique)
+    stopped = _safety_stop(request, steps, request.POST, status=400)
+    if stopped is not None:
+        return stopped
     if not steps.form.is_valid() or steps.form.cleaned_data["start"] is None:
         # Hidden fields only change when someone edits the page: start again cleanly.
         problem = "Something in your choice was not right. Please choose again."
@@ -319,6 +502,18 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
         # Re-read the schedule: the booking that beat this one must not be offered.
         steps.choices = _choices(slug)
         return again(error.message, status=409)
+    except UnsafeBooking as error:
+        if error.stop == safety_gate.Stop.NEEDS_ACKNOWLEDGEMENT:
+            return again(error.message, status=400)
+        # The answers changed between the page and the post (another tab): start again.
+        return _not_advised(
+            request,
+            steps.choices.technique,
+            reasons=error.reasons,
+            advised=error.advised,
+            status=400,
+            message=error.message,
+        )
     except InvalidBooking as error:
         return again(error.message, status=400)
     response = redirect("bookings:booking_detail", token=booking.manage_token)

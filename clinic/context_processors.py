@@ -11,5 +11,7 @@ def clinic(request: HttpRequest) -> dict[str, object]:
             "email": settings.CLINIC_EMAIL,
             "currency": settings.CLINIC_CURRENCY_SYMBOL,
             "health_retention_days": settings.HEALTH_ANSWERS_RETENTION_DAYS,
+            "emergency_number": settings.EMERGENCY_NUMBER,
+            "non_emergency_number": settings.NON_EMERGENCY_NUMBER,
         }
     }

@@ -265,6 +265,9 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Harbour Street, Bristol B
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="0117 496 0000")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@clinic.example")
 CLINIC_CURRENCY_SYMBOL = env.str("CLINIC_CURRENCY_SYMBOL", default="£")
+# The numbers the emergency advice offers as tap-to-call links (UK defaults: 999, NHS 111).
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999")
+NON_EMERGENCY_NUMBER = env.str("NON_EMERGENCY_NUMBER", default="111")
 # Where the front desk hears about bookings made, moved and cancelled online.
 FRONT_DESK_EMAIL = env.str("FRONT_DESK_EMAIL", default=CLINIC_EMAIL)
 # The public address of the site, for links in emails and calendar feeds. Locally it

@@ -20,7 +20,7 @@ from catalog.models import Technique
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles
 
 from .clock import NOW, clinic_time
-from .factories import WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
+from .factories import SCREENED_INTAKE, WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
 
 # Hypothesis: the full search under CI, a quick look locally (where a busy laptop is no
 # reason to fail). Tests that set max_examples themselves keep it in both.
@@ -186,6 +186,7 @@ def book(therapist, swedish, now, after_commit) -> Callable[..., Booking]:
             "client_name": "Jane Doe",
             "client_email": "jane@example.org",
             "client_phone": "07700 900123",
+            "intake": SCREENED_INTAKE,
             "now": now,
         } | overrides
         booking: Booking = after_commit(book_session, **values)

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models
 from factory.django import DjangoModelFactory, Password
 
+from bookings.answers import IntakeAnswers
 from bookings.models import Booking, BookingStatus, Therapist, TimeOff, WorkingHours
 from catalog.models import SessionLength, Technique
 from clinic.roles import THERAPISTS
@@ -29,6 +30,9 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 Week = Mapping[int, Sequence[tuple[time, time]]]
 WEEKDAYS_WITH_LUNCH: Week = {day: [(time(9), time(13)), (time(14), time(17))] for day in range(6)}
 EVERY_DAY_NINE_TO_FIVE: Week = {day: [(time(9), time(17))] for day in range(7)}
+
+# What every booking needs at least: the two safety questions answered, nothing ticked.
+SCREENED_INTAKE = IntakeAnswers(screened=True)
 
 # What a client who consented would have stored (the intake's codes, as in the database).
 INTAKE_ANSWERS: dict[str, object] = {
@@ -187,7 +191,8 @@ class BookingFactory(ModelFactory[Booking]):
 
     Traits: `past` (Friday 27 February), `cancelled`, `completed` (past, and took place),
     `with_intake` (consented health answers kept), `with_warning` (a doctor-first sign,
-    acknowledged).
+    acknowledged), `with_safety_facts` (what every booking keeps: a sign, a condition, words
+    answered "no", the advice acknowledged).
     """
 
     class Meta:
@@ -200,6 +205,13 @@ class BookingFactory(ModelFactory[Booking]):
         with_intake = factory.Trait(
             intake_answers=factory.LazyFunction(lambda: deepcopy(INTAKE_ANSWERS)),
             health_consent_at=factory.LazyAttribute(lambda o: o.start - timedelta(days=2)),
+        )
+        with_safety_facts = factory.Trait(
+            warning_flags=["night_pain"],
+            health_conditions=["osteoporosis"],
+            text_checks=[{"sign": "leg_numbness", "quote": "leg goes numb"}],
+            acknowledged_advice=["You said it hurts constantly at night or at rest."],
+            warning_acknowledged_at=factory.LazyAttribute(lambda o: o.start - timedelta(days=2)),
         )
         with_warning = factory.Trait(
             warning_flags=["night_pain"],

@@ -430,3 +430,66 @@ QUERIES = {
     "TimeOff": 13,
     "WorkingHours": 11,
 }
+
+
+# Check before starting: the safety facts every booking keeps, and who checked them.
+
+
+def test_the_therapist_sees_the_safety_facts_kept_without_consent(client, therapist):
+    booking = BookingFactory.create(therapist=therapist, with_safety_facts=True)
+    client.force_login(therapist.user)
+
+    html = client.get(change_url(booking)).content.decode()
+
+    assert "Check before starting" in html
+    assert "needed to treat safely" in html
+    assert "Constant pain at night or at rest" in html
+    assert "Osteoporosis" in html
+    assert "Numbness or tingling down one leg: they wrote “leg goes numb”" in html
+    assert "You said it hurts constantly at night or at rest." in html
+    assert "did not consent" in html
+    assert "Not yet" in html
+
+
+def test_front_desk_sees_the_safety_facts(client, front_desk_user, therapist):
+    booking = BookingFactory.create(therapist=therapist, with_safety_facts=True)
+    client.force_login(front_desk_user)
+
+    assert "Osteoporosis" in client.get(change_url(booking)).content.decode()
+
+
+def test_the_therapist_of_the_booking_records_the_safety_check(client, therapist, now):
+    booking = BookingFactory.create(therapist=therapist, with_safety_facts=True)
+    client.force_login(therapist.user)
+
+    response = action(client, "record_safety_check", [booking])
+
+    assert "1 booking recorded as checked with the client." in texts(response)
+    booking.refresh_from_db()
+    assert booking.safety_checked_by == therapist.user and booking.safety_checked_at == now
+    html = client.get(change_url(booking)).content.decode()
+    assert f"Mon 02 Mar 2026, 08:00 GMT, by {therapist.user.get_full_name()}" in html
+
+
+def test_another_therapist_cannot_record_the_check_nor_see_the_facts(
+    client, therapist, other_therapist
+):
+    booking = BookingFactory.create(therapist=therapist, with_safety_facts=True)
+    client.force_login(other_therapist.user)
+
+    action(client, "record_safety_check", [booking])
+
+    booking.refresh_from_db()
+    assert booking.safety_checked_at is None
+    assert client.get(change_url(booking)).status_code in (302, 404)
+
+
+def test_front_desk_cannot_record_a_check_they_did_not_make(client, front_desk_user, therapist):
+    booking = BookingFactory.create(therapist=therapist, with_safety_facts=True)
+    client.force_login(front_desk_user)
+
+    response = action(client, "record_safety_check", [booking])
+
+    assert any("Only the therapist of this session" in text for text in texts(response))
+    booking.refresh_from_db()
+    assert booking.safety_checked_at is None

@@ -39,8 +39,12 @@ def test_the_pure_modules_load_without_django(module: str):
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
 
 
-def test_the_answers_have_one_field_per_question_in_the_forms_order():
-    assert [f.name for f in fields(IntakeAnswers)] == [q.field for q in QUESTIONS]
+def test_the_answers_have_one_field_per_question_then_how_they_were_screened():
+    assert [f.name for f in fields(IntakeAnswers)] == [
+        *(q.field for q in QUESTIONS),
+        "screened",
+        "text_checked",
+    ]
 
 
 def test_unknown_codes_and_out_of_range_values_are_dropped():

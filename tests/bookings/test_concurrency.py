@@ -12,7 +12,7 @@ from bookings.models import Booking, BookingStatus
 from bookings.services import SlotUnavailable, book_session
 from catalog.models import Technique
 from tests.clock import NOW
-from tests.factories import BookingFactory
+from tests.factories import SCREENED_INTAKE, BookingFactory
 
 ATTEMPTS = 24
 SLOT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -56,6 +56,7 @@ def test_concurrent_bookings_of_one_slot_make_exactly_one_booking(clinic_rules, 
     def attempt(n: int) -> str:
         try:
             book_session(
+                intake=SCREENED_INTAKE,
                 therapist_id=therapist.pk,
                 technique=technique,
                 length_minutes=60,
@@ -148,6 +149,7 @@ def test_when_the_friendly_check_misses_an_overlap_the_constraint_still_says_slo
     monkeypatch.setattr("bookings.availability.check_slot", lambda *a, **k: None)
     with pytest.raises(SlotUnavailable):
         book_session(
+            intake=SCREENED_INTAKE,
             therapist_id=therapist.pk,
             technique=Technique.objects.get(slug="swedish"),
             length_minutes=60,

@@ -32,6 +32,7 @@ def test_the_form_turns_ticks_into_typed_answers_in_the_order_it_asks():
         pressure="gentle",
         warning_signs=("fever", "leg_numbness"),
         description="twisted while gardening",
+        screened=True,
     )
     assert answers.duration in DURATION.codes
     assert answers.pressure in PRESSURE.codes

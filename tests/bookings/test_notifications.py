@@ -27,7 +27,7 @@ from bookings.models import (
 from bookings.notifications import MAX_ATTEMPTS, Outcome, deliver
 from catalog.vocabulary import WARNING_SIGNS
 from tests.clock import clinic_time
-from tests.factories import EVERY_DAY_NINE_TO_FIVE
+from tests.factories import EVERY_DAY_NINE_TO_FIVE, SCREENED_INTAKE
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -121,9 +121,11 @@ def test_no_email_carries_health_answers_or_warning_details(book, now):
         conditions=("osteoporosis",),
         warning_signs=("night_pain",),
         description="It hurts most after gardening",
+        screened=True,
     )
     booking = book(intake=answers, consent=True, acknowledged_warning=True)
     assert booking.warning_flags == ["night_pain"]
+    assert booking.health_conditions == ["osteoporosis"]
     # The cancellation emails too: queued here, sent by the loop below.
     services.cancel_booking(booking=booking)
     for notification in Notification.objects.filter(status="pending", scheduled_for__lte=now):
@@ -359,6 +361,7 @@ def test_therapists_cannot_see_the_message_history(book, client, therapist_user)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_for_one_reminder_send_one_email(therapist, swedish, now):
     booking = services.book_session(
+        intake=SCREENED_INTAKE,
         therapist_id=therapist.pk,
         technique=swedish,
         length_minutes=60,

@@ -120,3 +120,39 @@ def test_erase_cancels_through_the_service_and_emails_nobody(
     assert upcoming.status == BookingStatus.CANCELLED
     assert not upcoming.notifications.exists()
     assert mail.outbox == []
+
+
+SAFETY_FACTS = {
+    "intake_answers": None,
+    "health_consent_at": None,
+    "health_conditions": ["blood_thinners"],
+    "text_checks": [{"sign": "injury", "quote": "had a fall"}],
+    "acknowledged_advice": ["You said it hurts constantly at night or at rest."],
+}
+
+
+def test_export_includes_the_safety_facts_kept_without_consent(therapist):
+    make_booking(therapist, start=NOW + timedelta(days=1), safety_checked_at=NOW, **SAFETY_FACTS)
+
+    (exported,) = export_client_data(email="sam@example.com")["bookings"]
+
+    assert exported["health_conditions"] == ["blood_thinners"]
+    assert exported["text_checks"] == [{"sign": "injury", "quote": "had a fall"}]
+    assert exported["acknowledged_advice"] == SAFETY_FACTS["acknowledged_advice"]
+    assert exported["warning_flags"] == ["night_pain"]
+    assert exported["safety_checked_at"] == NOW.isoformat()
+
+
+def test_erase_and_purge_remove_the_safety_facts(therapist):
+    erased = make_booking(therapist, start=NOW + timedelta(days=2), **SAFETY_FACTS)
+    old = make_booking(
+        therapist, start=NOW - timedelta(days=40), email="old@example.com", **SAFETY_FACTS
+    )
+
+    erase_client_data(email="sam@example.com", now=NOW)
+    assert purge_health_answers(retention_days=30, now=NOW) == 1
+
+    for booking in (erased, old):
+        booking.refresh_from_db()
+        assert booking.warning_flags == [] and booking.health_conditions == []
+        assert booking.text_checks == [] and booking.acknowledged_advice == []

@@ -16,12 +16,19 @@ from bookings.services import (
     cancel_booking,
     mark_completed,
     mark_no_show,
+    record_safety_check,
     reinstate_booking,
     reschedule_booking,
 )
 from catalog.models import Technique
 from tests.clock import NOW
-from tests.factories import BookingFactory, TechniqueFactory, TherapistFactory, TimeOffFactory
+from tests.factories import (
+    SCREENED_INTAKE,
+    BookingFactory,
+    TechniqueFactory,
+    TherapistFactory,
+    TimeOffFactory,
+)
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -41,7 +48,7 @@ def book(therapist: Therapist | None, **overrides: Any) -> Booking:
         client_name="Sam Client",
         client_email="sam@example.com",
         client_phone="07700 900123",
-        intake=None,
+        intake=SCREENED_INTAKE,
         consent=False,
         acknowledged_warning=False,
         now=NOW,
@@ -125,7 +132,7 @@ def test_the_buffer_keeps_the_next_session_apart(clinic_rules, therapist):
 
 
 def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_rules, therapist):
-    answers = IntakeAnswers(areas=("lower",), warning_signs=("night_pain",))
+    answers = IntakeAnswers(areas=("lower",), warning_signs=("night_pain",), screened=True)
     without = book(therapist, intake=answers, acknowledged_warning=True)
     with_consent = book(
         therapist, start=at(3, 14), intake=answers, consent=True, acknowledged_warning=True
@@ -140,13 +147,13 @@ def test_health_answers_are_kept_only_with_consent_but_warnings_always(clinic_ru
 
 
 def test_doctor_first_answers_need_an_acknowledgement(clinic_rules, therapist):
-    answers = IntakeAnswers(warning_signs=("injury",))
+    answers = IntakeAnswers(warning_signs=("injury",), screened=True)
     with pytest.raises(InvalidBooking, match="see a doctor"):
         book(therapist, intake=answers)
 
 
 def test_urgent_answers_are_never_booked(clinic_rules, therapist):
-    answers = IntakeAnswers(warning_signs=("bladder_bowel",))
+    answers = IntakeAnswers(warning_signs=("bladder_bowel",), screened=True)
     with pytest.raises(InvalidBooking, match="urgent"):
         book(therapist, intake=answers, acknowledged_warning=True)
 
@@ -253,3 +260,22 @@ def test_factory_therapists_work_weekdays_with_a_lunch_break(db):
     therapist = TherapistFactory(works_weekdays=True)
     assert therapist.working_hours.filter(weekday=0).count() == 2
     assert not therapist.working_hours.filter(weekday=6).exists()
+
+
+def test_only_the_therapist_of_the_session_records_its_safety_check(
+    clinic_rules, therapist, other_therapist
+):
+    booking = book(therapist)
+
+    with pytest.raises(InvalidBooking, match="Only the therapist"):
+        record_safety_check(booking=booking, by=other_therapist.user, now=NOW)
+    checked = record_safety_check(booking=booking, by=therapist.user, now=NOW)
+
+    assert checked.safety_checked_by == therapist.user and checked.safety_checked_at == NOW
+
+
+def test_a_cancelled_session_gets_no_safety_check(clinic_rules, therapist):
+    booking = cancel_booking(booking=book(therapist), notify=False)
+
+    with pytest.raises(InvalidBooking, match="cancelled"):
+        record_safety_check(booking=booking, by=therapist.user, now=NOW)

@@ -10,7 +10,7 @@ from bookings.answers import IntakeAnswers
 from bookings.models import Booking
 from catalog.models import Technique
 from tests.clock import NOW as NOW_FIXED
-from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
+from tests.factories import SCREENED_INTAKE, BookingFactory, TherapistFactory, TimeOffFactory
 
 LONDON = ZoneInfo("Europe/London")
 BOOK = reverse("bookings:book", kwargs={"slug": "swedish"})
@@ -27,6 +27,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def clinic(clinic_rules, therapist, other_therapist, now):
     return therapist
+
+
+@pytest.fixture(autouse=True)
+def screened(client):
+    """A client who answered the safety screen with nothing to report; the tests of
+    the screen itself are in test_views_safety.py."""
+    with_intake(client, SCREENED_INTAKE)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -215,7 +222,7 @@ def test_submit_only_accepts_post_and_the_steps_only_get(client, clinic):
 
 
 def test_urgent_answers_get_emergency_advice_instead_of_a_booking_form(client, clinic):
-    with_intake(client, IntakeAnswers(warning_signs=("saddle_numbness",)))
+    with_intake(client, IntakeAnswers(warning_signs=("saddle_numbness",), screened=True))
     response = client.get(BOOK)
     assert b"Please get medical help today" in response.content
     assert b"<form" not in response.content.split(b"<main")[1]
@@ -224,7 +231,9 @@ def test_urgent_answers_get_emergency_advice_instead_of_a_booking_form(client, c
 
 
 def test_doctor_first_answers_need_an_acknowledgement_and_consent_keeps_answers(client, clinic):
-    with_intake(client, IntakeAnswers(areas=("lower",), warning_signs=("night_pain",)))
+    with_intake(
+        client, IntakeAnswers(areas=("lower",), warning_signs=("night_pain",), screened=True)
+    )
     page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
     assert b'name="acknowledge_warning"' in page.content
     assert b'name="consent"' in page.content
@@ -244,7 +253,7 @@ def test_doctor_first_answers_need_an_acknowledgement_and_consent_keeps_answers(
 
 
 def test_without_consent_the_answers_are_not_kept(client, clinic):
-    with_intake(client, IntakeAnswers(areas=("lower",)))
+    with_intake(client, IntakeAnswers(areas=("lower",), screened=True))
     assert post(client).status_code == 302
     assert Booking.objects.get().intake_answers is None
 
@@ -256,8 +265,9 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
 
 
 # Technique with its lengths, therapists, hours, time off, bookings; the rules come
-# from the cache after the first page.
-FREE_SLOT_QUERIES = 5
+# from the cache after the first page. Then the safety screen: the offered techniques'
+# profiles (techniques, weights, keywords, condition rules), whatever the horizon.
+FREE_SLOT_QUERIES = 5 + 4
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(
@@ -302,7 +312,8 @@ def test_a_rules_change_in_admin_shows_on_the_very_next_booking_page(
         },
     )
     assert response.status_code == 302
-    client.logout()
+    client.logout()  # which forgets every cookie, the screened answers too
+    with_intake(client, SCREENED_INTAKE)
     assert len(client.get(BOOK, {"length": 60, "therapist": "any"}).context["days"]) == 22
 
 
@@ -326,7 +337,7 @@ def test_the_step_links_carry_the_choices_in_the_query_string(client, clinic):
 
 def test_the_details_step_says_what_is_kept_why_and_for_how_long(client, clinic, settings):
     settings.HEALTH_ANSWERS_RETENTION_DAYS = 45
-    with_intake(client, IntakeAnswers(areas=("lower",)))
+    with_intake(client, IntakeAnswers(areas=("lower",), screened=True))
     page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
     text = page.content.decode()
     assert "kept with this booking only if you tick the box" in text
@@ -335,7 +346,7 @@ def test_the_details_step_says_what_is_kept_why_and_for_how_long(client, clinic,
 
 
 def test_consent_is_recorded_with_its_time(client, clinic):
-    with_intake(client, IntakeAnswers(areas=("lower",)))
+    with_intake(client, IntakeAnswers(areas=("lower",), screened=True))
     assert post(client, consent="on").status_code == 302
     assert Booking.objects.get().health_consent_at == NOW_FIXED
 

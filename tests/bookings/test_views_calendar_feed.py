@@ -30,7 +30,12 @@ def test_each_therapist_has_their_own_unguessable_feed_token(therapist):
 def test_the_feed_lists_upcoming_sessions_with_technique_and_first_name_only(
     client, therapist, book
 ):
-    answers = IntakeAnswers(warning_signs=("night_pain",), description="Gardening")
+    answers = IntakeAnswers(
+        warning_signs=("night_pain",),
+        conditions=("osteoporosis",),
+        description="Gardening",
+        screened=True,
+    )
     booking = book(intake=answers, consent=True, acknowledged_warning=True)
     response = client.get(feed_url(therapist))
     assert response.status_code == 200
@@ -41,7 +46,7 @@ def test_the_feed_lists_upcoming_sessions_with_technique_and_first_name_only(
     assert event.decoded("dtstart") == booking.start
     assert event["dtstart"].to_ical().endswith(b"Z")
     text = response.content.decode()
-    for private in ["Doe", "jane@example.org", "07700", "Gardening", "night", "NIGHT"]:
+    for private in ["Doe", "jane@example.org", "07700", "Gardening", "night", "NIGHT", "steopor"]:
         assert private not in text
 
 

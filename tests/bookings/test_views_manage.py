@@ -11,7 +11,7 @@ from django.utils import timezone
 from bookings.models import Booking, BookingStatus, ClinicRules
 from bookings.services import book_session
 from tests.clock import clinic_time
-from tests.factories import EVERY_DAY_NINE_TO_FIVE
+from tests.factories import EVERY_DAY_NINE_TO_FIVE, SCREENED_INTAKE
 
 
 @pytest.fixture
@@ -211,6 +211,7 @@ def test_a_time_taken_meanwhile_keeps_the_old_booking_and_offers_alternatives(
     assert page.status_code == 200
     # Someone else books the new time between the page loading and the client's click.
     book_session(
+        intake=SCREENED_INTAKE,
         therapist_id=therapist.pk,
         technique=swedish,
         length_minutes=60,
@@ -238,6 +239,7 @@ def test_the_old_time_is_free_only_after_the_move(client, book, therapist, swedi
     )
     # Now someone else can have the old time.
     other = book_session(
+        intake=SCREENED_INTAKE,
         therapist_id=therapist.pk,
         technique=swedish,
         length_minutes=60,

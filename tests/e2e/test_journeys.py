@@ -3,7 +3,8 @@
 The clock is stopped at Monday 2 March 2026, 08:00 in London (the `clock` fixture stops
 time-machine's clock, which the live server's thread reads too). The journeys at both widths
 also screenshot and axe-check every page they pass, so each booking page is covered
-once, in the state a client really sees it (a result page only exists after a POST).
+once, in the state a client really sees it (a result page only exists once the answers
+are in the browser's cookie).
 """
 
 from __future__ import annotations
@@ -243,7 +244,9 @@ def test_a_client_with_an_urgent_sign_is_sent_to_emergency_care_and_cannot_book(
     show_suggestion(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Please get emergency care today")
-    expect(page.get_by_text("call emergency services or go to A&E")).to_be_visible()
+    expect(page.get_by_role("link", name="999")).to_have_attribute("href", "tel:999")
+    expect(page.get_by_role("link", name="111")).to_have_attribute("href", "tel:111")
+    expect(page.get_by_text("If you book")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile(r"^Book "))).to_have_count(0)
     check_public_page(page, "intake-result-emergency")
 
@@ -253,4 +256,50 @@ def test_a_client_with_an_urgent_sign_is_sent_to_emergency_care_and_cannot_book(
     expect(page.get_by_role("button", name="Show free days")).to_have_count(0)
     check_public_page(page, "book-urgent")
     assert not Booking.objects.exists()
+    assert_no_browser_problems(browser_log)
+
+
+def pick_technique_and_book(page: Page, slug: str) -> None:
+    page.goto(f"/techniques/{slug}/")
+    page.get_by_role("link", name="Book this technique").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two questions before you book")
+
+
+@both_widths
+def test_a_client_booking_from_a_technique_page_answers_the_safety_screen_first(
+    page, browser_log, clinic
+):
+    pick_technique_and_book(page, "swedish")
+    expect(page.get_by_role("group", name="Warning signs")).to_be_visible()
+    expect(page.get_by_role("group", name="Your health")).to_be_visible()
+    check_public_page(page, "book-0-screen")
+    page.get_by_role("button", name="Continue to booking").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book Swedish Massage")
+    choose_length_and_anyone(page)
+    pick_day(page, "Tuesday 3 March")
+    pick_time(page, "10:00")
+    fill_details(page)
+    booking = confirm_booking(page)
+
+    assert booking.intake_answers is None
+    assert booking.health_conditions == []
+    assert_no_browser_problems(browser_log)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_condition_on_the_screen_turns_a_ruled_out_technique_into_advice(
+    page, browser_log, clinic
+):
+    pick_technique_and_book(page, "deep-tissue")
+    page.get_by_label("Blood thinners or a bleeding disorder").check()
+    page.get_by_role("button", name="Continue to booking").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Deep Tissue Massage is not advised for you"
+    )
+    expect(page.get_by_text("You said you take blood thinners")).to_be_visible()
+    expect(page.get_by_role("link", name="Book Swedish Massage")).to_be_visible()
+    expect(page.get_by_role("button", name="Show free days")).to_have_count(0)
+    check_public_page(page, "book-not-advised")
     assert_no_browser_problems(browser_log)

@@ -10,7 +10,7 @@ from django_ratelimit.core import _get_window, _split_rate
 
 from bookings.models import Booking
 from bookings.services import InvalidBooking, book_session, reschedule_booking
-from tests.factories import BookingFactory
+from tests.factories import SCREENED_INTAKE, BookingFactory
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
@@ -86,6 +86,7 @@ def test_an_off_grid_start_is_refused_by_the_booking_and_reschedule_services(
     assert booking.start == datetime(2026, 3, 5, 10, tzinfo=LONDON)
     with pytest.raises(InvalidBooking, match="times offered"):
         book_session(
+            intake=SCREENED_INTAKE,
             therapist_id=clinic.pk,
             technique=swedish,
             length_minutes=60,

@@ -17,6 +17,7 @@ from bookings.models import (
 )
 from bookings.services import book_session
 from catalog.models import Technique
+from tests.factories import SCREENED_INTAKE
 from tests.faults.conftest import clinic_time, require_postgresql, terminate_backends, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -31,6 +32,7 @@ def _database_queue(settings):
 
 def _book(therapist, hour: int) -> Booking:
     booking = book_session(
+        intake=SCREENED_INTAKE,
         therapist_id=therapist.pk,
         technique=Technique.objects.get(slug="swedish"),
         length_minutes=60,

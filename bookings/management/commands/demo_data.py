@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings import availability
+from bookings.answers import IntakeAnswers
 from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
 from bookings.selectors import clinic_zone
 from bookings.services import BookingError, book_session
@@ -174,6 +175,8 @@ class Command(BaseCommand):
                                 client_name=client,
                                 client_email=f"{client.split()[0].lower()}@{DEMO_EMAIL_DOMAIN}",
                                 client_phone="07700 900123",
+                                # Demo clients answered the screen with nothing to report.
+                                intake=IntakeAnswers(screened=True),
                                 now=now,
                                 notify=False,
                             )
