@@ -180,7 +180,16 @@ class NotificationInline(LabelledTabularInline):
     model = Notification
     extra = 0
     can_delete = False
-    fields = ("kind", "recipient", "status", "attempts", "scheduled_for", "sent_at", "last_error")
+    fields = (
+        "kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "scheduled_for",
+        "sent_at",
+        "last_error",
+    )
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -387,8 +396,16 @@ class NotificationAdmin(admin.ModelAdmin):
     """Every message across bookings, so failed ones (and ones whose delivery is
     unknown) are easy to find and send again."""
 
-    list_display = ["booking", "kind", "recipient", "status", "attempts", "scheduled_for"]
-    list_filter = ["status", "kind"]
+    list_display = [
+        "booking",
+        "kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "scheduled_for",
+    ]
+    list_filter = ["status", "kind", "channel"]
     list_select_related = ["booking"]
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["send_again"]

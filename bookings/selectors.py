@@ -257,3 +257,10 @@ def load_profiles() -> list[TechniqueProfile]:
         )
         for technique in Technique.objects.active().with_indications()
     ]
+
+
+def online_changes_until(start: datetime, *, rules: ClinicRules, now: datetime) -> datetime | None:
+    """Until when (in the clinic's zone) a session at `start` can be moved or cancelled
+    online; None when that time has passed and the client must phone."""
+    closes = rules.online_changes_close_at(start)
+    return closes.astimezone(clinic_zone()) if now < closes else None
