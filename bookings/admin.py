@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
 
-from . import admin_pages, notifications, selectors, services
+from . import admin_pages, notifications, phones, selectors, services
 from .answers import read_back, warning_sign_labels
 from .models import (
     Booking,
@@ -173,6 +173,15 @@ class BookingForm(forms.ModelForm):
         model = Booking
         fields = ["client_name", "client_email", "client_phone"]
 
+    def clean_client_phone(self) -> str:
+        # Stored in E.164 like the booking form's, so texts reach it.
+        phone = phones.to_e164(self.cleaned_data["client_phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
+            )
+        return phone
+
 
 class NotificationInline(LabelledTabularInline):
     """The message history of a booking: read-only, the worker writes it."""
@@ -239,6 +248,7 @@ class BookingAdmin(TherapistScopedAdmin):
         "blocked_until_local",
         "warning_signs",
         "warning_acknowledged_at",
+        "sms_opt_in",
         "health_answers",
         "health_consent_at",
         "created_at",
@@ -283,7 +293,7 @@ class BookingAdmin(TherapistScopedAdmin):
                     "new time. Status changes are the actions on the booking list.",
                 },
             ),
-            ("Client", {"fields": ["client_name", "client_email", "client_phone"]}),
+            ("Client", {"fields": ["client_name", "client_email", "client_phone", "sms_opt_in"]}),
             ("Check before starting", {"fields": ["warning_signs", "warning_acknowledged_at"]}),
             *health,
             ("Record", {"fields": ["created_at", "updated_at"]}),
