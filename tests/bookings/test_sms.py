@@ -231,6 +231,21 @@ def test_a_landline_cannot_take_the_text_reminder(client, details, now):
     assert Booking.objects.get().client_phone == "+441174960000"
 
 
+def test_the_migration_rewrites_earlier_numbers_in_e164(book):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("bookings.migrations.0007_phone_numbers_in_e164")
+    typed = book()
+    odd = book(start=typed.start + timedelta(hours=2))
+    Booking.objects.filter(pk=odd.pk).update(client_phone="ask at desk")
+    migration.phones_to_e164(apps, None)
+    typed.refresh_from_db()
+    odd.refresh_from_db()
+    assert (typed.client_phone, odd.client_phone) == ("+447700900123", "ask at desk")
+
+
 # The backends.
 
 
