@@ -448,3 +448,15 @@ def test_two_workers_racing_for_one_text_send_one(therapist, swedish, now, sms_o
     assert (reminder.status, reminder.attempts) == (NotificationStatus.SENT, 1)
     assert mail.outbox == [] or all("+447700900456" not in m.to for m in mail.outbox)
     assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_sending_a_text_costs_the_same_few_queries_as_an_email(book, django_assert_num_queries):
+    booking = book(sms_opt_in=True)
+    text = text_reminder(booking)
+    email = Notification.objects.get(booking=booking, kind="reminder", channel="email")
+    # Claim (in a savepoint), load with the booking, finish. The email also reads the
+    # clinic rules for its "until when" line.
+    with django_assert_num_queries(5):
+        assert deliver(text.pk, now=text.scheduled_for) == Outcome.SENT
+    with django_assert_num_queries(6):
+        assert deliver(email.pk, now=email.scheduled_for) == Outcome.SENT
