@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
 
-from . import admin_pages, notifications, selectors, services
+from . import admin_pages, notifications, phones, selectors, services
 from .answers import condition_labels, read_back, text_check_lines, warning_sign_labels
 from .models import (
     Booking,
@@ -182,6 +182,15 @@ class BookingForm(forms.ModelForm):
         model = Booking
         fields = ["client_name", "client_email", "client_phone"]
 
+    def clean_client_phone(self) -> str:
+        # Stored in E.164 like the booking form's, so texts reach it.
+        phone = phones.to_e164(self.cleaned_data["client_phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
+            )
+        return phone
+
 
 class NotificationInline(LabelledTabularInline):
     """The message history of a booking: read-only, the worker writes it."""
@@ -189,7 +198,16 @@ class NotificationInline(LabelledTabularInline):
     model = Notification
     extra = 0
     can_delete = False
-    fields = ("kind", "recipient", "status", "attempts", "scheduled_for", "sent_at", "last_error")
+    fields = (
+        "kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "scheduled_for",
+        "sent_at",
+        "last_error",
+    )
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -244,6 +262,7 @@ class BookingAdmin(TherapistScopedAdmin):
         "advice_acknowledged",
         "warning_acknowledged_at",
         "checked_with_client",
+        "sms_opt_in",
         "health_answers",
         "health_consent_at",
         "created_at",
@@ -306,7 +325,7 @@ class BookingAdmin(TherapistScopedAdmin):
                     "new time. Status changes are the actions on the booking list.",
                 },
             ),
-            ("Client", {"fields": ["client_name", "client_email", "client_phone"]}),
+            ("Client", {"fields": ["client_name", "client_email", "client_phone", "sms_opt_in"]}),
             *health,
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]
@@ -445,8 +464,16 @@ class NotificationAdmin(admin.ModelAdmin):
     """Every message across bookings, so failed ones (and ones whose delivery is
     unknown) are easy to find and send again."""
 
-    list_display = ["booking", "kind", "recipient", "status", "attempts", "scheduled_for"]
-    list_filter = ["status", "kind"]
+    list_display = [
+        "booking",
+        "kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "scheduled_for",
+    ]
+    list_filter = ["status", "kind", "channel"]
     list_select_related = ["booking"]
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["send_again"]

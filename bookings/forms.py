@@ -1,4 +1,3 @@
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -27,7 +26,7 @@ from catalog.vocabulary import (
 )
 from clinic.protection import HONEYPOT_FIELD, HoneypotMixin, honeypot_layout
 
-from . import availability
+from . import availability, phones
 from .answers import IntakeAnswers
 from .models import Therapist
 
@@ -245,7 +244,6 @@ class TextCheckForm(HoneypotMixin):
 # Booking a session ----------------------------------------------------------
 
 ANYONE = "any"
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
 
 class SlotChoiceForm(forms.Form):
@@ -311,7 +309,12 @@ class BookingDetailsForm(HoneypotMixin):
     client_phone = forms.CharField(
         label="Phone",
         max_length=30,
-        help_text="Only used if we need to reach you about this session.",
+        help_text="Only used if we need to reach you about this session, or for the "
+        "reminder below.",
+    )
+    sms_opt_in = forms.BooleanField(
+        required=False,
+        label="Text me a reminder the day before (no health details, just the time)",
     )
     consent = forms.BooleanField(
         required=False,
@@ -346,12 +349,27 @@ class BookingDetailsForm(HoneypotMixin):
         return name
 
     def clean_client_phone(self) -> str:
-        phone = self.cleaned_data["client_phone"].strip()
-        if not PHONE_PATTERN.match(phone):
+        """The number in E.164 (+447700900123), read with the clinic's country code."""
+        phone = phones.to_e164(self.cleaned_data["client_phone"])
+        if phone is None:
             raise forms.ValidationError(
-                "Please enter a phone number using digits, e.g. 07700 900123.", code="invalid"
+                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
             )
         return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        phone = cleaned.get("client_phone")
+        if cleaned.get("sms_opt_in") and phone and not phones.can_receive_texts(phone):
+            self.add_error(
+                "client_phone",
+                forms.ValidationError(
+                    "Please enter a phone number we can text, e.g. 07700 900123, or untick "
+                    "the text reminder.",
+                    code="not_mobile",
+                ),
+            )
+        return cleaned
 
 
 class RescheduleForm(forms.Form):

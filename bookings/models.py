@@ -353,6 +353,9 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    sms_opt_in = models.BooleanField(
+        "text reminders", default=False, help_text="The client asked for a text reminder."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -393,10 +396,17 @@ class NotificationKind(models.TextChoices):
     CONFIRMATION = "confirmation", "Confirmation"
     RESCHEDULE = "reschedule", "Moved"
     CANCELLATION = "cancellation", "Cancellation"
+    # The clinic cancelled: the client gets an apology and a way to book again.
+    CANCELLED_BY_CLINIC = "cancelled_by_clinic", "Cancellation by the clinic"
     REMINDER = "reminder", "Reminder"
     CLINIC_BOOKED = "clinic_booked", "Note to clinic: booked"
     CLINIC_RESCHEDULED = "clinic_rescheduled", "Note to clinic: moved"
     CLINIC_CANCELLED = "clinic_cancelled", "Note to clinic: cancelled"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
 
 
 class NotificationStatus(models.TextChoices):
@@ -422,17 +432,24 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    """One email about a booking: the history staff see, and the unit a worker claims."""
+    """One email or text about a booking: the history staff see, and the unit a worker
+    claims."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    recipient = models.EmailField()
+    channel = models.CharField(
+        max_length=5, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL
+    )
+    # An email address, or for a text the number in E.164 (+447700900123).
+    recipient = models.CharField(max_length=254)
     status = models.CharField(
         max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     # The session time this message is about: a reminder whose booking has moved
     # since is not sent, and a late retry still describes the right time.
     session_start = models.DateTimeField()
+    # For a move: the time it moved from, kept here because the booking forgets it.
+    previous_start = models.DateTimeField(null=True, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(
@@ -456,13 +473,19 @@ class Notification(models.Model):
                 name="notification_status_valid",
             ),
             models.CheckConstraint(
+                condition=Q(channel__in=NotificationChannel.values),
+                name="notification_channel_valid",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status=NotificationStatus.SENT) | Q(sent_at__isnull=False),
                 name="notification_sent_has_time",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient}"
+        return (
+            f"{self.get_kind_display()} ({self.get_channel_display().lower()}) to {self.recipient}"
+        )
 
 
 class WorkerHeartbeatQuerySet(models.QuerySet["WorkerHeartbeat"]):

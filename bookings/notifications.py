@@ -1,10 +1,11 @@
-"""Emails about bookings: which ones to send, when, and sending each exactly once.
+"""Emails and texts about bookings: which ones to send, when, and sending each once.
 
 The booking services call `notify_*` inside their transaction, with their `now`.
-Each message is a Notification row; a background task gets its id once the
-transaction commits and `deliver()` claims the row with a conditional UPDATE, so
-however many workers run the task, and however often, one email goes out. A failed
-send is retried later with a growing delay and never touches the booking.
+Each message is a Notification row (an email, or a text for clients who asked for
+text reminders); a background task gets its id once the transaction commits and
+`deliver()` claims the row with a conditional UPDATE, so however many workers run the
+task, and however often, one message goes out. A failed send is retried later with a
+growing delay and never touches the booking.
 """
 
 import logging
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -20,15 +22,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import phones, sms
 from .ics import CalendarEvent, calendar_file
 from .models import (
     Booking,
     BookingStatus,
     ClinicRules,
     Notification,
+    NotificationChannel,
     NotificationKind,
     NotificationStatus,
 )
+from .selectors import online_changes_until
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +51,10 @@ CLIENT_KINDS = {
     NotificationKind.CONFIRMATION,
     NotificationKind.RESCHEDULE,
     NotificationKind.CANCELLATION,
+    NotificationKind.CANCELLED_BY_CLINIC,
     NotificationKind.REMINDER,
 }
+CANCELLATION_KINDS = {NotificationKind.CANCELLATION, NotificationKind.CANCELLED_BY_CLINIC}
 CLINIC_KINDS = {
     NotificationKind.CLINIC_BOOKED,
     NotificationKind.CLINIC_RESCHEDULED,
@@ -58,6 +65,7 @@ SUBJECTS = {
     NotificationKind.CONFIRMATION: "Your massage is booked: {when}",
     NotificationKind.RESCHEDULE: "Your massage has moved: {when}",
     NotificationKind.CANCELLATION: "Your massage on {when} is cancelled",
+    NotificationKind.CANCELLED_BY_CLINIC: "Your massage on {when} is cancelled: we are sorry",
     NotificationKind.REMINDER: "Reminder: your massage {when}",
     NotificationKind.CLINIC_BOOKED: "New booking {reference}: {when}",
     NotificationKind.CLINIC_RESCHEDULED: "Booking {reference} moved: {when}",
@@ -103,13 +111,19 @@ def _queue(
     *,
     scheduled_for: datetime,
     sequence: int = 0,
+    channel: NotificationChannel = NotificationChannel.EMAIL,
+    recipient: str = "",
+    previous_start: datetime | None = None,
 ) -> Notification:
-    recipient = settings.FRONT_DESK_EMAIL if kind in CLINIC_KINDS else booking.client_email
+    if not recipient:
+        recipient = settings.FRONT_DESK_EMAIL if kind in CLINIC_KINDS else booking.client_email
     notification = Notification.objects.create(
         booking=booking,
         kind=kind,
+        channel=channel,
         recipient=recipient,
         session_start=booking.start,
+        previous_start=previous_start,
         calendar_sequence=sequence,
         scheduled_for=scheduled_for,
     )
@@ -131,15 +145,33 @@ def enqueue(notification_id: int, run_after: datetime) -> None:
     task.enqueue(notification_id)
 
 
+def text_number(booking: Booking) -> str | None:
+    """Where a client who asked for texts gets them: their number in E.164, or None."""
+    if not booking.sms_opt_in:
+        return None
+    return phones.to_e164(booking.client_phone)
+
+
 def _queue_reminder(booking: Booking, now: datetime) -> None:
     rules = ClinicRules.load()
     remind_at = booking.start - timedelta(hours=rules.reminder_hours_before)
-    if remind_at > now:
+    if remind_at <= now:
+        return
+    if booking.client_email:
         _queue(
             booking,
             NotificationKind.REMINDER,
             scheduled_for=remind_at,
             sequence=_current_sequence(booking),
+        )
+    number = text_number(booking)
+    if number:
+        _queue(
+            booking,
+            NotificationKind.REMINDER,
+            scheduled_for=remind_at,
+            channel=NotificationChannel.SMS,
+            recipient=number,
         )
 
 
@@ -149,32 +181,47 @@ def _drop_pending_reminders(booking: Booking) -> None:
     ).update(status=NotificationStatus.SKIPPED)
 
 
+# A booking made by staff for a client without email still gets the clinic's note
+# and, if they asked, the text reminder.
+
+
 def notify_booked(booking: Booking, *, now: datetime) -> None:
-    _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
+    if booking.client_email:
+        _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
     _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
     _queue_reminder(booking, now)
 
 
-def notify_rescheduled(booking: Booking, *, now: datetime) -> None:
+def notify_rescheduled(
+    booking: Booking, *, now: datetime, previous_start: datetime | None = None
+) -> None:
     _drop_pending_reminders(booking)
+    if booking.client_email:
+        _queue(
+            booking,
+            NotificationKind.RESCHEDULE,
+            scheduled_for=now,
+            sequence=_next_sequence(booking),
+            previous_start=previous_start,
+        )
     _queue(
         booking,
-        NotificationKind.RESCHEDULE,
+        NotificationKind.CLINIC_RESCHEDULED,
         scheduled_for=now,
-        sequence=_next_sequence(booking),
+        previous_start=previous_start,
     )
-    _queue(booking, NotificationKind.CLINIC_RESCHEDULED, scheduled_for=now)
     _queue_reminder(booking, now)
 
 
-def notify_cancelled(booking: Booking, *, now: datetime) -> None:
+def notify_cancelled(booking: Booking, *, now: datetime, by_clinic: bool = False) -> None:
     _drop_pending_reminders(booking)
-    _queue(
-        booking,
-        NotificationKind.CANCELLATION,
-        scheduled_for=now,
-        sequence=_next_sequence(booking),
-    )
+    if booking.client_email:
+        _queue(
+            booking,
+            NotificationKind.CANCELLED_BY_CLINIC if by_clinic else NotificationKind.CANCELLATION,
+            scheduled_for=now,
+            sequence=_next_sequence(booking),
+        )
     _queue(booking, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
 
 
@@ -189,7 +236,7 @@ def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification
 
 def _no_longer_needed(notification: Notification, now: datetime) -> bool:
     booking = notification.booking
-    if notification.kind in CLINIC_KINDS or notification.kind == NotificationKind.CANCELLATION:
+    if notification.kind in CLINIC_KINDS or notification.kind in CANCELLATION_KINDS:
         return False
     # A confirmation, move notice or reminder describes a confirmed session at one
     # time; once it is cancelled or moved, a newer message has taken its place.
@@ -217,7 +264,10 @@ def deliver(notification_id: int, *, now: datetime) -> Outcome:
         _finish(notification_id, status=NotificationStatus.SKIPPED)
         return Outcome.SKIPPED
     try:
-        build_message(notification, now=now).send()
+        if notification.channel == NotificationChannel.SMS:
+            sms.send_text(to=notification.recipient, body=text_body(notification))
+        else:
+            build_message(notification, now=now).send()
     except Exception as error:
         return _failed(notification, error, now)
     # When the mail server took it, which may be well after the claim.
@@ -241,7 +291,8 @@ def _failed(notification: Notification, error: Exception, now: datetime) -> Outc
         notification.attempts,
         type(error).__name__,
     )
-    if notification.attempts >= MAX_ATTEMPTS:
+    # A number the provider refuses today it refuses tomorrow: no point retrying.
+    if notification.attempts >= MAX_ATTEMPTS or isinstance(error, sms.SmsRejected):
         _finish(notification.pk, status=NotificationStatus.FAILED, last_error=summary)
         return Outcome.FAILED
     retry_at = now + RETRY_DELAYS[notification.attempts - 1]
@@ -267,30 +318,71 @@ def _calendar_event(notification: Notification) -> CalendarEvent:
         description=f"Booking reference {booking.reference}. "
         f"To change or cancel: {manage_url(booking)}",
         sequence=notification.calendar_sequence,
-        cancelled=notification.kind == NotificationKind.CANCELLATION,
+        cancelled=notification.kind in CANCELLATION_KINDS,
         organizer_email=settings.CLINIC_EMAIL,
         attendee_email=booking.client_email,
     )
 
 
-def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:
+def _first_name(booking: Booking) -> str:
+    parts = booking.client_name.split()
+    return parts[0] if parts else ""
+
+
+def _clinic() -> dict[str, str]:
+    return {
+        "name": settings.CLINIC_NAME,
+        "address": settings.CLINIC_ADDRESS,
+        "phone": settings.CLINIC_PHONE,
+        "email": settings.CLINIC_EMAIL,
+        "currency": settings.CLINIC_CURRENCY_SYMBOL,
+        "brand_colour": settings.CLINIC_BRAND_COLOUR,
+    }
+
+
+def book_again_url(booking: Booking) -> str:
+    """The technique's booking page while it is offered, else the home page."""
+    if booking.technique.is_active:
+        return settings.SITE_URL + reverse("bookings:book", args=[booking.technique.slug])
+    return settings.SITE_URL + "/"
+
+
+# Email clients drop <style> blocks or parts of them, so the layout's styles go into
+# each element; the block stays for what cannot be inlined (dark mode, small screens).
+_INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def render_html(template_name: str, context: dict[str, object]) -> str:
+    return _INLINER.inline(render_to_string(template_name, context))
+
+
+def email_context(notification: Notification, *, now: datetime) -> dict[str, object]:
     booking = notification.booking
     start = timezone.localtime(notification.session_start)
-    context = {
+    previous = notification.previous_start
+    return {
         "kind": notification.kind,
         "booking": booking,
-        "first_name": booking.client_name.split()[0] if booking.client_name.split() else "",
+        "first_name": _first_name(booking),
         "start": start,
         "end": start + timedelta(minutes=booking.length_minutes),
+        "previous_start": timezone.localtime(previous) if previous else None,
+        # Worked out when it is sent: a retry an hour later must not promise a change
+        # online that is no longer possible.
+        "changes_until": online_changes_until(
+            notification.session_start, rules=ClinicRules.load(), now=now
+        ),
         "manage_url": manage_url(booking),
-        "clinic": {
-            "name": settings.CLINIC_NAME,
-            "address": settings.CLINIC_ADDRESS,
-            "phone": settings.CLINIC_PHONE,
-            "email": settings.CLINIC_EMAIL,
-            "currency": settings.CLINIC_CURRENCY_SYMBOL,
-        },
+        "book_again_url": book_again_url(booking),
+        "cancel_reason": getattr(booking, "cancel_reason", ""),
+        "clinic": _clinic(),
     }
+
+
+def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:
+    booking = notification.booking
+    context = email_context(notification, now=now)
+    start = timezone.localtime(notification.session_start)
     template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
     subject = SUBJECTS[NotificationKind(notification.kind)].format(
         when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
@@ -303,9 +395,9 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
         to=[notification.recipient],
         reply_to=[settings.CLINIC_EMAIL],
     )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.attach_alternative(render_html(f"emails/{template}.html", context), "text/html")
     if notification.kind in CLIENT_KINDS:
-        cancelling = notification.kind == NotificationKind.CANCELLATION
+        cancelling = notification.kind in CANCELLATION_KINDS
         message.attach(
             "cancellation.ics" if cancelling else "booking.ics",
             calendar_file(
@@ -316,6 +408,38 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
             "text/calendar",
         )
     return message
+
+
+def text_body(notification: Notification) -> str:
+    """A text's words: first name, day and time, clinic, link. Texts sit on lock
+    screens, so no surname, no technique, nothing about the client's health."""
+    booking = notification.booking
+    return render_to_string(
+        f"sms/{notification.kind}.txt",
+        {
+            "first_name": _first_name(booking),
+            "start": timezone.localtime(notification.session_start),
+            "manage_url": manage_url(booking),
+            "clinic": _clinic(),
+        },
+    ).strip()
+
+
+def calendar_for(booking: Booking, *, now: datetime) -> bytes:
+    """The client's .ics for the session as it stands, the same event the emails carry."""
+    latest = (
+        Notification.objects.for_booking(booking)
+        .filter(kind__in=CLIENT_KINDS, channel=NotificationChannel.EMAIL)
+        .order_by("-calendar_sequence", "-pk")
+        .first()
+    )
+    notification = Notification(
+        booking=booking,
+        kind=NotificationKind.CONFIRMATION,
+        session_start=booking.start,
+        calendar_sequence=latest.calendar_sequence if latest else 0,
+    )
+    return calendar_file([_calendar_event(notification)], now=now, method="PUBLISH")
 
 
 # The sweeper -------------------------------------------------------------------
@@ -394,4 +518,11 @@ def send_again(notification: Notification, *, now: datetime | None = None) -> No
             NotificationKind(old.kind),
             scheduled_for=now,
             sequence=old.calendar_sequence,
+            channel=NotificationChannel(old.channel),
+            # A number corrected since the failure gets the new text (an email address
+            # is read from the booking anyway).
+            recipient=(phones.to_e164(old.booking.client_phone) or old.recipient)
+            if old.channel == NotificationChannel.SMS
+            else "",
+            previous_start=old.previous_start,
         )

@@ -11,7 +11,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from .answers import IntakeAnswers
-from .models import Booking, BookingQuerySet, BookingStatus, NotificationStatus
+from .models import (
+    Booking,
+    BookingQuerySet,
+    BookingStatus,
+    NotificationChannel,
+    NotificationStatus,
+)
 from .services import cancel_booking
 
 ERASED_NAME = "Erased client"
@@ -135,6 +141,9 @@ def _anonymise(booking: Booking) -> None:
     messages = booking.notifications.filter(recipient__iexact=booking.client_email)
     messages.filter(status=NotificationStatus.PENDING).update(status=NotificationStatus.SKIPPED)
     messages.update(recipient=erased_email)
+    texts = booking.notifications.filter(channel=NotificationChannel.SMS)
+    texts.filter(status=NotificationStatus.PENDING).update(status=NotificationStatus.SKIPPED)
+    texts.update(recipient="erased")
     booking.client_name = ERASED_NAME
     booking.client_email = erased_email
     booking.client_phone = ""

@@ -263,3 +263,10 @@ def load_profiles() -> list[TechniqueProfile]:
 def warning_phrases() -> list[tuple[str, str]]:
     """Every (warning sign, phrase) clinical leads keep, for `screening.find_warning_phrases`."""
     return list(WarningPhrase.objects.order_by("sign", "phrase").values_list("sign", "phrase"))
+
+
+def online_changes_until(start: datetime, *, rules: ClinicRules, now: datetime) -> datetime | None:
+    """Until when (in the clinic's zone) a session at `start` can be moved or cancelled
+    online; None when that time has passed and the client must phone."""
+    closes = rules.online_changes_close_at(start)
+    return closes.astimezone(clinic_zone()) if now < closes else None

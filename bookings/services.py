@@ -210,6 +210,7 @@ def book_session(
     intake: IntakeAnswers | None,
     consent: bool = False,
     acknowledged_warning: bool = False,
+    sms_opt_in: bool = False,
     now: datetime | None = None,
     notify: bool = True,
 ) -> Booking:
@@ -249,6 +250,7 @@ def book_session(
             health_conditions=facts.conditions,
             text_checks=facts.text_checks,
             acknowledged_advice=facts.acknowledged_advice,
+            sms_opt_in=sms_opt_in,
         )
         if notify:
             notifications.notify_booked(booking, now=now)
@@ -260,12 +262,17 @@ def _locked(booking: Booking) -> Booking:
 
 
 def cancel_booking(
-    *, booking: Booking, now: datetime | None = None, notify: bool = True
+    *,
+    booking: Booking,
+    now: datetime | None = None,
+    notify: bool = True,
+    by_clinic: bool = True,
 ) -> Booking:
     """Cancel and free the time. Cancelling twice is harmless.
 
     `notify=False` sends nothing, to the client or the clinic: for a client whose
-    details are being erased.
+    details are being erased. `by_clinic=False` is the client's own cancellation: their
+    email confirms it rather than apologising.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -276,7 +283,7 @@ def cancel_booking(
             locked.status = BookingStatus.CANCELLED
             locked.save(update_fields=["status", "updated_at"])
             if notify:
-                notifications.notify_cancelled(locked, now=now)
+                notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
         return locked
 
 
@@ -298,6 +305,7 @@ def reschedule_booking(
         locked = _locked(booking)
         if locked.status != BookingStatus.CONFIRMED:
             raise InvalidBooking("Only a confirmed booking can be moved.")
+        previous_start = locked.start
         new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
         candidates = _candidates(new_therapist_id, locked.technique)
         rules = ClinicRules.load().as_rules()
@@ -310,7 +318,7 @@ def reschedule_booking(
         locked.end = start + length
         locked.blocked_until = start + length + rules.buffer
         locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
-        notifications.notify_rescheduled(locked, now=now)
+        notifications.notify_rescheduled(locked, now=now, previous_start=previous_start)
         return locked
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("book/<slug:slug>/screen/", views.book_screen, name="book_screen"),
     path("book/<slug:slug>/confirm/", views.book_submit, name="book_submit"),
     path("booking/<str:token>/", views_manage.booking_detail, name="booking_detail"),
+    path(
+        "booking/<str:token>/calendar.ics",
+        views_manage.booking_calendar,
+        name="booking_calendar",
+    ),
     path("manage/<str:token>/", views_manage.manage, name="manage"),
     path("manage/<str:token>/cancel/", views_manage.manage_cancel, name="manage_cancel"),
     path(

@@ -420,6 +420,9 @@ def _details_page(
         "answers": answers,
         "doctor_first": _doctor_first(steps),
         "therapist_param": chosen.therapist_param,
+        "changes_until": selectors.online_changes_until(
+            start, rules=steps.choices.rules, now=steps.choices.now
+        ),
     }
     response = render(request, "bookings/book_details.html", context, status=status)
     _no_store(response)
@@ -496,6 +499,7 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
             intake=steps.answers,
             consent=form.cleaned_data.get("consent", False),
             acknowledged_warning=form.cleaned_data.get("acknowledge_warning", False),
+            sms_opt_in=form.cleaned_data.get("sms_opt_in", False),
             now=timezone.now(),
         )
     except SlotUnavailable as error:

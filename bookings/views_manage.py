@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic.protection import limit_form_posts
 
-from . import availability, selectors, services
+from . import availability, notifications, selectors, services
 from .forms import RescheduleForm
 from .ics import CalendarEvent, calendar_file
 from .models import Booking, BookingStatus, ClinicRules, Therapist
@@ -24,7 +24,28 @@ from .notifications import calendar_uid
 
 @require_GET
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "bookings/book_done.html", {"booking": _booking(token)})
+    booking = _booking(token)
+    context = {
+        "booking": booking,
+        "changes_until": selectors.online_changes_until(
+            booking.start, rules=ClinicRules.cached(), now=timezone.now()
+        ),
+    }
+    return render(request, "bookings/book_done.html", context)
+
+
+@require_GET
+def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The session as a calendar file: the event the emails carry (same UID), so adding
+    both leaves one entry. No health data: technique, therapist, place, link."""
+    booking = _booking(token)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise Http404
+    body = notifications.calendar_for(booking, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="massage-{booking.reference}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Tokens are secrets.token_urlsafe(32): anything else is not worth a query.
@@ -103,7 +124,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     rules = ClinicRules.load()
     if not _refuse_if_closed(request, booking, rules):
         try:
-            services.cancel_booking(booking=booking)
+            services.cancel_booking(booking=booking, by_clinic=False)
         except services.BookingError as error:
             messages.error(request, error.message)
         else:

@@ -19,3 +19,30 @@ def shared_cache_check(app_configs: object, **kwargs: object) -> list[checks.Che
             )
         ]
     return []
+
+
+NOT_SENDING_SMS_BACKENDS = {"bookings.sms.ConsoleBackend", "bookings.sms.LocmemBackend"}
+
+
+@checks.register(deploy=True)
+def sms_backend_check(app_configs: object, **kwargs: object) -> list[checks.CheckMessage]:
+    """Clients who tick "text me a reminder" must get one: no printing backend live,
+    and no Twilio backend without its credentials."""
+    if settings.SMS_BACKEND in NOT_SENDING_SMS_BACKENDS:
+        return [
+            checks.Warning(
+                "Text reminders are printed or kept in memory, never sent.",
+                hint="Set SMS_BACKEND=bookings.sms.TwilioBackend and the TWILIO_* settings.",
+                id="clinic.W002",
+            )
+        ]
+    twilio = (settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM)
+    if settings.SMS_BACKEND == "bookings.sms.TwilioBackend" and not all(twilio):
+        return [
+            checks.Warning(
+                "The Twilio text backend has no credentials or sender: every text will fail.",
+                hint="Set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM.",
+                id="clinic.W003",
+            )
+        ]
+    return []

@@ -5,6 +5,7 @@ Every value a deployment may change comes from an environment variable (or a
 a development convenience is impossible to abuse (SQLite, console email).
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -274,3 +275,25 @@ FRONT_DESK_EMAIL = env.str("FRONT_DESK_EMAIL", default=CLINIC_EMAIL)
 # follows PORT, which `make run` and `make worker` pass on, so links reach the dev server.
 _local_port = env.int("PORT", default=8000)
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{_local_port}").rstrip("/")
+# The clinic's colour in emails (the header and the button, under white text), so a
+# message looks like the clinic's and not like a stranger's. A dark enough #rrggbb.
+CLINIC_BRAND_COLOUR = env.str("CLINIC_BRAND_COLOUR", default="#1d5f73")
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", CLINIC_BRAND_COLOUR):
+    raise ImproperlyConfigured("CLINIC_BRAND_COLOUR must look like #1d5f73")
+
+# Phone numbers typed without a country code are read as this country's (ISO 3166
+# code) and stored in E.164 (+447700900123).
+PHONE_REGION = env.str("PHONE_REGION", default="GB")
+
+# Text messages (reminders for clients who ask for them), chosen like the email
+# backend: bookings.sms.ConsoleBackend prints them, bookings.sms.LocmemBackend keeps
+# them in a list for tests, bookings.sms.TwilioBackend sends them through Twilio.
+SMS_BACKEND = env.str("SMS_BACKEND", default="bookings.sms.ConsoleBackend")
+# Like EMAIL_TIMEOUT: a slow provider counts as a failed attempt, retried later.
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# The sender: a Twilio number in E.164, or a messaging service SID (MG...).
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+# Only changed by tests, which point it at a local server that answers like Twilio.
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com").rstrip("/")

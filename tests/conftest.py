@@ -13,6 +13,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from time_machine import TimeMachineFixture
 
+from bookings import sms
 from bookings.models import Booking, ClinicRules, Therapist
 from bookings.services import book_session
 from catalog import seed
@@ -66,6 +67,14 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox() -> Iterator[list[sms.TextMessage]]:
+    """The texts sent in this test (SMS_BACKEND is the locmem one), like mail.outbox."""
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 # Who logs in.

@@ -45,9 +45,35 @@ def test_check_deploy_is_clean_with_production_values():
         SECURE_SSL_REDIRECT="true",
         CACHE_URL="redis://127.0.0.1:6379/0",
         STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+        **TWILIO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+TWILIO = {
+    "SMS_BACKEND": "bookings.sms.TwilioBackend",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "token",
+    "TWILIO_FROM": "+441174960999",
+}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7Jq2-production-like-secret-key-with-enough-entropy-91fa0c2b4e",
+    "ALLOWED_HOSTS": "clinic.example",
+}
+
+
+@pytest.mark.parametrize(
+    ("sms", "warning"),
+    [
+        ({"SMS_BACKEND": "bookings.sms.ConsoleBackend"}, "clinic.W002"),
+        (TWILIO | {"TWILIO_AUTH_TOKEN": ""}, "clinic.W003"),
+    ],
+)
+def test_check_deploy_warns_when_text_reminders_would_not_be_sent(sms, warning):
+    result = run_manage("check", "--deploy", **PRODUCTION, **sms)
+    assert warning in result.stdout + result.stderr
 
 
 def test_sqlite_is_the_default_and_is_set_up_for_concurrent_writers():

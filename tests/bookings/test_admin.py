@@ -227,6 +227,7 @@ def test_the_change_form_edits_contact_details_but_never_time_therapist_or_statu
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.client_name == "New Name"
+    assert booking.client_phone == "+441170000000"  # E.164, like the booking form's
     assert booking.therapist == therapist
     assert booking.status == BookingStatus.CONFIRMED
     assert booking.start == FUTURE
@@ -241,6 +242,7 @@ def test_a_bad_email_on_the_change_form_is_a_form_error(client, front_desk_user,
     )
     assert response.status_code == 200
     assert "valid email" in response.content.decode()
+    assert "Please enter a phone number we can reach" in response.content.decode()
 
 
 # Actions through the services

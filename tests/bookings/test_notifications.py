@@ -250,8 +250,8 @@ def test_a_cancellation_sends_method_cancel_with_the_same_uid(book, after_commit
 
 def test_cancelling_twice_sends_one_cancellation(book, after_commit):
     booking = book()
-    after_commit(services.cancel_booking, booking=booking)
-    after_commit(services.cancel_booking, booking=booking)
+    after_commit(services.cancel_booking, booking=booking, by_clinic=False)
+    after_commit(services.cancel_booking, booking=booking, by_clinic=False)
     assert Notification.objects.filter(kind=NotificationKind.CANCELLATION).count() == 1
 
 

@@ -181,7 +181,7 @@ def test_a_therapist_who_does_not_offer_the_technique_is_not_a_choice(client, cl
         ({"start": ""}, "Something in your choice was not right"),
         ({"therapist": "123456"}, "Something in your choice was not right"),
         ({"client_email": "not-an-email"}, "Enter a valid email address"),
-        ({"client_phone": "call me maybe"}, "phone number using digits"),
+        ({"client_phone": "call me maybe"}, "phone number we can reach"),
         ({"client_name": "   "}, "This field is required"),
     ],
 )
