@@ -3,6 +3,7 @@
 Loopback only, bounded by a request count and a duration, and it stops by itself.
 """
 
+import functools
 import http.client
 import itertools
 import os
@@ -24,6 +25,25 @@ HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+
+
+def screened_intake() -> tuple[str, str]:
+    """The intake cookie (name, value) of a client who answered the safety screen with
+    nothing to report: every booking step asks for the screen first."""
+    from django.http import HttpResponse
+
+    from bookings import intake
+    from bookings.answers import IntakeAnswers
+
+    response = HttpResponse()
+    intake.remember(response, IntakeAnswers(screened=True))
+    return intake.COOKIE_NAME, response.cookies[intake.COOKIE_NAME].value
+
+
+@functools.cache  # signed once: signing on every request would be measured too
+def _screened_cookie_header() -> str:
+    name, value = screened_intake()
+    return f"{name}={value}"
 
 
 @dataclass(frozen=True)
@@ -145,7 +165,7 @@ def fetch(
     own = conn is None
     conn = conn or http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        headers = {"Host": HOST, **dict(request.headers)}
+        headers = {"Host": HOST, "Cookie": _screened_cookie_header(), **dict(request.headers)}
         conn.request(request.method, request.path, body=request.body or None, headers=headers)
         response = conn.getresponse()
         body = response.read()
@@ -175,7 +195,7 @@ def form_post(path: str, fields: dict[str, object], *, cookie: str) -> Request:
         urlencode(fields).encode(),
         (
             ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", f"csrftoken={cookie}"),
+            ("Cookie", f"csrftoken={cookie}; {_screened_cookie_header()}"),
         ),
     )
 
