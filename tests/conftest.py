@@ -8,12 +8,13 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connections
+from django.http import HttpResponse
 from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from time_machine import TimeMachineFixture
 
-from bookings import sms
+from bookings import intake, sms
 from bookings.models import Booking, ClinicRules, Therapist
 from bookings.services import book_session
 from catalog import seed
@@ -202,3 +203,12 @@ def book(therapist, swedish, now, after_commit) -> Callable[..., Booking]:
         return booking
 
     return book
+
+
+@pytest.fixture
+def screened_client(client):
+    """A browser that answered the safety screen with nothing to report."""
+    response = HttpResponse()
+    intake.remember(response, SCREENED_INTAKE)
+    client.cookies[intake.COOKIE_NAME] = response.cookies[intake.COOKIE_NAME].value
+    return client

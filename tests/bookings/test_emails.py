@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import override_settings
@@ -19,6 +20,11 @@ from bookings.notifications import Outcome, deliver
 from tests.clock import clinic_time
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def screened(screened_client):
+    """The booking pages need the safety screen answered (tests/bookings/test_views_safety.py)."""
 
 
 def to_jane(subject_part: str = "") -> mail.EmailMultiAlternatives:
@@ -275,7 +281,13 @@ def test_the_confirmation_page_shows_the_policy_and_adds_to_the_calendar(client,
 def test_the_calendar_file_carries_no_health_data_and_follows_moves(
     client, book, after_commit, now
 ):
-    answers = IntakeAnswers(areas=("lower",), description="my sciatica flares at night")
+    # "Sciatica" reads as numbness down a leg, asked and answered "no": kept for the therapist.
+    answers = IntakeAnswers(
+        areas=("lower",),
+        description="my sciatica flares at night",
+        screened=True,
+        text_checked=("leg_numbness",),
+    )
     booking = book(intake=answers, consent=True)
     after_commit(
         services.reschedule_booking,
@@ -284,7 +296,9 @@ def test_the_calendar_file_carries_no_health_data_and_follows_moves(
         now=now,
     )
     response = client.get(reverse("bookings:booking_calendar", args=[booking.manage_token]))
+    assert booking.text_checks
     assert b"sciatica" not in response.content and b"Lower back" not in response.content
+    assert b"numb" not in response.content.lower()
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert event.decoded("dtstart") == booking.start + timedelta(hours=2)
     assert event["sequence"] == 1

@@ -42,6 +42,11 @@ TWILIO = {
 }
 
 
+@pytest.fixture(autouse=True)
+def screened(screened_client):
+    """The booking pages need the safety screen answered (tests/bookings/test_views_safety.py)."""
+
+
 def text_reminder(booking: Booking) -> Notification:
     return Notification.objects.get(
         booking=booking, kind=NotificationKind.REMINDER, channel=NotificationChannel.SMS
@@ -101,6 +106,7 @@ def test_a_text_carries_no_surname_technique_or_health_data(book, sms_outbox):
         conditions=("osteoporosis",),
         warning_signs=("night_pain",),
         description="It hurts most after gardening",
+        screened=True,
     )
     booking = book(
         client_name="Jane Q. Doe-Smith",
@@ -237,7 +243,7 @@ def test_the_migration_rewrites_earlier_numbers_in_e164(book):
 
     from django.apps import apps
 
-    migration = importlib.import_module("bookings.migrations.0007_phone_numbers_in_e164")
+    migration = importlib.import_module("bookings.migrations.0008_phone_numbers_in_e164")
     typed = book()
     odd = book(start=typed.start + timedelta(hours=2))
     Booking.objects.filter(pk=odd.pk).update(client_phone="ask at desk")
