@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
 
-from . import admin_pages, notifications, selectors, services
+from . import admin_desk, admin_pages, notifications, selectors, services
 from .answers import read_back, warning_sign_labels
 from .models import (
     Booking,
@@ -233,6 +233,11 @@ class BookingAdmin(TherapistScopedAdmin):
         "health_answers",
         "health_consent_at",
         "created_at",
+        "booked_by",
+        "override_reason",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
         "updated_at",
     ]
 
@@ -277,12 +282,34 @@ class BookingAdmin(TherapistScopedAdmin):
             ("Client", {"fields": ["client_name", "client_email", "client_phone"]}),
             ("Check before starting", {"fields": ["warning_signs", "warning_acknowledged_at"]}),
             *health,
-            ("Record", {"fields": ["created_at", "updated_at"]}),
+            (
+                "Record",
+                {
+                    "fields": [
+                        "created_at",
+                        "booked_by",
+                        "override_reason",
+                        "cancelled_at",
+                        "cancelled_by",
+                        "cancel_reason",
+                        "updated_at",
+                    ]
+                },
+            ),
         ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        # Bookings come from the booking flow (book_session), which checks hours and clashes.
-        return False
+        # Front desk books phone and walk-in clients on their own page, through
+        # book_session, which checks hours and clashes; therapists do not add.
+        return super().has_add_permission(request) and staff_scope(request).sees_all
+
+    def add_view(
+        self,
+        request: HttpRequest,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return admin_desk.staff_booking_view(request, self)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Cancel instead, so the history stays; only a superuser erases a booking.
@@ -357,9 +384,11 @@ class BookingAdmin(TherapistScopedAdmin):
     def confirm_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         self._apply(request, queryset, services.reinstate_booking, "confirmed")
 
-    @admin.action(description="Cancel the selected bookings", permissions=["change"])
-    def cancel_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._apply(request, queryset, services.cancel_booking, "cancelled")
+    @admin.action(description="Cancel the selected bookings…", permissions=["change"])
+    def cancel_bookings(
+        self, request: HttpRequest, queryset: models.QuerySet
+    ) -> HttpResponse | None:
+        return admin_desk.cancel_selected(self, request, queryset)
 
     @admin.action(description="Mark the selected sessions as completed", permissions=["change"])
     def mark_completed(self, request: HttpRequest, queryset: models.QuerySet) -> None:
@@ -370,7 +399,7 @@ class BookingAdmin(TherapistScopedAdmin):
         self._apply(request, queryset, services.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
-        return [*admin_pages.urls(self), *super().get_urls()]
+        return [*admin_pages.urls(self), *admin_desk.urls(self), *super().get_urls()]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -299,7 +299,8 @@ class Booking(models.Model):
         max_length=43, unique=True, default=new_manage_token, editable=False
     )
     client_name = models.CharField(max_length=120)
-    client_email = models.EmailField()
+    # Blank for a phone or walk-in client who gave none: no emails are sent then.
+    client_email = models.EmailField(blank=True)
     client_phone = models.CharField(max_length=30)
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
     technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="bookings")
@@ -326,6 +327,29 @@ class Booking(models.Model):
         help_text="Signs from the intake that a doctor should see first; check before starting.",
     )
     warning_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who booked it; empty when the client booked online.",
+    )
+    override_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why staff booked it outside the therapist's working hours.",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who cancelled it; empty when the client did.",
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -132,6 +132,8 @@ def enqueue(notification_id: int, run_after: datetime) -> None:
 
 
 def _queue_reminder(booking: Booking, now: datetime) -> None:
+    if not booking.client_email:
+        return
     rules = ClinicRules.load()
     remind_at = booking.start - timedelta(hours=rules.reminder_hours_before)
     if remind_at > now:
@@ -150,31 +152,35 @@ def _drop_pending_reminders(booking: Booking) -> None:
 
 
 def notify_booked(booking: Booking, *, now: datetime) -> None:
-    _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
+    # A phone or walk-in client may give no email: the clinic still gets its note.
+    if booking.client_email:
+        _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
     _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
     _queue_reminder(booking, now)
 
 
 def notify_rescheduled(booking: Booking, *, now: datetime) -> None:
     _drop_pending_reminders(booking)
-    _queue(
-        booking,
-        NotificationKind.RESCHEDULE,
-        scheduled_for=now,
-        sequence=_next_sequence(booking),
-    )
+    if booking.client_email:
+        _queue(
+            booking,
+            NotificationKind.RESCHEDULE,
+            scheduled_for=now,
+            sequence=_next_sequence(booking),
+        )
     _queue(booking, NotificationKind.CLINIC_RESCHEDULED, scheduled_for=now)
     _queue_reminder(booking, now)
 
 
 def notify_cancelled(booking: Booking, *, now: datetime) -> None:
     _drop_pending_reminders(booking)
-    _queue(
-        booking,
-        NotificationKind.CANCELLATION,
-        scheduled_for=now,
-        sequence=_next_sequence(booking),
-    )
+    if booking.client_email:
+        _queue(
+            booking,
+            NotificationKind.CANCELLATION,
+            scheduled_for=now,
+            sequence=_next_sequence(booking),
+        )
     _queue(booking, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
 
 

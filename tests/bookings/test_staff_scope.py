@@ -237,7 +237,8 @@ def test_a_therapist_cannot_act_on_someone_elses_booking_ids(client, therapist, 
     other = BookingFactory.create(therapist=other_therapist, start=FUTURE)
     client.force_login(therapist.user)
     response = client.post(
-        changelist(Booking), {"action": "cancel_bookings", "_selected_action": [other.pk]}
+        changelist(Booking),
+        {"action": "cancel_bookings", "_selected_action": [other.pk], "confirm": "yes"},
     )
     assert response.status_code in (200, 302)
     other.refresh_from_db()
