@@ -21,6 +21,7 @@ from . import admin_desk, admin_pages, notifications, selectors, services
 from .answers import read_back, warning_sign_labels
 from .models import (
     Booking,
+    ClinicClosure,
     ClinicRules,
     Notification,
     Therapist,
@@ -118,7 +119,7 @@ class TherapistAdmin(TherapistScopedAdmin):
 
 @admin.register(WorkingHours)
 class WorkingHoursAdmin(TherapistScopedAdmin):
-    list_display = ["therapist", "weekday", "start_time", "end_time"]
+    list_display = ["therapist", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
     list_filter = ["therapist", "weekday"]
     list_select_related = ["therapist"]
     ordering = ["therapist__display_name", "weekday", "start_time"]
@@ -139,6 +140,13 @@ class TimeOffAdmin(TherapistScopedAdmin):
     @admin.display(description="Until", ordering="end")
     def ends(self, obj: TimeOff) -> str:
         return clinic_time(obj.end)
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin.ModelAdmin):
+    list_display = ["reason", "start_date", "end_date"]
+    date_hierarchy = "start_date"
+    ordering = ["-start_date"]
 
 
 @admin.register(ClinicRules)

@@ -12,16 +12,29 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 
 from catalog.models import SessionLength, Technique
 
 from . import availability, day_grid
-from .models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
+from .models import (
+    Booking,
+    BookingStatus,
+    ClinicClosure,
+    ClinicRules,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from .suggestion import ConditionRule, TechniqueProfile
 
 
 def clinic_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def _local_dates(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    return start.astimezone(zone).date(), end.astimezone(zone).date()
 
 
 def schedules_between(
@@ -31,21 +44,42 @@ def schedules_between(
     *,
     leaving_out: int | None = None,
 ) -> list[availability.TherapistSchedule]:
-    """The therapists' hours, and their time off and bookings around [start, end), in order.
+    """The therapists' hours, and their time off, the clinic's closures and their
+    bookings around [start, end), in order.
 
-    Three queries, none when there is nobody. `leaving_out` is a booking that does not
+    Four queries, none when there is nobody. `leaving_out` is a booking that does not
     stand in its own way: the client's session when they move it by half an hour.
+    Closures become time off for everyone; hours rows dated to hold only part of the
+    window become `dated_hours`, so the common case (no dates) costs nothing more.
     """
     if not therapist_ids:
         return []
+    zone = clinic_zone()
+    first_day, last_day = _local_dates(start, end, zone)
     hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
-    for therapist_id, weekday, start_time, end_time in (
+    dated: dict[int, list[availability.DatedHours]] = {pk: [] for pk in therapist_ids}
+    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in (
         WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
         .order_by("start_time")
-        .values_list("therapist_id", "weekday", "start_time", "end_time")
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+        )
     ):
-        hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
-    time_off: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
+        if (valid_from is None or valid_from <= first_day) and (
+            valid_until is None or valid_until >= last_day
+        ):
+            hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
+        else:
+            dated[therapist_id].append(
+                availability.DatedHours(weekday, start_time, end_time, valid_from, valid_until)
+            )
+    closed = [
+        availability.local_day_interval(closure.start, closure.end, zone)
+        for closure in closures_between(first_day, last_day)
+    ]
+    time_off: dict[int, list[availability.Interval]] = {pk: list(closed) for pk in therapist_ids}
     for therapist_id, off_start, off_end in TimeOff.objects.filter(
         therapist_id__in=therapist_ids, start__lt=end, end__gt=start
     ).values_list("therapist_id", "start", "end"):
@@ -66,9 +100,62 @@ def schedules_between(
             working_hours=hours[pk],
             time_off=tuple(time_off[pk]),
             busy=tuple(busy[pk]),
+            dated_hours=tuple(dated[pk]),
         )
         for pk in therapist_ids
     ]
+
+
+@dataclass(frozen=True)
+class Closure:
+    """The clinic closed from `start` to `end`, both days included."""
+
+    start: date
+    end: date
+    reason: str
+
+
+def closures_between(start: date, end: date) -> list[Closure]:
+    """The clinic's closures touching the days from `start` to `end` (both included),
+    by first day, in one query. Datetimes are read as their day in the clinic's zone."""
+    zone = clinic_zone()
+    first = start.astimezone(zone).date() if isinstance(start, datetime) else start
+    last = end.astimezone(zone).date() if isinstance(end, datetime) else end
+    return [
+        Closure(start_date, end_date, reason)
+        for start_date, end_date, reason in ClinicClosure.objects.filter(
+            start_date__lte=last, end_date__gte=first
+        )
+        .order_by("start_date", "pk")
+        .values_list("start_date", "end_date", "reason")
+    ]
+
+
+def bookings_needing_attention(start: datetime, end: datetime) -> set[int]:
+    """The confirmed bookings starting in [start, end) that their therapist's schedule no
+    longer holds (hours changed, time off or a closure saved over them anyway), until
+    they are moved or cancelled. Computed, never stored: five queries."""
+    sessions: dict[int, list[tuple[int, availability.Interval]]] = {}
+    for pk, therapist_id, session_start, session_end in (
+        Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=start, start__lt=end)
+        .order_by("start")
+        .values_list("pk", "therapist_id", "start", "end")
+    ):
+        sessions.setdefault(therapist_id, []).append(
+            (pk, availability.Interval(session_start, session_end))
+        )
+    if not sessions:
+        return set()
+    zone = clinic_zone()
+    # A day either side: a session starting late at night reaches into the next day.
+    schedules = schedules_between(
+        list(sessions), start - timedelta(days=1), end + timedelta(days=1)
+    )
+    return {
+        pk
+        for schedule in schedules
+        for pk in availability.clashes(schedule, sessions[schedule.therapist_id], zone)
+    }
 
 
 def horizon(now: datetime, rules: availability.Rules) -> tuple[datetime, datetime]:
@@ -136,7 +223,7 @@ def technique_choices(
     slug: str, *, now: datetime, day: date | None = None
 ) -> TechniqueChoices | None:
     """An offered technique, its lengths, the therapists offering it and their schedules,
-    in five queries (the rules come from the cache); None when it is not offered.
+    in six queries (the rules come from the cache); None when it is not offered.
 
     With `day` the schedules hold that day alone, so one day's times cost the same
     whatever the booking horizon.

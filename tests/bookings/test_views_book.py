@@ -255,9 +255,9 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
     assert response.status_code == 200
 
 
-# Technique with its lengths, therapists, hours, time off, bookings; the rules come
+# Technique with its lengths, therapists, hours, closures, time off, bookings; the rules come
 # from the cache after the first page.
-FREE_SLOT_QUERIES = 5
+FREE_SLOT_QUERIES = 6
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(
