@@ -86,12 +86,15 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpRespo
         error = "That date could not be read: showing today. Please pick a date from the calendar."
         day = today
     therapist_id = None if scope.sees_all or scope.therapist is None else scope.therapist.pk
-    columns = selectors.day_columns(day, therapist_id=therapist_id)
+    clinic_day = selectors.day_columns(day, therapist_id=therapist_id)
     step = timedelta(minutes=ClinicRules.cached().slot_step_minutes)
-    grid = day_grid.build_day(day=day, zone=zone, step=step, columns=columns, now=timezone.now())
+    grid = day_grid.build_day(
+        day=day, zone=zone, step=step, columns=clinic_day.columns, now=timezone.now()
+    )
     context = _context(request, booking_admin, f"Day of {day:%A} {day.day} {day:%B %Y}")
     context |= {
         "grid": grid,
+        "closures": clinic_day.closures,
         "rows": [(row, list(zip(grid.columns, row.cells, strict=True))) for row in grid.rows],
         "day": day,
         "is_today": day == today,

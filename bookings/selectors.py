@@ -322,9 +322,19 @@ def check_start(
     return StartCheck(free, problems[0])
 
 
-def day_columns(day: date, *, therapist_id: int | None = None) -> list[day_grid.Column]:
-    """The clinic's day for the admin day view: each active therapist (or one) with that
-    day's hours, time off and active sessions, in four queries whatever their number."""
+@dataclass(frozen=True)
+class ClinicDay:
+    """The clinic's day for the admin day view: one column per therapist, and why the
+    clinic is closed, if it is."""
+
+    columns: list[day_grid.Column]
+    closures: list[Closure]
+
+
+def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
+    """Each active therapist (or one) with that day's hours (dated ones included), time
+    off, closures and active sessions, the confirmed ones their schedule no longer holds
+    marked as needing attention. Seven queries whatever the number of therapists."""
     zone = clinic_zone()
     start = availability.wall_to_utc(day, time(0), zone)
     end = availability.wall_to_utc(day + timedelta(days=1), time(0), zone)
@@ -335,21 +345,11 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> list[day_grid.
         therapists = therapists.filter(pk=therapist_id)
     names = dict(therapists.values_list("pk", "display_name"))
     ids = list(names)
+    closures = closures_between(day, day)
     if not ids:
-        return []
-    hours: dict[int, list[tuple[time, time]]] = {pk: [] for pk in ids}
-    for therapist, start_time, end_time in (
-        WorkingHours.objects.filter(therapist_id__in=ids, weekday=day.weekday())
-        .order_by("start_time")
-        .values_list("therapist_id", "start_time", "end_time")
-    ):
-        hours[therapist].append((start_time, end_time))
-    time_off: dict[int, list[availability.Interval]] = {pk: [] for pk in ids}
-    for therapist, off_start, off_end in TimeOff.objects.filter(
-        therapist_id__in=ids, start__lt=end, end__gt=start
-    ).values_list("therapist_id", "start", "end"):
-        time_off[therapist].append(availability.Interval(off_start, off_end))
-    sessions: dict[int, list[day_grid.Session]] = {pk: [] for pk in ids}
+        return ClinicDay([], closures)
+    schedules = {s.therapist_id: s for s in schedules_between(ids, start, end)}
+    sessions: dict[int, list[tuple[day_grid.Session, str]]] = {pk: [] for pk in ids}
     for row in (
         Booking.objects.active()
         .filter(therapist_id__in=ids, start__lt=end, end__gt=start)
@@ -360,32 +360,49 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> list[day_grid.
             "start",
             "end",
             "blocked_until",
+            "status",
             "client_name",
             "technique__name",
             "warning_flags",
         )
     ):
-        sessions[row["therapist_id"]].append(
-            day_grid.Session(
-                booking_id=row["pk"],
-                start=row["start"],
-                end=row["end"],
-                blocked_until=row["blocked_until"],
-                client_first_name=first_name(row["client_name"]),
-                technique=row["technique__name"],
-                warning=bool(row["warning_flags"]),
+        session = day_grid.Session(
+            booking_id=row["pk"],
+            start=row["start"],
+            end=row["end"],
+            blocked_until=row["blocked_until"],
+            client_first_name=first_name(row["client_name"]),
+            technique=row["technique__name"],
+            warning=bool(row["warning_flags"]),
+        )
+        sessions[row["therapist_id"]].append((session, row["status"]))
+    columns = []
+    for pk in ids:
+        schedule = schedules[pk]
+        # The same test as bookings_needing_attention, on the schedule already read.
+        attention = set(
+            availability.clashes(
+                schedule,
+                [
+                    (s.booking_id, availability.Interval(s.start, s.end))
+                    for s, status in sessions[pk]
+                    if status == BookingStatus.CONFIRMED
+                ],
+                zone,
             )
         )
-    return [
-        day_grid.Column(
-            therapist_id=pk,
-            name=names[pk],
-            working_hours=tuple(hours[pk]),
-            time_off=tuple(time_off[pk]),
-            sessions=tuple(sessions[pk]),
+        columns.append(
+            day_grid.Column(
+                therapist_id=pk,
+                name=names[pk],
+                working_hours=schedule.hours_on(day),
+                time_off=tuple(schedule.time_off),
+                sessions=tuple(
+                    replace(s, needs_attention=s.booking_id in attention) for s, _ in sessions[pk]
+                ),
+            )
         )
-        for pk in ids
-    ]
+    return ClinicDay(columns, closures)
 
 
 def first_name(full_name: str) -> str:

@@ -6,41 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0007_clinic_closure_roles'),
+        ("bookings", "0007_clinic_closure_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='booked_by',
-            field=models.ForeignKey(blank=True, help_text='The staff member who booked it; empty when the client booked online.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="booking",
+            name="booked_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The staff member who booked it; empty when the client booked online.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='cancel_reason',
+            model_name="booking",
+            name="cancel_reason",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='cancelled_at',
+            model_name="booking",
+            name="cancelled_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='cancelled_by',
-            field=models.ForeignKey(blank=True, help_text='The staff member who cancelled it; empty when the client did.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="booking",
+            name="cancelled_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The staff member who cancelled it; empty when the client did.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='override_reason',
-            field=models.CharField(blank=True, help_text="Why staff booked it outside the therapist's working hours.", max_length=200),
+            model_name="booking",
+            name="override_reason",
+            field=models.CharField(
+                blank=True,
+                help_text="Why staff booked it outside the therapist's working hours.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='booking',
-            name='client_email',
+            model_name="booking",
+            name="client_email",
             field=models.EmailField(blank=True, max_length=254),
         ),
     ]

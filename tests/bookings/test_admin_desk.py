@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus, Notification, NotificationKind
 from tests.clock import NOW, clinic_time
-from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
+from tests.factories import (
+    BookingFactory,
+    ClinicClosureFactory,
+    TherapistFactory,
+    TimeOffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +131,33 @@ def test_the_day_view_shows_time_off_and_picks_other_days(client, now, front_des
     assert 'href="?">Today</a>' in html
 
 
+def test_a_closure_is_shaded_and_a_session_it_covers_needs_attention(
+    client, front_desk_user, therapist
+):
+    tuesday_session = BookingFactory(therapist=therapist, start=TUESDAY_10, client_name="Cleo C")
+    ClinicClosureFactory(start_date=TUESDAY, end_date=TUESDAY, reason="Staff training")
+    client.force_login(front_desk_user)
+    html = client.get(DAY_URL, {"date": "2026-03-03"}).content.decode()
+    assert "The clinic is closed: Staff training" in html
+    assert 'class="day-time-off"' in html and ">Closed<" in html
+    assert "day-free-link" not in html
+    assert html.count("Needs attention") == 2  # the grid's block and the narrow list
+    assert change_url(tuesday_session) in html
+
+
+def test_a_session_outside_the_hours_needs_attention_but_others_do_not(
+    client, front_desk_user, therapist
+):
+    BookingFactory(therapist=therapist, start=TUESDAY_10, client_name="Fine F")
+    BookingFactory(
+        therapist=therapist, start=clinic_time(NOW + timedelta(days=1), 18), client_name="Late L"
+    )
+    client.force_login(front_desk_user)
+    html = client.get(DAY_URL, {"date": "2026-03-03"}).content.decode()
+    assert html.count("Needs attention") == 2
+    assert '<th scope="row" class="day-time">18:45</th>' in html  # the grid reaches it
+
+
 @pytest.mark.parametrize(
     ("day", "labels"),
     [
@@ -170,9 +202,10 @@ def test_the_day_view_costs_the_same_queries_for_2_or_10_therapists(
     assert response.content.decode().count('class="day-block"') == therapists * bookings_each
 
 
-# Session and user (2), permissions (2), staff scope (2), the day's columns (4), and the
-# admin's sidebar asking whether clinic rules exist (1).
-DAY_VIEW_QUERIES = 11
+# Session and user (2), permissions (2), staff scope (2), the day's columns (7: names,
+# closures, and schedules_between's hours, closures, time off and busy, the sessions), and
+# the admin's sidebar asking whether clinic rules exist (1).
+DAY_VIEW_QUERIES = 14
 
 
 # Booking a phone client
