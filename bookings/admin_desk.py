@@ -5,6 +5,7 @@ BookingAdmin routes its add page here and adds the other pages through `urls(sel
 each view gets the booking admin, so it shares its permissions and messages.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Technique
 
@@ -92,18 +95,109 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpRespo
         day=day, zone=zone, step=step, columns=clinic_day.columns, now=timezone.now()
     )
     context = _context(request, booking_admin, f"Day of {day:%A} {day.day} {day:%B %Y}")
+    links = _DayLinks(can_add=booking_admin.has_add_permission(request))
+    closed = bool(clinic_day.closures)
     context |= {
         "grid": grid,
         "closures": clinic_day.closures,
-        "rows": [(row, list(zip(grid.columns, row.cells, strict=True))) for row in grid.rows],
+        "rows": [(row, _row_cells(row, grid.columns, links, closed=closed)) for row in grid.rows],
+        "lists": [
+            (column, [(block, links.change(block.session.booking_id)) for block in blocks])
+            for column, blocks in grid.lists
+        ],
         "day": day,
         "is_today": day == today,
         "error": error,
         "previous_url": f"?date={day - timedelta(days=1):%Y-%m-%d}",
         "next_url": f"?date={day + timedelta(days=1):%Y-%m-%d}",
-        "can_add": booking_admin.has_add_permission(request),
+        "can_add": links.can_add,
     }
     return _no_store(render(request, "admin/bookings/booking/day.html", context))
+
+
+class _DayLinks:
+    """The day view's hundreds of links from two reversed URLs: a template tag per cell
+    made the page several times slower (docs/benchmarks.md)."""
+
+    def __init__(self, *, can_add: bool) -> None:
+        self.can_add = can_add
+        self.add = reverse("admin:bookings_booking_add")
+        self._change = reverse("admin:bookings_booking_change", args=[0])
+
+    def change(self, booking_id: int) -> str:
+        return self._change.replace("/0/", f"/{booking_id}/", 1)
+
+    def book(self, therapist_id: int, start: datetime) -> str:
+        local = start.astimezone(selectors.clinic_zone())
+        query: dict[str, str | int] = {"therapist": therapist_id, "start": local.isoformat()}
+        return f"{self.add}?{urlencode(query)}"
+
+
+def _row_cells(
+    row: day_grid.Row, columns: Sequence[day_grid.Column], links: _DayLinks, *, closed: bool
+) -> SafeString:
+    """One row's cells as HTML (the template renders the rows and their headers)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (_cell(cell, column, row, links, closed=closed),)
+            for column, cell in zip(columns, row.cells, strict=True)
+            if cell is not None
+        ),
+    )
+
+
+def _cell(
+    cell: day_grid.Cell,
+    column: day_grid.Column,
+    row: day_grid.Row,
+    links: _DayLinks,
+    *,
+    closed: bool,
+) -> SafeString:
+    rowspan = format_html(' rowspan="{}"', cell.rowspan) if cell.rowspan > 1 else ""
+    if cell.kind == day_grid.CellKind.SESSION:
+        inside = format_html_join("", "{}", ((_block(b, links),) for b in cell.blocks))
+    elif cell.kind == day_grid.CellKind.FREE and cell.bookable and cell.start and links.can_add:
+        inside = format_html(
+            '<a class="day-free-link" href="{}">+<span class="visually-hidden"> Book {} at {}'
+            "</span></a>",
+            links.book(column.therapist_id, cell.start),
+            column.name,
+            row.label,
+        )
+    else:
+        inside = format_html(CELL_TEXT[cell.kind], "Closed" if closed else "Away")
+    return format_html('<td class="day-{}"{}>{}</td>', cell.kind, rowspan, inside)
+
+
+CELL_TEXT = {
+    day_grid.CellKind.FREE: '<span class="visually-hidden">Free</span>',
+    day_grid.CellKind.TIME_OFF: '<span class="day-label">{}</span>',
+    day_grid.CellKind.BUFFER: '<span class="visually-hidden">Buffer after a session</span>',
+    day_grid.CellKind.CLOSED: '<span class="visually-hidden">Not working</span>',
+}
+
+
+def _block(block: day_grid.Block, links: _DayLinks) -> SafeString:
+    session = block.session
+    return format_html(
+        '<a class="day-block" href="{}"><span class="day-when">{}</span> {} · {}{}{}</a>',
+        links.change(session.booking_id),
+        block.when,
+        session.client_first_name,
+        session.technique,
+        WARNING_MARK if session.warning else "",
+        ATTENTION_MARK if session.needs_attention else "",
+    )
+
+
+WARNING_MARK = mark_safe(
+    ' <span class="booking-warning" title="Check the safety answers first">⚠'
+    '<span class="visually-hidden"> Check the safety answers first</span></span>'
+)
+ATTENTION_MARK = mark_safe(' <span class="day-attention">Needs attention</span>')
 
 
 # Booking a phone or walk-in client ------------------------------------------------
