@@ -48,8 +48,6 @@ TARGET_RATIOS = {
     "how massage helps": 0.8,
     "day step 10 x 30": 0.15,
     "time step 10 x 30": 0.3,
-    # An admin page: 10 columns, 60 blocks, a row every 15 minutes.
-    "day view 10 x 60": 0.15,
 }
 # As tests/bookings/test_admin_desk.py counts them for a front-desk user.
 DAY_VIEW_QUERIES = 14
