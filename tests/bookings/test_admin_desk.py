@@ -183,7 +183,8 @@ def _clinic_with(therapists: int, bookings_each: int) -> None:
         for k in range(bookings_each):
             BookingFactory(
                 therapist=therapist,
-                start=clinic_time(NOW + timedelta(days=1), 9 + k),
+                # 75 minutes apart: a session and its buffer (PostgreSQL refuses overlaps).
+                start=clinic_time(NOW + timedelta(days=1), 9) + k * timedelta(minutes=75),
                 warning_flags=["night_pain"] if k % 2 else [],
             )
 

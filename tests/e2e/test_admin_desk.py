@@ -84,7 +84,7 @@ def test_ten_therapists_fit_side_by_side_at_1280_pixels(page, browser_log, now, 
         for k in range(6):
             BookingFactory(
                 therapist=therapist,
-                start=clinic_time(NOW + timedelta(days=1), 9 + k + (k > 3)),
+                start=clinic_time(NOW + timedelta(days=1), 9) + k * timedelta(minutes=75),
                 client_name=f"Client{n}{k} Surname",
                 warning_flags=["night_pain"] if (n + k) % 4 == 0 else [],
             )
