@@ -300,6 +300,10 @@ def staff_booking_view(request: HttpRequest, booking_admin: admin.ModelAdmin) ->
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(f"{_day_url()}?date={local:%Y-%m-%d}")
+    if form.is_bound and request.POST.get("action") != "book":
+        # "Show free times" is not a booking yet: only the session's fields may complain.
+        for name in [n for n in form.errors if n not in SESSION_FIELDS]:
+            del form.errors[name]
     free = _free_times(form)
     link = _free_link(form)
     context = _context(request, booking_admin, "Book a phone or walk-in client")
