@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
 
-from . import admin_pages, notifications, selectors, services
+from . import admin_pages, admin_schedule, notifications, selectors, services
 from .answers import read_back, warning_sign_labels
 from .models import (
     Booking,
@@ -45,18 +45,21 @@ def clinic_time(value: datetime | None, *, with_day: bool = True) -> str:
 
 class WorkingHoursInline(LabelledTabularInline):
     model = WorkingHours
+    form = admin_schedule.WorkingHoursInlineForm
+    formset = admin_schedule.WorkingHoursFormSet
     extra = 0
-    ordering = ["weekday", "start_time"]
+    ordering = ["weekday", "start_time", "valid_from"]
 
 
 class TimeOffInline(LabelledTabularInline):
     model = TimeOff
+    formset = admin_schedule.TimeOffFormSet
     extra = 0
     ordering = ["-start"]
 
 
 @admin.register(Therapist)
-class TherapistAdmin(TherapistScopedAdmin):
+class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
     therapist_lookup = "pk"
     list_display = ["display_name", "is_active", "techniques_offered"]
     list_filter = ["is_active", "techniques"]
@@ -118,15 +121,34 @@ class TherapistAdmin(TherapistScopedAdmin):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(TherapistScopedAdmin):
+class WorkingHoursAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+    form = admin_schedule.WorkingHoursForm
+    delete_confirmation_template = "admin/bookings/workinghours/delete_confirmation.html"
     list_display = ["therapist", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
     list_filter = ["therapist", "weekday"]
     list_select_related = ["therapist"]
     ordering = ["therapist__display_name", "weekday", "start_time"]
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Deleting hours may leave bookings outside them: one row at a time, through
+        # the page that lists those bookings first.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        hours = self.get_object(request, object_id)
+        clashes = admin_schedule.deletion_clashes(hours, timezone.now())
+        return super().delete_view(
+            request, object_id, {**(extra_context or {}), "schedule_clashes": clashes}
+        )
+
 
 @admin.register(TimeOff)
-class TimeOffAdmin(TherapistScopedAdmin):
+class TimeOffAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+    form = admin_schedule.TimeOffForm
     list_display = ["therapist", "starts", "ends", "reason"]
     list_filter = ["therapist"]
     list_select_related = ["therapist"]
@@ -143,7 +165,8 @@ class TimeOffAdmin(TherapistScopedAdmin):
 
 
 @admin.register(ClinicClosure)
-class ClinicClosureAdmin(admin.ModelAdmin):
+class ClinicClosureAdmin(admin_schedule.ClashListingAdmin):
+    form = admin_schedule.ClinicClosureForm
     list_display = ["reason", "start_date", "end_date"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
