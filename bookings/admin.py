@@ -8,16 +8,18 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
+from clinic.display import clinic_datetime, money
 
-from . import admin_pages, admin_schedule, notifications, selectors, services
+from . import admin_pages, admin_schedule, booking_list, notifications, selectors, services
 from .answers import read_back, warning_sign_labels
 from .models import (
     Booking,
@@ -35,12 +37,8 @@ if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
 
-def clinic_time(value: datetime | None, *, with_day: bool = True) -> str:
-    if value is None:
-        return ""
-    local = timezone.localtime(value, selectors.clinic_zone())
-    # The zone's abbreviation tells the two 01:30s of the autumn clock change apart.
-    return local.strftime("%a %d %b %Y, %H:%M %Z" if with_day else "%H:%M %Z")
+def clinic_time(value: datetime | None) -> str:
+    return clinic_datetime(value, selectors.clinic_zone())
 
 
 class WorkingHoursInline(LabelledTabularInline):
@@ -58,8 +56,29 @@ class TimeOffInline(LabelledTabularInline):
     ordering = ["-start"]
 
 
+class TherapistForm(forms.ModelForm):
+    class Meta:
+        model = Therapist
+        fields = ["user", "display_name", "bio", "techniques", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.fields.get("user")
+        if isinstance(user, forms.ModelChoiceField):
+            # Active staff logins nobody is linked to yet (never a superuser's), and
+            # the therapist's own when editing.
+            free = Q(is_active=True, is_staff=True, is_superuser=False, therapist__isnull=True)
+            user.queryset = (
+                get_user_model()
+                .objects.filter(free | Q(pk=self.instance.user_id))
+                .order_by("username")
+            )
+            user.help_text = "Active staff logins not linked to a therapist yet."
+
+
 @admin.register(Therapist)
 class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+    form = TherapistForm
     therapist_lookup = "pk"
     list_display = ["display_name", "is_active", "techniques_offered"]
     list_filter = ["is_active", "techniques"]
@@ -107,13 +126,6 @@ class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
         for therapist in queryset:
             services.issue_calendar_link(therapist=therapist)
         self.message_user(request, f"New calendar link issued for {len(queryset)}.")
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "user":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Techniques")
     def techniques_offered(self, obj: Therapist) -> str:
@@ -227,20 +239,26 @@ class BookingAdmin(TherapistScopedAdmin):
     form = BookingForm
     inlines = [NotificationInline]
     list_display = [
+        "reference",
         "starts",
+        "client_name",
+        "client_phone",
         "therapist",
         "technique",
-        "length_minutes",
-        "client_name",
-        "status",
+        "status_shown",
         "warnings",
-        "reference",
     ]
-    list_display_links = ["starts", "reference"]
-    list_filter = ["therapist", "status", "technique", ("start", admin.DateFieldListFilter)]
+    list_display_links = ["reference", "starts"]
+    list_filter = [
+        booking_list.WhenFilter,
+        booking_list.StatusFilter,
+        booking_list.NeedsAttentionFilter,
+        "therapist",
+        "technique",
+    ]
     list_select_related = ["therapist", "technique"]
-    date_hierarchy = "start"
     search_fields = ["client_name", "client_email", "=reference"]
+    search_help_text = "A reference, a client's name, email address or phone number."
     ordering = ["start", "therapist__display_name"]
     actions = [
         "confirm_bookings",
@@ -255,7 +273,7 @@ class BookingAdmin(TherapistScopedAdmin):
         "therapist",
         "technique",
         "length_minutes",
-        "price",
+        "price_shown",
         "starts",
         "ends",
         "blocked_until_local",
@@ -273,8 +291,17 @@ class BookingAdmin(TherapistScopedAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: models.QuerySet, search_term: str
     ) -> tuple[models.QuerySet, bool]:
-        # References are typed in upper case from a phone call or an email.
-        return super().get_search_results(request, queryset, search_term.strip())
+        term = search_term.strip()
+        digits = booking_list.phone_digits_of(term)
+        if digits is not None:
+            return booking_list.with_phone_digits(queryset, digits), False
+        return super().get_search_results(request, queryset, term)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # The past is read from the most recent backwards.
+        if request.GET.get(booking_list.WhenFilter.parameter_name) == "past":
+            return ["-start", "therapist__display_name"]
+        return super().get_ordering(request)
 
     def may_see_health_answers(self, request: HttpRequest, obj: Booking) -> bool:
         return staff_scope(request).allows(obj.therapist_id) and self.has_view_permission(
@@ -295,7 +322,7 @@ class BookingAdmin(TherapistScopedAdmin):
                         "therapist",
                         "technique",
                         "length_minutes",
-                        "price",
+                        "price_shown",
                         "starts",
                         "ends",
                         "blocked_until_local",
@@ -337,12 +364,26 @@ class BookingAdmin(TherapistScopedAdmin):
     def blocked_until_local(self, obj: Booking) -> str:
         return clinic_time(obj.blocked_until)
 
-    @admin.display(description="Warnings")
+    @admin.display(description="Safety")
     def warnings(self, obj: Booking) -> SafeString | str:
         labels = warning_sign_labels(obj.warning_flags)
         if not labels:
             return ""
         return format_html('<span class="booking-warning">⚠ {}</span>', "; ".join(labels))
+
+    @admin.display(description="Status", ordering="status")
+    def status_shown(self, obj: Booking) -> SafeString | str:
+        if obj.pk in booking_list.needing_attention():
+            return format_html(
+                '{}<br><span class="needs-attention">⚠ Needs attention: outside the '
+                "therapist's schedule</span>",
+                obj.get_status_display(),
+            )
+        return obj.get_status_display()
+
+    @admin.display(description="Price")
+    def price_shown(self, obj: Booking) -> str:
+        return money(obj.price)
 
     @admin.display(description="Warning signs from the intake")
     def warning_signs(self, obj: Booking) -> SafeString | str:
@@ -410,7 +451,12 @@ class BookingAdmin(TherapistScopedAdmin):
             **(extra_context or {}),
             "shows_client_data": staff_scope(request).sees_all,
         }
-        return super().changelist_view(request, extra_context)
+        with booking_list.attention_for_this_page():
+            response = super().changelist_view(request, extra_context)
+            # The rows ask while the template renders: render while the page's set lives.
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
 
 
 @admin.register(Notification)
