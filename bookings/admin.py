@@ -241,8 +241,8 @@ class BookingAdmin(TherapistScopedAdmin):
     list_display = [
         "reference",
         "starts",
-        "client_name",
-        "client_phone",
+        "client",
+        "phone",
         "therapist",
         "technique",
         "status_shown",
@@ -258,7 +258,6 @@ class BookingAdmin(TherapistScopedAdmin):
     ]
     list_select_related = ["therapist", "technique"]
     search_fields = ["client_name", "client_email", "=reference"]
-    search_help_text = "A reference, a client's name, email address or phone number."
     ordering = ["start", "therapist__display_name"]
     actions = [
         "confirm_bookings",
@@ -364,6 +363,14 @@ class BookingAdmin(TherapistScopedAdmin):
     def blocked_until_local(self, obj: Booking) -> str:
         return clinic_time(obj.blocked_until)
 
+    @admin.display(description="Client", ordering="client_name")
+    def client(self, obj: Booking) -> str:
+        return obj.client_name
+
+    @admin.display(description="Phone")
+    def phone(self, obj: Booking) -> str:
+        return obj.client_phone
+
     @admin.display(description="Safety")
     def warnings(self, obj: Booking) -> SafeString | str:
         labels = warning_sign_labels(obj.warning_flags)
@@ -375,8 +382,7 @@ class BookingAdmin(TherapistScopedAdmin):
     def status_shown(self, obj: Booking) -> SafeString | str:
         if obj.pk in booking_list.needing_attention():
             return format_html(
-                '{}<br><span class="needs-attention">⚠ Needs attention: outside the '
-                "therapist's schedule</span>",
+                '{}<br><span class="needs-attention">⚠ Needs attention</span>',
                 obj.get_status_display(),
             )
         return obj.get_status_display()

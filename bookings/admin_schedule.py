@@ -131,6 +131,15 @@ class TimeOffForm(ClashCheckedForm):
         model = TimeOff
         fields = ["therapist", "start", "end", "reason"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin's date and time boxes share one <label>: name each box.
+        for field in (self.fields.get("start"), self.fields.get("end")):
+            parts = getattr(field.widget, "widgets", []) if field is not None else []
+            if field is not None and len(parts) == 2:
+                parts[0].attrs.setdefault("aria-label", f"{field.label}: date")
+                parts[1].attrs.setdefault("aria-label", f"{field.label}: time")
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data

@@ -172,7 +172,7 @@ def test_a_booking_saved_over_by_time_off_is_marked_and_filtered(
     TimeOff.objects.create(therapist=therapist, start=MONDAY_10 + 2 * DAY, end=MONDAY_10 + 3 * DAY)
     client.force_login(front_desk_user)
     html = client.get(LIST).content.decode()
-    assert html.count("Needs attention: outside the therapist") == 1
+    assert html.count('<span class="needs-attention">⚠ Needs attention</span>') == 1
     assert shown(client, attention="yes") == {"Stranded"}
     assert fine.client_name in shown(client)
 
