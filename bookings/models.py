@@ -216,7 +216,9 @@ class WorkingHours(models.Model):
 
     def clean(self) -> None:
         # Field-keyed errors: full_clean then leaves out the constraints on those fields,
-        # so PostgreSQL's exclusion constraint does not say the same thing twice.
+        # so the exclusion constraint is not asked about a range PostgreSQL cannot build.
+        # Overlaps are the forms' to say (bookings/admin_schedule.py): on the therapist
+        # page the stored rows may be changing in the same post.
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError(
                 {"end_time": "The start time must be before the end time."}, code="end_first"
@@ -225,12 +227,6 @@ class WorkingHours(models.Model):
             raise ValidationError(
                 {"valid_until": "The last day must not be before the first day."},
                 code="until_first",
-            )
-        clash = self.overlapping().first()
-        if clash is not None:
-            raise ValidationError(
-                {"start_time": f"These hours overlap “{clash}”. Change or end that row first."},
-                code="overlap",
             )
 
     def as_dated_hours(self) -> availability.DatedHours:

@@ -262,6 +262,14 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Harbour Street, Bristol B
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="0117 496 0000")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@clinic.example")
 CLINIC_CURRENCY_SYMBOL = env.str("CLINIC_CURRENCY_SYMBOL", default="£")
+# One way to show dates and times on staff screens: "Tue 3 Mar 2026, 10:00". The
+# locale's own formats would win over these, so clinic/formats hands them back.
+DATE_FORMAT = "D j M Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = f"{DATE_FORMAT}, {TIME_FORMAT}"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+FORMAT_MODULE_PATH = ["clinic.formats"]
 # Where the front desk hears about bookings made, moved and cancelled online.
 FRONT_DESK_EMAIL = env.str("FRONT_DESK_EMAIL", default=CLINIC_EMAIL)
 # The public address of the site, for links in emails and calendar feeds. Locally it
