@@ -1,6 +1,6 @@
 """Benchmarks: free slots, pages under load, memory and a booking storm. See docs/benchmarks.md.
 
-    python bench/run.py [--quick] [--only slots,pages,memory,storm] [--profile]
+    python bench/run.py [--quick] [--only slots,pages,memory,storm,dayview] [--profile]
 
 Uses a PostgreSQL database it drops and re-creates on every run
 (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/clinic_bench);
@@ -49,6 +49,8 @@ TARGET_RATIOS = {
     "day step 10 x 30": 0.15,
     "time step 10 x 30": 0.3,
 }
+# As tests/bookings/test_admin_desk.py counts them for a front-desk user.
+DAY_VIEW_QUERIES = 14
 # "Within noise" for the time step across horizons: the slowest horizon's page time
 # within this share (or 1 ms) of the fastest's, for each number of therapists.
 FLAT_SHARE = 0.25
@@ -96,7 +98,9 @@ def heading(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter load")
-    parser.add_argument("--only", default="slots,pages,memory,storm", help="comma-separated parts")
+    parser.add_argument(
+        "--only", default="slots,pages,memory,storm,dayview", help="comma-separated parts"
+    )
     parser.add_argument(
         "--profile", action="store_true", help="profile the 10 therapists x 30 days day step"
     )
@@ -212,6 +216,40 @@ def main() -> None:
         print(pages.storm_table(result))
         if result.errors or result.double_bookings or result.made != result.slots:
             failures.append("the storm had errors, double bookings or unbooked slots")
+
+    if "dayview" in parts:
+        # Last: it takes all but 10 therapists off the day view.
+        from bench import day_view
+
+        view = day_view.prepare(therapists=10, bookings_each=6, now=timezone.now())
+        runs = 5 if args.quick else 15
+        page_ms, queries = day_view.measure(view, runs=runs)
+        heading(
+            f"Day view (admin): {view.therapists} therapists, {view.bookings} sessions on "
+            f"{view.day:%a %d %b}; in-process median of {runs}, then under load as above"
+        )
+        print(f"server time {page_ms:.1f} ms, {queries} queries")
+        with load.gunicorn(env=env, workers=2) as server:
+            name = f"day view {view.therapists} x {view.bookings}"
+            rows = pages.load_pages(
+                server.port,
+                [(name, lambda: day_view.request(view))],
+                clients=4,
+                seconds=seconds,
+                max_requests=100_000,
+                rounds=rounds,
+            )
+        print(pages.pages_table(rows))
+        if queries != DAY_VIEW_QUERIES:
+            failures.append(f"the day view makes {queries} queries (not {DAY_VIEW_QUERIES})")
+        for row in rows:
+            target = TARGET_RATIOS.get(row.name)
+            if target is not None and row.ratio < target:
+                failures.append(f"{row.name} at {row.ratio:.2f} of the trivial view (< {target})")
+            if row.name != "trivial view" and (
+                " " in row.statuses or not row.statuses.startswith("200x")
+            ):
+                failures.append(f"{row.name} answered {row.statuses}")
 
     heading("Targets (for the parts run)")
     print("\n".join(f"MISSED: {f}" for f in failures) or "all met")

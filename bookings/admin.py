@@ -8,19 +8,31 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from clinic.admin import LabelledTabularInline
+from clinic.display import clinic_datetime, money
 
-from . import admin_pages, notifications, phones, selectors, services
+from . import (
+    admin_desk,
+    admin_pages,
+    admin_schedule,
+    booking_list,
+    notifications,
+    phones,
+    selectors,
+    services,
+)
 from .answers import condition_labels, read_back, text_check_lines, warning_sign_labels
 from .models import (
     Booking,
+    ClinicClosure,
     ClinicRules,
     Notification,
     Therapist,
@@ -34,28 +46,48 @@ if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
 
-def clinic_time(value: datetime | None, *, with_day: bool = True) -> str:
-    if value is None:
-        return ""
-    local = timezone.localtime(value, selectors.clinic_zone())
-    # The zone's abbreviation tells the two 01:30s of the autumn clock change apart.
-    return local.strftime("%a %d %b %Y, %H:%M %Z" if with_day else "%H:%M %Z")
+def clinic_time(value: datetime | None) -> str:
+    return clinic_datetime(value, selectors.clinic_zone())
 
 
 class WorkingHoursInline(LabelledTabularInline):
     model = WorkingHours
+    form = admin_schedule.WorkingHoursInlineForm
+    formset = admin_schedule.WorkingHoursFormSet
     extra = 0
-    ordering = ["weekday", "start_time"]
+    ordering = ["weekday", "start_time", "valid_from"]
 
 
 class TimeOffInline(LabelledTabularInline):
     model = TimeOff
+    formset = admin_schedule.TimeOffFormSet
     extra = 0
     ordering = ["-start"]
 
 
+class TherapistForm(forms.ModelForm):
+    class Meta:
+        model = Therapist
+        fields = ["user", "display_name", "bio", "techniques", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.fields.get("user")
+        if isinstance(user, forms.ModelChoiceField):
+            # Active staff logins nobody is linked to yet (never a superuser's), and
+            # the therapist's own when editing.
+            free = Q(is_active=True, is_staff=True, is_superuser=False, therapist__isnull=True)
+            user.queryset = (
+                get_user_model()
+                .objects.filter(free | Q(pk=self.instance.user_id))
+                .order_by("username")
+            )
+            user.help_text = "Active staff logins not linked to a therapist yet."
+
+
 @admin.register(Therapist)
-class TherapistAdmin(TherapistScopedAdmin):
+class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+    form = TherapistForm
     therapist_lookup = "pk"
     list_display = ["display_name", "is_active", "techniques_offered"]
     list_filter = ["is_active", "techniques"]
@@ -104,28 +136,40 @@ class TherapistAdmin(TherapistScopedAdmin):
             services.issue_calendar_link(therapist=therapist)
         self.message_user(request, f"New calendar link issued for {len(queryset)}.")
 
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        if db_field.name == "user":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     @admin.display(description="Techniques")
     def techniques_offered(self, obj: Therapist) -> str:
         return ", ".join(t.name for t in obj.techniques.all())
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(TherapistScopedAdmin):
-    list_display = ["therapist", "weekday", "start_time", "end_time"]
+class WorkingHoursAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+    form = admin_schedule.WorkingHoursForm
+    delete_confirmation_template = "admin/bookings/workinghours/delete_confirmation.html"
+    list_display = ["therapist", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
     list_filter = ["therapist", "weekday"]
     list_select_related = ["therapist"]
     ordering = ["therapist__display_name", "weekday", "start_time"]
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Deleting hours may leave bookings outside them: one row at a time, through
+        # the page that lists those bookings first.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        hours = self.get_object(request, object_id)
+        clashes = admin_schedule.deletion_clashes(hours, timezone.now())
+        return super().delete_view(
+            request, object_id, {**(extra_context or {}), "schedule_clashes": clashes}
+        )
+
 
 @admin.register(TimeOff)
-class TimeOffAdmin(TherapistScopedAdmin):
+class TimeOffAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+    form = admin_schedule.TimeOffForm
     list_display = ["therapist", "starts", "ends", "reason"]
     list_filter = ["therapist"]
     list_select_related = ["therapist"]
@@ -139,6 +183,14 @@ class TimeOffAdmin(TherapistScopedAdmin):
     @admin.display(description="Until", ordering="end")
     def ends(self, obj: TimeOff) -> str:
         return clinic_time(obj.end)
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin_schedule.ClashListingAdmin):
+    form = admin_schedule.ClinicClosureForm
+    list_display = ["reason", "start_date", "end_date"]
+    date_hierarchy = "start_date"
+    ordering = ["-start_date"]
 
 
 @admin.register(ClinicRules)
@@ -223,19 +275,24 @@ class BookingAdmin(TherapistScopedAdmin):
     form = BookingForm
     inlines = [NotificationInline]
     list_display = [
+        "reference",
         "starts",
+        "client",
+        "phone",
         "therapist",
         "technique",
-        "length_minutes",
-        "client_name",
-        "status",
+        "status_shown",
         "warnings",
-        "reference",
     ]
-    list_display_links = ["starts", "reference"]
-    list_filter = ["therapist", "status", "technique", ("start", admin.DateFieldListFilter)]
+    list_display_links = ["reference", "starts"]
+    list_filter = [
+        booking_list.WhenFilter,
+        booking_list.StatusFilter,
+        booking_list.NeedsAttentionFilter,
+        "therapist",
+        "technique",
+    ]
     list_select_related = ["therapist", "technique"]
-    date_hierarchy = "start"
     search_fields = ["client_name", "client_email", "=reference"]
     ordering = ["start", "therapist__display_name"]
     actions = [
@@ -252,7 +309,7 @@ class BookingAdmin(TherapistScopedAdmin):
         "therapist",
         "technique",
         "length_minutes",
-        "price",
+        "price_shown",
         "starts",
         "ends",
         "blocked_until_local",
@@ -266,6 +323,11 @@ class BookingAdmin(TherapistScopedAdmin):
         "health_answers",
         "health_consent_at",
         "created_at",
+        "booked_by",
+        "override_reason",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
         "updated_at",
     ]
 
@@ -275,8 +337,17 @@ class BookingAdmin(TherapistScopedAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: models.QuerySet, search_term: str
     ) -> tuple[models.QuerySet, bool]:
-        # References are typed in upper case from a phone call or an email.
-        return super().get_search_results(request, queryset, search_term.strip())
+        term = search_term.strip()
+        digits = booking_list.phone_digits_of(term)
+        if digits is not None:
+            return booking_list.with_phone_digits(queryset, digits), False
+        return super().get_search_results(request, queryset, term)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # The past is read from the most recent backwards.
+        if request.GET.get(booking_list.WhenFilter.parameter_name) == "past":
+            return ["-start", "therapist__display_name"]
+        return super().get_ordering(request)
 
     def may_see_health_answers(self, request: HttpRequest, obj: Booking) -> bool:
         return staff_scope(request).allows(obj.therapist_id) and self.has_view_permission(
@@ -315,7 +386,7 @@ class BookingAdmin(TherapistScopedAdmin):
                         "therapist",
                         "technique",
                         "length_minutes",
-                        "price",
+                        "price_shown",
                         "starts",
                         "ends",
                         "blocked_until_local",
@@ -327,12 +398,34 @@ class BookingAdmin(TherapistScopedAdmin):
             ),
             ("Client", {"fields": ["client_name", "client_email", "client_phone", "sms_opt_in"]}),
             *health,
-            ("Record", {"fields": ["created_at", "updated_at"]}),
+            (
+                "Record",
+                {
+                    "fields": [
+                        "created_at",
+                        "booked_by",
+                        "override_reason",
+                        "cancelled_at",
+                        "cancelled_by",
+                        "cancel_reason",
+                        "updated_at",
+                    ]
+                },
+            ),
         ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        # Bookings come from the booking flow (book_session), which checks hours and clashes.
-        return False
+        # Front desk books phone and walk-in clients on their own page, through
+        # book_session, which checks hours and clashes; therapists do not add.
+        return super().has_add_permission(request) and staff_scope(request).sees_all
+
+    def add_view(
+        self,
+        request: HttpRequest,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return admin_desk.staff_booking_view(request, self)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Cancel instead, so the history stays; only a superuser erases a booking.
@@ -356,12 +449,33 @@ class BookingAdmin(TherapistScopedAdmin):
     def blocked_until_local(self, obj: Booking) -> str:
         return clinic_time(obj.blocked_until)
 
-    @admin.display(description="Warnings")
+    @admin.display(description="Client", ordering="client_name")
+    def client(self, obj: Booking) -> str:
+        return obj.client_name
+
+    @admin.display(description="Phone")
+    def phone(self, obj: Booking) -> str:
+        return obj.client_phone
+
+    @admin.display(description="Safety")
     def warnings(self, obj: Booking) -> SafeString | str:
         labels = warning_sign_labels(obj.warning_flags)
         if not labels:
             return ""
         return format_html('<span class="booking-warning">⚠ {}</span>', "; ".join(labels))
+
+    @admin.display(description="Status", ordering="status")
+    def status_shown(self, obj: Booking) -> SafeString | str:
+        if obj.pk in booking_list.needing_attention():
+            return format_html(
+                '{}<br><span class="needs-attention">⚠ Needs attention</span>',
+                obj.get_status_display(),
+            )
+        return obj.get_status_display()
+
+    @admin.display(description="Price")
+    def price_shown(self, obj: Booking) -> str:
+        return money(obj.price)
 
     @admin.display(description="Warning signs from the intake")
     def warning_signs(self, obj: Booking) -> SafeString | str:
@@ -434,9 +548,11 @@ class BookingAdmin(TherapistScopedAdmin):
     def confirm_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         self._apply(request, queryset, services.reinstate_booking, "confirmed")
 
-    @admin.action(description="Cancel the selected bookings", permissions=["change"])
-    def cancel_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        self._apply(request, queryset, services.cancel_booking, "cancelled")
+    @admin.action(description="Cancel the selected bookings…", permissions=["change"])
+    def cancel_bookings(
+        self, request: HttpRequest, queryset: models.QuerySet
+    ) -> HttpResponse | None:
+        return admin_desk.cancel_selected(self, request, queryset)
 
     @admin.action(description="Mark the selected sessions as completed", permissions=["change"])
     def mark_completed(self, request: HttpRequest, queryset: models.QuerySet) -> None:
@@ -447,7 +563,7 @@ class BookingAdmin(TherapistScopedAdmin):
         self._apply(request, queryset, services.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
-        return [*admin_pages.urls(self), *super().get_urls()]
+        return [*admin_pages.urls(self), *admin_desk.urls(self), *super().get_urls()]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -456,7 +572,12 @@ class BookingAdmin(TherapistScopedAdmin):
             **(extra_context or {}),
             "shows_client_data": staff_scope(request).sees_all,
         }
-        return super().changelist_view(request, extra_context)
+        with booking_list.attention_for_this_page():
+            response = super().changelist_view(request, extra_context)
+            # The rows ask while the template renders: render while the page's set lives.
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
 
 
 @admin.register(Notification)

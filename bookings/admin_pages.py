@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from . import privacy, selectors, week_grid
+from . import availability, privacy, selectors, week_grid
 from .models import Booking, Therapist, TimeOff, WorkingHours
 from .staff_scope import StaffScope, staff_scope
 
@@ -99,7 +99,12 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> Http
         raise Http404("No such therapist.")
     choices, shown = _therapists_to_show(staff_scope(request), chosen_id)
     therapists = _with_their_week(shown, start, end)
-    weeks = [(therapist, _week_of(therapist, monday, zone)) for therapist in therapists]
+    closed = []
+    for closure in selectors.closures_between(monday, monday + timedelta(days=6)):
+        days = availability.local_day_interval(closure.start, closure.end, zone)
+        label = f"Clinic closed: {closure.reason}"
+        closed.append(week_grid.Entry(week_grid.Kind.TIME_OFF, days.start, days.end, label))
+    weeks = [(therapist, _week_of(therapist, monday, zone, closed)) for therapist in therapists]
     query = f"&therapist={chosen_id}" if chosen_id is not None else ""
     context = {
         **booking_admin.admin_site.each_context(request),
@@ -170,15 +175,19 @@ def _requested_day(request: HttpRequest) -> date | None:
     return day if EARLIEST_WEEK <= day <= LATEST_WEEK else None
 
 
-def _week_of(therapist: Therapist, monday: date, zone: ZoneInfo) -> list[week_grid.Day]:
+def _week_of(
+    therapist: Therapist, monday: date, zone: ZoneInfo, closed: list[week_grid.Entry]
+) -> list[week_grid.Day]:
     hours: dict[int, list[tuple[time, time]]] = {}
     for wh in therapist.working_hours.all():
-        hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
+        # Each weekday is one date in a week: the rows that hold on that date.
+        if wh.as_dated_hours().holds_on(monday + timedelta(days=wh.weekday)):
+            hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
     # week_time_off and week_bookings are the Prefetch(to_attr=...) lists of _with_their_week.
     time_off = [
         week_grid.Entry(week_grid.Kind.TIME_OFF, off.start, off.end, off.reason or "Time off")
         for off in therapist.week_time_off  # type: ignore[attr-defined]
-    ]
+    ] + closed
     sessions = [
         week_grid.Entry(
             week_grid.Kind.SESSION,

@@ -28,13 +28,70 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class DatedHours:
+    """A wall-clock working range on a weekday that holds only between two days (both
+    included; None leaves that end open): a rota that starts or ends on a date."""
+
+    weekday: int
+    start: time
+    end: time
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def holds_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def overlaps(self, other: "DatedHours") -> bool:
+        """Whether both hold at one moment of some day: merged, they would hide a break."""
+        if self.weekday != other.weekday:
+            return False
+        if not (self.start < other.end and other.start < self.end):
+            return False
+        return (
+            self.valid_from is None
+            or other.valid_until is None
+            or self.valid_from <= other.valid_until
+        ) and (
+            other.valid_from is None
+            or self.valid_until is None
+            or other.valid_from <= self.valid_until
+        )
+
+
+def overlapping_pairs(rows: Sequence[DatedHours]) -> list[tuple[int, int]]:
+    """The pairs of rows (by index, the earlier first) that overlap each other."""
+    return [
+        (i, j)
+        for i, row in enumerate(rows)
+        for j in range(i + 1, len(rows))
+        if row.overlaps(rows[j])
+    ]
+
+
+@dataclass(frozen=True)
 class TherapistSchedule:
     therapist_id: int
     # weekday (0 = Monday) -> (start, end) wall-clock ranges; breaks are the gaps.
     working_hours: Mapping[int, Sequence[tuple[time, time]]]
+    # Time off, and the clinic's closures as whole local days.
     time_off: Sequence[Interval] = ()
     # Existing active bookings as (start, blocked_until): the buffer is already inside.
     busy: Sequence[Interval] = ()
+    # Hours that hold from or until a date, on top of `working_hours` (which always hold).
+    dated_hours: Sequence[DatedHours] = ()
+
+    def hours_on(self, day: date) -> tuple[tuple[time, time], ...]:
+        """The wall-clock working ranges on the clinic's `day`, by start."""
+        weekly = tuple(self.working_hours.get(day.weekday(), ()))
+        if not self.dated_hours:
+            return weekly
+        weekday = day.weekday()
+        dated = tuple(
+            (h.start, h.end) for h in self.dated_hours if h.weekday == weekday and h.holds_on(day)
+        )
+        return tuple(sorted(weekly + dated)) if dated else weekly
 
 
 @dataclass(frozen=True)
@@ -90,7 +147,38 @@ def local_days(now: datetime, horizon_days: int, zone: ZoneInfo) -> list[date]:
 
 
 def working_intervals(schedule: TherapistSchedule, day: date, zone: ZoneInfo) -> list[Interval]:
-    return _working_intervals(tuple(schedule.working_hours.get(day.weekday(), ())), day, zone)
+    return _working_intervals(schedule.hours_on(day), day, zone)
+
+
+def local_day_interval(first: date, last: date, zone: ZoneInfo) -> Interval:
+    """The instants from `first` to `last` (both included) in the clinic's zone: whole
+    days, 23 or 25 hours on a clock change."""
+    return Interval(
+        wall_to_utc(first, time(0), zone), wall_to_utc(last + timedelta(days=1), time(0), zone)
+    )
+
+
+def clashes(
+    schedule: TherapistSchedule,
+    sessions: Iterable[tuple[int, Interval]],
+    zone: ZoneInfo,
+) -> list[int]:
+    """The sessions (id, start to end) the schedule no longer holds, in the order given:
+    not inside one working range of their day, or overlapping time off or a closure.
+
+    The buffer after a session may run past the end of the day; the session itself may not.
+    """
+    time_off = _Blocked(schedule.time_off)
+    working_by_day: dict[date, list[Interval]] = {}
+    found = []
+    for session_id, session in sessions:
+        day = session.start.astimezone(zone).date()
+        if day not in working_by_day:
+            working_by_day[day] = working_intervals(schedule, day, zone)
+        inside = any(w.start <= session.start and session.end <= w.end for w in working_by_day[day])
+        if not inside or time_off.overlaps(session.start, session.end):
+            found.append(session_id)
+    return found
 
 
 def _working_intervals(
@@ -347,7 +435,7 @@ def free_counts_by_day(
             (length + rules.buffer, _Sorted(schedule.busy)),
         )
         for day in days:
-            ranges = tuple(schedule.working_hours.get(day.weekday(), ()))
+            ranges = schedule.hours_on(day)
             if not ranges:
                 continue
             key = (day, ranges)

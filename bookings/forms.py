@@ -384,3 +384,14 @@ class RescheduleForm(forms.Form):
             self.cleaned_data["start"],
             "That time is not valid. Please choose one of the times offered.",
         )
+
+
+class CancelForm(forms.Form):
+    """Cancelling asks first; the reason is optional and kept with the booking."""
+
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

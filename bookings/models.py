@@ -5,11 +5,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import (
+    DateRangeField,
+    DateTimeRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from catalog.models import Technique
@@ -39,6 +46,20 @@ def new_calendar_token() -> str:
 
 class TsTzRange(models.Func):
     function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class DateRange(models.Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class WallClockRange(models.Func):
+    """Two `time` columns as a range PostgreSQL can compare (it has no time range type):
+    both put on one arbitrary day, a timestamp range."""
+
+    template = "TSRANGE(DATE '2000-01-01' + %(expressions)s, '[)')"
+    arg_joiner = ", DATE '2000-01-01' + "
     output_field = DateTimeRangeField()
 
 
@@ -124,12 +145,22 @@ class Therapist(models.Model):
 
 
 class WorkingHours(models.Model):
-    """One working range on a weekday, in the clinic's wall-clock time; breaks are gaps."""
+    """One working range on a weekday, in the clinic's wall-clock time; breaks are gaps.
+
+    A row holds from `valid_from` to `valid_until` (both days included; empty means
+    open), so a new rota from next month is new rows from a date.
+    """
 
     therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="working_hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     start_time = models.TimeField()
     end_time = models.TimeField()
+    valid_from = models.DateField(
+        null=True, blank=True, help_text="First day these hours hold; empty: from always."
+    )
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="Last day these hours hold; empty: until changed."
+    )
 
     class Meta:
         ordering = ["therapist", "weekday", "start_time"]
@@ -144,10 +175,82 @@ class WorkingHours(models.Model):
             models.CheckConstraint(
                 condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="working_hours_valid_from_before_until",
+                violation_error_message="The first day must not be after the last day.",
+            ),
+            # Overlapping rows would merge and silently swallow a break.
+            PostgresOnlyExclusionConstraint(
+                name="working_hours_no_overlap",
+                expressions=[
+                    ("therapist", RangeOperators.EQUAL),
+                    ("weekday", RangeOperators.EQUAL),
+                    (WallClockRange("start_time", "end_time"), RangeOperators.OVERLAPS),
+                    (
+                        # Typed, so full_clean's query can compare an open (NULL) end.
+                        DateRange(
+                            Cast("valid_from", models.DateField()),
+                            Cast("valid_until", models.DateField()),
+                            RangeBoundary(inclusive_upper=True),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                violation_error_message="These hours overlap other hours of this therapist "
+                "on the same day.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M} to {self.end_time:%H:%M}"
+        hours = f"{self.get_weekday_display()} {self.start_time:%H:%M} to {self.end_time:%H:%M}"
+        if self.valid_from and self.valid_until:
+            return f"{hours}, {self.valid_from:%d %b %Y} to {self.valid_until:%d %b %Y}"
+        if self.valid_from:
+            return f"{hours}, from {self.valid_from:%d %b %Y}"
+        if self.valid_until:
+            return f"{hours}, until {self.valid_until:%d %b %Y}"
+        return hours
+
+    def clean(self) -> None:
+        # Field-keyed errors: full_clean then leaves out the constraints on those fields,
+        # so the exclusion constraint is not asked about a range PostgreSQL cannot build.
+        # Overlaps are the forms' to say (bookings/admin_schedule.py): on the therapist
+        # page the stored rows may be changing in the same post.
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError(
+                {"end_time": "The start time must be before the end time."}, code="end_first"
+            )
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValidationError(
+                {"valid_until": "The last day must not be before the first day."},
+                code="until_first",
+            )
+
+    def as_dated_hours(self) -> availability.DatedHours:
+        return availability.DatedHours(
+            self.weekday, self.start_time, self.end_time, self.valid_from, self.valid_until
+        )
+
+    def overlapping(self) -> "models.QuerySet[WorkingHours]":
+        """The therapist's other rows on this weekday that share a moment on some day."""
+        if self.therapist_id is None or self.weekday is None:
+            return WorkingHours.objects.none()
+        if self.start_time is None or self.end_time is None:
+            return WorkingHours.objects.none()
+        rows = WorkingHours.objects.filter(
+            therapist_id=self.therapist_id,
+            weekday=self.weekday,
+            start_time__lt=self.end_time,
+            end_time__gt=self.start_time,
+        ).exclude(pk=self.pk)
+        if self.valid_until is not None:
+            rows = rows.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_until))
+        if self.valid_from is not None:
+            rows = rows.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from))
+        return rows.order_by("start_time")
 
 
 class TimeOff(models.Model):
@@ -171,6 +274,29 @@ class TimeOff(models.Model):
 
     def __str__(self) -> str:
         return self.reason or "Time off"
+
+
+class ClinicClosure(models.Model):
+    """Days the whole clinic is closed (a bank holiday): nobody can be booked, all day
+    in the clinic's zone, from the first day to the last, both included."""
+
+    start_date = models.DateField("first day")
+    end_date = models.DateField("last day", help_text="The same as the first day for one day.")
+    reason = models.CharField(max_length=80, help_text="e.g. Bank holiday.")
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = "clinic closure"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__lte=models.F("end_date")),
+                name="clinic_closure_start_before_end",
+                violation_error_message="The first day must not be after the last day.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 RULES_CACHE_KEY = "bookings:clinic-rules:v1"
@@ -299,7 +425,8 @@ class Booking(models.Model):
         max_length=43, unique=True, default=new_manage_token, editable=False
     )
     client_name = models.CharField(max_length=120)
-    client_email = models.EmailField()
+    # Blank for a phone or walk-in client who gave none: no emails are sent then.
+    client_email = models.EmailField(blank=True)
     client_phone = models.CharField(max_length=30)
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
     technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="bookings")
@@ -356,6 +483,29 @@ class Booking(models.Model):
     sms_opt_in = models.BooleanField(
         "text reminders", default=False, help_text="The client asked for a text reminder."
     )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who booked it; empty when the client booked online.",
+    )
+    override_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why staff booked it outside the therapist's working hours.",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who cancelled it; empty when the client did.",
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,23 +5,36 @@ instances with attributes written onto them, and each makes a fixed number of qu
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 
 from catalog.models import SessionLength, Technique, WarningPhrase
 
-from . import availability
-from .models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
+from . import availability, day_grid
+from .models import (
+    Booking,
+    BookingStatus,
+    ClinicClosure,
+    ClinicRules,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from .suggestion import ConditionRule, TechniqueProfile
 
 
 def clinic_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def _local_dates(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    return start.astimezone(zone).date(), end.astimezone(zone).date()
 
 
 def schedules_between(
@@ -31,21 +44,42 @@ def schedules_between(
     *,
     leaving_out: int | None = None,
 ) -> list[availability.TherapistSchedule]:
-    """The therapists' hours, and their time off and bookings around [start, end), in order.
+    """The therapists' hours, and their time off, the clinic's closures and their
+    bookings around [start, end), in order.
 
-    Three queries, none when there is nobody. `leaving_out` is a booking that does not
+    Four queries, none when there is nobody. `leaving_out` is a booking that does not
     stand in its own way: the client's session when they move it by half an hour.
+    Closures become time off for everyone; hours rows dated to hold only part of the
+    window become `dated_hours`, so the common case (no dates) costs nothing more.
     """
     if not therapist_ids:
         return []
+    zone = clinic_zone()
+    first_day, last_day = _local_dates(start, end, zone)
     hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
-    for therapist_id, weekday, start_time, end_time in (
+    dated: dict[int, list[availability.DatedHours]] = {pk: [] for pk in therapist_ids}
+    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in (
         WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
         .order_by("start_time")
-        .values_list("therapist_id", "weekday", "start_time", "end_time")
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+        )
     ):
-        hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
-    time_off: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
+        if (valid_from is None or valid_from <= first_day) and (
+            valid_until is None or valid_until >= last_day
+        ):
+            hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
+        else:
+            dated[therapist_id].append(
+                availability.DatedHours(weekday, start_time, end_time, valid_from, valid_until)
+            )
+    closed = [
+        availability.local_day_interval(closure.start, closure.end, zone)
+        for closure in closures_between(first_day, last_day)
+    ]
+    time_off: dict[int, list[availability.Interval]] = {pk: list(closed) for pk in therapist_ids}
     for therapist_id, off_start, off_end in TimeOff.objects.filter(
         therapist_id__in=therapist_ids, start__lt=end, end__gt=start
     ).values_list("therapist_id", "start", "end"):
@@ -66,9 +100,159 @@ def schedules_between(
             working_hours=hours[pk],
             time_off=tuple(time_off[pk]),
             busy=tuple(busy[pk]),
+            dated_hours=tuple(dated[pk]),
         )
         for pk in therapist_ids
     ]
+
+
+@dataclass(frozen=True)
+class Closure:
+    """The clinic closed from `start` to `end`, both days included."""
+
+    start: date
+    end: date
+    reason: str
+
+
+def closures_between(start: date, end: date) -> list[Closure]:
+    """The clinic's closures touching the days from `start` to `end` (both included),
+    by first day, in one query. Datetimes are read as their day in the clinic's zone."""
+    zone = clinic_zone()
+    first = start.astimezone(zone).date() if isinstance(start, datetime) else start
+    last = end.astimezone(zone).date() if isinstance(end, datetime) else end
+    return [
+        Closure(start_date, end_date, reason)
+        for start_date, end_date, reason in ClinicClosure.objects.filter(
+            start_date__lte=last, end_date__gte=first
+        )
+        .order_by("start_date", "pk")
+        .values_list("start_date", "end_date", "reason")
+    ]
+
+
+def bookings_needing_attention(start: datetime, end: datetime) -> set[int]:
+    """The confirmed bookings starting in [start, end) that their therapist's schedule no
+    longer holds (hours changed, time off or a closure saved over them anyway), until
+    they are moved or cancelled. Computed, never stored: five queries."""
+    sessions: dict[int, list[tuple[int, availability.Interval]]] = {}
+    for pk, therapist_id, session_start, session_end in (
+        Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=start, start__lt=end)
+        .order_by("start")
+        .values_list("pk", "therapist_id", "start", "end")
+    ):
+        sessions.setdefault(therapist_id, []).append(
+            (pk, availability.Interval(session_start, session_end))
+        )
+    if not sessions:
+        return set()
+    zone = clinic_zone()
+    # A day either side: a session starting late at night reaches into the next day.
+    schedules = schedules_between(
+        list(sessions), start - timedelta(days=1), end + timedelta(days=1)
+    )
+    return {
+        pk
+        for schedule in schedules
+        for pk in availability.clashes(schedule, sessions[schedule.therapist_id], zone)
+    }
+
+
+@dataclass(frozen=True)
+class ClashingBooking:
+    """A confirmed upcoming booking a schedule change would leave outside its therapist's
+    schedule, as staff need it to decide: no health data."""
+
+    pk: int
+    reference: str
+    start: datetime
+    end: datetime
+    client_first_name: str
+    technique: str
+    therapist: str
+
+
+def schedule_clashes(
+    *,
+    now: datetime,
+    therapist_id: int | None,
+    hours: Sequence[availability.DatedHours] | None = None,
+    time_off: Sequence[availability.Interval] | None = None,
+    closures: Sequence[tuple[date, date]] | None = None,
+) -> list[ClashingBooking]:
+    """The confirmed bookings from `now` on that a proposed change would newly leave
+    outside the schedule, by start: `hours`, `time_off` and `closures`, when given,
+    replace what is stored for the therapist (`None`: every therapist, for a closure).
+    Bookings the stored schedule already does not hold are not listed again.
+    Five queries, one when nobody is booked."""
+    zone = clinic_zone()
+    bookings = Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=now)
+    if therapist_id is not None:
+        bookings = bookings.filter(therapist_id=therapist_id)
+    upcoming: list[ClashingBooking] = []
+    therapist_of: dict[int, int] = {}
+    for pk, who_id, reference, start, end, name, technique, who in bookings.order_by(
+        "start", "pk"
+    ).values_list(
+        "pk",
+        "therapist_id",
+        "reference",
+        "start",
+        "end",
+        "client_name",
+        "technique__name",
+        "therapist__display_name",
+    ):
+        first_name = name.split()[0] if name.split() else ""
+        upcoming.append(ClashingBooking(pk, reference, start, end, first_name, technique, who))
+        therapist_of[pk] = who_id
+    if not upcoming:
+        return []
+    ids = sorted(set(therapist_of.values()))
+    first_day = upcoming[0].start.astimezone(zone).date() - timedelta(days=1)
+    last_day = max(b.end for b in upcoming).astimezone(zone).date() + timedelta(days=1)
+
+    stored_hours: dict[int, list[availability.DatedHours]] = {pk: [] for pk in ids}
+    for row in WorkingHours.objects.filter(therapist_id__in=ids).values_list(
+        "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+    ):
+        stored_hours[row[0]].append(availability.DatedHours(*row[1:]))
+    stored_off: dict[int, list[availability.Interval]] = {pk: [] for pk in ids}
+    for pk, off_start, off_end in TimeOff.objects.filter(
+        therapist_id__in=ids, end__gt=now
+    ).values_list("therapist_id", "start", "end"):
+        stored_off[pk].append(availability.Interval(off_start, off_end))
+    stored_closures = [(c.start, c.end) for c in closures_between(first_day, last_day)]
+
+    def schedule(
+        pk: int,
+        rows: Sequence[availability.DatedHours],
+        away: Sequence[availability.Interval],
+        closed: Sequence[tuple[date, date]],
+    ) -> availability.TherapistSchedule:
+        closed_intervals = [availability.local_day_interval(a, b, zone) for a, b in closed]
+        return availability.TherapistSchedule(
+            pk, {}, time_off=(*away, *closed_intervals), dated_hours=tuple(rows)
+        )
+
+    newly: set[int] = set()
+    for pk in ids:
+        sessions = [
+            (b.pk, availability.Interval(b.start, b.end))
+            for b in upcoming
+            if therapist_of[b.pk] == pk
+        ]
+        before = schedule(pk, stored_hours[pk], stored_off[pk], stored_closures)
+        after = schedule(
+            pk,
+            stored_hours[pk] if hours is None else hours,
+            stored_off[pk] if time_off is None else time_off,
+            stored_closures if closures is None else closures,
+        )
+        newly |= set(availability.clashes(after, sessions, zone)) - set(
+            availability.clashes(before, sessions, zone)
+        )
+    return [b for b in upcoming if b.pk in newly]
 
 
 def horizon(now: datetime, rules: availability.Rules) -> tuple[datetime, datetime]:
@@ -136,7 +320,7 @@ def technique_choices(
     slug: str, *, now: datetime, day: date | None = None
 ) -> TechniqueChoices | None:
     """An offered technique, its lengths, the therapists offering it and their schedules,
-    in five queries (the rules come from the cache); None when it is not offered.
+    in six queries (the rules come from the cache); None when it is not offered.
 
     With `day` the schedules hold that day alone, so one day's times cost the same
     whatever the booking horizon.
@@ -233,6 +417,124 @@ def check_start(
     if availability.Problem.TAKEN in problems:
         return StartCheck(free, availability.Problem.TAKEN)
     return StartCheck(free, problems[0])
+
+
+@dataclass(frozen=True)
+class ClinicDay:
+    """The clinic's day for the admin day view: one column per therapist, and why the
+    clinic is closed, if it is."""
+
+    columns: list[day_grid.Column]
+    closures: list[Closure]
+
+
+def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
+    """Each active therapist (or one) with that day's hours (dated ones included), time
+    off, closures and active sessions, the confirmed ones their schedule no longer holds
+    marked as needing attention. Seven queries whatever the number of therapists."""
+    zone = clinic_zone()
+    start = availability.wall_to_utc(day, time(0), zone)
+    end = availability.wall_to_utc(day + timedelta(days=1), time(0), zone)
+    therapists = Therapist.objects.order_by("display_name", "pk")
+    if therapist_id is None:
+        therapists = therapists.filter(is_active=True)
+    else:
+        therapists = therapists.filter(pk=therapist_id)
+    names = dict(therapists.values_list("pk", "display_name"))
+    ids = list(names)
+    closures = closures_between(day, day)
+    if not ids:
+        return ClinicDay([], closures)
+    schedules = {s.therapist_id: s for s in schedules_between(ids, start, end)}
+    sessions: dict[int, list[tuple[day_grid.Session, str]]] = {pk: [] for pk in ids}
+    for row in (
+        Booking.objects.active()
+        .filter(therapist_id__in=ids, start__lt=end, end__gt=start)
+        .order_by("start", "pk")
+        .values(
+            "pk",
+            "therapist_id",
+            "start",
+            "end",
+            "blocked_until",
+            "status",
+            "client_name",
+            "technique__name",
+            "warning_flags",
+        )
+    ):
+        session = day_grid.Session(
+            booking_id=row["pk"],
+            start=row["start"],
+            end=row["end"],
+            blocked_until=row["blocked_until"],
+            client_first_name=first_name(row["client_name"]),
+            technique=row["technique__name"],
+            warning=bool(row["warning_flags"]),
+        )
+        sessions[row["therapist_id"]].append((session, row["status"]))
+    columns = []
+    for pk in ids:
+        schedule = schedules[pk]
+        # The same test as bookings_needing_attention, on the schedule already read.
+        attention = set(
+            availability.clashes(
+                schedule,
+                [
+                    (s.booking_id, availability.Interval(s.start, s.end))
+                    for s, status in sessions[pk]
+                    if status == BookingStatus.CONFIRMED
+                ],
+                zone,
+            )
+        )
+        columns.append(
+            day_grid.Column(
+                therapist_id=pk,
+                name=names[pk],
+                working_hours=schedule.hours_on(day),
+                time_off=tuple(schedule.time_off),
+                sessions=tuple(
+                    replace(s, needs_attention=s.booking_id in attention) for s, _ in sessions[pk]
+                ),
+            )
+        )
+    return ClinicDay(columns, closures)
+
+
+def first_name(full_name: str) -> str:
+    parts = full_name.split()
+    return parts[0] if parts else "Client"
+
+
+def staff_free_starts(
+    *,
+    technique: Technique,
+    length_minutes: int,
+    therapist_id: int | None,
+    day: date,
+    now: datetime,
+    leaving_out: int | None = None,
+) -> list[availability.Slot]:
+    """The free starts on `day` that front desk may book: no notice, no horizon."""
+    rules = ClinicRules.cached().as_rules()
+    rules = replace(rules, min_notice=timedelta(0), horizon_days=0)
+    ids = list(
+        Therapist.objects.active().offering(technique).order_by("pk").values_list("pk", flat=True)
+    )
+    if therapist_id is not None:
+        ids = [pk for pk in ids if pk == therapist_id]
+    start, end = day_window(day, rules)
+    # free_slots only walks days from now's day: ask as if it were the day's start.
+    asked_now = max(now, availability.wall_to_utc(day, time(0), clinic_zone()))
+    return availability.free_slots_for_anyone(
+        schedules_between(ids, start, end, leaving_out=leaving_out),
+        length=timedelta(minutes=length_minutes),
+        rules=rules,
+        now=asked_now,
+        zone=clinic_zone(),
+        days=[day],
+    )
 
 
 # The suggestion ----------------------------------------------------------------

@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -13,7 +15,13 @@ from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
 from .safety_gate import SafetyFacts, Stop
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
+# Front desk may book past the clients' horizon, but not into another decade by a typo.
+STAFF_HORIZON_DAYS = 400
+REASON_MAX_LENGTH = 200
 
 
 class BookingError(Exception):
@@ -126,8 +134,13 @@ def _pick_therapist(
     rules: availability.Rules,
     now: datetime,
     leaving_out: int | None = None,
+    any_hours: bool = False,
 ) -> Therapist:
-    """Lock the candidates and choose one who is free at `start`, or raise why nobody is."""
+    """Lock the candidates and choose one who is free at `start`, or raise why nobody is.
+
+    `any_hours`: staff book outside working hours on purpose; time off and other
+    sessions still stand in the way.
+    """
     therapists = _lock_therapists(therapist_ids)
     end = start + length + rules.buffer
     schedules = selectors.schedules_between(
@@ -136,6 +149,8 @@ def _pick_therapist(
         end + timedelta(days=1),
         leaving_out=leaving_out,
     )
+    if any_hours:
+        schedules = [replace(s, working_hours=ALL_DAY) for s in schedules]
     check = selectors.check_start(schedules, start=start, length=length, rules=rules, now=now)
     if check.free:
         # "Anyone": spread the work to whoever has the fewest sessions around then.
@@ -146,6 +161,23 @@ def _pick_therapist(
     if check.problem == availability.Problem.TAKEN:
         raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
     raise InvalidBooking(PROBLEM_MESSAGES[check.problem])
+
+
+ALL_DAY = {weekday: [(time.min, time.max)] for weekday in range(7)}
+
+
+def _staff_rules(rules: availability.Rules, ignore_notice_and_horizon: bool) -> availability.Rules:
+    if not ignore_notice_and_horizon:
+        return rules
+    return replace(
+        rules,
+        min_notice=timedelta(0),
+        horizon_days=max(rules.horizon_days, STAFF_HORIZON_DAYS),
+    )
+
+
+def _reason(text: str) -> str:
+    return " ".join(text.split())[:REASON_MAX_LENGTH]
 
 
 @contextmanager
@@ -213,13 +245,19 @@ def book_session(
     sms_opt_in: bool = False,
     now: datetime | None = None,
     notify: bool = True,
+    by: "User | None" = None,
+    ignore_notice_and_horizon: bool = False,
+    outside_hours_reason: str = "",
 ) -> Booking:
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
     `therapist_id=None` means anyone who offers the technique and is free then.
     `intake` must be screened answers (`IntakeAnswers.screened`); see `_require_safe`.
     `notify=False` queues no emails: for demo data, whose clients do not exist.
+    Staff (`by`) may book a phone client past the notice and the horizon, and outside
+    working hours with a reason, which is kept; never over another session.
     """
+    outside_hours_reason = _reason(outside_hours_reason)
     now = now or timezone.now()
     _require_aware(start)
     if not technique.is_active:
@@ -228,10 +266,17 @@ def book_session(
     session_length = _session_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
-        rules = ClinicRules.load().as_rules()
+        rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
         candidates = _candidates(therapist_id, technique)
-        therapist = _pick_therapist(candidates, start=start, length=length, rules=rules, now=now)
+        therapist = _pick_therapist(
+            candidates,
+            start=start,
+            length=length,
+            rules=rules,
+            now=now,
+            any_hours=bool(outside_hours_reason),
+        )
         booking = Booking.objects.create(
             client_name=client_name,
             client_email=client_email,
@@ -251,6 +296,8 @@ def book_session(
             text_checks=facts.text_checks,
             acknowledged_advice=facts.acknowledged_advice,
             sms_opt_in=sms_opt_in,
+            booked_by=by,
+            override_reason=outside_hours_reason,
         )
         if notify:
             notifications.notify_booked(booking, now=now)
@@ -266,9 +313,12 @@ def cancel_booking(
     booking: Booking,
     now: datetime | None = None,
     notify: bool = True,
+    reason: str = "",
+    by: "User | None" = None,
     by_clinic: bool = True,
 ) -> Booking:
-    """Cancel and free the time. Cancelling twice is harmless.
+    """Cancel and free the time, keeping when, why and who (None: the client). Cancelling
+    twice is harmless.
 
     `notify=False` sends nothing, to the client or the clinic: for a client whose
     details are being erased. `by_clinic=False` is the client's own cancellation: their
@@ -281,7 +331,18 @@ def cancel_booking(
             raise InvalidBooking("This session has already taken place; it cannot be cancelled.")
         if locked.status != BookingStatus.CANCELLED:
             locked.status = BookingStatus.CANCELLED
-            locked.save(update_fields=["status", "updated_at"])
+            locked.cancelled_at = now
+            locked.cancelled_by = by
+            locked.cancel_reason = _reason(reason)
+            locked.save(
+                update_fields=[
+                    "status",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "cancel_reason",
+                    "updated_at",
+                ]
+            )
             if notify:
                 notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
         return locked
@@ -293,11 +354,13 @@ def reschedule_booking(
     start: datetime,
     therapist_id: int | None = None,
     now: datetime | None = None,
+    ignore_notice_and_horizon: bool = False,
 ) -> Booking:
     """Move a booking; the old time is given up only once the new one is secured.
 
     One row is updated in one transaction: if the new time is taken (by the check
-    or by the exclusion constraint) nothing changes.
+    or by the exclusion constraint) nothing changes. Staff may move it to a time
+    sooner than the notice or past the horizon (`ignore_notice_and_horizon`).
     """
     now = now or timezone.now()
     _require_aware(start)
@@ -308,7 +371,7 @@ def reschedule_booking(
         previous_start = locked.start
         new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
         candidates = _candidates(new_therapist_id, locked.technique)
-        rules = ClinicRules.load().as_rules()
+        rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
         length = timedelta(minutes=locked.length_minutes)
         locked.therapist = _pick_therapist(
@@ -372,6 +435,8 @@ def resend_confirmation(*, booking: Booking, now: datetime | None = None) -> Non
         locked = _locked(booking)
         if locked.status != BookingStatus.CONFIRMED:
             raise InvalidBooking("Only a confirmed booking has a confirmation to send.")
+        if not locked.client_email:
+            raise InvalidBooking("This client gave no email address.")
         notifications.queue_confirmation_again(locked, now=now or timezone.now())
 
 

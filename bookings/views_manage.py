@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.protection import limit_form_posts
 
 from . import availability, notifications, selectors, services
-from .forms import RescheduleForm
+from .forms import CancelForm, RescheduleForm
 from .ics import CalendarEvent, calendar_file
 from .models import Booking, BookingStatus, ClinicRules, Therapist
 from .notifications import calendar_uid
@@ -117,14 +117,26 @@ def _refuse_if_closed(request: HttpRequest, booking: Booking, rules: ClinicRules
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 @limit_form_posts
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks "are you sure?" with an optional reason; the POST from that page cancels."""
     booking = _booking(token)
     rules = ClinicRules.load()
+    if request.method == "GET":
+        if _refuse_if_closed(request, booking, rules):
+            return redirect("bookings:manage", token=token)
+        context = _manage_context(booking, rules, timezone.now()) | {"form": CancelForm()}
+        return render(request, "bookings/manage_cancel.html", context)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        context = _manage_context(booking, rules, timezone.now()) | {"form": form}
+        return render(request, "bookings/manage_cancel.html", context, status=400)
     if not _refuse_if_closed(request, booking, rules):
         try:
-            services.cancel_booking(booking=booking, by_clinic=False)
+            services.cancel_booking(
+                booking=booking, reason=form.cleaned_data["reason"], by_clinic=False
+            )
         except services.BookingError as error:
             messages.error(request, error.message)
         else:

@@ -1,8 +1,9 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,6 +52,12 @@ class SessionLengthInline(LabelledTabularInline):
     model = SessionLength
     extra = 1
     min_num = 1
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "price" and formfield is not None:
+            formfield.label = f"Price ({settings.CLINIC_CURRENCY_SYMBOL})"
+        return formfield
 
 
 class KeywordWeightForm(forms.ModelForm):

@@ -52,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.therapist": EVERYTHING,
         "bookings.workinghours": EVERYTHING,
         "bookings.timeoff": EVERYTHING,
+        "bookings.clinicclosure": EVERYTHING,
         "bookings.clinicrules": EVERYTHING,
         "bookings.booking": EVERYTHING,
         "bookings.notification": EVERYTHING,
@@ -61,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.therapist": ("view",),
         "bookings.workinghours": EVERYTHING,
         "bookings.timeoff": EVERYTHING,
+        "bookings.clinicclosure": ("view",),
         "bookings.booking": ("view", "change"),
     },
 }

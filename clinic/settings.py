@@ -269,6 +269,14 @@ CLINIC_CURRENCY_SYMBOL = env.str("CLINIC_CURRENCY_SYMBOL", default="£")
 # The numbers the emergency advice offers as tap-to-call links (UK defaults: 999, NHS 111).
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999")
 NON_EMERGENCY_NUMBER = env.str("NON_EMERGENCY_NUMBER", default="111")
+# One way to show dates and times on staff screens: "Tue 3 Mar 2026, 10:00". The
+# locale's own formats would win over these, so clinic/formats hands them back.
+DATE_FORMAT = "D j M Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = f"{DATE_FORMAT}, {TIME_FORMAT}"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+FORMAT_MODULE_PATH = ["clinic.formats"]
 # Where the front desk hears about bookings made, moved and cancelled online.
 FRONT_DESK_EMAIL = env.str("FRONT_DESK_EMAIL", default=CLINIC_EMAIL)
 # The public address of the site, for links in emails and calendar feeds. Locally it

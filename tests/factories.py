@@ -9,7 +9,7 @@ Traits say what else a test needs: `TherapistFactory(works_weekdays=True)`,
 
 from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,7 +19,14 @@ from django.db import models
 from factory.django import DjangoModelFactory, Password
 
 from bookings.answers import IntakeAnswers
-from bookings.models import Booking, BookingStatus, Therapist, TimeOff, WorkingHours
+from bookings.models import (
+    Booking,
+    BookingStatus,
+    ClinicClosure,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from catalog.models import SessionLength, Technique
 from clinic.roles import THERAPISTS
 from tests.clock import NOW
@@ -184,6 +191,17 @@ class TimeOffFactory(ModelFactory[TimeOff]):
     start = NOW + timedelta(days=1, hours=4)
     end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=4))
     reason = "Training"
+
+
+class ClinicClosureFactory(ModelFactory[ClinicClosure]):
+    """The clinic closed all day on Tuesday 3 March 2026."""
+
+    class Meta:
+        model = ClinicClosure
+
+    start_date = date(2026, 3, 3)
+    end_date = factory.LazyAttribute(lambda o: o.start_date)
+    reason = "Bank holiday"
 
 
 class BookingFactory(ModelFactory[Booking]):

@@ -85,3 +85,14 @@ def test_the_double_booking_check_counts_overlapping_active_bookings(therapist, 
     BookingFactory(therapist=therapist, start=first.start + timedelta(minutes=30))
     BookingFactory(therapist=therapist, start=first.start, status=BookingStatus.CANCELLED)
     assert pages.double_bookings() == 1
+
+
+def test_the_day_view_bench_shows_every_session_in_the_counted_queries(bench_clinic, now):
+    from bench import day_view
+    from bench.run import DAY_VIEW_QUERIES
+
+    view = day_view.prepare(therapists=2, bookings_each=3, now=now)
+    assert (view.therapists, view.bookings) == (2, 6)
+    _, queries = day_view.measure(view, runs=1)  # raises unless all 6 sessions show
+    assert queries == DAY_VIEW_QUERIES
+    assert view.cookie.startswith("sessionid=")

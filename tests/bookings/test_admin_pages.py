@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import BookingStatus
-from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
+from tests.factories import (
+    BookingFactory,
+    ClinicClosureFactory,
+    TherapistFactory,
+    TimeOffFactory,
+    WorkingHoursFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +201,7 @@ def test_the_schedule_makes_a_fixed_number_of_queries(
 
 # Session, user, the staff scope (groups, therapist row), permissions, then the
 # therapists with their hours, time off and bookings (one query each), and the picker.
-SCHEDULE_QUERIES = {"front_desk_user": 12, "therapist_user": 10}
+SCHEDULE_QUERIES = {"front_desk_user": 13, "therapist_user": 11}
 
 
 # A client's data: see, download, erase
@@ -245,3 +251,31 @@ def test_therapists_and_content_editors_cannot_reach_a_clients_data(
         client.force_login(user)
         response = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
         assert response.status_code == 403
+
+
+def test_the_week_shows_a_closure_and_only_the_hours_that_hold_that_week(
+    client, front_desk_user, therapist
+):
+    # The week of Monday 6 July 2026: the old Monday ends on the 5th, the new starts.
+    WorkingHoursFactory(
+        therapist=therapist,
+        weekday=0,
+        start_time=time(9),
+        end_time=time(12),
+        valid_until=datetime(2026, 7, 5).date(),
+    )
+    WorkingHoursFactory(
+        therapist=therapist,
+        weekday=0,
+        start_time=time(13),
+        end_time=time(18),
+        valid_from=datetime(2026, 7, 6).date(),
+    )
+    ClinicClosureFactory(start_date=datetime(2026, 7, 8).date(), reason="Staff training")
+    client.force_login(front_desk_user)
+    days = client.get(URL, {"week": "2026-07-06"}).context["weeks"][0][1]
+    assert days[0].working == ("13:00 to 18:00",)
+    wednesday = [e.label for e in days[2].entries]
+    assert wednesday == ["Clinic closed: Staff training"]
+    before = client.get(URL, {"week": "2026-06-29"}).context["weeks"][0][1]
+    assert before[0].working == ("09:00 to 12:00",)

@@ -5,12 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bookings.availability import (
+    DatedHours,
     Interval,
     Rules,
     TherapistSchedule,
     by_local_day,
     free_counts_by_day,
     free_slots_for_anyone,
+    local_day_interval,
 )
 from tests.bookings.test_availability import LONDON, STEPS, minutes, utc, wall_times
 
@@ -142,7 +144,39 @@ def clinics(draw: st.DrawFn) -> tuple[list[TherapistSchedule], datetime]:
                 if a != b:
                     working.setdefault(weekday, []).append((min(a, b), max(a, b)))
         busy = sorted(draw(intervals(8)))
-        schedules.append(TherapistSchedule(therapist_id, working, draw(intervals(3)), busy))
+        # Rotas that start or end on a day of the horizon, and whole days closed.
+        today = now.date()
+        dated = [
+            DatedHours(
+                weekday,
+                min(a, b),
+                max(a, b),
+                None if first is None else today + timedelta(days=first),
+                None if length is None else today + timedelta(days=(first or 0) + length),
+            )
+            for weekday, a, b, first, length in draw(
+                st.lists(
+                    st.tuples(
+                        st.integers(0, 6),
+                        wall_times,
+                        wall_times,
+                        st.none() | st.integers(-1, 6),
+                        st.none() | st.integers(0, 3),
+                    ),
+                    max_size=3,
+                )
+            )
+            if a != b
+        ]
+        closed = [
+            local_day_interval(today + timedelta(days=d), today + timedelta(days=d), LONDON)
+            for d in draw(st.lists(st.integers(0, 6), max_size=1))
+        ]
+        schedules.append(
+            TherapistSchedule(
+                therapist_id, working, [*draw(intervals(3)), *closed], busy, dated_hours=dated
+            )
+        )
     return schedules, now
 
 

@@ -7,7 +7,13 @@ from bookings.availability import Interval, Problem, Rules, TherapistSchedule
 from bookings.models import BookingStatus
 from catalog.models import Technique
 from tests.clock import CLINIC_ZONE, clinic_time
-from tests.factories import BookingFactory, TimeOffFactory
+from tests.factories import (
+    BookingFactory,
+    ClinicClosureFactory,
+    TherapistFactory,
+    TimeOffFactory,
+    WorkingHoursFactory,
+)
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday; London is on GMT
 TUESDAY_TEN = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
@@ -43,7 +49,7 @@ def test_it_says_who_is_free_or_why_nobody_is(schedules, free, problem):
 
 
 @pytest.mark.django_db
-def test_schedules_come_in_three_queries_in_the_order_asked_for(
+def test_schedules_come_in_four_queries_in_the_order_asked_for(
     therapist, other_therapist, django_assert_num_queries
 ):
     start = TUESDAY_TEN
@@ -52,7 +58,7 @@ def test_schedules_come_in_three_queries_in_the_order_asked_for(
     BookingFactory(therapist=other_therapist, start=start + 30 * 24 * HOUR)
     TimeOffFactory(therapist=other_therapist, start=start, end=start + 3 * HOUR)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         ben, anna = selectors.schedules_between(
             [other_therapist.pk, therapist.pk], start - 24 * HOUR, start + 24 * HOUR
         )
@@ -100,3 +106,94 @@ def test_choices_for_one_day_read_that_days_bookings_alone(clinic_rules, therapi
     assert [b.start for b in schedule.busy] == [on_the_day.start]
     starts = selectors.free_starts(choices, length_minutes=60, therapist_id=therapist.pk)
     assert {s.start.astimezone(CLINIC_ZONE).date() for s in starts} == {day}
+
+
+# Closures, dated hours and bookings that need attention.
+
+TUESDAY = datetime(2026, 3, 3).date()
+
+
+@pytest.mark.django_db
+def test_a_closure_is_time_off_for_every_therapist(therapist, other_therapist):
+    ClinicClosureFactory(start_date=TUESDAY, end_date=TUESDAY, reason="Bank holiday")
+    schedules = selectors.schedules_between(
+        [therapist.pk, other_therapist.pk], NOW, NOW + 7 * 24 * HOUR
+    )
+    closed = Interval(clinic_time(TUESDAY_TEN, 0), clinic_time(TUESDAY_TEN + 24 * HOUR, 0))
+    assert [s.time_off for s in schedules] == [(closed,), (closed,)]
+
+
+@pytest.mark.django_db
+def test_closures_outside_the_window_are_not_read(therapist):
+    ClinicClosureFactory(start_date=TUESDAY + timedelta(days=30))
+    [schedule] = selectors.schedules_between([therapist.pk], NOW, NOW + 7 * 24 * HOUR)
+    assert schedule.time_off == ()
+
+
+@pytest.mark.django_db
+def test_closures_between_gives_the_days_and_the_reason_in_one_query(django_assert_num_queries):
+    ClinicClosureFactory(start_date=TUESDAY, end_date=TUESDAY + timedelta(days=1), reason="Strike")
+    ClinicClosureFactory(start_date=TUESDAY + timedelta(days=20), reason="Bank holiday")
+    with django_assert_num_queries(1):
+        found = selectors.closures_between(TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=7))
+    assert found == [selectors.Closure(TUESDAY, TUESDAY + timedelta(days=1), "Strike")]
+
+
+@pytest.mark.django_db
+def test_hours_dated_over_the_whole_window_read_as_weekly_hours(therapist_user):
+    anna = TherapistFactory(user=therapist_user)
+    WorkingHoursFactory(therapist=anna, weekday=1, valid_until=TUESDAY + timedelta(days=60))
+    [schedule] = selectors.schedules_between([anna.pk], NOW, NOW + 7 * 24 * HOUR)
+    assert schedule.working_hours == {1: [(time(9), time(17))]}
+    assert schedule.dated_hours == ()
+
+
+@pytest.mark.django_db
+def test_a_rota_changing_inside_the_window_comes_as_dated_hours(therapist_user):
+    anna = TherapistFactory(user=therapist_user)
+    switch = TUESDAY + timedelta(days=7)
+    WorkingHoursFactory(
+        therapist=anna, weekday=1, valid_from=TUESDAY, valid_until=switch - timedelta(days=1)
+    )
+    WorkingHoursFactory(therapist=anna, weekday=1, start_time=time(12), valid_from=switch)
+    # Over before the window: not read at all.
+    WorkingHoursFactory(therapist=anna, weekday=1, valid_until=TUESDAY - timedelta(days=8))
+    [schedule] = selectors.schedules_between([anna.pk], NOW, NOW + 14 * 24 * HOUR)
+    assert schedule.working_hours == {}
+    assert schedule.hours_on(TUESDAY) == ((time(9), time(17)),)
+    assert schedule.hours_on(switch) == ((time(12), time(17)),)
+
+
+@pytest.mark.django_db
+def test_schedules_with_closures_and_dated_hours_still_take_four_queries(
+    therapist, other_therapist, django_assert_num_queries
+):
+    ClinicClosureFactory()
+    WorkingHoursFactory(therapist=therapist, weekday=6, valid_from=TUESDAY)
+    with django_assert_num_queries(4):
+        selectors.schedules_between([therapist.pk, other_therapist.pk], NOW, NOW + 30 * 24 * HOUR)
+
+
+@pytest.mark.django_db
+def test_bookings_under_time_off_or_a_closure_or_outside_hours_need_attention(
+    therapist, other_therapist, django_assert_num_queries
+):
+    # Both work Monday to Saturday 09-13 and 14-17 (London is on GMT in March).
+    fine = BookingFactory(therapist=therapist, start=TUESDAY_TEN)
+    under_time_off = BookingFactory(therapist=other_therapist, start=TUESDAY_TEN)
+    TimeOffFactory(therapist=other_therapist, start=TUESDAY_TEN, end=TUESDAY_TEN + HOUR)
+    in_lunch = BookingFactory(therapist=therapist, start=TUESDAY_TEN + 3 * HOUR)
+    closed_day = TUESDAY_TEN + 2 * 24 * HOUR
+    on_closure = BookingFactory(therapist=therapist, start=closed_day)
+    ClinicClosureFactory(start_date=TUESDAY + timedelta(days=2))
+    BookingFactory(therapist=therapist, start=closed_day + 2 * HOUR, cancelled=True)
+    with django_assert_num_queries(5):
+        found = selectors.bookings_needing_attention(NOW, NOW + 7 * 24 * HOUR)
+    assert found == {under_time_off.pk, in_lunch.pk, on_closure.pk}
+    assert fine.pk not in found
+
+
+@pytest.mark.django_db
+def test_no_bookings_in_the_window_need_one_query(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert selectors.bookings_needing_attention(NOW, NOW + HOUR) == set()

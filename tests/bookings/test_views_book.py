@@ -264,10 +264,10 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
     assert response.status_code == 200
 
 
-# Technique with its lengths, therapists, hours, time off, bookings; the rules come
-# from the cache after the first page. Then the safety screen: the offered techniques'
-# profiles (techniques, weights, keywords, condition rules), whatever the horizon.
-FREE_SLOT_QUERIES = 5 + 4
+# Technique with its lengths, therapists, hours, closures, time off, bookings; the rules
+# come from the cache after the first page. Then the safety screen: the offered
+# techniques' profiles (techniques, weights, keywords, condition rules), whatever the horizon.
+FREE_SLOT_QUERIES = 6 + 4
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(

@@ -89,9 +89,46 @@ def test_a_token_opens_its_own_booking_and_nothing_else(client, book, now):
     assert (mine.status, theirs.status) == (BookingStatus.CONFIRMED, BookingStatus.CANCELLED)
 
 
-def test_cancel_is_a_post_only(client, book):
+def test_cancelling_asks_first_and_cancels_nothing_on_the_question(client, book):
     booking = book()
-    assert client.get(manage_url(booking, "manage_cancel")).status_code == 405
+    page = client.get(manage_url(booking, "manage_cancel"))
+    assert page.status_code == 200
+    assert "Cancel your booking?" in page.text
+    assert 'name="reason"' in page.text
+    assert "Yes, cancel my booking" in page.text
+    assert page["Cache-Control"].startswith("max-age=0")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_the_clients_reason_is_kept_and_nobody_on_staff_is_recorded(client, book, now):
+    booking = book()
+    client.post(manage_url(booking, "manage_cancel"), {"reason": "  Feeling   better  "})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert booking.cancel_reason == "Feeling better"
+    assert booking.cancelled_at == now
+    assert booking.cancelled_by is None
+
+
+def test_a_reason_too_long_is_a_form_error_not_a_cancellation(client, book):
+    booking = book()
+    response = client.post(manage_url(booking, "manage_cancel"), {"reason": "x" * 201})
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.text
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_the_question_is_not_asked_inside_the_window(client, soon):
+    response = client.get(manage_url(soon(), "manage_cancel"), follow=True)
+    assert "can no longer be changed online" in response.text
+    assert "Cancel your booking?" not in response.text
+
+
+def test_cancel_is_get_or_post_only(client, book):
+    booking = book()
+    assert client.put(manage_url(booking, "manage_cancel")).status_code == 405
 
 
 def test_cancel_needs_the_csrf_token(book):

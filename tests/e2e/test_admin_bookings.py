@@ -61,6 +61,9 @@ def test_front_desk_confirms_a_cancelled_booking_from_the_list(
     log_into_admin(page, front_desk_user)
     page.get_by_role("link", name="Bookings", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Select booking to change")
+    # Cancelled bookings are left out unless asked for.
+    expect(page.get_by_text("Carla Cancelled")).to_have_count(0)
+    page.goto("/admin/bookings/booking/?status=all")
     row = page.get_by_role("row").filter(has_text="Carla Cancelled")
     expect(row).to_contain_text("Cancelled")
     assert_accessible(page)

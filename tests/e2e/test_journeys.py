@@ -168,14 +168,23 @@ def test_a_client_books_from_the_intake_then_moves_and_cancels_online(
     assert booking.start == datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     assert booking.status == BookingStatus.CONFIRMED
 
-    page.get_by_role("button", name="Cancel this booking").click()
+    page.get_by_role("link", name="Cancel this booking").click()
+
+    # Asked first, with an optional reason; nothing is cancelled yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your booking?")
+    check_public_page(page, "manage-cancel-confirm")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    page.get_by_label("Reason (optional)").fill("Feeling better")
+    page.get_by_role("button", name="Yes, cancel my booking").click()
 
     expect(page.get_by_text("Your booking is cancelled.")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="This booking is cancelled.")).to_be_visible()
-    expect(page.get_by_role("button", name="Cancel this booking")).to_have_count(0)
+    expect(page.get_by_role("link", name="Cancel this booking")).to_have_count(0)
     check_public_page(page, "manage-cancelled")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+    assert booking.cancel_reason == "Feeling better"
     assert_no_browser_problems(browser_log)
 
 
