@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from catalog.models import Technique
 
@@ -207,11 +208,11 @@ class WorkingHours(models.Model):
     def __str__(self) -> str:
         hours = f"{self.get_weekday_display()} {self.start_time:%H:%M} to {self.end_time:%H:%M}"
         if self.valid_from and self.valid_until:
-            return f"{hours}, {self.valid_from:%d %b %Y} to {self.valid_until:%d %b %Y}"
+            return f"{hours}, {date_format(self.valid_from)} to {date_format(self.valid_until)}"
         if self.valid_from:
-            return f"{hours}, from {self.valid_from:%d %b %Y}"
+            return f"{hours}, from {date_format(self.valid_from)}"
         if self.valid_until:
-            return f"{hours}, until {self.valid_until:%d %b %Y}"
+            return f"{hours}, until {date_format(self.valid_until)}"
         return hours
 
     def clean(self) -> None:

@@ -184,7 +184,7 @@ def schedule_clashes(
     outside the schedule, by start: `hours`, `time_off` and `closures`, when given,
     replace what is stored for the therapist (`None`: every therapist, for a closure).
     Bookings the stored schedule already does not hold are not listed again.
-    Five queries, one when nobody is booked."""
+    Four queries, one when nobody is booked."""
     zone = clinic_zone()
     bookings = Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=now)
     if therapist_id is not None:

@@ -22,6 +22,6 @@ def test_tabular_inline_inputs_are_named_after_their_column_and_row(client, supe
 
     html = client.get(reverse("admin:catalog_technique_change", args=[swedish.pk])).content.decode()
 
-    assert 'aria-label="Price, row 1"' in html
+    assert 'aria-label="Price (£), row 1"' in html
     assert 'aria-label="Delete, row 1"' in html
     assert 'aria-label="Minutes, new row"' in html

@@ -487,7 +487,7 @@ def test_the_therapist_of_the_booking_records_the_safety_check(client, therapist
     booking.refresh_from_db()
     assert booking.safety_checked_by == therapist.user and booking.safety_checked_at == now
     html = client.get(change_url(booking)).content.decode()
-    assert f"Mon 02 Mar 2026, 08:00 GMT, by {therapist.user.get_full_name()}" in html
+    assert f"Mon 2 Mar 2026, 08:00, by {therapist.user.get_full_name()}" in html
 
 
 def test_another_therapist_cannot_record_the_check_nor_see_the_facts(

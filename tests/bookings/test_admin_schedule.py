@@ -392,3 +392,27 @@ def test_postgresql_refuses_overlapping_rows(
             new.save()
     else:
         new.save()
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until", "text"),
+    [
+        (None, None, "Monday 09:00 to 17:00"),
+        (date(2026, 4, 1), None, "Monday 09:00 to 17:00, from Wed 1 Apr 2026"),
+        (None, date(2026, 3, 31), "Monday 09:00 to 17:00, until Tue 31 Mar 2026"),
+        (
+            date(2026, 4, 1),
+            date(2026, 4, 30),
+            "Monday 09:00 to 17:00, Wed 1 Apr 2026 to Thu 30 Apr 2026",
+        ),
+    ],
+)
+def test_a_row_of_hours_reads_with_its_dates(valid_from, valid_until, text):
+    row = WorkingHours(
+        weekday=0,
+        start_time=time(9),
+        end_time=time(17),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    assert str(row) == text

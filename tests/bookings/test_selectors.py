@@ -197,3 +197,28 @@ def test_bookings_under_time_off_or_a_closure_or_outside_hours_need_attention(
 def test_no_bookings_in_the_window_need_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert selectors.bookings_needing_attention(NOW, NOW + HOUR) == set()
+
+
+@pytest.mark.django_db
+def test_schedule_clashes_lists_only_what_the_change_newly_leaves_out_in_four_queries(
+    therapist, other_therapist, django_assert_num_queries
+):
+    morning = BookingFactory(therapist=therapist, start=TUESDAY_TEN, client_name="Jane Q. Doe")
+    BookingFactory(therapist=other_therapist, start=TUESDAY_TEN)
+    already_out = BookingFactory(therapist=therapist, start=TUESDAY_TEN + 3 * HOUR)  # lunch
+    off = Interval(TUESDAY_TEN - HOUR, TUESDAY_TEN + 5 * HOUR)
+    with django_assert_num_queries(4):
+        found = selectors.schedule_clashes(now=NOW, therapist_id=therapist.pk, time_off=[off])
+    assert [(c.pk, c.client_first_name, c.technique) for c in found] == [
+        (morning.pk, "Jane", "Swedish Massage")
+    ]
+    assert already_out.pk not in {c.pk for c in found}
+
+
+@pytest.mark.django_db
+def test_a_proposed_closure_reaches_every_therapist(therapist, other_therapist):
+    mine = BookingFactory(therapist=therapist, start=TUESDAY_TEN)
+    his = BookingFactory(therapist=other_therapist, start=TUESDAY_TEN + 2 * HOUR)
+    found = selectors.schedule_clashes(now=NOW, therapist_id=None, closures=[(TUESDAY, TUESDAY)])
+    assert [c.pk for c in found] == [mine.pk, his.pk]
+    assert selectors.schedule_clashes(now=NOW, therapist_id=None, closures=[]) == []

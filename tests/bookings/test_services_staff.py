@@ -19,7 +19,7 @@ from bookings.services import (
 )
 from catalog.models import Technique
 from tests.clock import NOW
-from tests.factories import TimeOffFactory
+from tests.factories import SCREENED_INTAKE, TimeOffFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ def book(therapist: Therapist, **overrides: Any) -> Booking:
         client_name="Pat Phone",
         client_email="",
         client_phone="07700 900456",
+        intake=SCREENED_INTAKE,
         now=NOW,
     )
     return book_session(**(kwargs | overrides))
@@ -121,7 +122,7 @@ def test_urgent_signs_are_refused_even_when_staff_ask(clinic_rules, therapist, f
             therapist,
             by=front_desk_user,
             ignore_notice_and_horizon=True,
-            intake=IntakeAnswers(warning_signs=("bladder_bowel",)),
+            intake=IntakeAnswers(warning_signs=("bladder_bowel",), screened=True),
         )
     assert not Booking.objects.exists()
 
