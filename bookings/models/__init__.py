@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 
 from catalog.models import Technique
 
-from . import availability
+from .. import availability
 
 # No 0/O, 1/I/L: the reference is read out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
