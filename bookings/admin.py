@@ -338,9 +338,9 @@ class BookingAdmin(TherapistScopedAdmin):
         self, request: HttpRequest, queryset: models.QuerySet, search_term: str
     ) -> tuple[models.QuerySet, bool]:
         term = search_term.strip()
-        digits = booking_list.phone_digits_of(term)
-        if digits is not None:
-            return booking_list.with_phone_digits(queryset, digits), False
+        found = booking_list.phone_search(queryset, term)
+        if found is not None:
+            return found, False
         return super().get_search_results(request, queryset, term)
 
     def get_ordering(self, request: HttpRequest) -> Any:

@@ -13,7 +13,7 @@ from django.db.models.functions import Replace
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import availability, selectors
+from . import availability, phones, selectors
 from .models import BookingStatus
 
 # Phone numbers: digits, spaces and the punctuation people type between them.
@@ -42,6 +42,22 @@ def with_phone_digits(queryset: QuerySet[Any], digits: str) -> QuerySet[Any]:
     for mark in PHONE_PUNCTUATION:
         stripped = Replace(stripped, Value(mark), Value(""))
     return queryset.alias(phone_digits=stripped).filter(phone_digits__contains=digits)
+
+
+def phone_search(queryset: QuerySet[Any], term: str) -> QuerySet[Any] | None:
+    """Bookings whose phone matches a search that looks like a phone number, else None.
+
+    Numbers are stored in E.164 ("+447700900123") while staff type them as the client
+    says them ("07700 900123"): a full number is also looked up in E.164.
+    """
+    digits = phone_digits_of(term)
+    if digits is None:
+        return None
+    found = with_phone_digits(queryset, digits)
+    e164 = phones.to_e164(term)
+    if e164 is not None and e164[1:] != digits:
+        found = found | with_phone_digits(queryset, e164[1:])
+    return found
 
 
 # "Needs attention": computed once per list page, however many rows ask.
