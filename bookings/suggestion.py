@@ -1,9 +1,9 @@
 """Which massage technique suits a client, and why, from their intake answers.
 
 The core, `suggest()`, is pure: answers and plain technique profiles in, a ranked
-list out. The weights and rules it applies are data content editors keep in the
-catalog admin; `selectors.load_profiles()` reads them. The phrases that quote the
-client's answers back are in `catalog.vocabulary`.
+list out. The weights are data content editors keep in the catalog admin, the health
+rules data clinical leads keep, applied by `safety.screen`; `selectors.load_profiles()`
+reads both. The phrases that quote the client's answers back are in `catalog.vocabulary`.
 """
 
 from collections.abc import Iterable, Sequence

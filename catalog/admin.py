@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
 
@@ -120,7 +121,7 @@ class KeywordWeightAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConditionRule)
-class ConditionRuleAdmin(admin.ModelAdmin):
+class ConditionRuleAdmin(SimpleHistoryAdmin):
     list_display = ["condition", "technique", "effect", "reason"]
     list_filter = ["condition", "technique", "effect"]
     list_select_related = ["technique"]
@@ -145,7 +146,7 @@ class WarningPhraseForm(forms.ModelForm):
 
 
 @admin.register(WarningPhrase)
-class WarningPhraseAdmin(admin.ModelAdmin):
+class WarningPhraseAdmin(SimpleHistoryAdmin):
     form = WarningPhraseForm
     list_display = ["phrase", "sign"]
     list_filter = ["sign"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .vocabulary import (
     ANSWER_CHOICES,
@@ -226,6 +227,8 @@ class ConditionRule(models.Model):
             "Shown to the client. One or two calm, plain sentences on why; never a diagnosis."
         ),
     )
+    # Who changed a safety rule, when, and what it said before and after.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["technique__display_order", "technique__name", "condition"]
@@ -266,6 +269,7 @@ class WarningPhrase(models.Model):
 
     sign = CodeField(max_length=30, choices=WARNING_SIGNS.form_choices)
     phrase = models.CharField(max_length=80, help_text=PHRASE_HELP)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sign", "phrase"]

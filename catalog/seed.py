@@ -873,3 +873,29 @@ def ask_doctor_first(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None 
         ConditionRule.objects.filter(
             condition=condition, technique__slug=slug, effect=effect, reason=reason
         ).update(effect=new_effect, reason=new_reason)
+
+
+def record_safety_history_baseline(
+    apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None
+) -> None:
+    """Give each condition rule and warning phrase without a history its first record.
+
+    Rows the seed wrote in bulk have none; with this one, the first change a clinical
+    lead makes shows what the rule said before it.
+    """
+    from django.utils import timezone
+
+    for model_name in ("ConditionRule", "WarningPhrase"):
+        model = apps.get_model("catalog", model_name)
+        historical = apps.get_model("catalog", f"Historical{model_name}")
+        recorded = set(historical.objects.values_list("id", flat=True))
+        fields = [f.attname for f in model._meta.concrete_fields]
+        historical.objects.bulk_create(
+            historical(
+                **{name: getattr(row, name) for name in fields},
+                history_date=timezone.now(),
+                history_type="+",
+                history_change_reason="As seeded",
+            )
+            for row in model.objects.exclude(pk__in=recorded)
+        )

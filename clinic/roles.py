@@ -40,7 +40,12 @@ SAFETY: dict[str, tuple[str, ...]] = {
 # on top of these in the bookings admin.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     CONTENT_EDITORS: CATALOG | {"catalog.conditionrule": VIEW},
-    CLINICAL_LEADS: SAFETY | {"catalog.technique": VIEW},
+    CLINICAL_LEADS: SAFETY
+    | {
+        "catalog.technique": VIEW,
+        "catalog.historicalconditionrule": VIEW,
+        "catalog.historicalwarningphrase": VIEW,
+    },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}
     | {

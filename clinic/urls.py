@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bookings.admin_safety import try_warning_phrases_view
+
 from . import views
 
 admin.site.site_header = "Clinic administration"
@@ -14,5 +16,10 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
+    path(
+        "admin/catalog/warningphrase/try/",
+        admin.site.admin_view(try_warning_phrases_view),
+        name="admin_try_warning_phrases",
+    ),
     path("admin/", admin.site.urls),
 ]

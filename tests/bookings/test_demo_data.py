@@ -4,12 +4,14 @@ from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookings.management.commands.demo_data import DEMO_DAYS
 from bookings.models import Booking, Notification, Therapist, TimeOff
+from clinic.roles import ROLE_PERMISSIONS
 
 
 def load_demo_data() -> None:
@@ -119,3 +121,11 @@ def test_demo_data_refuses_to_run_without_debug(settings):
         load_demo_data()
 
     assert not Therapist.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_gives_every_role_an_account_a_clinical_lead_included(demo):
+    load_demo_data()
+
+    for group in ROLE_PERMISSIONS:
+        assert Group.objects.get(name=group).user_set.exists(), group

@@ -2,7 +2,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.screening import PhraseMatch, find_warning_phrases, phrase_words, undenied_spans
+from bookings.screening import (
+    NEGATIONS,
+    PhraseMatch,
+    find_warning_phrases,
+    phrase_words,
+    undenied_spans,
+)
 from catalog import seed
 from catalog.vocabulary import WARNING_SIGNS
 
@@ -150,3 +156,16 @@ def test_any_text_screens_without_error_and_quotes_what_it_contains(text: str):
     for match in find_warning_phrases(text, SEEDED):
         assert match.quote in text
         assert match.sign in WARNING_SIGNS.codes
+
+
+PLAIN_PHRASES = [
+    (sign, phrase)
+    for sign, phrase in SEEDED
+    if "*" not in phrase and "..." not in phrase and not set(phrase_words(phrase)) & NEGATIONS
+]
+
+
+@pytest.mark.parametrize(("sign", "phrase"), PLAIN_PHRASES, ids=[p for _, p in PLAIN_PHRASES])
+def test_every_plain_seeded_phrase_is_found_said_and_not_found_denied(sign: str, phrase: str):
+    assert sign in signs_in(f"Since Monday: {phrase.upper()}, and my back hurts")
+    assert sign not in signs_in(f"I have not had {phrase} at all")

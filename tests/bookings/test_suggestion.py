@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bookings.answers import IntakeAnswers, Triage
-from bookings.suggestion import NO_STRONG_MATCH, ConditionRule, TechniqueProfile, suggest
+from bookings.suggestion import (
+    NO_STRONG_MATCH,
+    SEVERE_PAIN_CAUTION,
+    ConditionRule,
+    TechniqueProfile,
+    suggest,
+)
 from catalog import seed
 from catalog.vocabulary import (
     ANSWER_CODES,
@@ -520,3 +526,96 @@ def test_any_valid_intake_ranks_any_techniques_safest_first(
     for before, after in itertools.pairwise(ranked):
         if (before.excluded, before.demoted) == (after.excluded, after.demoted):
             assert before.score >= after.score
+
+
+def test_ties_go_to_the_gentlest_technique_before_display_order():
+    profiles = [
+        profile("firm", 1, pressure="firm"),
+        profile("medium", 2, pressure="medium"),
+        profile("gentle", 3, pressure="gentle"),
+    ]
+
+    assert [s.slug for s in suggest(IntakeAnswers(), profiles)] == ["gentle", "medium", "firm"]
+
+
+def test_with_no_answers_the_seeded_catalog_suggests_its_gentlest_technique():
+    ranked = suggest(IntakeAnswers(), PROFILES)
+
+    assert [s.slug for s in ranked[:2]] == ["swedish", "lymphatic-drainage"]
+    assert ranked[-1].slug == "trigger-point"
+
+
+@pytest.mark.parametrize(
+    ("description", "quote"),
+    [
+        ("My back feels heavy", "heavy"),
+        ("Puffy, HEAVY legs", "HEAVY"),
+        ("no swelling at all", None),
+        ("not heavy, just stiff", None),
+        ("there is no swelling but it feels heavy", "heavy"),
+        ("never puffy", None),
+    ],
+)
+def test_a_keyword_quotes_the_clients_word_and_a_denied_one_does_not_count(
+    description: str, quote: str | None
+):
+    ranked = suggest(
+        IntakeAnswers(description=description), [profile("x", keywords={"heav": 2, "swell": 3})]
+    )
+
+    if quote is None:
+        assert ranked[0].score == 0
+        assert ranked[0].reasons == (NO_STRONG_MATCH,)
+    else:
+        assert ranked[0].reasons == (f"In your own words you mentioned “{quote}”.",)
+
+
+def test_two_keywords_finding_the_same_word_quote_it_once():
+    ranked = suggest(
+        IntakeAnswers(description="swollen"), [profile("x", keywords={"swell": 1, "swoll": 1})]
+    )
+
+    assert ranked[0].score == 1
+    assert ranked[0].reasons == ("In your own words you mentioned “swollen”.",)
+
+
+SEVERE = {"intensity": 10, "duration": "days", "frequency": "constant"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "cautioned"),
+    [
+        (intake(**SEVERE), True),
+        (intake(**(SEVERE | {"intensity": 8})), True),
+        (intake(**(SEVERE | {"intensity": 7})), False),
+        (intake(**(SEVERE | {"duration": "weeks"})), False),
+        (intake(**(SEVERE | {"frequency": "often"})), False),
+        (intake(**(SEVERE | {"intensity": None})), False),
+    ],
+)
+def test_severe_recent_constant_pain_gets_a_see_a_doctor_caution(
+    answers: IntakeAnswers, cautioned: bool
+):
+    ranked = suggest(answers, PROFILES)
+
+    assert (SEVERE_PAIN_CAUTION in ranked[0].cautions) is cautioned
+    assert all(SEVERE_PAIN_CAUTION not in s.cautions for s in ranked[1:])
+    assert "see a doctor if it gets worse or you feel unwell" in SEVERE_PAIN_CAUTION
+
+
+def test_a_doctor_first_technique_is_marked_and_moved_down():
+    ranked = suggest(intake(**DEEP, conditions=("recent_surgery",)), PROFILES)
+    by_slug = {s.slug: s for s in ranked}
+
+    assert by_slug["myofascial-release"].needs_doctor
+    assert by_slug["myofascial-release"].demoted
+    assert not any(s.needs_doctor for s in ranked if s.slug != "myofascial-release")
+    assert ranked[0].slug == "swedish"
+
+
+def test_a_fever_counts_as_an_infection_for_the_suggestion_too():
+    ranked = suggest(intake(**SWELLING, warning_signs=("fever",)), PROFILES)
+    drainage = next(s for s in ranked if s.slug == "lymphatic-drainage")
+
+    assert drainage.excluded
+    assert drainage.cautions[0].startswith("You said you have a fever with the pain.")

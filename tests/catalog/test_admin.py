@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from catalog.models import AnswerWeight, KeywordWeight, Technique
+from catalog.models import AnswerWeight, ConditionRule, KeywordWeight, Technique, WarningPhrase
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,189 @@ def test_an_unknown_answer_or_condition_is_a_form_error_not_a_crash(
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["condition"]
+
+
+# Who may change safety: clinical leads only.
+
+
+def rule_data(rule: ConditionRule, **changes: object) -> dict[str, object]:
+    return {
+        "technique": rule.technique_id,
+        "condition": rule.condition,
+        "effect": rule.effect,
+        "reason": rule.reason,
+    } | changes
+
+
+def test_a_clinical_lead_can_change_condition_rules_and_warning_phrases(client, clinical_lead):
+    client.force_login(clinical_lead)
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="dvt")
+
+    response = client.post(
+        reverse("admin:catalog_conditionrule_change", args=[rule.pk]),
+        rule_data(rule, effect="exclude"),
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.effect == "exclude"
+
+    response = client.post(
+        reverse("admin:catalog_warningphrase_add"),
+        {"sign": "fever", "phrase": "  Burning   UP with it "},
+    )
+    assert response.status_code == 302
+    assert WarningPhrase.objects.filter(sign="fever", phrase="burning up with it").exists()
+    assert client.get(reverse("admin:catalog_technique_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_answerweight_changelist")).status_code == 403
+
+
+def test_a_content_editor_may_read_condition_rules_but_not_change_them(client, content_editor):
+    client.force_login(content_editor)
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="dvt")
+    url = reverse("admin:catalog_conditionrule_change", args=[rule.pk])
+
+    assert client.get(reverse("admin:catalog_conditionrule_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_conditionrule_add")).status_code == 403
+    assert client.post(url, rule_data(rule, effect="demote")).status_code == 403
+    rule.refresh_from_db()
+    assert rule.effect == "doctor_first"
+
+
+def test_a_content_editor_cannot_see_or_change_warning_phrases(client, content_editor):
+    client.force_login(content_editor)
+
+    assert client.get(reverse("admin:catalog_warningphrase_changelist")).status_code == 403
+    response = client.post(
+        reverse("admin:catalog_warningphrase_add"), {"sign": "fever", "phrase": "x y"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_content_editor_saving_a_technique_leaves_its_condition_rules_as_they_are(
+    client, content_editor
+):
+    technique = Technique.objects.get(slug="swedish")
+    client.force_login(content_editor)
+    data = technique_change_data(technique)
+    data["condition_rules-0-effect"] = "demote"
+    data["condition_rules-0-reason"] = "Changed."
+    before = list(technique.condition_rules.values_list("effect", "reason"))
+
+    response = client.post(reverse("admin:catalog_technique_change", args=[technique.pk]), data)
+
+    assert response.status_code == 302
+    assert list(technique.condition_rules.values_list("effect", "reason")) == before
+
+
+def test_front_desk_may_only_read_safety_rules(client, front_desk_user):
+    client.force_login(front_desk_user)
+    phrase = WarningPhrase.objects.first()
+    assert phrase is not None
+
+    for model in ["conditionrule", "warningphrase"]:
+        assert client.get(reverse(f"admin:catalog_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:catalog_{model}_add")).status_code == 403
+    response = client.post(
+        reverse("admin:catalog_warningphrase_change", args=[phrase.pk]),
+        {"sign": phrase.sign, "phrase": "changed"},
+    )
+    assert response.status_code == 403
+
+
+def test_every_change_to_a_safety_rule_records_who_when_and_before_and_after(
+    client, clinical_lead, now
+):
+    client.force_login(clinical_lead)
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="dvt")
+    url = reverse("admin:catalog_conditionrule_change", args=[rule.pk])
+
+    client.post(url, rule_data(rule, effect="exclude"))
+    client.post(url, rule_data(rule, effect="exclude", reason="Not with a clot."))
+
+    # By id: the baseline record was written when the test database was made, later
+    # than the test's frozen clock.
+    latest, middle, seeded = rule.history.order_by("-history_id")
+    assert latest.history_user == clinical_lead
+    assert latest.history_date == now
+    changes = {c.field: (c.old, c.new) for c in latest.diff_against(middle).changes}
+    assert changes == {"reason": (rule.reason, "Not with a clot.")}
+    first_change = middle.diff_against(seeded).changes
+    assert [(c.field, c.old, c.new) for c in first_change] == [
+        ("effect", "doctor_first", "exclude")
+    ]
+    assert seeded.history_change_reason == "As seeded"
+    history = client.get(reverse("admin:catalog_conditionrule_history", args=[rule.pk]))
+    assert history.status_code == 200
+    assert "clinicallead" in history.content.decode()
+
+
+def test_adding_and_deleting_a_warning_phrase_is_kept_in_its_history(client, clinical_lead):
+    client.force_login(clinical_lead)
+    client.post(reverse("admin:catalog_warningphrase_add"), {"sign": "fever", "phrase": "pyrexia"})
+    phrase = WarningPhrase.objects.get(phrase="pyrexia")
+    client.post(reverse("admin:catalog_warningphrase_delete", args=[phrase.pk]), {"post": "yes"})
+
+    kinds = list(
+        WarningPhrase.history.filter(phrase="pyrexia").values_list(
+            "history_type", "history_user__username"
+        )
+    )
+    assert kinds == [("-", "clinicallead"), ("+", "clinicallead")]
+
+
+def test_a_rule_changed_inline_on_the_technique_page_records_who_too(client, superuser):
+    technique = Technique.objects.get(slug="swedish")
+    client.force_login(superuser)
+    data = technique_change_data(technique)
+    index = [r.condition for r in technique.condition_rules.all()].index("dvt")
+    data[f"condition_rules-{index}-reason"] = "Ask your doctor."
+
+    client.post(reverse("admin:catalog_technique_change", args=[technique.pk]), data)
+
+    record = ConditionRule.history.filter(technique=technique, condition="dvt").first()
+    assert record is not None
+    assert record.reason == "Ask your doctor."
+    assert record.history_user == superuser
+
+
+def test_a_clinical_lead_can_try_a_sentence_against_the_phrases(client, clinical_lead):
+    client.force_login(clinical_lead)
+    url = reverse("admin_try_warning_phrases")
+    changelist = client.get(reverse("admin:catalog_warningphrase_changelist")).content.decode()
+    assert url in changelist
+
+    response = client.post(url, {"text": "No fever, but since Monday NO control of my bladder"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert "New loss of bladder or bowel control" in html
+    assert "NO control of my bladder" in html
+    assert "Fever together" not in html
+
+
+def test_trying_nothing_is_a_form_error_and_nobody_else_may_try(
+    client, clinical_lead, content_editor
+):
+    client.force_login(clinical_lead)
+    response = client.post(reverse("admin_try_warning_phrases"), {"text": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"]
+
+    client.force_login(content_editor)
+    assert client.post(reverse("admin_try_warning_phrases"), {"text": "a fever"}).status_code == 403
+
+
+def test_a_content_editor_cannot_remove_safety_rules_by_deleting_their_technique(
+    client, content_editor
+):
+    client.force_login(content_editor)
+    technique = Technique.objects.get(slug="deep-tissue")
+    rules = technique.condition_rules.count()
+
+    response = client.post(
+        reverse("admin:catalog_technique_delete", args=[technique.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert ConditionRule.objects.filter(technique=technique).count() == rules

@@ -14,7 +14,7 @@ from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHou
 from bookings.selectors import clinic_zone
 from bookings.services import BookingError, book_session
 from catalog.models import Technique
-from clinic.roles import CONTENT_EDITORS, FRONT_DESK, THERAPISTS
+from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 
 # Demo accounts for a local site. The passwords are printed on purpose: this
 # command refuses to run unless DEBUG is on.
@@ -24,6 +24,7 @@ STAFF = [
     ("admin", "Ada", "Admin", None),
     ("frontdesk", "Frances", "Desk", FRONT_DESK),
     ("editor", "Eddie", "Words", CONTENT_EDITORS),
+    ("clinical", "Clara", "Lead", CLINICAL_LEADS),
     ("anna", "Anna", "Kowalski", THERAPISTS),
     ("ben", "Ben", "Okafor", THERAPISTS),
     ("chloe", "Chloe", "Martin", THERAPISTS),
