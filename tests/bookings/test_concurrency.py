@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from bookings import intake
 from bookings.models import Booking, BookingStatus
 from bookings.services import SlotUnavailable, book_session
 from catalog.models import Technique
@@ -83,9 +85,14 @@ def test_concurrent_posts_for_one_slot_give_one_booking_and_no_error_page(
     clinic_rules, therapist, other_therapist, now
 ):
     url = reverse("bookings:book_submit", kwargs={"slug": "swedish"})
+    cookie = HttpResponse()
+    intake.remember(cookie, SCREENED_INTAKE)  # every client answered the safety screen
+    screened = cookie.cookies[intake.COOKIE_NAME].value
 
     def attempt(n: int) -> str:
-        response = Client().post(
+        client = Client()
+        client.cookies[intake.COOKIE_NAME] = screened
+        response = client.post(
             url,
             {
                 "length": 60,
