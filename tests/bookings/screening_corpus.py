@@ -76,6 +76,20 @@ ORDINARY: list[str] = [
     "Stress at work, tight jaw and shoulders, can't switch off.",
     "Back feels broken after a week of moving furniture, ha, not literally.",
     "I'm on my feet all day at the hospital and my lower back throbs by evening.",
+    # Written by the lead after the phrases were tuned, as a blind try: none of these
+    # raised an alarm. A twelfth, "Had a bad fall in love with cycling this year", did
+    # ("bad fall"): a pun the phrase list cannot tell apart, left out and reported.
+    "Lower back aches after gardening all weekend, better with a hot bath.",
+    "I carry my toddler on one hip and my back is killing me by bedtime.",
+    "Tight between the shoulder blades from hunching over a laptop, no tingling anywhere.",
+    "My physio said it's a muscle strain from deadlifts; it's getting better slowly.",
+    "Stiff every morning for about half an hour then it loosens up.",
+    "I drive for a living, 8 hours a day, and my lower back is sore by Friday.",
+    "Spasm when I bent down to tie my shoes three days ago, can walk fine now.",
+    "Aching after a long flight home from Spain, feels like knots.",
+    "Pain flares when I'm stressed at work and I clench my shoulders.",
+    "I'm pregnant (24 weeks) and my lower back aches when I stand for long.",
+    "Night shifts at the hospital leave my back sore, I sleep fine once I'm home.",
 ]
 
 RED_FLAGS: list[tuple[str, str]] = [
@@ -131,4 +145,18 @@ RED_FLAGS: list[tuple[str, str]] = [
     ("my clothes are hanging off me and back pain won't shift", "cancer_weight"),
     ("I can't get comfy at night, it hurts whatever I do, even lying down", "night_pain"),
     ("numbness in my left calf and the outside of my foot", "leg_numbness"),
+    # Written by the lead after the phrases were tuned: three were missed on that first
+    # blind try (wipe, came off my bike, dropped a stone) and their phrases added.
+    ("I've wet myself twice this week without realising, and my back is agony", "bladder_bowel"),
+    ("can't feel anything when I wipe after the toilet, and my back hurts", "saddle_numbness"),
+    ("my legs keep giving way on the stairs since Monday and it's worse every day", "leg_weakness"),
+    ("shivering and sweating at night with a temp of 38.5 and this back pain", "fever"),
+    ("came off my bike on Saturday and hit the kerb with my back", "injury"),
+    ("I had breast cancer five years ago and now my back aches constantly", "cancer_weight"),
+    ("I've dropped a stone without trying over the last two months", "cancer_weight"),
+    ("it wakes me at 3am every night and nothing eases it", "night_pain"),
+    ("pins and needles all the way down my left leg to my foot", "leg_numbness"),
+    ("a crushing pain in my chest that goes through to my back", "chest_pain"),
+    ("I was rear-ended in my car last week and my back has hurt since", "injury"),
+    ("my bum and inner thighs feel numb", "saddle_numbness"),
 ]
