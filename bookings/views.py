@@ -399,7 +399,12 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         horizon = steps.choices.rules.booking_horizon_days
         days_url = chosen.url() + "&day="
         days = [
-            {"date": d, "count": counts.get(d, 0), "url": days_url + d.isoformat()}
+            {
+                "date": d,
+                "label": _day_label(d),
+                "count": counts.get(d, 0),
+                "url": days_url + d.isoformat(),
+            }
             for d in availability.local_days(steps.choices.now, horizon, zone)
         ]
         return render(request, "bookings/book_day.html", page | {"days": days})
@@ -414,7 +419,11 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     # One base URL for every time link: a start is "YYYY-MM-DDTHH:MMZ", ':' quoted.
     start_url = chosen.url() + "&start="
     times = [
-        {"start": s, "url": start_url + start_param(s).replace(":", "%3A")}
+        {
+            "start": s,
+            "label": s.astimezone(zone).strftime("%H:%M"),
+            "url": start_url + start_param(s).replace(":", "%3A"),
+        }
         for s in by_day.get(day, [])
     ]
     return render(
@@ -422,6 +431,11 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         "bookings/book_time.html",
         page | {"day": day, "times": times, "days_url": chosen.url()},
     )
+
+
+def _day_label(day: date) -> str:
+    """As the date filter's "l j F" (the site is in English), without its cost per day."""
+    return f"{day:%A} {day.day} {day:%B}"
 
 
 def _details_page(
