@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import availability, selectors
+from bookings import availability, selectors, step_cache
 from bookings.forms import ANYONE
 
 from .load import screened_intake
@@ -30,6 +30,10 @@ class SlotsRow:
     page_ms: float
     queries: int
     page_queries: int
+    # The page right after a write swapped the diary version (counts or starts and the
+    # technique's offer computed again; the profiles and the rules still cached).
+    cold_page_ms: float = 0.0
+    cold_page_queries: int = 0
 
 
 def _choices(slug: str, day: date | None = None) -> selectors.TechniqueChoices:
@@ -69,14 +73,15 @@ def measure(
     client.cookies[name] = value
     url = reverse("bookings:book", kwargs={"slug": slug})
     params = step_params(day)
-    totals, loads, computes, pages = [], [], [], []
+    totals, loads, computes, pages, colds = [], [], [], [], []
     slots = 0
-    queries = page_queries = 0
+    queries = page_queries = cold_page_queries = 0
     client.get(url, params)  # warm up templates and connections
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             choices = _choices(slug, day)
+            choices.schedules  # noqa: B018 - read now, to time the loading apart
             loaded = time.perf_counter()
             if day is None:
                 counts = selectors.free_counts(
@@ -101,6 +106,13 @@ def measure(
         if response.status_code != 200:
             raise RuntimeError(f"The step answered {response.status_code}")
         page_queries = len(captured)
+        step_cache._new_diary_version()  # as a booking's commit does
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, params)
+            colds.append(time.perf_counter() - started)
+        cold_page_queries = len(captured)
+        client.get(url, params)  # warm again
     if len(choices.therapists) != therapists:
         raise RuntimeError(f"Expected {therapists} therapists, found {len(choices.therapists)}")
     return SlotsRow(
@@ -114,6 +126,8 @@ def measure(
         page_ms=_ms(pages),
         queries=queries,
         page_queries=page_queries,
+        cold_page_ms=_ms(colds),
+        cold_page_queries=cold_page_queries,
     )
 
 
@@ -139,12 +153,12 @@ def booked_share(slug: str, days: int) -> float:
 def table(rows: list[SlotsRow]) -> str:
     lines = [
         "step       therapists  days   slots  total ms  load ms  python ms  page ms  queries"
-        "  page queries",
+        "  page queries  cold page ms  cold queries",
     ]
     lines += [
         f"{r.step:<9}  {r.therapists:>10}  {r.days:>4}  {r.slots:>6}  {r.total_ms:>8.1f}"
         f"  {r.load_ms:>7.1f}  {r.compute_ms:>9.1f}  {r.page_ms:>7.1f}  {r.queries:>7}"
-        f"  {r.page_queries:>12}"
+        f"  {r.page_queries:>12}  {r.cold_page_ms:>12.1f}  {r.cold_page_queries:>12}"
         for r in rows
     ]
     return "\n".join(lines)

@@ -41,6 +41,7 @@ from .models import (
     WorkingHours,
 )
 from .staff_scope import TherapistScopedAdmin, staff_scope
+from .step_cache import diary_changed
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -207,6 +208,7 @@ class ClinicRulesAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # The booking pages read the cached copy: the next one must see this edit.
         obj.remember()
+        diary_changed()
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from . import availability, selectors
 from .models import ClinicClosure, TimeOff, WorkingHours
+from .step_cache import diary_changed
 
 SAVE_ANYWAY = "save_anyway"
 SAVE_ANYWAY_VALUE = "yes"
@@ -275,9 +276,30 @@ def collect_clashes(
 
 
 class ClashListingAdmin(admin.ModelAdmin):
-    """Shows the clashes above the form, with the "Save anyway" box."""
+    """Shows the clashes above the form, with the "Save anyway" box.
+
+    Every save and delete here (therapists, their hours and time off, closures) changes
+    who is free when: the booking steps' cached counts and starts are cleared on commit.
+    """
 
     change_form_template = "admin/bookings/schedule_change_form.html"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        diary_changed()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The therapist's techniques and the hours and time off inlines.
+        super().save_related(request, form, formsets, change)
+        diary_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        diary_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        diary_changed()
 
     def render_change_form(
         self,

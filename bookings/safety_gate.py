@@ -7,6 +7,7 @@ booking flow has: may this technique be booked, and if not, why and what instead
 what must be kept with the booking so the therapist can treat safely.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -117,9 +118,13 @@ class SafetyCheck:
         )
 
 
-def check(answers: IntakeAnswers) -> SafetyCheck:
-    """Screen these answers against every offered technique (a few queries)."""
-    profiles = selectors.load_profiles()
+def check(
+    answers: IntakeAnswers, profiles: Sequence[TechniqueProfile] | None = None
+) -> SafetyCheck:
+    """Screen these answers against every offered technique (a few queries), or against
+    `profiles` when the caller already has them (the booking steps, from the cache)."""
+    if profiles is None:
+        profiles = selectors.load_profiles()
     return SafetyCheck(
         answers=answers,
         screen=screen(answers, profiles),

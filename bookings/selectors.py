@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -267,6 +268,16 @@ def horizon(now: datetime, rules: availability.Rules) -> tuple[datetime, datetim
 
 
 @dataclass(frozen=True)
+class TechniqueOffer:
+    """An offered technique, its lengths and the therapists offering it: what the booking
+    steps show before any schedule (the step cache keeps it)."""
+
+    technique: Technique
+    lengths: list[SessionLength]
+    therapists: list[Therapist]
+
+
+@dataclass(frozen=True)
 class TechniqueChoices:
     """What a client may choose for one technique, with everything the steps need to
     say which times are free."""
@@ -274,12 +285,20 @@ class TechniqueChoices:
     technique: Technique
     lengths: list[SessionLength]
     therapists: list[Therapist]
-    # The therapists' schedules over the booking horizon, in the same order; around
-    # `day` alone when the choices were read for one day's times.
-    schedules: list[availability.TherapistSchedule]
     rules: ClinicRules
     now: datetime
     day: date | None = None
+
+    @cached_property
+    def schedules(self) -> list[availability.TherapistSchedule]:
+        """The therapists' schedules over the booking horizon, in the same order; around
+        `day` alone when the choices were read for one day's times. Read (four queries)
+        the first time they are asked for: a step served from the cache never reads them."""
+        if self.day is None:
+            start, end = horizon(self.now, self.rules.as_rules())
+        else:
+            start, end = day_window(self.day, self.rules.as_rules())
+        return schedules_between([t.pk for t in self.therapists], start, end)
 
     def therapist(self, therapist_id: int | None) -> Therapist | None:
         return next((t for t in self.therapists if t.pk == therapist_id), None)
@@ -316,27 +335,38 @@ def day_window(day: date, rules: availability.Rules) -> tuple[datetime, datetime
     )
 
 
-def technique_choices(
-    slug: str, *, now: datetime, day: date | None = None
-) -> TechniqueChoices | None:
-    """An offered technique, its lengths, the therapists offering it and their schedules,
-    in six queries (the rules come from the cache); None when it is not offered.
-
-    With `day` the schedules hold that day alone, so one day's times cost the same
-    whatever the booking horizon.
-    """
+def technique_offer(slug: str) -> TechniqueOffer | None:
+    """An offered technique, its lengths and its therapists in two queries; None when it
+    is not offered."""
     found = _technique_and_lengths(slug)
     if found is None:
         return None
     technique, lengths = found
-    rules = ClinicRules.cached()
     therapists = list(Therapist.objects.active().offering(technique).order_by("display_name", "pk"))
-    if day is None:
-        start, end = horizon(now, rules.as_rules())
-    else:
-        start, end = day_window(day, rules.as_rules())
-    schedules = schedules_between([t.pk for t in therapists], start, end)
-    return TechniqueChoices(technique, lengths, therapists, schedules, rules, now, day)
+    return TechniqueOffer(technique, lengths, therapists)
+
+
+def choices_for(
+    offer: TechniqueOffer, *, now: datetime, day: date | None = None
+) -> TechniqueChoices:
+    """The choices of an offer; the schedules are read when first used."""
+    return TechniqueChoices(
+        offer.technique, offer.lengths, offer.therapists, ClinicRules.cached(), now, day
+    )
+
+
+def technique_choices(
+    slug: str, *, now: datetime, day: date | None = None
+) -> TechniqueChoices | None:
+    """An offered technique, its lengths, the therapists offering it and their schedules,
+    in six queries (the rules come from the cache; the schedules' four when first used);
+    None when it is not offered.
+
+    With `day` the schedules hold that day alone, so one day's times cost the same
+    whatever the booking horizon.
+    """
+    offer = technique_offer(slug)
+    return None if offer is None else choices_for(offer, now=now, day=day)
 
 
 def free_starts(

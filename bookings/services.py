@@ -14,6 +14,7 @@ from . import availability, notifications, safety_gate, selectors
 from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
 from .safety_gate import SafetyFacts, Stop
+from .step_cache import diary_changed as _diary_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -301,6 +302,7 @@ def book_session(
         )
         if notify:
             notifications.notify_booked(booking, now=now)
+        _diary_changed()
         return booking
 
 
@@ -345,6 +347,7 @@ def cancel_booking(
             )
             if notify:
                 notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
+            _diary_changed()
         return locked
 
 
@@ -382,6 +385,7 @@ def reschedule_booking(
         locked.blocked_until = start + length + rules.buffer
         locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
         notifications.notify_rescheduled(locked, now=now, previous_start=previous_start)
+        _diary_changed()
         return locked
 
 
@@ -426,6 +430,7 @@ def reinstate_booking(*, booking: Booking) -> Booking:
             raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
         locked.status = BookingStatus.CONFIRMED
         locked.save(update_fields=["status", "updated_at"])
+        _diary_changed()
         return locked
 
 

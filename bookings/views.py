@@ -30,6 +30,7 @@ from .services import (
     UnsafeBooking,
     book_session,
 )
+from .step_cache import StepCache
 from .suggestion import suggest
 
 
@@ -247,8 +248,17 @@ def _asked_day(data: QueryDict | None) -> date | None:
     return day
 
 
-def _steps(request: HttpRequest, slug: str, data: QueryDict | None) -> _Steps:
-    choices = _choices(slug, _asked_day(data))
+def _steps(
+    request: HttpRequest, slug: str, data: QueryDict | None, cached: StepCache | None = None
+) -> _Steps:
+    """The steps; with `cached` (the GET steps) the technique's offer comes from it."""
+    if cached is None:
+        choices = _choices(slug, _asked_day(data))
+    else:
+        found = cached.technique_choices(now=timezone.now(), day=_asked_day(data))
+        if found is None:
+            raise Http404
+        choices = found
     form = SlotChoiceForm(data, lengths=choices.lengths, therapists=choices.therapists)
     return _Steps(choices, recall(request), form)
 
@@ -278,7 +288,11 @@ def _screen_url(slug: str, data: QueryDict) -> str:
 
 
 def _safety_stop(
-    request: HttpRequest, steps: _Steps, data: QueryDict, status: int = 200
+    request: HttpRequest,
+    steps: _Steps,
+    data: QueryDict,
+    status: int = 200,
+    cached: StepCache | None = None,
 ) -> HttpResponse | None:
     """Send the client wherever their answers must go before they may choose a time:
     the screen's two questions, the question about their own words, emergency advice,
@@ -287,7 +301,8 @@ def _safety_stop(
     answers = steps.answers
     if answers is None or not answers.screened:
         return HttpResponseSeeOther(_screen_url(technique.slug, data))
-    steps.check = check = safety_gate.check(answers)
+    profiles = None if cached is None else cached.profiles()
+    steps.check = check = safety_gate.check(answers, profiles)
     stop = check.stop(technique.slug)
     if stop == safety_gate.Stop.UNASKED_TEXT:
         return HttpResponseSeeOther(reverse("bookings:intake_result"))
@@ -358,8 +373,12 @@ def _no_store(response: HttpResponse) -> None:
 
 @require_GET
 def book(request: HttpRequest, slug: str) -> HttpResponse:
-    steps = _steps(request, slug, request.GET or None)
-    stopped = _safety_stop(request, steps, request.GET)
+    # The day and time steps read the visitor-independent parts (the offer, the
+    # profiles, the counts and starts) from the step cache; the page itself, which
+    # depends on the intake cookie's safety verdict, is rendered for each visitor.
+    cached = StepCache.read(slug)
+    steps = _steps(request, slug, request.GET or None, cached)
+    stopped = _safety_stop(request, steps, request.GET, cached=cached)
     if stopped is not None:
         return stopped
     form = steps.form
@@ -374,23 +393,49 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     page = steps.page() | chosen.page()
     day: date | None = form.cleaned_data.get("day")
     if day is None or "day" in form.errors:
-        counts = selectors.free_counts(
+        counts = cached.free_counts(
             steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
         )
         horizon = steps.choices.rules.booking_horizon_days
+        days_url = chosen.url() + "&day="
         days = [
-            {"date": d, "count": counts.get(d, 0), "url": chosen.url(day=d)}
+            {
+                "date": d,
+                "label": _day_label(d),
+                "count": counts.get(d, 0),
+                "url": days_url + d.isoformat(),
+            }
             for d in availability.local_days(steps.choices.now, horizon, zone)
         ]
         return render(request, "bookings/book_day.html", page | {"days": days})
     # The choices were read for this day alone (see _asked_day).
-    by_day = availability.by_local_day(chosen.free_starts(steps.choices), zone)
-    times = [{"start": s, "url": chosen.url(start=start_param(s))} for s in by_day.get(day, [])]
+    if steps.choices.day == day:
+        starts = cached.free_starts(
+            steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
+        )
+    else:
+        starts = chosen.free_starts(steps.choices)
+    by_day = availability.by_local_day(starts, zone)
+    # One base URL for every time link: a start is "YYYY-MM-DDTHH:MMZ", ':' quoted.
+    start_url = chosen.url() + "&start="
+    times = [
+        {
+            "start": s,
+            "label": s.astimezone(zone).strftime("%H:%M"),
+            "url": start_url + start_param(s).replace(":", "%3A"),
+        }
+        for s in by_day.get(day, [])
+    ]
     return render(
         request,
         "bookings/book_time.html",
         page | {"day": day, "times": times, "days_url": chosen.url()},
     )
+
+
+def _day_label(day: date) -> str:
+    """As the date filter's "l j F" (the site is in English), without its cost per day."""
+    return f"{day:%A} {day.day} {day:%B}"
 
 
 def _details_page(

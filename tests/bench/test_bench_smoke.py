@@ -23,8 +23,11 @@ def test_the_free_slots_bench_makes_the_same_few_queries_at_every_size(bench_cli
     assert 0 < small.slots < large.slots
     # Technique, lengths, therapists, hours, closures, time off, bookings: six at most.
     assert small.queries == large.queries <= 6
-    # The page also reads the technique profiles for the safety screen (4 queries).
-    assert small.page_queries == large.page_queries <= 6 + 4
+    # The page comes from the step cache: no query at all.
+    assert small.page_queries == large.page_queries == 0
+    # After a write: the technique with its lengths, the therapists and the schedules
+    # again (the profiles and the rules stay cached).
+    assert small.cold_page_queries == large.cold_page_queries == 6
 
 
 def test_the_time_step_bench_makes_the_same_few_queries_at_every_size_and_horizon(
@@ -39,8 +42,8 @@ def test_the_time_step_bench_makes_the_same_few_queries_at_every_size_and_horizo
     assert {r.step for r in rows} == {"time step"}
     assert all(r.slots > 0 for r in rows)
     assert len({r.queries for r in rows}) == 1
-    assert len({r.page_queries for r in rows}) == 1
-    assert rows[0].page_queries <= 6 + 4
+    assert {r.page_queries for r in rows} == {0}
+    assert {r.cold_page_queries for r in rows} == {6}
 
 
 def test_every_page_the_load_and_memory_benches_ask_for_answers(bench_clinic, client, now):

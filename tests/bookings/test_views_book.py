@@ -2,10 +2,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 
-from bookings import intake
+from bookings import intake, step_cache
 from bookings.answers import IntakeAnswers
 from bookings.models import Booking
 from catalog.models import Technique
@@ -264,26 +265,39 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
     assert response.status_code == 200
 
 
-# Technique with its lengths, therapists, hours, closures, time off, bookings; the rules
-# come from the cache after the first page. Then the safety screen: the offered
-# techniques' profiles (techniques, weights, keywords, condition rules), whatever the horizon.
+# Cold: the technique with its lengths, therapists, hours, closures, time off, bookings
+# (the rules come from the cache after the first page), then the safety screen's
+# profiles of the offered techniques (techniques, weights, keywords, condition rules),
+# whatever the horizon. Warm (the step cache, see bookings/step_cache.py): none.
 FREE_SLOT_QUERIES = 6 + 4
+WARM_STEP_QUERIES = 0
+# After a write swapped the diary version: the technique's offer (2) and the schedules
+# (4) again; the profiles stay cached with the catalog's version.
+AFTER_A_WRITE_QUERIES = 2 + 4
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(
     client, clinic, django_assert_num_queries
 ):
     _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES + 1)  # rules
-    _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES)
+    _free_days_queries(client, django_assert_num_queries, WARM_STEP_QUERIES)
     swedish = Technique.objects.get(slug="swedish")
     for n in range(5):
         therapist = TherapistFactory(techniques=[swedish], works_weekdays=True)
         TimeOffFactory(therapist=therapist, start=at(4, 9), end=at(4, 12))
         for day in range(3, 10):
             BookingFactory(therapist=therapist, technique=swedish, start=at(day, 10 + n % 3))
-    _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES)
-    with django_assert_num_queries(FREE_SLOT_QUERIES):
-        client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+    step_cache._new_diary_version()  # as the services do on commit
+    _free_days_queries(client, django_assert_num_queries, AFTER_A_WRITE_QUERIES)
+    _free_days_queries(client, django_assert_num_queries, WARM_STEP_QUERIES)
+    # The time step shares the offer; its day's starts are its own.
+    time_step = {"length": 60, "therapist": "any", "day": "2026-03-05"}
+    with django_assert_num_queries(4):
+        client.get(BOOK, time_step)
+    with django_assert_num_queries(WARM_STEP_QUERIES):
+        client.get(BOOK, time_step)
+    cache.clear()
+    _free_days_queries(client, django_assert_num_queries, FREE_SLOT_QUERIES + 1)
 
 
 def test_a_technique_without_lengths_yet_says_there_is_nothing_to_choose(client, clinic):
@@ -391,6 +405,9 @@ def test_the_time_step_makes_the_same_queries_whatever_the_horizon(
         BookingFactory(therapist=clinic, technique=swedish, start=at(day, 10))
     with django_assert_num_queries(FREE_SLOT_QUERIES):
         response = client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+    with django_assert_num_queries(WARM_STEP_QUERIES):
+        again = client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+    assert again.context["times"] == response.context["times"]
     starts = [t["start"] for t in response.context["times"]]
     assert starts[0] == at(5, 9) and len(starts) == 22  # 09:00-12:00, 14:00-16:00 by quarters
     # The one booking that day leaves the other therapist free at 10:00.

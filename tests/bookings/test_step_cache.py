@@ -1,0 +1,132 @@
+"""The booking steps' short-lived cache: writes clear it, a failing cache computes as
+before, and nothing per visitor is kept."""
+
+import logging
+from datetime import datetime
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from bookings import step_cache
+from bookings.answers import IntakeAnswers
+from bookings.models import RULES_CACHE_KEY
+from bookings.services import cancel_booking, reschedule_booking
+from catalog import cache as catalog_cache
+from tests.bookings.test_admin_schedule import time_off_data
+from tests.bookings.test_views_book import at, with_intake
+from tests.factories import SCREENED_INTAKE, BookingFactory
+
+pytestmark = pytest.mark.django_db
+
+BOOK = reverse("bookings:book", kwargs={"slug": "swedish"})
+WEDNESDAY = "2026-03-04"
+
+
+@pytest.fixture(autouse=True)
+def screened(client, clinic_rules, therapist, other_therapist, now):
+    with_intake(client, SCREENED_INTAKE)
+
+
+def times(client, therapist, day: str = WEDNESDAY) -> list[datetime]:
+    response = client.get(BOOK, {"length": 60, "therapist": therapist.pk, "day": day})
+    assert response.status_code == 200
+    return [t["start"] for t in response.context["times"]]
+
+
+def counts(client, therapist) -> dict[str, int]:
+    response = client.get(BOOK, {"length": 60, "therapist": therapist.pk})
+    assert response.status_code == 200
+    return {d["date"].isoformat(): d["count"] for d in response.context["days"]}
+
+
+def test_the_steps_are_served_from_the_cache_until_the_diary_changes(client, therapist):
+    before_times, before_counts = times(client, therapist), counts(client, therapist)
+    # Written behind the services' back: the cached steps do not see it...
+    BookingFactory(therapist=therapist, start=at(4, 10))
+    assert times(client, therapist) == before_times
+    assert counts(client, therapist) == before_counts
+    # ...until a write swaps the diary version.
+    step_cache._new_diary_version()
+    assert at(4, 10) not in times(client, therapist)
+    assert counts(client, therapist)[WEDNESDAY] < before_counts[WEDNESDAY]
+
+
+def test_a_booking_made_shows_on_the_next_time_and_day_step(client, therapist, book):
+    assert at(4, 10) in times(client, therapist)
+    before = counts(client, therapist)[WEDNESDAY]
+    book(start=at(4, 10))
+    assert at(4, 10) not in times(client, therapist)
+    assert counts(client, therapist)[WEDNESDAY] < before
+
+
+def test_a_cancelled_booking_is_offered_again_on_the_next_step(
+    client, therapist, book, after_commit
+):
+    booking = book(start=at(4, 10))
+    assert at(4, 10) not in times(client, therapist)
+    after_commit(cancel_booking, booking=booking)
+    assert at(4, 10) in times(client, therapist)
+
+
+def test_a_moved_booking_frees_its_old_time_and_takes_the_new_one(
+    client, therapist, book, after_commit
+):
+    booking = book(start=at(4, 10))
+    assert at(4, 14) in times(client, therapist)
+    after_commit(reschedule_booking, booking=booking, start=at(4, 14))
+    free = times(client, therapist)
+    assert at(4, 10) in free
+    assert at(4, 14) not in free
+
+
+def test_time_off_saved_in_admin_shows_on_the_next_step(
+    client, therapist, front_desk_user, django_capture_on_commit_callbacks
+):
+    assert at(4, 10) in times(client, therapist)
+    staff = type(client)()
+    staff.force_login(front_desk_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = staff.post(
+            reverse("admin:bookings_timeoff_add"), time_off_data(therapist, at(4, 9), at(4, 13))
+        )
+    assert saved.status_code == 302
+    assert [t for t in times(client, therapist) if t < at(4, 13)] == []
+
+
+def test_the_steps_still_render_when_the_cache_fails(client, therapist, settings, caplog):
+    settings.CACHES = {"default": {"BACKEND": "tests.catalog.test_cache.BrokenCache"}}
+    with caplog.at_level(logging.WARNING):
+        free = times(client, therapist)
+        day_counts = counts(client, therapist)
+    assert at(4, 10) in free
+    assert day_counts[WEDNESDAY] == len(free)
+    assert "Booking step computed: the cache failed (ConnectionError)" in caplog.text
+
+
+def test_a_write_while_the_cache_fails_is_only_logged(caplog, settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.catalog.test_cache.BrokenCache"}}
+    with caplog.at_level(logging.WARNING):
+        step_cache._new_diary_version()
+    assert "Booking steps not cleared: the cache failed" in caplog.text
+
+
+def test_nothing_per_visitor_is_kept_and_each_visitor_gets_their_own_verdict(
+    client, therapist, django_assert_num_queries
+):
+    deep = reverse("bookings:book", kwargs={"slug": "deep-tissue"})
+    day_step = {"length": 60, "therapist": "any"}
+    assert client.get(deep, day_step).templates[0].name == "bookings/book_day.html"
+    # On blood thinners, deep tissue is not advised: the warm cache must not say otherwise.
+    with_intake(
+        client, IntakeAnswers(areas=("lower",), conditions=("blood_thinners",), screened=True)
+    )
+    assert client.get(deep, day_step).templates[0].name == "bookings/book_not_advised.html"
+    # Without the screen's answers: to the screen, whatever is cached.
+    stranger = type(client)()
+    assert client.get(BOOK, day_step).status_code == 200
+    assert stranger.get(BOOK, day_step).status_code == 303
+    kept = set(cache._cache)  # type: ignore[attr-defined]
+    allowed = ("bookings:steps:", step_cache.DIARY_VERSION_KEY, catalog_cache.VERSION_KEY)
+    assert all(any(p in key for p in (*allowed, RULES_CACHE_KEY)) for key in kept), kept
+    assert not any(b"<html" in str(cache.get(k.split(":", 2)[-1])).encode() for k in kept)
