@@ -22,6 +22,7 @@ from clinic.display import clinic_datetime, money
 from . import (
     admin_desk,
     admin_pages,
+    admin_reports,
     admin_schedule,
     booking_list,
     notifications,
@@ -564,7 +565,12 @@ class BookingAdmin(TherapistScopedAdmin):
         self._apply(request, queryset, services.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
-        return [*admin_pages.urls(self), *admin_desk.urls(self), *super().get_urls()]
+        return [
+            *admin_pages.urls(self),
+            *admin_desk.urls(self),
+            *admin_reports.urls(self),
+            *super().get_urls(),
+        ]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from catalog.models import SessionLength, Technique, WarningPhrase
 
-from . import availability, day_grid
+from . import availability, day_grid, owner_report, week_grid
 from .models import (
     Booking,
     BookingStatus,
@@ -639,3 +639,34 @@ def client_history(client_id: int, *, now: datetime | None = None) -> ClientHist
         cancelled_count=sum(s.status == BookingStatus.CANCELLED for s in sessions),
         no_show_count=sum(s.status == BookingStatus.NO_SHOW for s in sessions),
     )
+
+
+@dataclass(frozen=True)
+class OwnerWeek:
+    monday: date
+    rows: list[owner_report.TherapistWeek]
+    total: owner_report.TherapistWeek
+
+
+def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
+    """The owner's report for the clinic's week from `monday`: six queries, whatever
+    the number of therapists (names, schedules_between's four, the week's sessions)."""
+    zone = clinic_zone()
+    start, end = week_grid.week_bounds(monday, zone)
+    sessions = [
+        owner_report.ReportSession(therapist_id=t, start=s, end=e, status=st, price=p)
+        for t, s, e, st, p in Booking.objects.filter(start__gte=start, start__lt=end).values_list(
+            "therapist_id", "start", "end", "status", "price"
+        )
+    ]
+    # Everyone taking bookings, and anyone who is not any more but had sessions that week.
+    with_sessions = {s.therapist_id for s in sessions}
+    names = dict(
+        Therapist.objects.filter(Q(is_active=True) | Q(pk__in=with_sessions))
+        .order_by("display_name", "pk")
+        .values_list("pk", "display_name")
+    )
+    schedules = schedules_between(list(names), start, end)
+    days = [monday + timedelta(days=n) for n in range(7)]
+    rows, total = owner_report.week_report(names, schedules, sessions, days, zone, now)
+    return OwnerWeek(monday=monday, rows=rows, total=total)
