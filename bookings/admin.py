@@ -22,6 +22,7 @@ from clinic.display import clinic_datetime, money
 from . import (
     admin_desk,
     admin_pages,
+    admin_reports,
     admin_schedule,
     booking_list,
     notifications,
@@ -279,7 +280,7 @@ class BookingAdmin(TherapistScopedAdmin):
     list_display = [
         "reference",
         "starts",
-        "client",
+        "client_shown",
         "phone",
         "therapist",
         "technique",
@@ -452,7 +453,8 @@ class BookingAdmin(TherapistScopedAdmin):
         return clinic_time(obj.blocked_until)
 
     @admin.display(description="Client", ordering="client_name")
-    def client(self, obj: Booking) -> str:
+    def client_shown(self, obj: Booking) -> str:
+        # The name given for this booking; the `client` field is the person's record.
         return obj.client_name
 
     @admin.display(description="Phone")
@@ -565,7 +567,12 @@ class BookingAdmin(TherapistScopedAdmin):
         self._apply(request, queryset, services.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
-        return [*admin_pages.urls(self), *admin_desk.urls(self), *super().get_urls()]
+        return [
+            *admin_pages.urls(self),
+            *admin_desk.urls(self),
+            *admin_reports.urls(self),
+            *super().get_urls(),
+        ]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -642,3 +649,6 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+from . import admin_clients as admin_clients  # noqa: E402

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from catalog.models import SessionLength, Technique, WarningPhrase
 
-from . import availability, day_grid
+from . import availability, day_grid, owner_report, week_grid
 from .models import (
     Booking,
     BookingStatus,
@@ -602,3 +603,100 @@ def online_changes_until(start: datetime, *, rules: ClinicRules, now: datetime) 
     online; None when that time has passed and the client must phone."""
     closes = rules.online_changes_close_at(start)
     return closes.astimezone(clinic_zone()) if now < closes else None
+
+
+@dataclass(frozen=True)
+class ClientSession:
+    booking_id: int
+    reference: str
+    start: datetime
+    therapist_id: int
+    therapist: str
+    technique_id: int
+    technique: str
+    length_minutes: int
+    price: Decimal
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ClientHistory:
+    """A client's sessions: confirmed ones still to come (soonest first), and the rest
+    (taken place, no-shows, cancellations), newest first."""
+
+    upcoming: tuple[ClientSession, ...]
+    past: tuple[ClientSession, ...]
+    completed_count: int
+    cancelled_count: int
+    no_show_count: int
+
+    @property
+    def last_session(self) -> ClientSession | None:
+        """What "book again" repeats: the latest session that was not cancelled."""
+        held = [s for s in (*self.upcoming[::-1], *self.past) if s.status != "cancelled"]
+        return held[0] if held else None
+
+
+def client_history(client_id: int, *, now: datetime | None = None) -> ClientHistory:
+    """One query, whatever the number of bookings."""
+    now = now or timezone.now()
+    sessions = [
+        ClientSession(
+            booking_id=b.pk,
+            reference=b.reference,
+            start=b.start,
+            therapist_id=b.therapist_id,
+            therapist=b.therapist.display_name,
+            technique_id=b.technique_id,
+            technique=b.technique.name,
+            length_minutes=b.length_minutes,
+            price=b.price,
+            status=b.status,
+            status_label=b.get_status_display(),
+        )
+        for b in Booking.objects.filter(client_id=client_id)
+        .select_related("therapist", "technique")
+        .order_by("start", "pk")
+    ]
+    upcoming = [s for s in sessions if s.status == BookingStatus.CONFIRMED and s.start >= now]
+    upcoming_ids = {s.booking_id for s in upcoming}
+    past = [s for s in reversed(sessions) if s.booking_id not in upcoming_ids]
+    return ClientHistory(
+        upcoming=tuple(upcoming),
+        past=tuple(past),
+        completed_count=sum(s.status == BookingStatus.COMPLETED for s in sessions),
+        cancelled_count=sum(s.status == BookingStatus.CANCELLED for s in sessions),
+        no_show_count=sum(s.status == BookingStatus.NO_SHOW for s in sessions),
+    )
+
+
+@dataclass(frozen=True)
+class OwnerWeek:
+    monday: date
+    rows: list[owner_report.TherapistWeek]
+    total: owner_report.TherapistWeek
+
+
+def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
+    """The owner's report for the clinic's week from `monday`: six queries, whatever
+    the number of therapists (names, schedules_between's four, the week's sessions)."""
+    zone = clinic_zone()
+    start, end = week_grid.week_bounds(monday, zone)
+    sessions = [
+        owner_report.ReportSession(therapist_id=t, start=s, end=e, status=st, price=p)
+        for t, s, e, st, p in Booking.objects.filter(start__gte=start, start__lt=end).values_list(
+            "therapist_id", "start", "end", "status", "price"
+        )
+    ]
+    # Everyone taking bookings, and anyone who is not any more but had sessions that week.
+    with_sessions = {s.therapist_id for s in sessions}
+    names = dict(
+        Therapist.objects.filter(Q(is_active=True) | Q(pk__in=with_sessions))
+        .order_by("display_name", "pk")
+        .values_list("pk", "display_name")
+    )
+    schedules = schedules_between(list(names), start, end)
+    days = [monday + timedelta(days=n) for n in range(7)]
+    rows, total = owner_report.week_report(names, schedules, sessions, days, zone, now)
+    return OwnerWeek(monday=monday, rows=rows, total=total)

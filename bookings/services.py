@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -12,7 +12,7 @@ from catalog.models import SessionLength, Technique
 
 from . import availability, notifications, safety_gate, selectors
 from .answers import IntakeAnswers
-from .models import Booking, BookingStatus, ClinicRules, Therapist, new_calendar_token
+from .models import Booking, BookingStatus, Client, ClinicRules, Therapist, new_calendar_token
 from .safety_gate import SafetyFacts, Stop
 from .step_cache import diary_changed as _diary_changed
 
@@ -231,6 +231,24 @@ def _require_safe(
     return check.facts(technique.slug)
 
 
+def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> Client:
+    """Staff name the client; online, only the exact same email (any case) is the same
+    person. Names and phones are shared in families and never matched: a wrong guess
+    would show one person's history to another, and front desk can merge by hand."""
+    if client_id is not None:
+        client = Client.objects.select_related("merged_into").filter(pk=client_id).first()
+        if client is None:
+            raise InvalidBooking("That client record no longer exists. Please search again.")
+        return client.merged_into or client
+    email = email.strip()
+    if email:
+        existing = Client.objects.filter(email__iexact=email).order_by("pk").first()
+        if existing is not None:
+            # An address of a merged duplicate belongs to the client it was merged into.
+            return existing.merged_into or existing
+    return Client.objects.create(name=name.strip(), email=email, phone=phone)
+
+
 def book_session(
     *,
     therapist_id: int | None,
@@ -249,6 +267,7 @@ def book_session(
     by: "User | None" = None,
     ignore_notice_and_horizon: bool = False,
     outside_hours_reason: str = "",
+    client_id: int | None = None,
 ) -> Booking:
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
@@ -279,6 +298,9 @@ def book_session(
             any_hours=bool(outside_hours_reason),
         )
         booking = Booking.objects.create(
+            client=_client_for(
+                client_id=client_id, name=client_name, email=client_email, phone=client_phone
+            ),
             client_name=client_name,
             client_email=client_email,
             client_phone=client_phone,
@@ -466,3 +488,59 @@ def record_safety_check(
         locked.safety_checked_by_id = by.pk
         locked.save(update_fields=["safety_checked_at", "safety_checked_by", "updated_at"])
         return locked
+
+
+class MergeError(BookingError):
+    pass
+
+
+# Other records of care hang from a client: each adds a function that moves its rows
+# from the duplicate to the kept client, run inside merge_clients' transaction. Rows
+# that belong to a booking need none: they follow their booking.
+MERGE_PARTS: list[Callable[..., None]] = []
+
+
+def merge_clients(
+    *, keep: Client, duplicate: Client, by: "User", now: datetime | None = None
+) -> Client:
+    """Front desk found one person twice: everything of `duplicate` moves to `keep`.
+
+    The duplicate stays as an empty pointer (who merged it, when), so the merge is on
+    record and an old link or a booking email sent to its address finds `keep`.
+    Its blank-in-`keep` details fill `keep`'s; its staff notes are appended.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+        }
+        kept, dup = locked.get(keep.pk), locked.get(duplicate.pk)
+        if kept is None or dup is None:
+            raise MergeError("One of these clients no longer exists.")
+        if kept.pk == dup.pk:
+            raise MergeError("Choose another client: a record cannot be merged into itself.")
+        if kept.merged_into_id is not None or dup.merged_into_id is not None:
+            raise MergeError("One of these clients was already merged; reload the page.")
+        Booking.objects.filter(client=dup).update(client=kept, updated_at=now)
+        Client.objects.filter(merged_into=dup).update(merged_into=kept)
+        for part in MERGE_PARTS:
+            part(keep=kept, duplicate=dup)
+        for field in ("phone", "email", "date_of_birth"):
+            if not getattr(kept, field) and getattr(dup, field):
+                setattr(kept, field, getattr(dup, field))
+        if dup.staff_notes.strip():
+            kept.staff_notes = "\n\n".join(
+                n
+                for n in (
+                    kept.staff_notes.strip(),
+                    f"From {dup.name}'s merged record: {dup.staff_notes.strip()}",
+                )
+                if n
+            )
+        kept.save()
+        dup.merged_into = kept
+        dup.merged_at = now
+        dup.merged_by = by
+        dup.save(update_fields=["merged_into", "merged_at", "merged_by", "updated_at"])
+        return kept
