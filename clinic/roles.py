@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.technique": VIEW,
         "catalog.historicalconditionrule": VIEW,
         "catalog.historicalwarningphrase": VIEW,
+        "bookings.treatmentnote": VIEW,
+        "bookings.noteamendment": VIEW,
     },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}
@@ -64,12 +66,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.timeoff": EVERYTHING,
         "bookings.clinicclosure": ("view",),
         "bookings.booking": ("view", "change"),
+        # Which notes: their own clients' only (bookings/notes.py, visible_notes).
+        "bookings.treatmentnote": ("view", "add", "change"),
+        "bookings.noteamendment": VIEW,
     },
 }
 
 # Models of our apps whose permissions no group gets, on purpose: only superusers
-# manage them. None so far.
-SUPERUSERS_ONLY: frozenset[str] = frozenset()
+# manage them: the trail of who looked at health data.
+SUPERUSERS_ONLY: frozenset[str] = frozenset({"bookings.healthdataaccess"})
 
 
 def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:

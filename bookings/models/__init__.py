@@ -660,3 +660,6 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"Worker {self.worker_id[:8]} on {self.hostname or 'unknown host'}"
+
+
+from .notes import HealthDataAccess, NoteAmendment, TreatmentNote  # noqa: E402, F401
