@@ -101,7 +101,7 @@ def test_an_amendment_keeps_who_when_and_the_old_and_new_value(session, therapis
 
 def test_amending_techniques_records_their_names(session, therapist_user, swedish):
     note = write(session, therapist_user, SESSION_END, techniques=[swedish])
-    deep = Technique.objects.exclude(pk=swedish.pk).order_by("name").first()
+    deep = Technique.objects.exclude(pk=swedish.pk).order_by("name")[0]
     (amendment,) = notes.amend_note(
         note=note, by=therapist_user, now=NOW, techniques=[swedish, deep]
     )
