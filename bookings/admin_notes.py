@@ -170,12 +170,19 @@ class HealthDataAccessAdmin(admin.ModelAdmin):
 
     list_display = ["at", "user", "what", "booking", "client"]
     list_filter = ["what", ("user", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["user", "booking"]
-    search_fields = ["booking__client_name", "=booking__reference", "user__username"]
+    list_select_related = ["user", "booking", "client"]
+    search_fields = [
+        "client__name",
+        "booking__client_name",
+        "=booking__reference",
+        "user__username",
+    ]
     date_hierarchy = "at"
 
     @admin.display(description="Client")
     def client(self, obj: HealthDataAccess) -> str:
+        if obj.client is not None:
+            return obj.client.name
         return obj.booking.client_name if obj.booking else "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

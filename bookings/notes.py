@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from catalog.vocabulary import AREAS
-from clinic.roles import CLINICAL_LEADS
+from clinic.roles import CLINICAL_LEADS, THERAPISTS
 
-from .models import Booking, BookingStatus, HealthDataAccess, NoteAmendment, TreatmentNote
+from .models import Booking, BookingStatus, Client, HealthDataAccess, NoteAmendment, TreatmentNote
 from .models.notes import PRESSURE_CHOICES
 
 EDIT_WINDOW = timedelta(hours=24)
@@ -33,8 +33,6 @@ FIELD_LABELS = {
     "pain_before": "Pain before (0 to 10)",
     "pain_after": "Pain after (0 to 10)",
 }
-
-User = AbstractBaseUser | AnonymousUser
 
 
 class NoteError(ValueError):
@@ -68,7 +66,24 @@ def visible_notes(user: Any) -> QuerySet[TreatmentNote]:
 
 
 def _treats(user: Any) -> Q:
-    return Q(written_by=user) | Q(booking__therapist__user=user)
+    """Their own notes and sessions, and every note of a client they have a session with."""
+    their_clients = (
+        Booking.objects.filter(therapist__user=user, client__isnull=False)
+        .exclude(status=BookingStatus.CANCELLED)
+        .values("client_id")
+    )
+    return (
+        Q(written_by=user)
+        | Q(booking__therapist__user=user)
+        | Q(booking__client__in=Subquery(their_clients))
+    )
+
+
+def may_read_any_notes(user: Any) -> bool:
+    """Clinical leads, superusers and therapists: the roles notes are ever shown to."""
+    return bool(
+        user.is_authenticated and (_is_lead(user) or user.groups.filter(name=THERAPISTS).exists())
+    )
 
 
 def may_see_note(user: Any, note: TreatmentNote) -> bool:
@@ -202,10 +217,22 @@ def note_lines(note: TreatmentNote, amendments: list[NoteAmendment]) -> list[Not
 
 
 def record_look(
-    *, user: Any, what: str, now: datetime, booking: Booking | None = None
+    *,
+    user: Any,
+    what: str,
+    now: datetime,
+    booking: Booking | None = None,
+    client: Client | None = None,
 ) -> HealthDataAccess:
-    """Note that `user` opened a page with a client's health data: who, when, which."""
-    return HealthDataAccess.objects.create(user=user, what=what, at=now, booking=booking)
+    """Note that `user` opened a page with a client's health data: who, when, which
+    client and booking. Never what they saw."""
+    return HealthDataAccess.objects.create(
+        user=user,
+        what=what,
+        at=now,
+        booking=booking,
+        client_id=client.pk if client is not None else (booking.client_id if booking else None),
+    )
 
 
 def _years_before(now: datetime, years: int) -> datetime:
@@ -221,7 +248,89 @@ def purge_notes(*, years: int, now: datetime) -> int:
     Returns how many notes were deleted (their amendments go with them)."""
     cutoff = _years_before(now, years)
     with transaction.atomic():
-        stale = TreatmentNote.objects.filter(booking__end__lt=cutoff)
+        stale = _past_retention(TreatmentNote.objects.all(), cutoff)
         count = stale.count()
         stale.delete()
         return count
+
+
+def _past_retention(notes: QuerySet[TreatmentNote], cutoff: datetime) -> QuerySet[TreatmentNote]:
+    """Notes whose client (or, without one, whose session) was last seen before `cutoff`."""
+    seen_since = Booking.objects.filter(
+        client_id=OuterRef("booking__client_id"), end__gte=cutoff
+    ).exclude(status=BookingStatus.CANCELLED)
+    return notes.filter(booking__end__lt=cutoff).exclude(Exists(seen_since))
+
+
+def kept_until(client: Client, *, years: int) -> datetime | None:
+    """When the client's notes fall out of retention: their last visit plus `years`."""
+    last = (
+        Booking.objects.filter(client=client)
+        .exclude(status=BookingStatus.CANCELLED)
+        .aggregate(last=Max("end"))["last"]
+    )
+    return None if last is None else _years_before(last, -years)
+
+
+# The client's part of the privacy export and erasure (privacy.EXPORT_PARTS, ERASE_PARTS).
+
+
+def export_notes(client: Client) -> dict[str, Any]:
+    """The client's treatment notes, as first written and as amended."""
+    client_notes = (
+        TreatmentNote.objects.filter(booking__client=client)
+        .select_related("booking", "written_by")
+        .prefetch_related("techniques", "amendments__by")
+        .order_by("booking__start")
+    )
+    return {
+        "treatment_notes": [
+            {
+                "booking": note.booking.reference,
+                "session_start": note.booking.start.isoformat(),
+                "written_at": note.created_at.isoformat(),
+                **{field: shown(field, _current(note, field)) for field in NOTE_FIELDS},
+                "amendments": [
+                    {
+                        "at": a.at.isoformat(),
+                        "field": a.field,
+                        "old_value": a.old_value,
+                        "new_value": a.new_value,
+                    }
+                    for a in note.amendments.all()
+                ],
+            }
+            for note in client_notes
+        ]
+    }
+
+
+@dataclass(frozen=True)
+class NotesErasure:
+    kept: int
+    deleted: int
+    kept_until: datetime | None
+
+    @property
+    def message(self) -> str:
+        if not self.kept:
+            return f"Treatment notes deleted: {self.deleted}."
+        until = f" until {self.kept_until:%d %B %Y}" if self.kept_until else ""
+        return (
+            f"{self.kept} treatment note(s) kept{until}: clinical records must be kept for "
+            f"{settings.NOTES_RETENTION_YEARS} years after the last visit. Their sessions' "
+            "dates, therapist and technique are kept with them; the rest is erased."
+        )
+
+
+def erase_notes(client: Client, now: datetime) -> NotesErasure:
+    """Erasing a client deletes only the notes past retention; the others are records
+    the clinic must keep, and stay (the erasure says so)."""
+    years = settings.NOTES_RETENTION_YEARS
+    with transaction.atomic():
+        theirs = TreatmentNote.objects.filter(booking__client=client)
+        expired = _past_retention(theirs, _years_before(now, years))
+        deleted = expired.count()
+        expired.delete()
+        kept = theirs.count()
+        return NotesErasure(kept=kept, deleted=deleted, kept_until=kept_until(client, years=years))

@@ -81,6 +81,9 @@ class HealthDataAccess(models.Model):
     booking = models.ForeignKey(
         "bookings.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    client = models.ForeignKey(
+        "bookings.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at"]

@@ -5,7 +5,7 @@ from clinic.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0012_treatment_notes_and_access_trail"),
+        ("bookings", "0015_treatment_notes_and_access_trail"),
     ]
 
     operations = [

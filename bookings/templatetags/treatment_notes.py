@@ -1,0 +1,41 @@
+"""The client page's treatment notes: `{% client_notes client %}` in _notes.html.
+
+A tag rather than context from ClientAdmin so the client page's own code stays as it is:
+the tag asks who may read which notes and records the look when it shows any.
+"""
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from bookings import notes
+from bookings.models import Client, HealthDataAccess
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/bookings/client/_notes_table.html", takes_context=True)
+def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
+    request = context["request"]
+    user = request.user
+    shown = list(
+        notes.visible_notes(user)
+        .filter(booking__client=client)
+        .select_related("booking__therapist", "written_by")
+        .prefetch_related("techniques", "amendments")
+        .order_by("-booking__start")
+    )
+    if shown:
+        notes.record_look(
+            user=user,
+            what=HealthDataAccess.What.CLIENT_NOTES,
+            client=client,
+            now=timezone.now(),
+        )
+    return {
+        "client": client,
+        "notes": [(note, notes.note_lines(note, list(note.amendments.all()))) for note in shown],
+        "may_read_notes": notes.may_read_any_notes(user),
+        "shows_trail": user.is_superuser,
+    }
