@@ -246,9 +246,10 @@ def test_opening_a_bookings_health_data_is_recorded_without_the_data(
     client.force_login(therapist_user)
     client.get(reverse("admin:bookings_booking_change", args=[session.pk]))
     look = HealthDataAccess.objects.get()
-    assert (look.user, look.booking, look.what, look.at) == (
+    assert (look.user, look.booking, look.client, look.what, look.at) == (
         therapist_user,
         session,
+        session.client,
         HealthDataAccess.What.BOOKING,
         timezone.now(),
     )
