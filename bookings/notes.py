@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from catalog.vocabulary import AREAS
-from clinic.roles import CLINICAL_LEADS, THERAPISTS
+from clinic.roles import CLINICAL_LEADS
 
+from . import privacy
 from .models import Booking, BookingStatus, Client, HealthDataAccess, NoteAmendment, TreatmentNote
 from .models.notes import PRESSURE_CHOICES
 
@@ -80,10 +81,9 @@ def _treats(user: Any) -> Q:
 
 
 def may_read_any_notes(user: Any) -> bool:
-    """Clinical leads, superusers and therapists: the roles notes are ever shown to."""
-    return bool(
-        user.is_authenticated and (_is_lead(user) or user.groups.filter(name=THERAPISTS).exists())
-    )
+    """Clinical leads, superusers and therapists: the roles notes are ever shown to.
+    (The admin has filled the user's permission cache already: no query.)"""
+    return bool(user.is_authenticated and user.has_perm("bookings.view_treatmentnote"))
 
 
 def may_see_note(user: Any, note: TreatmentNote) -> bool:
@@ -314,13 +314,24 @@ class NotesErasure:
     @property
     def message(self) -> str:
         if not self.kept:
-            return f"Treatment notes deleted: {self.deleted}."
+            return f"Treatment notes erased: {self.deleted}."
         until = f" until {self.kept_until:%d %B %Y}" if self.kept_until else ""
         return (
             f"{self.kept} treatment note(s) kept{until}: clinical records must be kept for "
             f"{settings.NOTES_RETENTION_YEARS} years after the last visit. Their sessions' "
             "dates, therapist and technique are kept with them; the rest is erased."
         )
+
+
+def retention_notice(client: Client, *, now: datetime) -> str:
+    """What erasing the client does to their notes, said plainly (before and after)."""
+    years = settings.NOTES_RETENTION_YEARS
+    theirs = TreatmentNote.objects.filter(booking__client=client)
+    total = theirs.count()
+    expired = _past_retention(theirs, _years_before(now, years)).count()
+    return NotesErasure(
+        kept=total - expired, deleted=expired, kept_until=kept_until(client, years=years)
+    ).message
 
 
 def erase_notes(client: Client, now: datetime) -> NotesErasure:
@@ -334,3 +345,11 @@ def erase_notes(client: Client, now: datetime) -> NotesErasure:
         expired.delete()
         kept = theirs.count()
         return NotesErasure(kept=kept, deleted=deleted, kept_until=kept_until(client, years=years))
+
+
+def _erase_part(client: Client, now: datetime) -> None:
+    erase_notes(client, now)
+
+
+privacy.EXPORT_PARTS.append(export_notes)
+privacy.ERASE_PARTS.append(_erase_part)

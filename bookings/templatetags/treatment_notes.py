@@ -19,6 +19,8 @@ register = template.Library()
 def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
     request = context["request"]
     user = request.user
+    if not notes.may_read_any_notes(user):
+        return {"may_read_notes": False}
     shown = list(
         notes.visible_notes(user)
         .filter(booking__client=client)
@@ -36,6 +38,12 @@ def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
     return {
         "client": client,
         "notes": [(note, notes.note_lines(note, list(note.amendments.all()))) for note in shown],
-        "may_read_notes": notes.may_read_any_notes(user),
+        "may_read_notes": True,
         "shows_trail": user.is_superuser,
     }
+
+
+@register.simple_tag
+def notes_retention_notice(client: Client) -> str:
+    """The erasure page's plain word on what happens to the client's treatment notes."""
+    return notes.retention_notice(client, now=timezone.now())

@@ -1,6 +1,7 @@
 """Treatment notes across a client's record: therapists of the same client, the client
 page, the trail per client, retention from the last visit, export and erasure."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from bookings import notes
 from bookings.models import BookingStatus, HealthDataAccess, TreatmentNote
+from bookings.privacy import ERASED_NAME
 from tests.clock import NOW
 from tests.factories import BookingFactory
 
@@ -80,7 +82,7 @@ def test_the_client_page_reads_notes_in_a_fixed_number_of_queries(
     client.force_login(therapist_user)
     url = client_url(written.booking.client)
     client.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
 
@@ -130,3 +132,40 @@ def test_erasure_deletes_notes_past_retention(written, settings):
     erased = notes.erase_notes(written.booking.client, NOW + timedelta(days=365 * 9))
     assert (erased.kept, erased.deleted) == (0, 1)
     assert not TreatmentNote.objects.exists()
+
+
+def data_page(client_record):
+    return reverse("admin:bookings_client_data", args=[client_record.pk])
+
+
+def test_the_clients_export_download_holds_their_notes(client, clock, written, front_desk_user):
+    client.force_login(front_desk_user)
+    response = client.post(data_page(written.booking.client), {"action": "download"})
+    exported = json.loads(response.content)["treatment_notes"]
+    assert [n["subjective"] for n in exported] == ["Stiff lower back."]
+
+
+def test_erasing_a_client_keeps_notes_inside_retention_and_says_so_plainly(
+    client, clock, written, front_desk_user
+):
+    client.force_login(front_desk_user)
+    before = client.get(data_page(written.booking.client)).content.decode()
+    assert "1 treatment note(s) kept until 27 February 2034" in before
+
+    response = client.post(
+        data_page(written.booking.client), {"action": "erase", "confirm_erase": "on"}, follow=True
+    )
+
+    assert "clinical records must be kept for 8 years" in response.content.decode()
+    note = TreatmentNote.objects.select_related("booking").get()
+    assert note.subjective == "Stiff lower back."
+    assert (note.booking.client_name, note.booking.start) == (ERASED_NAME, written.booking.start)
+
+
+def test_erasing_a_client_without_notes_says_none_are_kept(client, clock, front_desk_user):
+    booking = BookingFactory(past=True)
+    client.force_login(front_desk_user)
+    response = client.post(
+        data_page(booking.client), {"action": "erase", "confirm_erase": "on"}, follow=True
+    )
+    assert "Treatment notes erased: 0." in response.content.decode()
