@@ -21,10 +21,12 @@ from clinic.display import clinic_datetime, money
 
 from . import (
     admin_desk,
+    admin_notes,
     admin_pages,
     admin_reports,
     admin_schedule,
     booking_list,
+    notes,
     notifications,
     phones,
     selectors,
@@ -35,6 +37,7 @@ from .models import (
     Booking,
     ClinicClosure,
     ClinicRules,
+    HealthDataAccess,
     Notification,
     Therapist,
     TimeOff,
@@ -571,8 +574,34 @@ class BookingAdmin(TherapistScopedAdmin):
             *admin_pages.urls(self),
             *admin_desk.urls(self),
             *admin_reports.urls(self),
+            *admin_notes.urls(self),
             *super().get_urls(),
         ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        booking = self.get_object(request, object_id)
+        shows_health = booking is not None and self.may_see_health_answers(request, booking)
+        extra_context = {
+            **(extra_context or {}),
+            "may_write_note": booking is not None and notes.may_write_note(request.user, booking),
+        }
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if shows_health and request.method == "GET" and response.status_code == 200:
+            # Every look at intake answers and safety facts is on the record.
+            notes.record_look(
+                user=request.user,
+                what=HealthDataAccess.What.BOOKING,
+                booking=booking,
+                now=timezone.now(),
+            )
+            response["Cache-Control"] = "private, no-store"
+        return response
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 
 from clinic.roles import CLINICAL_LEADS
 
-from . import booking_list, phones, privacy, selectors, services
+from . import booking_list, notes, phones, privacy, selectors, services
 from .models import Client
 from .staff_scope import staff_scope
 
@@ -194,9 +194,12 @@ class ClientAdmin(admin.ModelAdmin):
                 if not form.cleaned_data["confirm_erase"]:
                     form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
                 else:
-                    count = privacy.erase_client(client=client, now=timezone.now())
+                    now = timezone.now()
+                    kept = notes.retention_notice(client, now=now)
+                    count = privacy.erase_client(client=client, now=now)
                     self.message_user(
-                        request, f"Erased this client's personal data and {count} booking(s)."
+                        request,
+                        f"Erased this client's personal data and {count} booking(s). {kept}",
                     )
                     return HttpResponseRedirect(
                         reverse("admin:bookings_client_change", args=[client.pk])

@@ -47,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.historicalwarningphrase": VIEW,
         # They review treatment notes and outcomes, which are read in the client's record.
         "bookings.client": VIEW,
+        "bookings.treatmentnote": VIEW,
+        "bookings.noteamendment": VIEW,
     },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}
@@ -69,12 +71,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.booking": ("view", "change"),
         # Only clients they have a booking with: ClientAdmin narrows the rows.
         "bookings.client": VIEW,
+        # Which notes: their own clients' only (bookings/notes.py, visible_notes).
+        "bookings.treatmentnote": ("view", "add", "change"),
+        "bookings.noteamendment": VIEW,
     },
 }
 
 # Models of our apps whose permissions no group gets, on purpose: only superusers
-# manage them. None so far.
-SUPERUSERS_ONLY: frozenset[str] = frozenset()
+# manage them: the trail of who looked at health data.
+SUPERUSERS_ONLY: frozenset[str] = frozenset({"bookings.healthdataaccess"})
 
 
 def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:

@@ -259,6 +259,8 @@ LOGGING = {
 
 # Days after a session that its intake answers and warning flags are kept.
 HEALTH_ANSWERS_RETENTION_DAYS = env.int("HEALTH_ANSWERS_RETENTION_DAYS", default=30)
+# Treatment notes are clinical records: kept this many years after the client's last visit.
+NOTES_RETENTION_YEARS = env.int("NOTES_RETENTION_YEARS", default=8)
 
 # The clinic itself, shown on pages, in emails and in calendar files.
 CLINIC_NAME = env.str("CLINIC_NAME", default="Backcare Massage Clinic")

@@ -671,3 +671,4 @@ class WorkerHeartbeat(models.Model):
 
 
 from .clients import Client as Client  # noqa: E402
+from .notes import HealthDataAccess, NoteAmendment, TreatmentNote  # noqa: E402, F401

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from bookings.notes import purge_notes
 from bookings.privacy import purge_health_answers
 
 
 class Command(BaseCommand):
     help = (
         "Delete intake answers and warning flags of sessions that ended more than "
-        "HEALTH_ANSWERS_RETENTION_DAYS ago. Run daily (cron or a scheduler)."
+        "HEALTH_ANSWERS_RETENTION_DAYS ago, and treatment notes of clients whose last "
+        "visit was more than NOTES_RETENTION_YEARS ago. Run daily (cron or a scheduler)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -19,4 +21,9 @@ class Command(BaseCommand):
         count = purge_health_answers(retention_days=retention, now=timezone.now())
         self.stdout.write(
             f"Removed health answers from {count} booking(s) older than {retention} days."
+        )
+        years = settings.NOTES_RETENTION_YEARS
+        notes = purge_notes(years=years, now=timezone.now())
+        self.stdout.write(
+            f"Removed {notes} treatment note(s) of clients last seen over {years} years ago."
         )

@@ -1,0 +1,48 @@
+"""A therapist writes the treatment note of the session they just gave."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from bookings.models import BookingStatus, HealthDataAccess, TreatmentNote
+from tests.clock import NOW
+from tests.factories import BookingFactory
+
+from .browser import assert_accessible, assert_no_browser_problems, expect, log_into_admin
+
+
+def test_a_therapist_writes_a_note_from_their_bookings_page(
+    page, browser_log, now, therapist, therapist_user
+):
+    # Sunday 1 March, 10:00-11:00: the note is open until Monday 11:00.
+    booking = BookingFactory(
+        therapist=therapist,
+        start=NOW - timedelta(hours=22),
+        client_name="Nora Notes",
+        status=BookingStatus.COMPLETED,
+        with_safety_facts=True,
+    )
+    log_into_admin(page, therapist_user)
+    page.goto(reverse("admin:bookings_booking_change", args=[booking.pk]))
+
+    page.get_by_role("link", name="Write treatment notes").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Treatment note: {booking.reference}"
+    )
+    assert_accessible(page)
+    page.get_by_label("Subjective").fill("Lower back tight after a long drive.")
+    page.get_by_label("Swedish Massage").check()
+    page.get_by_label("Lower back").check()
+    page.get_by_label("Pressure").select_option("medium")
+    page.get_by_label("Pain before (0 to 10)").fill("7")
+    page.get_by_label("Pain after (0 to 10)").fill("3")
+    page.get_by_role("button", name="Save note").click()
+
+    expect(page.get_by_text("Treatment note saved.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Lower back tight after a long drive.")).to_be_visible()
+    assert_accessible(page)
+    note = TreatmentNote.objects.get()
+    assert (note.pain_before, note.pain_after, note.areas) == (7, 3, ["lower"])
+    assert set(HealthDataAccess.objects.values_list("what", flat=True)) == {"booking", "note"}
+    assert_no_browser_problems(browser_log)
