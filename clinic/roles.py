@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.technique": VIEW,
         "catalog.historicalconditionrule": VIEW,
         "catalog.historicalwarningphrase": VIEW,
+        # Clients' 0-10 answers after sessions: the outcomes report and the client page.
+        "bookings.outcomerequest": VIEW,
     },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.timeoff": EVERYTHING,
         "bookings.clinicclosure": ("view",),
         "bookings.booking": ("view", "change"),
+        # Their clients' pain over time, on the client page.
+        "bookings.outcomerequest": VIEW,
     },
 }
 

@@ -553,6 +553,8 @@ class NotificationKind(models.TextChoices):
     CLINIC_BOOKED = "clinic_booked", "Note to clinic: booked"
     CLINIC_RESCHEDULED = "clinic_rescheduled", "Note to clinic: moved"
     CLINIC_CANCELLED = "clinic_cancelled", "Note to clinic: cancelled"
+    # Two days after the session: "How is your back today?", a link to one question.
+    OUTCOME_ASK = "outcome_ask", "How is your back?"
 
 
 class NotificationChannel(models.TextChoices):
@@ -660,3 +662,6 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"Worker {self.worker_id[:8]} on {self.hostname or 'unknown host'}"
+
+
+from .outcomes import OutcomeRequest  # noqa: E402,F401
