@@ -277,7 +277,7 @@ class BookingAdmin(TherapistScopedAdmin):
     list_display = [
         "reference",
         "starts",
-        "client",
+        "client_shown",
         "phone",
         "therapist",
         "technique",
@@ -450,7 +450,8 @@ class BookingAdmin(TherapistScopedAdmin):
         return clinic_time(obj.blocked_until)
 
     @admin.display(description="Client", ordering="client_name")
-    def client(self, obj: Booking) -> str:
+    def client_shown(self, obj: Booking) -> str:
+        # The name given for this booking; the `client` field is the person's record.
         return obj.client_name
 
     @admin.display(description="Phone")
@@ -640,3 +641,6 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+from . import admin_clients as admin_clients  # noqa: E402

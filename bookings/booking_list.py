@@ -31,14 +31,16 @@ def phone_digits_of(term: str) -> str | None:
     return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 
-def with_phone_digits(queryset: QuerySet[Any], digits: str) -> QuerySet[Any]:
+def with_phone_digits(
+    queryset: QuerySet[Any], digits: str, *, field: str = "client_phone"
+) -> QuerySet[Any]:
     """Bookings whose phone holds `digits`, whatever spaces and punctuation were stored.
 
     Computed in the query (nested REPLACE, the same SQL on SQLite and PostgreSQL)
     rather than kept in a second column: no copy of the number to fill, migrate and
     erase with the client's data, and the list is a clinic's, thousands of rows.
     """
-    stripped: Any = F("client_phone")
+    stripped: Any = F(field)
     for mark in PHONE_PUNCTUATION:
         stripped = Replace(stripped, Value(mark), Value(""))
     return queryset.alias(phone_digits=stripped).filter(phone_digits__contains=digits)

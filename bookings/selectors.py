@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from catalog.models import SessionLength, Technique, WarningPhrase
 
@@ -572,3 +573,69 @@ def online_changes_until(start: datetime, *, rules: ClinicRules, now: datetime) 
     online; None when that time has passed and the client must phone."""
     closes = rules.online_changes_close_at(start)
     return closes.astimezone(clinic_zone()) if now < closes else None
+
+
+@dataclass(frozen=True)
+class ClientSession:
+    booking_id: int
+    reference: str
+    start: datetime
+    therapist_id: int
+    therapist: str
+    technique_id: int
+    technique: str
+    length_minutes: int
+    price: Decimal
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ClientHistory:
+    """A client's sessions: confirmed ones still to come (soonest first), and the rest
+    (taken place, no-shows, cancellations), newest first."""
+
+    upcoming: tuple[ClientSession, ...]
+    past: tuple[ClientSession, ...]
+    completed_count: int
+    cancelled_count: int
+    no_show_count: int
+
+    @property
+    def last_session(self) -> ClientSession | None:
+        """What "book again" repeats: the latest session that was not cancelled."""
+        held = [s for s in (*self.upcoming[::-1], *self.past) if s.status != "cancelled"]
+        return held[0] if held else None
+
+
+def client_history(client_id: int, *, now: datetime | None = None) -> ClientHistory:
+    """One query, whatever the number of bookings."""
+    now = now or timezone.now()
+    sessions = [
+        ClientSession(
+            booking_id=b.pk,
+            reference=b.reference,
+            start=b.start,
+            therapist_id=b.therapist_id,
+            therapist=b.therapist.display_name,
+            technique_id=b.technique_id,
+            technique=b.technique.name,
+            length_minutes=b.length_minutes,
+            price=b.price,
+            status=b.status,
+            status_label=b.get_status_display(),
+        )
+        for b in Booking.objects.filter(client_id=client_id)
+        .select_related("therapist", "technique")
+        .order_by("start", "pk")
+    ]
+    upcoming = [s for s in sessions if s.status == BookingStatus.CONFIRMED and s.start >= now]
+    upcoming_ids = {s.booking_id for s in upcoming}
+    past = [s for s in reversed(sessions) if s.booking_id not in upcoming_ids]
+    return ClientHistory(
+        upcoming=tuple(upcoming),
+        past=tuple(past),
+        completed_count=sum(s.status == BookingStatus.COMPLETED for s in sessions),
+        cancelled_count=sum(s.status == BookingStatus.CANCELLED for s in sessions),
+        no_show_count=sum(s.status == BookingStatus.NO_SHOW for s in sessions),
+    )

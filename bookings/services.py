@@ -15,6 +15,7 @@ from .answers import IntakeAnswers
 from .models import (
     Booking,
     BookingStatus,
+    Client,
     ClinicRules,
     OutcomeRequest,
     Therapist,
@@ -237,6 +238,23 @@ def _require_safe(
     return check.facts(technique.slug)
 
 
+def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> Client:
+    """Staff name the client; online, only the exact same email (any case) is the same
+    person. Names and phones are shared in families and never matched: a wrong guess
+    would show one person's history to another, and front desk can merge by hand."""
+    if client_id is not None:
+        client = Client.objects.current().filter(pk=client_id).first()
+        if client is None:
+            raise InvalidBooking("That client record no longer exists. Please search again.")
+        return client
+    email = email.strip()
+    if email:
+        existing = Client.objects.current().filter(email__iexact=email).order_by("pk").first()
+        if existing is not None:
+            return existing
+    return Client.objects.create(name=name.strip(), email=email, phone=phone)
+
+
 def book_session(
     *,
     therapist_id: int | None,
@@ -255,6 +273,7 @@ def book_session(
     by: "User | None" = None,
     ignore_notice_and_horizon: bool = False,
     outside_hours_reason: str = "",
+    client_id: int | None = None,
 ) -> Booking:
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
@@ -285,6 +304,9 @@ def book_session(
             any_hours=bool(outside_hours_reason),
         )
         booking = Booking.objects.create(
+            client=_client_for(
+                client_id=client_id, name=client_name, email=client_email, phone=client_phone
+            ),
             client_name=client_name,
             client_email=client_email,
             client_phone=client_phone,

@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.technique": VIEW,
         "catalog.historicalconditionrule": VIEW,
         "catalog.historicalwarningphrase": VIEW,
+        # They review treatment notes and outcomes, which are read in the client's record.
+        "bookings.client": VIEW,
         # Clients' 0-10 answers after sessions: the outcomes report and the client page.
         "bookings.outcomerequest": VIEW,
     },
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.clinicclosure": EVERYTHING,
         "bookings.clinicrules": EVERYTHING,
         "bookings.booking": EVERYTHING,
+        "bookings.client": EVERYTHING,
         "bookings.notification": EVERYTHING,
         "bookings.workerheartbeat": ("view",),
     },
@@ -66,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.timeoff": EVERYTHING,
         "bookings.clinicclosure": ("view",),
         "bookings.booking": ("view", "change"),
+        # Only clients they have a booking with: ClientAdmin narrows the rows.
+        "bookings.client": VIEW,
         # Their clients' pain over time, on the client page.
         "bookings.outcomerequest": VIEW,
     },

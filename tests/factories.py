@@ -22,6 +22,7 @@ from bookings.answers import IntakeAnswers
 from bookings.models import (
     Booking,
     BookingStatus,
+    Client,
     ClinicClosure,
     OutcomeRequest,
     Therapist,
@@ -205,6 +206,15 @@ class ClinicClosureFactory(ModelFactory[ClinicClosure]):
     reason = "Bank holiday"
 
 
+class ClientFactory(ModelFactory[Client]):
+    class Meta:
+        model = Client
+
+    name = factory.Sequence(lambda n: f"Client {n}")
+    email = factory.Sequence(lambda n: f"client{n}@example.com")
+    phone = "+447700900123"
+
+
 class BookingFactory(ModelFactory[Booking]):
     """A confirmed Swedish massage, 60 minutes at 60.00, Tuesday 3 March 2026 at 10:00 UTC.
 
@@ -242,6 +252,12 @@ class BookingFactory(ModelFactory[Booking]):
     client_name = factory.Sequence(lambda n: f"Client {n}")
     client_email = factory.Sequence(lambda n: f"client{n}@example.com")
     client_phone = "07700 900123"
+    # The person: by default a record of their own with this booking's details.
+    client = factory.SubFactory(
+        ClientFactory,
+        name=factory.SelfAttribute("..client_name"),
+        email=factory.SelfAttribute("..client_email"),
+    )
     length_minutes = 60
     price = Decimal("60.00")
     start = NOW + timedelta(days=1, hours=2)

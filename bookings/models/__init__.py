@@ -429,6 +429,14 @@ class Booking(models.Model):
     # Blank for a phone or walk-in client who gave none: no emails are sent then.
     client_email = models.EmailField(blank=True)
     client_phone = models.CharField(max_length=30)
+    # The person; the three fields above are the details given for this booking.
+    client = models.ForeignKey(
+        "bookings.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="bookings")
     technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="bookings")
     length_minutes = models.PositiveSmallIntegerField("length (minutes)")
@@ -664,4 +672,5 @@ class WorkerHeartbeat(models.Model):
         return f"Worker {self.worker_id[:8]} on {self.hostname or 'unknown host'}"
 
 
-from .outcomes import OutcomeRequest  # noqa: E402,F401
+from .clients import Client as Client  # noqa: E402
+from .outcomes import OutcomeRequest as OutcomeRequest  # noqa: E402

@@ -5,7 +5,7 @@ from clinic.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0012_outcome_requests"),
+        ("bookings", "0015_outcome_requests"),
     ]
 
     operations = [

@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+import pytest
+
+from bookings import selectors
+from bookings.models import Booking, BookingStatus, Client
+from bookings.services import InvalidBooking
+from tests.clock import NOW
+from tests.factories import BookingFactory, ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_online_booking_makes_a_new_client_with_its_details(book):
+    booking = book(client_email="jane@example.org", client_phone="+447700900123")
+
+    client = booking.client
+    assert (client.name, client.email, client.phone) == (
+        "Jane Doe",
+        "jane@example.org",
+        "+447700900123",
+    )
+
+
+def test_a_booking_with_the_same_email_in_another_case_and_spaces_joins_that_client(book, now):
+    first = book(client_email="jane@example.org")
+    second = book(
+        start=first.start + timedelta(days=1), client_email="  JANE@Example.org ", client_name="J"
+    )
+
+    assert second.client_id == first.client_id
+    assert Client.objects.count() == 1
+
+
+def test_a_different_email_is_a_new_client_even_with_the_same_name_and_phone(book):
+    first = book(client_email="jane@example.org")
+    second = book(start=first.start + timedelta(days=1), client_email="jane.doe@example.org")
+
+    assert second.client_id != first.client_id
+
+
+def test_bookings_without_an_email_are_never_matched(book):
+    first = book(client_email="")
+    second = book(start=first.start + timedelta(days=1), client_email="")
+
+    assert second.client_id != first.client_id
+
+
+def test_staff_booking_for_a_chosen_client_attaches_to_it_whatever_the_email(book):
+    chosen = ClientFactory(email="old@example.org")
+
+    booking = book(client_email="new@example.org", client_id=chosen.pk)
+
+    assert booking.client_id == chosen.pk
+    assert Client.objects.count() == 1
+
+
+def test_staff_booking_for_a_client_that_is_gone_is_refused(book):
+    with pytest.raises(InvalidBooking, match="no longer exists"):
+        book(client_id=999_999)
+    assert not Booking.objects.exists()
+
+
+def test_client_history_splits_upcoming_from_past_and_counts(therapist, clock):
+    client = ClientFactory()
+    soon = BookingFactory(client=client, therapist=therapist, start=NOW + timedelta(days=1))
+    later = BookingFactory(client=client, therapist=therapist, start=NOW + timedelta(days=8))
+    done = BookingFactory(client=client, therapist=therapist, completed=True)
+    gone = BookingFactory(
+        client=client,
+        therapist=therapist,
+        status=BookingStatus.CANCELLED,
+        start=NOW + timedelta(days=2),
+    )
+    missed = BookingFactory(
+        client=client,
+        therapist=therapist,
+        status=BookingStatus.NO_SHOW,
+        start=NOW - timedelta(days=10),
+    )
+    BookingFactory(therapist=therapist)  # someone else
+
+    history = selectors.client_history(client.pk, now=NOW)
+
+    assert [s.booking_id for s in history.upcoming] == [soon.pk, later.pk]
+    assert [s.booking_id for s in history.past] == [gone.pk, done.pk, missed.pk]
+    assert (history.completed_count, history.cancelled_count, history.no_show_count) == (1, 1, 1)
+    assert history.last_session is not None
+    assert history.last_session.booking_id == later.pk
+
+
+def test_client_history_is_one_query(django_assert_num_queries, therapist):
+    client = ClientFactory()
+    BookingFactory.create_batch(5, client=client, therapist=therapist, completed=True)
+
+    with django_assert_num_queries(1):
+        selectors.client_history(client.pk, now=NOW)
+
+
+def test_the_backfill_groups_bookings_by_email_and_gives_the_rest_a_client_each(therapist):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("bookings.migrations.0013_client_for_every_booking")
+    older = BookingFactory(
+        client=None, therapist=therapist, client_email="sam@example.com", client_name="Sam"
+    )
+    newer = BookingFactory(
+        client=None,
+        therapist=therapist,
+        client_email=" SAM@example.com",
+        client_name="Sam Smith",
+        start=older.start + timedelta(days=1),
+    )
+    lone = [
+        BookingFactory(
+            client=None, therapist=therapist, client_email="", start=NOW + timedelta(days=d)
+        )
+        for d in (3, 4)
+    ]
+
+    backfill.give_every_booking_a_client(apps, None)
+
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert older.client_id == newer.client_id
+    assert Client.objects.get(bookings=older).name == "Sam Smith"  # the latest details
+    assert len({Booking.objects.get(pk=b.pk).client_id for b in lone}) == 2
+    assert Client.objects.count() == 3
