@@ -52,6 +52,10 @@ class OutcomeReport:
     by_area: list[Figure]
     by_feeling: list[Figure]
 
+    @property
+    def overall_list(self) -> list[Figure]:
+        return [self.overall] if self.overall.sessions else []
+
 
 def _figure(label: str, outcomes: list[SessionOutcome], min_clients: int) -> Figure:
     clients = len({o.client_id for o in outcomes})

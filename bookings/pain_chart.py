@@ -10,6 +10,12 @@ from html import escape
 
 PAIN_MAX = 10
 
+# Presentation attributes rather than a stylesheet: the chart is dropped into admin
+# pages as it is. Colours keep 4.5:1 against white.
+INK = "#333333"
+LINE = "#205067"
+GRID = "#cccccc"
+
 # The drawing area, in SVG user units; the SVG scales to its container's width.
 WIDTH = 560
 HEIGHT = 220
@@ -54,6 +60,16 @@ def summary(points: list[PainPoint]) -> str:
     )
 
 
+def _text(
+    x: float, y: float, words: str, *, anchor: str, size: int = 12, bold: bool = False
+) -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    return (
+        f'<text fill="{INK}" font-size="{size}"{weight} x="{x:.1f}" y="{y:.1f}" '
+        f'text-anchor="{anchor}">{escape(words)}</text>'
+    )
+
+
 def pain_chart_svg(points: list[PainPoint]) -> str:
     """The chart as SVG markup (escaped here: safe to put in a page as it is), or "" with
     no points."""
@@ -61,26 +77,23 @@ def pain_chart_svg(points: list[PainPoint]) -> str:
         return ""
     count = len(points)
     parts = [
-        f'<svg class="pain-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(summary(points))}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="pain-chart" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(summary(points))}" '
+        'xmlns="http://www.w3.org/2000/svg">'
     ]
     for score in (0, 5, 10):
         y = _y(score)
         parts.append(
-            f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" />'
-            f'<text class="axis" x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{score}</text>'
+            f'<line stroke="{GRID}" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" />'
         )
+        parts.append(_text(LEFT - 8, y + 4, str(score), anchor="end"))
     coords = [(_x(i, count), _y(p.score)) for i, p in enumerate(points)]
     if count > 1:
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        parts.append(f'<polyline class="line" points="{line}" />')
+        parts.append(f'<polyline fill="none" stroke="{LINE}" stroke-width="2" points="{line}" />')
     for (x, y), point in zip(coords, points, strict=True):
-        parts.append(
-            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="5" />'
-            f'<text class="value" x="{x:.1f}" y="{y - 10:.1f}" text-anchor="middle">'
-            f"{point.score}</text>"
-            f'<text class="axis" x="{x:.1f}" y="{HEIGHT - BOTTOM + 20}" text-anchor="middle">'
-            f"{escape(_short(point.day))}</text>"
-        )
+        parts.append(f'<circle fill="{LINE}" cx="{x:.1f}" cy="{y:.1f}" r="5" />')
+        parts.append(_text(x, y - 10, str(point.score), anchor="middle", size=13, bold=True))
+        parts.append(_text(x, HEIGHT - BOTTOM + 20, _short(point.day), anchor="middle"))
     parts.append("</svg>")
     return "".join(parts)

@@ -35,6 +35,7 @@ class OutcomeRequest(models.Model):
 
     class Meta:
         ordering = ["booking__start"]
+        verbose_name = "outcome"
         constraints = [
             models.UniqueConstraint(fields=["booking"], name="outcome_request_one_per_booking"),
             models.CheckConstraint(
