@@ -2,16 +2,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinic.roles import CLINICAL_LEADS
 
-from . import booking_list, phones, selectors
+from . import booking_list, phones, privacy, selectors, services
 from .models import Client
 from .staff_scope import staff_scope
 
@@ -36,6 +44,57 @@ class ClientForm(forms.ModelForm):
         return self.cleaned_data["email"].strip()
 
 
+def search_clients(queryset: models.QuerySet, term: str) -> models.QuerySet:
+    """By phone digits when the term looks like a number (spaces and punctuation ignored,
+    as in the booking list), else by part of the name or the email."""
+    term = term.strip()
+    if not term:
+        return queryset.none()
+    digits = booking_list.phone_digits_of(term)
+    if digits is not None:
+        # Numbers are stored in E.164: "07700 900123" is looked for as 447700900123.
+        whole = phones.to_e164(term) if digits[0] == "0" or term[0] == "+" else None
+        return booking_list.with_phone_digits(
+            queryset, whole.lstrip("+") if whole else digits, field="phone"
+        )
+    return queryset.filter(models.Q(name__icontains=term) | models.Q(email__icontains=term))
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        label="Keep this client",
+        queryset=Client.objects.none(),
+        widget=forms.RadioSelect,
+        help_text="Their record stays; every session of the duplicate moves to it.",
+    )
+    confirm = forms.BooleanField(
+        label="I checked these are the same person. Merge them.",
+        required=True,
+        error_messages={"required": "Tick this box to confirm the merge."},
+    )
+
+    def __init__(self, *args: Any, choices: models.QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep: Any = self.fields["keep"]
+        keep.queryset = choices
+        keep.label_from_instance = lambda c: " · ".join(
+            part for part in (c.name, c.phone, c.email) if part
+        )
+
+
+class ClientDataForm(forms.Form):
+    confirm_erase = forms.BooleanField(
+        required=False,
+        label="I have checked who is asking, and want to erase this client's personal data "
+        "(upcoming sessions are cancelled).",
+    )
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _is_clinical_lead(request: HttpRequest) -> bool:
     return request.user.groups.filter(name=CLINICAL_LEADS).exists()
 
@@ -51,7 +110,7 @@ def book_again_url(client: Client, history: selectors.ClientHistory) -> str:
             "length_minutes": last.length_minutes,
             "therapist": last.therapist_id,
         }
-    return f"{reverse('admin:bookings_booking_staff_book')}?{urlencode(query)}"
+    return f"{reverse('admin:bookings_booking_add')}?{urlencode(query)}"
 
 
 @admin.register(Client)
@@ -62,6 +121,90 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     readonly_fields = ["created_at", "updated_at"]
     fields = ["name", "phone", "email", "date_of_birth", "staff_notes", "created_at", "updated_at"]
+
+    def get_urls(self) -> list[URLPattern]:
+        page = self.admin_site.admin_view
+        return [
+            path("<int:client_id>/merge/", page(self.merge_view), name="bookings_client_merge"),
+            path("<int:client_id>/data/", page(self.data_view), name="bookings_client_data"),
+            *super().get_urls(),
+        ]
+
+    def _desk_client(self, request: HttpRequest, client_id: int) -> Client:
+        """Merging and privacy requests are front desk's (and superusers')."""
+        if not (staff_scope(request).sees_all and self.has_change_permission(request)):
+            raise PermissionDenied
+        client = self.get_queryset(request).filter(pk=client_id).first()
+        if client is None:
+            raise Http404("No such client.")
+        return client
+
+    def _page(self, request: HttpRequest, client: Client, title: str) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "original": client,
+        }
+
+    def merge_view(self, request: HttpRequest, client_id: int) -> HttpResponse:
+        """Merge this client (the duplicate) into one found by a search."""
+        duplicate = self._desk_client(request, client_id)
+        term = request.GET.get("q", "") or request.POST.get("q", "")
+        others = self.get_queryset(request).exclude(pk=duplicate.pk)
+        found = search_clients(others, term).order_by("name", "pk")[:20]
+        posted = request.POST.get("keep", "")
+        choices = others.filter(
+            models.Q(pk__in=[c.pk for c in found])
+            | models.Q(pk=int(posted) if posted.isdigit() else None)
+        ).order_by("name", "pk")
+        form = MergeForm(request.POST or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if not isinstance(request.user, User):
+                    raise PermissionDenied
+                kept = services.merge_clients(
+                    keep=form.cleaned_data["keep"], duplicate=duplicate, by=request.user
+                )
+            except services.MergeError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(
+                    request, f"Merged {duplicate.name} into {kept.name}: all sessions moved."
+                )
+                return HttpResponseRedirect(reverse("admin:bookings_client_change", args=[kept.pk]))
+        context = self._page(request, duplicate, f"Merge {duplicate.name} into…")
+        context |= {"form": form, "q": term, "history": selectors.client_history(duplicate.pk)}
+        return _no_store(render(request, "admin/bookings/client/merge.html", context))
+
+    def data_view(self, request: HttpRequest, client_id: int) -> HttpResponse:
+        """A client's request to see (download) or erase what the clinic holds."""
+        client = self._desk_client(request, client_id)
+        form = ClientDataForm(request.POST or None)
+        if request.method == "POST":
+            if request.POST.get("action") == "download":
+                response = JsonResponse(
+                    privacy.export_client(client=client), json_dumps_params={"indent": 2}
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="client-{client.pk}-data.json"'
+                )
+                return _no_store(response)
+            if request.POST.get("action") == "erase" and form.is_valid():
+                if not form.cleaned_data["confirm_erase"]:
+                    form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
+                else:
+                    count = privacy.erase_client(client=client, now=timezone.now())
+                    self.message_user(
+                        request, f"Erased this client's personal data and {count} booking(s)."
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:bookings_client_change", args=[client.pk])
+                    )
+        context = self._page(request, client, f"{client.name}'s data: see or erase")
+        history = selectors.client_history(client.pk)
+        context |= {"form": form, "booking_count": len(history.upcoming) + len(history.past)}
+        return _no_store(render(request, "admin/bookings/client/data.html", context))
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request).filter(merged_into__isnull=True)
@@ -92,11 +235,9 @@ class ClientAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: models.QuerySet, search_term: str
     ) -> tuple[models.QuerySet, bool]:
-        term = search_term.strip()
-        digits = booking_list.phone_digits_of(term)
-        if digits is not None:
-            return booking_list.with_phone_digits(queryset, digits, field="phone"), False
-        return super().get_search_results(request, queryset, term)
+        if not search_term.strip():
+            return queryset, False
+        return search_clients(queryset, search_term), False
 
     def change_view(
         self,
@@ -110,6 +251,7 @@ class ClientAdmin(admin.ModelAdmin):
         history = selectors.client_history(client.pk, now=timezone.now())
         extra_context |= {
             "history": history,
+            "desk": staff_scope(request).sees_all and self.has_change_permission(request, client),
             "zone": selectors.clinic_zone(),
             "book_again_url": book_again_url(client, history)
             if staff_scope(request).sees_all

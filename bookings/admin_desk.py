@@ -24,8 +24,9 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog.models import Technique
 
 from . import availability, day_grid, selectors, services
+from .admin_clients import search_clients
 from .answers import IntakeAnswers
-from .models import Booking, BookingStatus, ClinicRules, Therapist
+from .models import Booking, BookingStatus, Client, ClinicRules, Therapist
 from .staff_forms import CancelForm, MoveForm, StaffBookingForm, local_day_and_time
 from .staff_scope import staff_scope
 
@@ -216,7 +217,37 @@ def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     for name in ("technique", "length_minutes"):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
+    if request.GET.get("client", "").isdigit():
+        # "Book again" from a client's page: their record's details, ready to book.
+        client = Client.objects.filter(pk=int(request.GET["client"])).first()
+        if client is not None:
+            client = client.merged_into or client
+            initial |= {
+                "client": client.pk,
+                "client_name": client.name,
+                "client_phone": client.phone,
+                "client_email": client.email,
+            }
     return initial
+
+
+# A search offers this many clients; more means the desk should type more of it.
+CLIENT_CHOICES = 10
+
+
+def _client_choices(request: HttpRequest, initial: dict[str, Any]) -> QuerySet[Client]:
+    """The clients the form offers: the search's matches and the one already chosen."""
+    current = Client.objects.current()
+    ids = [
+        v for v in (request.POST.get("client", ""), str(initial.get("client", ""))) if v.isdigit()
+    ]
+    term = request.POST.get("client_search", "")
+    found = list(
+        search_clients(current, term)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[:CLIENT_CHOICES]
+    )
+    return current.filter(pk__in=[*found, *map(int, ids)]).order_by("name", "pk")
 
 
 def _free_times(form: StaffBookingForm, *, leaving_out: int | None = None) -> list[datetime]:
@@ -264,10 +295,11 @@ def staff_booking_view(request: HttpRequest, booking_admin: admin.ModelAdmin) ->
         raise PermissionDenied
     therapists = Therapist.objects.active().order_by("display_name")
     initial = _initial_from_query(request)
+    clients = _client_choices(request, initial)
     if request.method == "POST":
-        form = StaffBookingForm(request.POST, therapists=therapists)
+        form = StaffBookingForm(request.POST, therapists=therapists, clients=clients)
     else:
-        form = StaffBookingForm(initial=initial, therapists=therapists)
+        form = StaffBookingForm(initial=initial, therapists=therapists, clients=clients)
     if request.method == "POST" and form.is_valid() and request.POST.get("action") == "book":
         data = form.cleaned_data
         try:
@@ -279,6 +311,7 @@ def staff_booking_view(request: HttpRequest, booking_admin: admin.ModelAdmin) ->
                 client_name=data["client_name"],
                 client_email=data["client_email"],
                 client_phone=data["client_phone"],
+                client_id=data["client"].pk if data["client"] else None,
                 # Staff asked the two screening questions: the same rules as online.
                 intake=IntakeAnswers(
                     warning_signs=tuple(data["warning_signs"]),
@@ -313,6 +346,8 @@ def staff_booking_view(request: HttpRequest, booking_admin: admin.ModelAdmin) ->
     context |= {
         "form": form,
         "session_fields": [form[n] for n in SESSION_FIELDS],
+        "client_search_fields": [form["client_search"]],
+        "client_choice_fields": [form["client"]] if clients else [],
         "client_fields": [
             form[n] for n in ("client_name", "client_phone", "sms_opt_in", "client_email")
         ],
@@ -337,6 +372,9 @@ def _free_link(form: StaffBookingForm) -> str:
             params[name] = value.pk if hasattr(value, "pk") else value
     if source.get("length_minutes"):
         params["length_minutes"] = source["length_minutes"]
+    client = source.get("client")
+    if client:
+        params["client"] = client.pk if hasattr(client, "pk") else client
     return urlencode(params)
 
 

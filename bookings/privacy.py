@@ -4,23 +4,33 @@ Health answers are kept only as long as the session needs them; a client can
 ask for everything held about their email address, and for it to be erased.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
+from . import privacy_outcomes
 from .answers import IntakeAnswers
 from .models import (
     Booking,
     BookingQuerySet,
     BookingStatus,
+    Client,
     NotificationChannel,
     NotificationStatus,
 )
 from .services import cancel_booking
 
 ERASED_NAME = "Erased client"
+CLIENT_ERASED: dict[str, Any] = {
+    "name": ERASED_NAME,
+    "phone": "",
+    "email": "",
+    "date_of_birth": None,
+    "staff_notes": "",
+}
 
 # Health data a booking holds: the consented answers and the safety facts kept with
 # every booking. Purging and erasing clear all of it.
@@ -60,55 +70,89 @@ def _matching(email: str) -> BookingQuerySet:
 
 def export_client_data(*, email: str) -> dict[str, Any]:
     """Everything held about one email address, as JSON-ready data."""
+    return {"email": email.strip(), "bookings": _bookings_data(_matching(email))}
+
+
+# The other records of care add their part of a client's export and erasure here, one
+# line each (`EXPORT_PARTS.append(...)` where their module is loaded). An export part
+# returns {"its key": JSON-ready data}; an erase part clears its rows of the client,
+# inside erase_client's transaction, before the bookings are anonymised.
+ExportPart = Callable[[Client], dict[str, Any]]
+ErasePart = Callable[[Client, datetime], None]
+EXPORT_PARTS: list[ExportPart] = []
+ERASE_PARTS: list[ErasePart] = []
+
+
+def _client_and_merged(client: Client) -> list[int]:
+    return [client.pk, *Client.objects.filter(merged_into=client).values_list("pk", flat=True)]
+
+
+def export_client(*, client: Client) -> dict[str, Any]:
+    """Everything held about one client (and the duplicates merged into them)."""
+    merged = Client.objects.filter(merged_into=client).order_by("pk")
+    data: dict[str, Any] = {
+        "client": _client_data(client),
+        "merged_records": [_client_data(m) for m in merged],
+        "bookings": _bookings_data(Booking.objects.filter(client=client)),
+    }
+    for part in EXPORT_PARTS:
+        data |= part(client)
+    return data
+
+
+def _client_data(client: Client) -> dict[str, Any]:
+    return {
+        "name": client.name,
+        "phone": client.phone,
+        "email": client.email,
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
+        "staff_notes": client.staff_notes,
+        "created_at": client.created_at.isoformat(),
+    }
+
+
+def _bookings_data(matching: BookingQuerySet) -> list[dict[str, Any]]:
     bookings = (
-        _matching(email)
-        .select_related("therapist", "technique")
+        matching.select_related("therapist", "technique")
         .prefetch_related("notifications")
         .order_by("start")
     )
-    return {
-        "email": email.strip(),
-        "bookings": [
-            {
-                "reference": b.reference,
-                "client_name": b.client_name,
-                "client_email": b.client_email,
-                "client_phone": b.client_phone,
-                "technique": b.technique.name,
-                "therapist": b.therapist.display_name,
-                "length_minutes": b.length_minutes,
-                "price": str(b.price),
-                "start": b.start.isoformat(),
-                "end": b.end.isoformat(),
-                "status": b.status,
-                "created_at": b.created_at.isoformat(),
-                "health_consent_at": b.health_consent_at.isoformat()
-                if b.health_consent_at
-                else None,
-                "intake_answers": _readable(b.intake_answers),
-                "warning_flags": list(b.warning_flags),
-                "warning_acknowledged_at": b.warning_acknowledged_at.isoformat()
-                if b.warning_acknowledged_at
-                else None,
-                "health_conditions": list(b.health_conditions),
-                "text_checks": [dict(c) for c in b.text_checks],
-                "acknowledged_advice": list(b.acknowledged_advice),
-                "safety_checked_at": b.safety_checked_at.isoformat()
-                if b.safety_checked_at
-                else None,
-                "messages": [
-                    {
-                        "kind": n.kind,
-                        "to": n.recipient,
-                        "status": n.status,
-                        "sent_at": n.sent_at.isoformat() if n.sent_at else None,
-                    }
-                    for n in b.notifications.all()
-                ],
-            }
-            for b in bookings
-        ],
-    }
+    return [
+        {
+            "reference": b.reference,
+            "client_name": b.client_name,
+            "client_email": b.client_email,
+            "client_phone": b.client_phone,
+            "technique": b.technique.name,
+            "therapist": b.therapist.display_name,
+            "length_minutes": b.length_minutes,
+            "price": str(b.price),
+            "start": b.start.isoformat(),
+            "end": b.end.isoformat(),
+            "status": b.status,
+            "created_at": b.created_at.isoformat(),
+            "health_consent_at": b.health_consent_at.isoformat() if b.health_consent_at else None,
+            "intake_answers": _readable(b.intake_answers),
+            "warning_flags": list(b.warning_flags),
+            "warning_acknowledged_at": b.warning_acknowledged_at.isoformat()
+            if b.warning_acknowledged_at
+            else None,
+            "health_conditions": list(b.health_conditions),
+            "text_checks": [dict(c) for c in b.text_checks],
+            "acknowledged_advice": list(b.acknowledged_advice),
+            "safety_checked_at": b.safety_checked_at.isoformat() if b.safety_checked_at else None,
+            "messages": [
+                {
+                    "kind": n.kind,
+                    "to": n.recipient,
+                    "status": n.status,
+                    "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+                }
+                for n in b.notifications.all()
+            ],
+        }
+        for b in bookings
+    ]
 
 
 def _readable(answers: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -124,15 +168,37 @@ def erase_client_data(*, email: str, now: datetime) -> int:
     how many bookings were erased.
     """
     with transaction.atomic():
-        bookings = list(_matching(email).select_for_update())
-        for booking in bookings:
-            if booking.status == BookingStatus.CONFIRMED and booking.start > now:
-                # Nothing is sent: not to an address being erased, nor to front desk,
-                # who are the ones erasing it.
-                _anonymise(cancel_booking(booking=booking, now=now, notify=False))
-            else:
-                _anonymise(booking)
-        return len(bookings)
+        count = _erase_bookings(list(_matching(email).select_for_update()), now)
+        # A client record with that address is the same person's: it goes too.
+        Client.objects.filter(email__iexact=email.strip()).update(**CLIENT_ERASED, updated_at=now)
+        return count
+
+
+def erase_client(*, client: Client, now: datetime) -> int:
+    """Erase one client: every booking as `erase_client_data` does, each other record's
+    part, and the client record itself (and duplicates merged into it), which stays as
+    an anonymous row so the bookings keep their person. Returns the bookings erased."""
+    with transaction.atomic():
+        ids = _client_and_merged(client)
+        list(Client.objects.select_for_update().filter(pk__in=ids))
+        for part in ERASE_PARTS:
+            part(client, now)
+        count = _erase_bookings(
+            list(Booking.objects.filter(client=client).select_for_update()), now
+        )
+        Client.objects.filter(pk__in=ids).update(**CLIENT_ERASED, updated_at=now)
+        return count
+
+
+def _erase_bookings(bookings: list[Booking], now: datetime) -> int:
+    for booking in bookings:
+        if booking.status == BookingStatus.CONFIRMED and booking.start > now:
+            # Nothing is sent: not to an address being erased, nor to front desk,
+            # who are the ones erasing it.
+            _anonymise(cancel_booking(booking=booking, now=now, notify=False))
+        else:
+            _anonymise(booking)
+    return len(bookings)
 
 
 def _anonymise(booking: Booking) -> None:
@@ -151,3 +217,8 @@ def _anonymise(booking: Booking) -> None:
         setattr(booking, field, cleared)
     booking.health_consent_at = None
     booking.save()
+
+
+# The records of care's parts, one line each.
+EXPORT_PARTS.append(privacy_outcomes.export_outcomes)
+ERASE_PARTS.append(privacy_outcomes.erase_outcomes)

@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -243,15 +243,16 @@ def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> 
     person. Names and phones are shared in families and never matched: a wrong guess
     would show one person's history to another, and front desk can merge by hand."""
     if client_id is not None:
-        client = Client.objects.current().filter(pk=client_id).first()
+        client = Client.objects.select_related("merged_into").filter(pk=client_id).first()
         if client is None:
             raise InvalidBooking("That client record no longer exists. Please search again.")
-        return client
+        return client.merged_into or client
     email = email.strip()
     if email:
-        existing = Client.objects.current().filter(email__iexact=email).order_by("pk").first()
+        existing = Client.objects.filter(email__iexact=email).order_by("pk").first()
         if existing is not None:
-            return existing
+            # An address of a merged duplicate belongs to the client it was merged into.
+            return existing.merged_into or existing
     return Client.objects.create(name=name.strip(), email=email, phone=phone)
 
 
@@ -490,6 +491,62 @@ def record_safety_check(
         locked.safety_checked_by_id = by.pk
         locked.save(update_fields=["safety_checked_at", "safety_checked_by", "updated_at"])
         return locked
+
+
+class MergeError(BookingError):
+    pass
+
+
+# Other records of care hang from a client: each adds a function that moves its rows
+# from the duplicate to the kept client, run inside merge_clients' transaction. Rows
+# that belong to a booking need none: they follow their booking.
+MERGE_PARTS: list[Callable[..., None]] = []
+
+
+def merge_clients(
+    *, keep: Client, duplicate: Client, by: "User", now: datetime | None = None
+) -> Client:
+    """Front desk found one person twice: everything of `duplicate` moves to `keep`.
+
+    The duplicate stays as an empty pointer (who merged it, when), so the merge is on
+    record and an old link or a booking email sent to its address finds `keep`.
+    Its blank-in-`keep` details fill `keep`'s; its staff notes are appended.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+        }
+        kept, dup = locked.get(keep.pk), locked.get(duplicate.pk)
+        if kept is None or dup is None:
+            raise MergeError("One of these clients no longer exists.")
+        if kept.pk == dup.pk:
+            raise MergeError("Choose another client: a record cannot be merged into itself.")
+        if kept.merged_into_id is not None or dup.merged_into_id is not None:
+            raise MergeError("One of these clients was already merged; reload the page.")
+        Booking.objects.filter(client=dup).update(client=kept, updated_at=now)
+        Client.objects.filter(merged_into=dup).update(merged_into=kept)
+        for part in MERGE_PARTS:
+            part(keep=kept, duplicate=dup)
+        for field in ("phone", "email", "date_of_birth"):
+            if not getattr(kept, field) and getattr(dup, field):
+                setattr(kept, field, getattr(dup, field))
+        if dup.staff_notes.strip():
+            kept.staff_notes = "\n\n".join(
+                n
+                for n in (
+                    kept.staff_notes.strip(),
+                    f"From {dup.name}'s merged record: {dup.staff_notes.strip()}",
+                )
+                if n
+            )
+        kept.save()
+        dup.merged_into = kept
+        dup.merged_at = now
+        dup.merged_by = by
+        dup.save(update_fields=["merged_into", "merged_at", "merged_by", "updated_at"])
+        return kept
 
 
 def record_outcome(*, outcome: OutcomeRequest, score: int, now: datetime) -> bool:

@@ -11,7 +11,7 @@ from catalog.vocabulary import CONDITIONS, WARNING_SIGNS
 
 from . import availability, phones, selectors
 from .forms import CancelForm
-from .models import Therapist
+from .models import Client, Therapist
 
 __all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "local_day_and_time"]
 
@@ -55,14 +55,34 @@ def _length_choices() -> list[tuple[int, str]]:
     return [(m, f"{m} minutes") for m in minutes]
 
 
+class ClientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # Two people share a name often enough: the phone and email tell them apart.
+        return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
+
+
 class StaffBookingForm(WhenForm):
     technique = forms.ModelChoiceField(queryset=Technique.objects.none(), label="Technique")
     length_minutes = forms.TypedChoiceField(label="Length", coerce=int, choices=())
     therapist = forms.ModelChoiceField(
         queryset=Therapist.objects.none(), required=False, empty_label="Anyone free then"
     )
-    client_name = forms.CharField(label="Client's name", max_length=120)
-    client_phone = forms.CharField(label="Client's phone", max_length=30)
+    client_search = forms.CharField(
+        label="Find a client",
+        required=False,
+        max_length=120,
+        help_text="Part of a name, an email, or phone digits; then “Find client”.",
+    )
+    client = ClientChoiceField(
+        label="Client",
+        queryset=Client.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label="A new client (type their details below)",
+        help_text="A client already on record keeps all their sessions in one place.",
+    )
+    client_name = forms.CharField(label="Client's name", max_length=120, required=False)
+    client_phone = forms.CharField(label="Client's phone", max_length=30, required=False)
     sms_opt_in = forms.BooleanField(label="Text the client a reminder", required=False)
     client_email = forms.EmailField(
         label="Client's email (optional)",
@@ -96,8 +116,10 @@ class StaffBookingForm(WhenForm):
         label="Why (kept with the booking)", required=False, max_length=REASON_MAX_LENGTH
     )
 
-    def __init__(self, *args: Any, therapists: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, therapists: Any, clients: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        client_field: Any = self.fields["client"]
+        client_field.queryset = clients if clients is not None else Client.objects.none()
         technique_field: Any = self.fields["technique"]
         technique_field.queryset = Technique.objects.active().order_by("display_order", "name")
         therapist_field: Any = self.fields["therapist"]
@@ -107,6 +129,8 @@ class StaffBookingForm(WhenForm):
 
     def clean_client_phone(self) -> str:
         """Stored in E.164, like the numbers clients type online."""
+        if not self.cleaned_data["client_phone"].strip():
+            return ""
         phone = phones.to_e164(self.cleaned_data["client_phone"])
         if phone is None:
             raise forms.ValidationError(
@@ -116,6 +140,22 @@ class StaffBookingForm(WhenForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        client: Client | None = cleaned.get("client")
+        if client is not None:
+            # A client on record: what the desk left blank comes from their record.
+            for field, value in (
+                ("client_name", client.name),
+                ("client_phone", client.phone),
+                ("client_email", client.email),
+            ):
+                if field not in self.errors and not cleaned.get(field):
+                    cleaned[field] = value
+        for field, message in (
+            ("client_name", "Type the client's name, or choose a client on record."),
+            ("client_phone", "Type a phone number, e.g. 07700 900123."),
+        ):
+            if field not in self.errors and not cleaned.get(field):
+                self.add_error(field, forms.ValidationError(message, code="required"))
         phone = cleaned.get("client_phone")
         if cleaned.get("sms_opt_in") and phone and not phones.can_receive_texts(phone):
             self.add_error(

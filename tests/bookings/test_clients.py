@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -128,3 +128,120 @@ def test_the_backfill_groups_bookings_by_email_and_gives_the_rest_a_client_each(
     assert Client.objects.get(bookings=older).name == "Sam Smith"  # the latest details
     assert len({Booking.objects.get(pk=b.pk).client_id for b in lone}) == 2
     assert Client.objects.count() == 3
+
+
+# Merging
+
+
+def test_merging_moves_every_booking_fills_blanks_and_records_who(now, therapist, front_desk_user):
+    from bookings import services
+
+    keep = ClientFactory(name="Jane Doe", phone="", email="jane@example.org", staff_notes="")
+    duplicate = ClientFactory(
+        name="J Doe", phone="+447700900777", email="jd@example.org", staff_notes="Mornings"
+    )
+    moved = BookingFactory.create_batch(3, client=duplicate, therapist=therapist, completed=True)
+    already = ClientFactory(merged_into=duplicate, email="older@example.org")
+
+    kept = services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+
+    duplicate.refresh_from_db()
+    assert {b.pk for b in kept.bookings.all()} == {b.pk for b in moved}
+    assert kept.phone == "+447700900777" and kept.email == "jane@example.org"
+    assert kept.staff_notes == "From J Doe's merged record: Mornings"
+    assert (duplicate.merged_into, duplicate.merged_by, duplicate.merged_at) == (
+        kept,
+        front_desk_user,
+        now,
+    )
+    assert Client.objects.get(pk=already.pk).merged_into == kept
+    assert selectors.client_history(kept.pk, now=now).completed_count == 3
+
+
+def test_merging_runs_the_other_records_parts(now, front_desk_user, monkeypatch):
+    from bookings import services
+
+    calls = []
+    monkeypatch.setattr(services, "MERGE_PARTS", [lambda **kw: calls.append(kw)])
+    keep, duplicate = ClientFactory(), ClientFactory()
+
+    services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+
+    assert calls == [{"keep": keep, "duplicate": duplicate}]
+
+
+def test_a_merged_client_cannot_be_merged_again_nor_into_itself(now, front_desk_user):
+    from bookings import services
+
+    keep, duplicate = ClientFactory(), ClientFactory()
+    with pytest.raises(services.MergeError, match="itself"):
+        services.merge_clients(keep=keep, duplicate=keep, by=front_desk_user)
+    services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+    with pytest.raises(services.MergeError, match="already merged"):
+        services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+
+
+def test_an_online_booking_with_a_merged_duplicates_email_joins_the_kept_client(
+    book, front_desk_user
+):
+    from bookings import services
+
+    keep = ClientFactory(email="jane@example.org")
+    duplicate = ClientFactory(email="jane.old@example.org")
+    services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+
+    assert book(client_email="Jane.Old@example.org").client_id == keep.pk
+
+
+# A client's data
+
+
+def test_the_export_holds_the_record_every_booking_and_the_other_parts(now, therapist, monkeypatch):
+    from bookings import privacy
+
+    monkeypatch.setattr(privacy, "EXPORT_PARTS", [lambda c: {"treatment_notes": [c.pk]}])
+    jane = ClientFactory(name="Jane", date_of_birth=date(1980, 5, 1))
+    references = {
+        BookingFactory(client=jane, therapist=therapist, client_email=email).reference
+        for email in ("jane@example.org", "other@example.org")
+    }
+    BookingFactory(therapist=therapist, client_email="jane@example.org")  # another record
+
+    data = privacy.export_client(client=jane)
+
+    assert data["client"]["date_of_birth"] == "1980-05-01"
+    assert {b["reference"] for b in data["bookings"]} == references
+    assert data["treatment_notes"] == [jane.pk]
+
+
+def test_erasure_clears_the_record_its_merged_duplicates_and_bookings_and_runs_the_parts(
+    now, therapist, front_desk_user, monkeypatch
+):
+    from bookings import privacy, services
+
+    erased = []
+    monkeypatch.setattr(privacy, "ERASE_PARTS", [lambda c, when: erased.append((c.pk, when))])
+    jane = ClientFactory(name="Jane", staff_notes="Mornings", date_of_birth=date(1980, 5, 1))
+    duplicate = ClientFactory(name="J")
+    services.merge_clients(keep=jane, duplicate=duplicate, by=front_desk_user)
+    upcoming = BookingFactory(client=jane, therapist=therapist)
+    past = BookingFactory(client=jane, therapist=therapist, completed=True, with_intake=True)
+    untouched = BookingFactory(therapist=therapist, start=NOW + timedelta(days=5))
+
+    assert privacy.erase_client(client=jane, now=now) == 2
+
+    assert erased == [(jane.pk, now)]
+    for record in Client.objects.filter(pk__in=[jane.pk, duplicate.pk]):
+        assert (record.name, record.email, record.phone, record.staff_notes) == (
+            privacy.ERASED_NAME,
+            "",
+            "",
+            "",
+        )
+        assert record.date_of_birth is None
+    upcoming.refresh_from_db()
+    past.refresh_from_db()
+    assert upcoming.status == BookingStatus.CANCELLED
+    assert past.intake_answers is None and past.client_name == privacy.ERASED_NAME
+    untouched.refresh_from_db()
+    assert untouched.client_name != privacy.ERASED_NAME

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from bookings import privacy
 from bookings.models import OutcomeRequest
 from bookings.privacy_outcomes import erase_outcomes, export_outcomes
 from tests.clock import NOW
@@ -34,3 +35,12 @@ def test_erasing_a_client_deletes_their_outcomes_and_nobody_elses(db, now):
 
 def test_a_client_with_no_outcomes_exports_an_empty_list(db):
     assert export_outcomes(ClientFactory()) == {"outcome_scores": []}
+
+
+def test_a_clients_export_and_erasure_include_their_outcome_scores(db, now):
+    client = ClientFactory()
+    OutcomeRequestFactory(answered=True, booking__client=client)
+    exported = privacy.export_client(client=client)
+    assert [o["how_is_your_back_0_to_10"] for o in exported["outcome_scores"]] == [3]
+    privacy.erase_client(client=client, now=now)
+    assert not OutcomeRequest.objects.exists()
