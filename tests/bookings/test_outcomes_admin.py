@@ -170,3 +170,15 @@ def test_no_single_outcome_has_an_admin_page(client, superuser):
     outcome = OutcomeRequestFactory(answered=True)
     client.force_login(superuser)
     assert client.get(f"{REPORT_URL}{outcome.pk}/change/").status_code == 404
+
+
+def test_the_client_page_shows_the_chart_to_a_superuser_and_not_to_front_desk(
+    client, jane, superuser, front_desk_user
+):
+    page = reverse("admin:bookings_client_change", args=[jane.pk])
+    client.force_login(superuser)
+    assert 'role="img" aria-label="Pain from 7' in client.get(page).content.decode()
+    client.force_login(front_desk_user)
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "Pain over time" not in response.content.decode()
