@@ -13,18 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from clinic.roles import CLINICAL_LEADS
-
 from . import selectors
 from .models import OutcomeRequest
 from .outcome_report import MIN_CLIENTS, outcome_report
 
 
 def may_read_the_report(request: HttpRequest) -> bool:
+    """Clinical leads and superusers. A permission, not a group lookup: the admin asks
+    on every page (its app list), and permissions are read once per request."""
     user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or user.groups.filter(name=CLINICAL_LEADS).exists()
+    return user.is_active and user.is_staff and user.has_perm("bookings.report_outcomerequest")
 
 
 @admin.register(OutcomeRequest)

@@ -48,7 +48,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # They review treatment notes and outcomes, which are read in the client's record.
         "bookings.client": VIEW,
         # Clients' 0-10 answers after sessions: the outcomes report and the client page.
-        "bookings.outcomerequest": VIEW,
+        "bookings.outcomerequest": ("view", "report"),
     },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}

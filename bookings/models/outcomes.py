@@ -36,6 +36,9 @@ class OutcomeRequest(models.Model):
     class Meta:
         ordering = ["booking__start"]
         verbose_name = "outcome"
+        # Figures over many clients, for clinical leads: not every viewer of a client's
+        # scores (their therapist) reads the whole clinic's.
+        permissions = [("report_outcomerequest", "Can read the outcomes report")]
         constraints = [
             models.UniqueConstraint(fields=["booking"], name="outcome_request_one_per_booking"),
             models.CheckConstraint(
