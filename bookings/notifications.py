@@ -32,6 +32,7 @@ from .models import (
     NotificationChannel,
     NotificationKind,
     NotificationStatus,
+    OutcomeRequest,
 )
 from .selectors import online_changes_until
 
@@ -46,6 +47,11 @@ RETRY_DELAYS = (
     timedelta(hours=2),
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+# The outcome question goes out this long after the session ends, and its link works
+# for OUTCOME_ANSWER_WINDOW after that.
+OUTCOME_ASK_DELAY = timedelta(days=2)
+OUTCOME_ANSWER_WINDOW = timedelta(days=14)
 
 CLIENT_KINDS = {
     NotificationKind.CONFIRMATION,
@@ -70,6 +76,7 @@ SUBJECTS = {
     NotificationKind.CLINIC_BOOKED: "New booking {reference}: {when}",
     NotificationKind.CLINIC_RESCHEDULED: "Booking {reference} moved: {when}",
     NotificationKind.CLINIC_CANCELLED: "Booking {reference} cancelled: {when}",
+    NotificationKind.OUTCOME_ASK: "How is your back today?",
 }
 
 
@@ -92,6 +99,10 @@ def calendar_uid(booking: Booking) -> str:
 
 def manage_url(booking: Booking) -> str:
     return settings.SITE_URL + reverse("bookings:manage", args=[booking.manage_token])
+
+
+def outcome_url(outcome: OutcomeRequest) -> str:
+    return settings.SITE_URL + reverse("bookings:outcome", args=[outcome.token])
 
 
 def _next_sequence(booking: Booking) -> int:
@@ -177,8 +188,24 @@ def _queue_reminder(booking: Booking, now: datetime) -> None:
 
 def _drop_pending_reminders(booking: Booking) -> None:
     Notification.objects.for_booking(booking).pending().filter(
-        kind=NotificationKind.REMINDER
+        kind__in=[NotificationKind.REMINDER, NotificationKind.OUTCOME_ASK]
     ).update(status=NotificationStatus.SKIPPED)
+
+
+def _queue_outcome_ask(booking: Booking) -> None:
+    """The "How is your back today?" email, two days after the session ends.
+
+    Queued with the booking (and again when it moves) rather than when staff mark it
+    completed, so a session nobody marked still gets one; deliver() skips it if the
+    session was cancelled, a no-show or moved by then. No email address, no ask.
+    """
+    if not booking.client_email:
+        return
+    ask_at = booking.end + OUTCOME_ASK_DELAY
+    OutcomeRequest.objects.update_or_create(
+        booking=booking, defaults={"expires": ask_at + OUTCOME_ANSWER_WINDOW}
+    )
+    _queue(booking, NotificationKind.OUTCOME_ASK, scheduled_for=ask_at)
 
 
 # A booking made by staff for a client without email still gets the clinic's note
@@ -190,6 +217,7 @@ def notify_booked(booking: Booking, *, now: datetime) -> None:
         _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
     _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
     _queue_reminder(booking, now)
+    _queue_outcome_ask(booking)
 
 
 def notify_rescheduled(
@@ -211,6 +239,7 @@ def notify_rescheduled(
         previous_start=previous_start,
     )
     _queue_reminder(booking, now)
+    _queue_outcome_ask(booking)
 
 
 def notify_cancelled(booking: Booking, *, now: datetime, by_clinic: bool = False) -> None:
@@ -238,6 +267,12 @@ def _no_longer_needed(notification: Notification, now: datetime) -> bool:
     booking = notification.booking
     if notification.kind in CLINIC_KINDS or notification.kind in CANCELLATION_KINDS:
         return False
+    if notification.kind == NotificationKind.OUTCOME_ASK:
+        return (
+            booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
+            or booking.start != notification.session_start
+            or not OutcomeRequest.objects.filter(booking=booking, score__isnull=True).exists()
+        )
     # A confirmation, move notice or reminder describes a confirmed session at one
     # time; once it is cancelled or moved, a newer message has taken its place.
     if booking.status != BookingStatus.CONFIRMED or booking.start != notification.session_start:
@@ -375,8 +410,16 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
         "manage_url": manage_url(booking),
         "book_again_url": book_again_url(booking),
         "cancel_reason": getattr(booking, "cancel_reason", ""),
+        "outcome_url": _outcome_url_of(notification),
         "clinic": _clinic(),
     }
+
+
+def _outcome_url_of(notification: Notification) -> str:
+    if notification.kind != NotificationKind.OUTCOME_ASK:
+        return ""
+    outcome = OutcomeRequest.objects.filter(booking=notification.booking_id).first()
+    return outcome_url(outcome) if outcome else ""
 
 
 def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from . import privacy_outcomes
 from .answers import IntakeAnswers
 from .models import (
     Booking,
@@ -216,3 +217,8 @@ def _anonymise(booking: Booking) -> None:
         setattr(booking, field, cleared)
     booking.health_consent_at = None
     booking.save()
+
+
+# The records of care's parts, one line each.
+EXPORT_PARTS.append(privacy_outcomes.export_outcomes)
+ERASE_PARTS.append(privacy_outcomes.erase_outcomes)

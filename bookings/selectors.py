@@ -24,10 +24,13 @@ from .models import (
     BookingStatus,
     ClinicClosure,
     ClinicRules,
+    OutcomeRequest,
     Therapist,
     TimeOff,
     WorkingHours,
 )
+from .outcome_report import SessionOutcome
+from .pain_chart import PainPoint
 from .suggestion import ConditionRule, TechniqueProfile
 
 
@@ -700,3 +703,75 @@ def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
     days = [monday + timedelta(days=n) for n in range(7)]
     rows, total = owner_report.week_report(names, schedules, sessions, days, zone, now)
     return OwnerWeek(monday=monday, rows=rows, total=total)
+# Outcomes: the client's pain over time and the clinical leads' report ------------
+
+
+def client_pain_series(client_id: int) -> list[PainPoint]:
+    """The client's first intake pain score (from the earliest booking whose answers are
+    still kept), then each session's answer to the outcome question, oldest first.
+    Two queries."""
+    zone = clinic_zone()
+    points: list[PainPoint] = []
+    first_intake = (
+        Booking.objects.filter(client_id=client_id, intake_answers__intensity__isnull=False)
+        .order_by("start")
+        .values_list("start", "intake_answers")
+        .first()
+    )
+    if first_intake is not None:
+        start, answers = first_intake
+        intensity = (answers or {}).get("intensity")
+        if isinstance(intensity, int):
+            points.append(PainPoint(start.astimezone(zone).date(), intensity, "Intake"))
+    answered = (
+        OutcomeRequest.objects.answered()
+        .filter(booking__client_id=client_id)
+        .order_by("booking__start")
+        .values_list("booking__start", "answered_at", "score")
+    )
+    for session_start, answered_at, score in answered:
+        if answered_at is None or score is None:
+            continue
+        session_day = session_start.astimezone(zone).date()
+        points.append(
+            PainPoint(
+                answered_at.astimezone(zone).date(),
+                score,
+                f"After the session of {session_day.day} {session_day:%B}",
+            )
+        )
+    return points
+
+
+def session_outcomes() -> list[SessionOutcome]:
+    """Every answered outcome whose booking still holds its intake pain score, as plain
+    values for the outcomes report. One query."""
+    rows = (
+        OutcomeRequest.objects.answered()
+        .filter(booking__intake_answers__intensity__isnull=False)
+        .values_list(
+            "booking__client_id",
+            "booking_id",
+            "booking__technique__name",
+            "booking__intake_answers",
+            "score",
+        )
+    )
+    outcomes = []
+    for client_id, booking_id, technique, answers, score in rows:
+        answers = answers or {}
+        intensity = answers.get("intensity")
+        if not isinstance(intensity, int) or score is None:
+            continue
+        outcomes.append(
+            SessionOutcome(
+                # A booking without a client (none should be left) counts as its own client.
+                client_id=client_id if client_id is not None else -booking_id,
+                technique=technique,
+                intake_score=intensity,
+                outcome_score=score,
+                areas=tuple(answers.get("areas") or ()),
+                feelings=tuple(answers.get("feelings") or ()),
+            )
+        )
+    return outcomes

@@ -12,7 +12,15 @@ from catalog.models import SessionLength, Technique
 
 from . import availability, notifications, safety_gate, selectors
 from .answers import IntakeAnswers
-from .models import Booking, BookingStatus, Client, ClinicRules, Therapist, new_calendar_token
+from .models import (
+    Booking,
+    BookingStatus,
+    Client,
+    ClinicRules,
+    OutcomeRequest,
+    Therapist,
+    new_calendar_token,
+)
 from .safety_gate import SafetyFacts, Stop
 from .step_cache import diary_changed as _diary_changed
 
@@ -544,3 +552,15 @@ def merge_clients(
         dup.merged_by = by
         dup.save(update_fields=["merged_into", "merged_at", "merged_by", "updated_at"])
         return kept
+
+
+def record_outcome(*, outcome: OutcomeRequest, score: int, now: datetime) -> bool:
+    """Store the client's 0-10 answer once. False when it was already answered or the
+    link has expired (a second POST, a double click): the first answer stands."""
+    if not 0 <= score <= 10:
+        raise InvalidBooking("The answer is a number from 0 to 10.")
+    with transaction.atomic():
+        stored = OutcomeRequest.objects.filter(
+            pk=outcome.pk, score__isnull=True, expires__gt=now
+        ).update(score=score, answered_at=now)
+    return bool(stored)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_outcome
 
 app_name = "bookings"
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path(
         "manage/<str:token>/reschedule/", views_manage.manage_reschedule, name="manage_reschedule"
     ),
+    path("how-is-your-back/<str:token>/", views_outcome.outcome, name="outcome"),
     path("calendar/<str:token>.ics", views_manage.calendar_feed, name="calendar_feed"),
 ]

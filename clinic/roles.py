@@ -49,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.client": VIEW,
         "bookings.treatmentnote": VIEW,
         "bookings.noteamendment": VIEW,
+        # Clients' 0-10 answers after sessions: the outcomes report and the client page.
+        "bookings.outcomerequest": ("view", "report"),
     },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}
@@ -74,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Which notes: their own clients' only (bookings/notes.py, visible_notes).
         "bookings.treatmentnote": ("view", "add", "change"),
         "bookings.noteamendment": VIEW,
+        # Their clients' pain over time, on the client page.
+        "bookings.outcomerequest": VIEW,
     },
 }
 

@@ -24,6 +24,7 @@ from bookings.models import (
     BookingStatus,
     Client,
     ClinicClosure,
+    OutcomeRequest,
     Therapist,
     TimeOff,
     WorkingHours,
@@ -262,3 +263,19 @@ class BookingFactory(ModelFactory[Booking]):
     start = NOW + timedelta(days=1, hours=2)
     end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.length_minutes))
     blocked_until = factory.LazyAttribute(lambda o: o.end + timedelta(minutes=15))
+
+
+class OutcomeRequestFactory(ModelFactory[OutcomeRequest]):
+    """The outcome link of a completed session (Friday 27 February), open for two weeks.
+
+    Trait: `answered` (score 3, answered on Sunday 1 March).
+    """
+
+    class Meta:
+        model = OutcomeRequest
+
+    class Params:
+        answered = factory.Trait(score=3, answered_at=NOW - timedelta(days=1))
+
+    booking = factory.SubFactory(BookingFactory, completed=True)
+    expires = factory.LazyAttribute(lambda o: o.booking.end + timedelta(days=16))

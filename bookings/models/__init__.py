@@ -561,6 +561,8 @@ class NotificationKind(models.TextChoices):
     CLINIC_BOOKED = "clinic_booked", "Note to clinic: booked"
     CLINIC_RESCHEDULED = "clinic_rescheduled", "Note to clinic: moved"
     CLINIC_CANCELLED = "clinic_cancelled", "Note to clinic: cancelled"
+    # Two days after the session: "How is your back today?", a link to one question.
+    OUTCOME_ASK = "outcome_ask", "How is your back?"
 
 
 class NotificationChannel(models.TextChoices):
@@ -672,3 +674,4 @@ class WorkerHeartbeat(models.Model):
 
 from .clients import Client as Client  # noqa: E402
 from .notes import HealthDataAccess, NoteAmendment, TreatmentNote  # noqa: E402, F401
+from .outcomes import OutcomeRequest as OutcomeRequest  # noqa: E402

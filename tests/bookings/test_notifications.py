@@ -175,7 +175,11 @@ def test_there_is_no_reminder_when_its_time_has_already_passed(db, book, now):
     Notification.objects.all().delete()
     notifications.notify_booked(booking, now=booking.start - timedelta(hours=3))
     kinds = set(Notification.objects.values_list("kind", flat=True))
-    assert kinds == {NotificationKind.CONFIRMATION, NotificationKind.CLINIC_BOOKED}
+    assert kinds == {
+        NotificationKind.CONFIRMATION,
+        NotificationKind.CLINIC_BOOKED,
+        NotificationKind.OUTCOME_ASK,
+    }
 
 
 def test_a_cancelled_booking_gets_no_reminder(book, after_commit):

@@ -1,0 +1,22 @@
+from typing import Any
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from bookings import pain_chart, selectors
+from bookings.models import Client
+
+register = template.Library()
+
+
+@register.simple_tag
+def pain_over_time(client: Client) -> dict[str, Any]:
+    """The client's pain scores for the client page: the chart and the same numbers for
+    its table. Two queries."""
+    points = selectors.client_pain_series(client.pk)
+    return {
+        "points": points,
+        # pain_chart escapes every value it writes into the markup.
+        "svg": mark_safe(pain_chart.pain_chart_svg(points)),  # noqa: S308
+        "summary": pain_chart.summary(points),
+    }

@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from bookings import notifications, services
+from bookings.models import (
+    BookingStatus,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+    OutcomeRequest,
+)
+from bookings.notifications import OUTCOME_ASK_DELAY, Outcome, deliver
+from tests.factories import INTAKE_ANSWERS, OutcomeRequestFactory
+
+
+def outcome_asks(booking):
+    return Notification.objects.filter(booking=booking, kind=NotificationKind.OUTCOME_ASK)
+
+
+def url(outcome):
+    return reverse("bookings:outcome", args=[outcome.token])
+
+
+# The email -------------------------------------------------------------------
+
+
+def test_a_booking_queues_one_outcome_ask_two_days_after_the_session_ends(book):
+    booking = book()
+    ask = outcome_asks(booking).get()
+    assert ask.status == NotificationStatus.PENDING
+    assert ask.scheduled_for == booking.end + OUTCOME_ASK_DELAY
+    assert ask.recipient == booking.client_email
+    assert OutcomeRequest.objects.get(booking=booking).score is None
+
+
+def test_a_client_without_email_gets_no_outcome_ask(book):
+    booking = book(client_email="")
+    assert not outcome_asks(booking).exists()
+    assert not OutcomeRequest.objects.filter(booking=booking).exists()
+
+
+def test_the_outcome_email_carries_the_link_and_no_health_data(book):
+    booking = book()
+    booking.intake_answers = INTAKE_ANSWERS
+    booking.save()
+    ask = outcome_asks(booking).get()
+    outcome = OutcomeRequest.objects.get(booking=booking)
+    mail.outbox.clear()
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SENT
+    (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
+    assert notifications.outcome_url(outcome) in message.body
+    assert notifications.outcome_url(outcome) in html
+    assert message.subject == "How is your back today?"
+    assert not message.attachments
+    for text in (str(message.body), html, str(message.subject)):
+        assert "knots" not in text.lower()
+        assert "lower back" not in text.lower()
+        assert booking.technique.name not in text
+
+
+def test_the_outcome_email_goes_once_however_often_the_task_runs(book):
+    booking = book()
+    ask = outcome_asks(booking).get()
+    mail.outbox.clear()
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SENT
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.NOT_CLAIMED
+    assert len(mail.outbox) == 1
+
+
+def test_the_outcome_email_waits_until_it_is_due(book):
+    booking = book()
+    ask = outcome_asks(booking).get()
+    assert deliver(ask.pk, now=ask.scheduled_for - timedelta(minutes=1)) == Outcome.NOT_CLAIMED
+
+
+def test_a_cancelled_booking_gets_no_outcome_ask(book, after_commit):
+    booking = book()
+    after_commit(services.cancel_booking, booking=booking)
+    ask = outcome_asks(booking).get()
+    assert ask.status == NotificationStatus.SKIPPED
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.NOT_CLAIMED
+
+
+def test_a_no_show_gets_no_outcome_ask(book, clock):
+    booking = book()
+    clock.move_to(booking.end)
+    services.mark_no_show(booking=booking)
+    ask = outcome_asks(booking).get()
+    mail.outbox.clear()
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SKIPPED
+    assert not mail.outbox
+
+
+def test_a_completed_session_gets_its_outcome_ask(book, clock):
+    booking = book()
+    clock.move_to(booking.end)
+    services.mark_completed(booking=booking)
+    ask = outcome_asks(booking).get()
+    mail.outbox.clear()
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SENT
+
+
+def test_a_moved_session_is_asked_about_two_days_after_its_new_time(book, after_commit):
+    booking = book()
+    first = outcome_asks(booking).get()
+    moved = after_commit(
+        services.reschedule_booking,
+        booking=booking,
+        start=booking.start + timedelta(days=1),
+        now=booking.start - timedelta(days=2),
+    )
+    first.refresh_from_db()
+    assert first.status == NotificationStatus.SKIPPED
+    pending = outcome_asks(booking).filter(status=NotificationStatus.PENDING).get()
+    assert pending.scheduled_for == moved.end + OUTCOME_ASK_DELAY
+    assert OutcomeRequest.objects.filter(booking=booking).count() == 1
+
+
+def test_an_answered_outcome_is_not_asked_again(book):
+    booking = book()
+    ask = outcome_asks(booking).get()
+    OutcomeRequest.objects.filter(booking=booking).update(score=4, answered_at=ask.scheduled_for)
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SKIPPED
+
+
+# The page ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def outcome(db, clock):
+    return OutcomeRequestFactory()
+
+
+def test_the_outcome_page_asks_one_question_from_0_to_10(client, outcome):
+    response = client.get(url(outcome))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "How is your back today, 0 to 10?" in html
+    assert [f'name="score" id="score-{n}" value="{n}"' in html for n in range(11)] == [True] * 11
+
+
+def test_an_answer_is_stored_once_and_the_link_then_closes(client, outcome, now):
+    response = client.post(url(outcome), {"score": "2"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    outcome.refresh_from_db()
+    assert (outcome.score, outcome.answered_at) == (2, now)
+    assert client.post(url(outcome), {"score": "9"}).status_code == 404
+    assert client.get(url(outcome)).status_code == 404
+    outcome.refresh_from_db()
+    assert outcome.score == 2
+
+
+@pytest.mark.parametrize("score", ["", "11", "-1", "seven", "2.5"])
+def test_a_missing_or_impossible_answer_is_asked_again_with_a_message(client, outcome, score):
+    response = client.post(url(outcome), {"score": score})
+    assert response.status_code == 400
+    assert "Please choose a number from 0 to 10." in response.content.decode()
+    outcome.refresh_from_db()
+    assert outcome.score is None
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["x" * 43, "short", "a" * 44, "%00" * 5],
+)
+def test_a_wrong_token_is_a_plain_404(client, outcome, token):
+    assert client.get(f"/how-is-your-back/{token}/").status_code == 404
+
+
+def test_an_expired_link_is_a_plain_404(client, outcome, clock):
+    clock.move_to(outcome.expires)
+    assert client.get(url(outcome)).status_code == 404
+    assert client.post(url(outcome), {"score": "3"}).status_code == 404
+
+
+@pytest.mark.parametrize("status", [BookingStatus.CANCELLED, BookingStatus.NO_SHOW])
+def test_a_session_that_did_not_happen_has_no_outcome_page(client, outcome, status):
+    outcome.booking.status = status
+    outcome.booking.save()
+    assert client.get(url(outcome)).status_code == 404
+
+
+def test_the_link_opens_only_after_the_session(client, outcome, clock):
+    clock.move_to(outcome.booking.end - timedelta(minutes=1))
+    assert client.get(url(outcome)).status_code == 404
+
+
+def test_an_answer_posted_twice_at_once_is_stored_once(outcome, now):
+    assert services.record_outcome(outcome=outcome, score=1, now=now)
+    assert not services.record_outcome(outcome=outcome, score=8, now=now)
+    outcome.refresh_from_db()
+    assert outcome.score == 1
