@@ -57,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.booking": EVERYTHING,
         "bookings.notification": EVERYTHING,
         "bookings.workerheartbeat": ("view",),
+        "bookings.waitlistentry": EVERYTHING,
+        "bookings.waitlistoffer": EVERYTHING,
     },
     THERAPISTS: {
         "bookings.therapist": ("view",),
@@ -64,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.timeoff": EVERYTHING,
         "bookings.clinicclosure": ("view",),
         "bookings.booking": ("view", "change"),
+        # Who waits for them or for anyone: they see who might fill a gap.
+        "bookings.waitlistentry": ("view",),
     },
 }
 
