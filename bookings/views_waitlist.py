@@ -161,7 +161,7 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
         "entry": entry,
         "start": start,
         "end": start + timedelta(minutes=entry.length_minutes),
-        "open": waitlist.offer_is_open(offer, now),
+        "open": waitlist.offer_is_open(offer, now) and waitlist.still_free(offer, now),
         "changes_until": selectors.online_changes_until(
             offer.start, rules=ClinicRules.cached(), now=now
         ),

@@ -277,6 +277,19 @@ def offer_is_open(offer: WaitlistOffer, now: datetime) -> bool:
     )
 
 
+def still_free(offer: WaitlistOffer, now: datetime) -> bool:
+    """Whether the offered time is free for this entry right now (a read, no lock)."""
+    entry = offer.entry
+    day = offer.start.astimezone(selectors.clinic_zone()).date()
+    choices = selectors.technique_choices(entry.technique.slug, now=now, day=day)
+    if choices is None:
+        return False
+    slots = selectors.free_starts(
+        choices, length_minutes=entry.length_minutes, therapist_id=entry.therapist_id
+    )
+    return any(slot.start == offer.start for slot in slots)
+
+
 def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> Booking:
     """Book the offered time with the entry's details, or raise OfferGone kindly."""
     now = now or timezone.now()
@@ -372,7 +385,9 @@ def deliver_offer(notification: Notification, *, now: datetime) -> notifications
     offer = notification.waitlist_offer
     if offer is None:
         raise ValueError(f"Notification {notification.pk} is not about a waitlist offer")
-    if not offer_is_open(offer, now):
+    # Someone else booked it since (another entry's offer, a phone call): no message
+    # whose link can only disappoint.
+    if not offer_is_open(offer, now) or not still_free(offer, now):
         notifications._finish(notification.pk, status=NotificationStatus.SKIPPED)
         return notifications.Outcome.SKIPPED
     try:
