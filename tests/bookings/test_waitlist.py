@@ -127,7 +127,7 @@ def test_clients_are_offered_times_in_the_order_they_joined(full_afternoon, now,
 
     assert [o.entry_id for o in offers] == [first.pk, second.pk]
     messages = Notification.objects.filter(kind=NotificationKind.WAITLIST_OFFER).order_by("pk")
-    assert [m.waitlist_offer.entry_id for m in messages] == [first.pk, second.pk]
+    assert [m.waitlist_offer_id for m in messages] == [o.pk for o in offers]
 
 
 def test_booking_an_offer_books_the_time_and_ends_the_wait(full_afternoon, now, after_commit):
