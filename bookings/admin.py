@@ -640,3 +640,6 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+from . import admin_waitlist  # noqa: E402, F401  (registers the waitlist)
