@@ -63,7 +63,7 @@ def test_a_therapist_sees_who_waits_for_them_or_anyone_but_not_for_others(
     for shown in (page, listing):
         assert "Waits For Anyone" in shown and "Waits For Anna" in shown
         assert "Waits For Ben" not in shown
-    assert client.get(offer_url(WaitlistEntry.objects.first())).status_code == 403
+    assert client.get(offer_url(WaitlistEntry.objects.earliest("pk"))).status_code == 403
 
 
 def test_front_desk_adds_a_phone_client_with_the_safety_questions(
