@@ -22,8 +22,8 @@ class WaitForm(forms.Form):
 
     length_minutes = forms.TypedChoiceField(label="Length", coerce=int, choices=())
     therapist = forms.ChoiceField(label="Therapist", choices=())
-    first_day = forms.DateField(label="From", widget=DateInput())
-    last_day = forms.DateField(label="Until", widget=DateInput())
+    first_day = forms.DateField(label="First day that suits", widget=DateInput())
+    last_day = forms.DateField(label="Last day that suits", widget=DateInput())
     parts_of_day = forms.MultipleChoiceField(
         label="Parts of the day that suit you",
         choices=PartOfDay.choices,
