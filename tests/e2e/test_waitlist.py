@@ -73,7 +73,7 @@ def test_a_waiting_client_books_a_cancelled_time_from_the_offer_link(
     message.refresh_from_db()
     assert message.status == NotificationStatus.SENT
     (email,) = [m for m in mail.outbox if m.to == ["sam.jones@example.com"]]
-    link = re.search(r"https?://\S+/waitlist/offer/\S+/", email.body)
+    link = re.search(r"https?://\S+/waitlist/offer/\S+/", str(email.body))
     assert link is not None
 
     page.goto(urlsplit(link.group()).path)
