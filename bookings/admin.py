@@ -682,3 +682,4 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 from . import admin_clients as admin_clients  # noqa: E402
 from . import admin_outcomes as admin_outcomes  # noqa: E402
+from . import admin_waitlist  # noqa: E402, F401  (registers the waitlist)

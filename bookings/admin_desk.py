@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Technique
 
-from . import availability, day_grid, selectors, services
+from . import admin_waitlist, availability, day_grid, selectors, services
 from .admin_clients import search_clients
 from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, Client, ClinicRules, Therapist
@@ -112,6 +112,9 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpRespo
         "previous_url": f"?date={day - timedelta(days=1):%Y-%m-%d}",
         "next_url": f"?date={day + timedelta(days=1):%Y-%m-%d}",
         "can_add": links.can_add,
+        "waiting": admin_waitlist.waiting_on(request, day, scope),
+        "can_offer": request.user.has_perm("bookings.add_waitlistoffer"),
+        "can_add_waiting": request.user.has_perm("bookings.add_waitlistentry"),
     }
     return _no_store(render(request, "admin/bookings/booking/day.html", context))
 

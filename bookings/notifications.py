@@ -264,7 +264,7 @@ def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification
 
 
 def _no_longer_needed(notification: Notification, now: datetime) -> bool:
-    booking = notification.booking
+    booking = booking_of(notification)
     if notification.kind in CLINIC_KINDS or notification.kind in CANCELLATION_KINDS:
         return False
     if notification.kind == NotificationKind.OUTCOME_ASK:
@@ -280,6 +280,13 @@ def _no_longer_needed(notification: Notification, now: datetime) -> bool:
     return notification.kind == NotificationKind.REMINDER and now >= booking.start
 
 
+def booking_of(notification: Notification) -> Booking:
+    """The booking a message is about; waitlist offers have none and never come here."""
+    if notification.booking is None:
+        raise ValueError(f"Notification {notification.pk} is not about a booking")
+    return notification.booking
+
+
 def deliver(notification_id: int, *, now: datetime) -> Outcome:
     """Send one notification if it is due and nobody else has taken it."""
     with transaction.atomic():
@@ -293,8 +300,12 @@ def deliver(notification_id: int, *, now: datetime) -> Outcome:
     if not claimed:
         return Outcome.NOT_CLAIMED
     notification = Notification.objects.select_related(
-        "booking__technique", "booking__therapist"
+        "booking__technique", "booking__therapist", "waitlist_offer__entry__technique"
     ).get(pk=notification_id)
+    if notification.waitlist_offer_id is not None:
+        from . import waitlist
+
+        return waitlist.deliver_offer(notification, now=now)
     if _no_longer_needed(notification, now):
         _finish(notification_id, status=NotificationStatus.SKIPPED)
         return Outcome.SKIPPED
@@ -342,7 +353,7 @@ def _failed(notification: Notification, error: Exception, now: datetime) -> Outc
 
 
 def _calendar_event(notification: Notification) -> CalendarEvent:
-    booking = notification.booking
+    booking = booking_of(notification)
     start = notification.session_start
     return CalendarEvent(
         uid=calendar_uid(booking),
@@ -392,7 +403,7 @@ def render_html(template_name: str, context: dict[str, object]) -> str:
 
 
 def email_context(notification: Notification, *, now: datetime) -> dict[str, object]:
-    booking = notification.booking
+    booking = booking_of(notification)
     start = timezone.localtime(notification.session_start)
     previous = notification.previous_start
     return {
@@ -423,7 +434,7 @@ def _outcome_url_of(notification: Notification) -> str:
 
 
 def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:
-    booking = notification.booking
+    booking = booking_of(notification)
     context = email_context(notification, now=now)
     start = timezone.localtime(notification.session_start)
     template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
@@ -456,7 +467,7 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
 def text_body(notification: Notification) -> str:
     """A text's words: first name, day and time, clinic, link. Texts sit on lock
     screens, so no surname, no technique, nothing about the client's health."""
-    booking = notification.booking
+    booking = booking_of(notification)
     return render_to_string(
         f"sms/{notification.kind}.txt",
         {
@@ -557,14 +568,14 @@ def send_again(notification: Notification, *, now: datetime | None = None) -> No
         if _no_longer_needed(old, now):
             return None
         return _queue(
-            old.booking,
+            booking_of(old),
             NotificationKind(old.kind),
             scheduled_for=now,
             sequence=old.calendar_sequence,
             channel=NotificationChannel(old.channel),
             # A number corrected since the failure gets the new text (an email address
             # is read from the booking anyway).
-            recipient=(phones.to_e164(old.booking.client_phone) or old.recipient)
+            recipient=(phones.to_e164(booking_of(old).client_phone) or old.recipient)
             if old.channel == NotificationChannel.SMS
             else "",
             previous_start=old.previous_start,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage, views_outcome
+from . import views, views_manage, views_outcome, views_waitlist
 
 app_name = "bookings"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("book/<slug:slug>/", views.book, name="book"),
     path("book/<slug:slug>/screen/", views.book_screen, name="book_screen"),
     path("book/<slug:slug>/confirm/", views.book_submit, name="book_submit"),
+    path("book/<slug:slug>/waitlist/", views_waitlist.waitlist_join, name="waitlist_join"),
+    path("waitlist/<str:token>/", views_waitlist.waitlist_entry, name="waitlist_entry"),
+    path("waitlist/<str:token>/leave/", views_waitlist.waitlist_leave, name="waitlist_leave"),
+    path("waitlist/offer/<str:token>/", views_waitlist.waitlist_offer, name="waitlist_offer"),
     path("booking/<str:token>/", views_manage.booking_detail, name="booking_detail"),
     path(
         "booking/<str:token>/calendar.ics",

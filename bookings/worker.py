@@ -24,7 +24,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from . import notifications
+from . import notifications, waitlist
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -115,10 +115,21 @@ class SupervisedWorker(Worker):
         if self.next_sweep is None or now >= self.next_sweep:
             notifications.sweep(now=now)
             fail_abandoned_tasks(now=now)
+            sweep_waitlist(now=now)
             self.next_sweep = now + timedelta(seconds=settings.WORKER_SWEEP_SECONDS)
         if self.next_prune is None or now >= self.next_prune:
             prune_task_results(now=now)
             self.next_prune = now + timedelta(days=1)
+
+
+def sweep_waitlist(*, now: datetime) -> None:
+    """Offer freed times to the waitlist; a failure here must not stop the emails."""
+    try:
+        waitlist.sweep(now=now)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:
+        logger.warning("Waitlist sweep failed: %s", type(error).__name__)
 
 
 def fail_abandoned_tasks(*, now: datetime) -> int:

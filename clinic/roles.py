@@ -64,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.client": EVERYTHING,
         "bookings.notification": EVERYTHING,
         "bookings.workerheartbeat": ("view",),
+        "bookings.waitlistentry": EVERYTHING,
+        "bookings.waitlistoffer": EVERYTHING,
     },
     THERAPISTS: {
         "bookings.therapist": ("view",),
@@ -78,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.noteamendment": VIEW,
         # Their clients' pain over time, on the client page.
         "bookings.outcomerequest": VIEW,
+        # Who waits for them or for anyone: they see who might fill a gap.
+        "bookings.waitlistentry": ("view",),
     },
 }
 

@@ -563,6 +563,7 @@ class NotificationKind(models.TextChoices):
     CLINIC_CANCELLED = "clinic_cancelled", "Note to clinic: cancelled"
     # Two days after the session: "How is your back today?", a link to one question.
     OUTCOME_ASK = "outcome_ask", "How is your back?"
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time came free"
 
 
 class NotificationChannel(models.TextChoices):
@@ -593,10 +594,19 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    """One email or text about a booking: the history staff see, and the unit a worker
-    claims."""
+    """One email or text about a booking (or a time offered to the waitlist): the history
+    staff see, and the unit a worker claims."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    waitlist_offer = models.ForeignKey(
+        "bookings.WaitlistOffer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     channel = models.CharField(
         max_length=5, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL
@@ -641,6 +651,10 @@ class Notification(models.Model):
                 condition=~Q(status=NotificationStatus.SENT) | Q(sent_at__isnull=False),
                 name="notification_sent_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False) | Q(waitlist_offer__isnull=False),
+                name="notification_about_something",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -675,3 +689,8 @@ class WorkerHeartbeat(models.Model):
 from .clients import Client as Client  # noqa: E402
 from .notes import HealthDataAccess, NoteAmendment, TreatmentNote  # noqa: E402, F401
 from .outcomes import OutcomeRequest as OutcomeRequest  # noqa: E402
+from .waitlist import OfferStatus as OfferStatus  # noqa: E402
+from .waitlist import PartOfDay as PartOfDay  # noqa: E402
+from .waitlist import WaitlistEntry as WaitlistEntry  # noqa: E402
+from .waitlist import WaitlistOffer as WaitlistOffer  # noqa: E402
+from .waitlist import WaitlistStatus as WaitlistStatus  # noqa: E402
