@@ -310,6 +310,7 @@ class BookingAdmin(TherapistScopedAdmin):
         "record_safety_check",
     ]
     readonly_fields = [
+        "client_record",
         "reference",
         "status",
         "therapist",
@@ -402,7 +403,18 @@ class BookingAdmin(TherapistScopedAdmin):
                     "new time. Status changes are the actions on the booking list.",
                 },
             ),
-            ("Client", {"fields": ["client_name", "client_email", "client_phone", "sms_opt_in"]}),
+            (
+                "Client",
+                {
+                    "fields": [
+                        "client_record",
+                        "client_name",
+                        "client_email",
+                        "client_phone",
+                        "sms_opt_in",
+                    ]
+                },
+            ),
             *health,
             (
                 "Record",
@@ -454,6 +466,16 @@ class BookingAdmin(TherapistScopedAdmin):
     @admin.display(description="Blocked until (with buffer)")
     def blocked_until_local(self, obj: Booking) -> str:
         return clinic_time(obj.blocked_until)
+
+    @admin.display(description="Client's record")
+    def client_record(self, obj: Booking) -> str:
+        if obj.client_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:bookings_client_change", args=[obj.client_id]),
+            "Open the client's record (all their sessions)",
+        )
 
     @admin.display(description="Client", ordering="client_name")
     def client_shown(self, obj: Booking) -> str:

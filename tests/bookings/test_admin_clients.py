@@ -84,7 +84,10 @@ def test_the_client_page_costs_the_same_queries_for_few_or_many_sessions(
     client.get(page(jane))  # warm the session and content types
     with django_assert_num_queries(CLIENT_PAGE_QUERIES):
         client.get(page(jane))
-    BookingFactory.create_batch(6, client=jane, therapist=therapist, completed=True)
+    for days in range(20, 26):
+        BookingFactory(
+            client=jane, therapist=therapist, completed=True, start=NOW - timedelta(days=days)
+        )
     with django_assert_num_queries(CLIENT_PAGE_QUERIES):
         client.get(page(jane))
 
@@ -287,3 +290,11 @@ def test_a_therapist_with_no_sessions_sees_no_clients(client):
     BookingFactory()
     client.force_login(lonely.user)
     assert "0 clients" in client.get(LIST_URL).content.decode()
+
+
+def test_a_booking_page_links_to_its_clients_record(client, front_desk_user, jane):
+    booking = Booking.objects.filter(client=jane).first()
+    assert booking is not None
+    client.force_login(front_desk_user)
+    html = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content.decode()
+    assert f'href="{page(jane)}"' in html

@@ -91,7 +91,10 @@ def test_client_history_splits_upcoming_from_past_and_counts(therapist, clock):
 
 def test_client_history_is_one_query(django_assert_num_queries, therapist):
     client = ClientFactory()
-    BookingFactory.create_batch(5, client=client, therapist=therapist, completed=True)
+    for days in range(1, 6):
+        BookingFactory(
+            client=client, therapist=therapist, completed=True, start=NOW - timedelta(days=days)
+        )
 
     with django_assert_num_queries(1):
         selectors.client_history(client.pk, now=NOW)
@@ -140,7 +143,12 @@ def test_merging_moves_every_booking_fills_blanks_and_records_who(now, therapist
     duplicate = ClientFactory(
         name="J Doe", phone="+447700900777", email="jd@example.org", staff_notes="Mornings"
     )
-    moved = BookingFactory.create_batch(3, client=duplicate, therapist=therapist, completed=True)
+    moved = [
+        BookingFactory(
+            client=duplicate, therapist=therapist, completed=True, start=NOW - timedelta(days=d)
+        )
+        for d in (1, 2, 3)
+    ]
     already = ClientFactory(merged_into=duplicate, email="older@example.org")
 
     kept = services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
@@ -202,8 +210,10 @@ def test_the_export_holds_the_record_every_booking_and_the_other_parts(now, ther
     monkeypatch.setattr(privacy, "EXPORT_PARTS", [lambda c: {"treatment_notes": [c.pk]}])
     jane = ClientFactory(name="Jane", date_of_birth=date(1980, 5, 1))
     references = {
-        BookingFactory(client=jane, therapist=therapist, client_email=email).reference
-        for email in ("jane@example.org", "other@example.org")
+        BookingFactory(
+            client=jane, therapist=therapist, client_email=email, start=NOW + timedelta(days=d)
+        ).reference
+        for d, email in ((1, "jane@example.org"), (2, "other@example.org"))
     }
     BookingFactory(therapist=therapist, client_email="jane@example.org")  # another record
 
