@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,7 +32,7 @@ def phone_digits_of(term: str) -> str | None:
 
 
 def with_phone_digits(
-    queryset: QuerySet[Any], digits: str, *, field: str = "client_phone"
+    queryset: QuerySet[Any], digits: str, *more: str, field: str = "client_phone"
 ) -> QuerySet[Any]:
     """Bookings whose phone holds `digits`, whatever spaces and punctuation were stored.
 
@@ -43,7 +43,10 @@ def with_phone_digits(
     stripped: Any = F(field)
     for mark in PHONE_PUNCTUATION:
         stripped = Replace(stripped, Value(mark), Value(""))
-    return queryset.alias(phone_digits=stripped).filter(phone_digits__contains=digits)
+    wanted = Q()
+    for option in (digits, *more):
+        wanted |= Q(phone_digits__contains=option)
+    return queryset.alias(phone_digits=stripped).filter(wanted)
 
 
 def phone_search(queryset: QuerySet[Any], term: str) -> QuerySet[Any] | None:
@@ -55,11 +58,10 @@ def phone_search(queryset: QuerySet[Any], term: str) -> QuerySet[Any] | None:
     digits = phone_digits_of(term)
     if digits is None:
         return None
-    found = with_phone_digits(queryset, digits)
     e164 = phones.to_e164(term)
     if e164 is not None and e164[1:] != digits:
-        found = found | with_phone_digits(queryset, e164[1:])
-    return found
+        return with_phone_digits(queryset, digits, e164[1:])
+    return with_phone_digits(queryset, digits)
 
 
 # "Needs attention": computed once per list page, however many rows ask.
