@@ -703,6 +703,8 @@ def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
     days = [monday + timedelta(days=n) for n in range(7)]
     rows, total = owner_report.week_report(names, schedules, sessions, days, zone, now)
     return OwnerWeek(monday=monday, rows=rows, total=total)
+
+
 # Outcomes: the client's pain over time and the clinical leads' report ------------
 
 

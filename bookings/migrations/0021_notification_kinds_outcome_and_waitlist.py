@@ -4,23 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0020_waitlist_roles'),
+        ("bookings", "0020_waitlist_roles"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='notification',
-            name='notification_kind_valid',
+            model_name="notification",
+            name="notification_kind_valid",
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Confirmation'), ('reschedule', 'Moved'), ('cancellation', 'Cancellation'), ('cancelled_by_clinic', 'Cancellation by the clinic'), ('reminder', 'Reminder'), ('clinic_booked', 'Note to clinic: booked'), ('clinic_rescheduled', 'Note to clinic: moved'), ('clinic_cancelled', 'Note to clinic: cancelled'), ('outcome_ask', 'How is your back?'), ('waitlist_offer', 'Waitlist: a time came free')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Confirmation"),
+                    ("reschedule", "Moved"),
+                    ("cancellation", "Cancellation"),
+                    ("cancelled_by_clinic", "Cancellation by the clinic"),
+                    ("reminder", "Reminder"),
+                    ("clinic_booked", "Note to clinic: booked"),
+                    ("clinic_rescheduled", "Note to clinic: moved"),
+                    ("clinic_cancelled", "Note to clinic: cancelled"),
+                    ("outcome_ask", "How is your back?"),
+                    ("waitlist_offer", "Waitlist: a time came free"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['confirmation', 'reschedule', 'cancellation', 'cancelled_by_clinic', 'reminder', 'clinic_booked', 'clinic_rescheduled', 'clinic_cancelled', 'outcome_ask', 'waitlist_offer'])), name='notification_kind_valid'),
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "confirmation",
+                            "reschedule",
+                            "cancellation",
+                            "cancelled_by_clinic",
+                            "reminder",
+                            "clinic_booked",
+                            "clinic_rescheduled",
+                            "clinic_cancelled",
+                            "outcome_ask",
+                            "waitlist_offer",
+                        ],
+                    )
+                ),
+                name="notification_kind_valid",
+            ),
         ),
     ]
