@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from . import privacy_outcomes
+from . import privacy_outcomes, privacy_waitlist
 from .answers import IntakeAnswers
 from .models import (
     Booking,
@@ -222,3 +222,5 @@ def _anonymise(booking: Booking) -> None:
 # The records of care's parts, one line each.
 EXPORT_PARTS.append(privacy_outcomes.export_outcomes)
 ERASE_PARTS.append(privacy_outcomes.erase_outcomes)
+EXPORT_PARTS.append(privacy_waitlist.export_waitlist)
+ERASE_PARTS.append(privacy_waitlist.erase_waitlist)
