@@ -61,7 +61,30 @@ class ClientChoiceField(forms.ModelChoiceField):
         return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
 
 
-class StaffBookingForm(WhenForm):
+class StaffScreenForm(forms.Form):
+    """The two safety questions front desk asks a phone or walk-in client: the same
+    rules as the online screen (a booking and a waitlist entry both ask them)."""
+
+    warning_signs = forms.MultipleChoiceField(
+        label=WARNING_SIGNS.admin_label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.code, c.label) for c in WARNING_SIGNS.choices],
+    )
+    conditions = forms.MultipleChoiceField(
+        label=CONDITIONS.admin_label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.code, c.label) for c in CONDITIONS.choices],
+    )
+    told_to_see_doctor = forms.BooleanField(
+        label="I advised the client to see a doctor before the session",
+        required=False,
+        help_text="Needed when a sign that a doctor should see them first is ticked.",
+    )
+
+
+class StaffBookingForm(StaffScreenForm, WhenForm):
     technique = forms.ModelChoiceField(queryset=Technique.objects.none(), label="Technique")
     length_minutes = forms.TypedChoiceField(label="Length", coerce=int, choices=())
     therapist = forms.ModelChoiceField(
@@ -88,23 +111,6 @@ class StaffBookingForm(WhenForm):
         label="Client's email (optional)",
         required=False,
         help_text="Without one, no emails are sent: tell the client the time yourself.",
-    )
-    warning_signs = forms.MultipleChoiceField(
-        label=WARNING_SIGNS.admin_label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(c.code, c.label) for c in WARNING_SIGNS.choices],
-    )
-    conditions = forms.MultipleChoiceField(
-        label=CONDITIONS.admin_label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(c.code, c.label) for c in CONDITIONS.choices],
-    )
-    told_to_see_doctor = forms.BooleanField(
-        label="I advised the client to see a doctor before the session",
-        required=False,
-        help_text="Needed when a sign that a doctor should see them first is ticked.",
     )
     consent = forms.BooleanField(
         label="The client agrees to the clinic keeping these health answers", required=False

@@ -7,13 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from catalog.models import SessionLength, Technique
-from catalog.vocabulary import CONDITIONS, WARNING_SIGNS
 from clinic.protection import HoneypotMixin
 
 from . import phones, selectors
 from .forms import ANYONE
 from .models import PartOfDay, Therapist
-from .staff_forms import DateInput
+from .staff_forms import DateInput, StaffScreenForm
 from .waitlist import MAX_WAIT_DAYS
 
 
@@ -98,26 +97,11 @@ class JoinWaitlistForm(HoneypotMixin, WaitForm):
     )
 
 
-class StaffWaitlistForm(WaitForm):
+class StaffWaitlistForm(StaffScreenForm, WaitForm):
     """Front desk adds a phone client: the same screen as a phone booking."""
 
     technique = forms.ModelChoiceField(queryset=Technique.objects.none(), label="Technique")
     client_email = forms.EmailField(label="Client's email (optional)", required=False)
-    warning_signs = forms.MultipleChoiceField(
-        label=WARNING_SIGNS.admin_label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(c.code, c.label) for c in WARNING_SIGNS.choices],
-    )
-    conditions = forms.MultipleChoiceField(
-        label=CONDITIONS.admin_label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(c.code, c.label) for c in CONDITIONS.choices],
-    )
-    told_to_see_doctor = forms.BooleanField(
-        label="I advised the client to see a doctor before the session", required=False
-    )
 
     field_order = ["technique", "length_minutes", "therapist"]
 
