@@ -132,9 +132,11 @@ def test_a_stored_phone_with_punctuation_is_found_by_its_digits(client, front_de
     assert shown(client, q="1174960123") == {"Maria"}
 
 
-def test_a_number_stored_in_e164_is_found_as_the_client_says_it(client, front_desk_user, therapist):
+def test_a_number_stored_in_e164_is_found_as_the_client_says_it(
+    client, front_desk_user, therapist, other_therapist
+):
     BookingFactory(therapist=therapist, client_name="Maria", client_phone="+447700900123")
-    BookingFactory(therapist=therapist, client_name="Other", client_phone="+447700900999")
+    BookingFactory(therapist=other_therapist, client_name="Other", client_phone="+447700900999")
     client.force_login(front_desk_user)
     assert shown(client, q="07700 900123") == {"Maria"}
 
