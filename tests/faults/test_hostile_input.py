@@ -61,7 +61,9 @@ def test_no_time_a_client_can_send_gets_a_500(client, booking, fault_row):
     assert booking.start == datetime(2026, 3, 5, 10, tzinfo=LONDON)
 
 
-def test_a_far_future_start_is_refused_with_a_clear_message(client, clinic):
+def test_a_far_future_start_is_refused_with_a_clear_message(screened_client, clinic):
+    # The booking steps need the safety screen answered first (issue 11).
+    client = screened_client
     page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "9999-12-31T23:59Z"})
     assert page.status_code == 200
     assert "not one we understand" in page.content.decode().replace("&#x27;", "'")
@@ -117,7 +119,9 @@ def test_the_429_page_and_retry_after_match_the_limiters_window(client, settings
     assert "in an hour" in text
 
 
-def test_the_details_step_is_never_stored_by_a_cache(client, clinic, fault_row):
+def test_the_details_step_is_never_stored_by_a_cache(screened_client, clinic, fault_row):
+    # The booking steps need the safety screen answered first (issue 11).
+    client = screened_client
     row = fault_row("8 Details step caching (no-store)")
     page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
     row.requests += 1

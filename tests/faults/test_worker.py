@@ -59,8 +59,11 @@ def _confirmation(booking: Booking) -> Notification:
 
 
 def _due(bookings: list[Booking]):
-    # Reminders wait for the day before the session: not due in these tests.
-    return Notification.objects.filter(booking__in=bookings).exclude(kind=NotificationKind.REMINDER)
+    # Reminders wait for the day before the session, and "how is your back?" for two
+    # days after it: neither is due in these tests.
+    return Notification.objects.filter(booking__in=bookings).exclude(
+        kind__in=[NotificationKind.REMINDER, NotificationKind.OUTCOME_ASK]
+    )
 
 
 def _count(row, bookings, smtp_server) -> None:
