@@ -1,8 +1,8 @@
 """After a session the client answers "How is your back today?" from the email's link,
 and staff see the answer on the client's page, in the chart and its table.
 
-Without the treatment note step: the notes' "pain before" is not a point of the chart
-(the chart starts at the intake's score)."""
+The whole chain, from the therapist's note to the chart, is test_record_of_care.py;
+these look at the link's second visit and the leads' report."""
 
 import re
 
