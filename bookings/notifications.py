@@ -254,6 +254,29 @@ def notify_cancelled(booking: Booking, *, now: datetime, by_clinic: bool = False
     _queue(booking, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
 
 
+def notify_reinstated(booking: Booking, *, now: datetime) -> None:
+    """A cancellation undone: the outcome question the cancellation dropped is due again.
+
+    Only if no ask for this session time is waiting, out or failed (a session cancelled
+    after its ask went out is not asked twice), nobody answered, and its link would still
+    work. Nothing else is sent: front desk tells the client themselves, and a reminder
+    would carry the calendar entry the cancellation withdrew.
+    """
+    if not booking.client_email:
+        return
+    if booking.end + OUTCOME_ASK_DELAY + OUTCOME_ANSWER_WINDOW <= now:
+        return
+    asked = (
+        Notification.objects.for_booking(booking)
+        .filter(kind=NotificationKind.OUTCOME_ASK, session_start=booking.start)
+        .exclude(status=NotificationStatus.SKIPPED)
+        .exists()
+    )
+    if asked or OutcomeRequest.objects.answered().filter(booking=booking).exists():
+        return
+    _queue_outcome_ask(booking)
+
+
 def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification:
     return _queue(
         booking,

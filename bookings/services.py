@@ -441,9 +441,11 @@ def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
     return _finish(booking, BookingStatus.NO_SHOW, now)
 
 
-def reinstate_booking(*, booking: Booking) -> Booking:
+def reinstate_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Confirm a cancelled booking again (e.g. one cancelled by mistake), if its time is
-    still free. No email: front desk tells the client themselves."""
+    still free. No confirmation: front desk tells the client themselves; the outcome
+    question two days after the session is due again (`notify_reinstated`)."""
+    now = now or timezone.now()
     with _slot_taken_is_unavailable(), transaction.atomic():
         locked = _locked(booking)
         if locked.status == BookingStatus.CONFIRMED:
@@ -460,6 +462,7 @@ def reinstate_booking(*, booking: Booking) -> Booking:
             raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
         locked.status = BookingStatus.CONFIRMED
         locked.save(update_fields=["status", "updated_at"])
+        notifications.notify_reinstated(locked, now=now)
         _diary_changed()
         return locked
 

@@ -86,6 +86,86 @@ def test_a_cancelled_booking_gets_no_outcome_ask(book, after_commit):
     assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.NOT_CLAIMED
 
 
+def send_due_asks(booking) -> list[Outcome]:
+    """Run the task of every outcome ask of the booking once it is due, as the worker would."""
+    return [deliver(ask.pk, now=ask.scheduled_for) for ask in outcome_asks(booking)]
+
+
+def test_a_reinstated_booking_gets_one_outcome_ask_two_days_after_the_session(
+    book, after_commit
+):
+    booking = book()
+    after_commit(services.cancel_booking, booking=booking)
+    after_commit(services.reinstate_booking, booking=booking)
+
+    pending = outcome_asks(booking).filter(status=NotificationStatus.PENDING).get()
+    assert pending.scheduled_for == booking.end + OUTCOME_ASK_DELAY
+    assert OutcomeRequest.objects.filter(booking=booking).count() == 1
+    mail.outbox.clear()
+    assert sorted(send_due_asks(booking)) == sorted([Outcome.NOT_CLAIMED, Outcome.SENT])
+    (message,) = mail.outbox
+    assert message.subject == "How is your back today?"
+
+
+def test_cancelling_and_reinstating_again_and_again_leaves_one_ask(book, after_commit):
+    booking = book()
+    for _ in range(3):
+        after_commit(services.cancel_booking, booking=booking)
+        after_commit(services.reinstate_booking, booking=booking)
+    # Reinstating a confirmed booking changes nothing.
+    after_commit(services.reinstate_booking, booking=booking)
+
+    assert outcome_asks(booking).filter(status=NotificationStatus.PENDING).count() == 1
+    mail.outbox.clear()
+    assert send_due_asks(booking).count(Outcome.SENT) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_reinstated_booking_cancelled_again_gets_no_outcome_ask(book, after_commit):
+    booking = book()
+    after_commit(services.cancel_booking, booking=booking)
+    after_commit(services.reinstate_booking, booking=booking)
+    after_commit(services.cancel_booking, booking=booking)
+
+    assert not outcome_asks(booking).filter(status=NotificationStatus.PENDING).exists()
+    mail.outbox.clear()
+    assert Outcome.SENT not in send_due_asks(booking)
+    assert not mail.outbox
+
+
+def test_a_session_asked_about_before_its_cancellation_is_not_asked_again(
+    book, after_commit, clock
+):
+    booking = book()
+    ask = outcome_asks(booking).get()
+    clock.move_to(ask.scheduled_for)
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SENT
+    # Nobody marked it completed, so front desk can still cancel it, by mistake.
+    after_commit(services.cancel_booking, booking=booking)
+    after_commit(services.reinstate_booking, booking=booking)
+    assert list(outcome_asks(booking).values_list("status", flat=True)) == [
+        NotificationStatus.SENT
+    ]
+
+
+def test_an_answered_session_is_not_asked_again_when_reinstated(book, after_commit):
+    booking = book()
+    OutcomeRequest.objects.filter(booking=booking).update(score=4, answered_at=booking.end)
+    after_commit(services.cancel_booking, booking=booking)
+    after_commit(services.reinstate_booking, booking=booking)
+    assert not outcome_asks(booking).filter(status=NotificationStatus.PENDING).exists()
+
+
+def test_a_session_reinstated_after_its_link_would_have_expired_is_not_asked(
+    book, after_commit, clock
+):
+    booking = book()
+    after_commit(services.cancel_booking, booking=booking)
+    clock.move_to(booking.end + OUTCOME_ASK_DELAY + notifications.OUTCOME_ANSWER_WINDOW)
+    after_commit(services.reinstate_booking, booking=booking)
+    assert not outcome_asks(booking).filter(status=NotificationStatus.PENDING).exists()
+
+
 def test_a_no_show_gets_no_outcome_ask(book, clock):
     booking = book()
     clock.move_to(booking.end)
