@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalog.models import SessionLength, Technique
@@ -239,6 +239,28 @@ def _require_safe(
     return check.facts(technique.slug)
 
 
+# The first key of the two-key advisory lock: any fixed number, so these locks never
+# meet another use of PostgreSQL's advisory locks.
+CLIENT_EMAIL_LOCK = 14_001
+
+
+def _lock_client_email(email: str) -> None:
+    """Make a first booking with this address wait for another one still in progress.
+
+    Two first bookings with one new address, for different therapists, lock no common
+    row: without this both find no client and each makes one. The key is the address
+    as `email__iexact` compares it (upper case), and the lock is released at commit, so
+    the one that waited then finds the client the first one made. SQLite needs none: its
+    IMMEDIATE transactions (clinic/settings.py) already run one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(upper(%s)))", [CLIENT_EMAIL_LOCK, email]
+        )
+
+
 def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> Client:
     """Staff name the client; online, only the exact same email (any case) is the same
     person. Names and phones are shared in families and never matched: a wrong guess
@@ -250,6 +272,7 @@ def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> 
         return client.merged_into or client
     email = email.strip()
     if email:
+        _lock_client_email(email)
         existing = Client.objects.filter(email__iexact=email).order_by("pk").first()
         if existing is not None:
             # An address of a merged duplicate belongs to the client it was merged into.

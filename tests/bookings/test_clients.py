@@ -32,6 +32,17 @@ def test_a_booking_with_the_same_email_in_another_case_and_spaces_joins_that_cli
     assert Client.objects.count() == 1
 
 
+def test_first_bookings_with_two_therapists_and_one_email_make_one_client(book, other_therapist):
+    # On PostgreSQL the address's lock is taken and released by each booking in turn.
+    first = book(client_email="sam@example.org")
+    second = book(therapist_id=other_therapist.pk, client_email=" SAM@example.org")
+    third = book(therapist_id=other_therapist.pk, start=second.end + timedelta(hours=1))
+
+    assert second.client_id == first.client_id
+    assert third.client_id != first.client_id
+    assert Client.objects.count() == 2
+
+
 def test_a_different_email_is_a_new_client_even_with_the_same_name_and_phone(book):
     first = book(client_email="jane@example.org")
     second = book(start=first.start + timedelta(days=1), client_email="jane.doe@example.org")

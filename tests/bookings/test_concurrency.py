@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from bookings import intake
 from bookings.models import Booking, BookingStatus
+from bookings.models import Client as ClientRecord
 from bookings.services import SlotUnavailable, book_session
 from catalog.models import Technique
 from tests.clock import NOW
-from tests.factories import SCREENED_INTAKE, BookingFactory
+from tests.factories import SCREENED_INTAKE, BookingFactory, TherapistFactory
 
 ATTEMPTS = 24
 SLOT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -26,11 +27,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def fire(attempt) -> Counter:
-    """Run `attempt(n)` from ATTEMPTS threads at once, each on its own connection."""
+def fire(attempt, attempts: int = ATTEMPTS) -> Counter:
+    """Run `attempt(n)` from `attempts` threads at once, each on its own connection."""
     outcomes: Counter = Counter()
     lock = threading.Lock()
-    barrier = threading.Barrier(ATTEMPTS)
+    barrier = threading.Barrier(attempts)
 
     def run(n: int) -> None:
         try:
@@ -43,7 +44,7 @@ def fire(attempt) -> Counter:
         with lock:
             outcomes[outcome] += 1
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(ATTEMPTS)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -118,6 +119,34 @@ def test_concurrent_posts_for_one_slot_give_one_booking_and_no_error_page(
         therapist.pk,
         other_therapist.pk,
     }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_first_bookings_at_once_with_one_new_email_make_one_client(clinic_rules, swedish):
+    # A therapist each: no therapist's row is a lock they share, only the address.
+    therapists = [TherapistFactory(techniques=[swedish], works_weekdays=True) for _ in range(8)]
+    spellings = ["sam@example.com", "  Sam@Example.com", "SAM@EXAMPLE.COM ", "sam@example.COM"]
+
+    def attempt(n: int) -> str:
+        book_session(
+            intake=SCREENED_INTAKE,
+            therapist_id=therapists[n].pk,
+            technique=swedish,
+            length_minutes=60,
+            start=SLOT + timedelta(minutes=15 * (n % 2)),
+            client_name=f"Sam {n}",
+            client_email=spellings[n % len(spellings)],
+            client_phone="07700 900123",
+            now=NOW,
+        )
+        return "booked"
+
+    outcomes = fire(attempt, attempts=len(therapists))
+    print(f"\none new email, {len(therapists)} therapists at once -> {dict(outcomes)}")
+
+    assert outcomes == Counter(booked=len(therapists))
+    assert ClientRecord.objects.count() == 1
+    assert set(Booking.objects.values_list("client", flat=True)) == {ClientRecord.objects.get().pk}
 
 
 @pytest.mark.django_db

@@ -91,9 +91,7 @@ def send_due_asks(booking) -> list[Outcome]:
     return [deliver(ask.pk, now=ask.scheduled_for) for ask in outcome_asks(booking)]
 
 
-def test_a_reinstated_booking_gets_one_outcome_ask_two_days_after_the_session(
-    book, after_commit
-):
+def test_a_reinstated_booking_gets_one_outcome_ask_two_days_after_the_session(book, after_commit):
     booking = book()
     after_commit(services.cancel_booking, booking=booking)
     after_commit(services.reinstate_booking, booking=booking)
@@ -143,9 +141,7 @@ def test_a_session_asked_about_before_its_cancellation_is_not_asked_again(
     # Nobody marked it completed, so front desk can still cancel it, by mistake.
     after_commit(services.cancel_booking, booking=booking)
     after_commit(services.reinstate_booking, booking=booking)
-    assert list(outcome_asks(booking).values_list("status", flat=True)) == [
-        NotificationStatus.SENT
-    ]
+    assert list(outcome_asks(booking).values_list("status", flat=True)) == [NotificationStatus.SENT]
 
 
 def test_an_answered_session_is_not_asked_again_when_reinstated(book, after_commit):
