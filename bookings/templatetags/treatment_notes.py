@@ -7,10 +7,11 @@ the tag asks who may read which notes and records the look when it shows any.
 from typing import Any
 
 from django import template
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from bookings import notes
-from bookings.models import Client, HealthDataAccess
+from bookings.models import Client, HealthDataAccess, OutcomeRequest
 
 register = template.Library()
 
@@ -26,6 +27,15 @@ def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
         .filter(booking__client=client)
         .select_related("booking__therapist", "written_by")
         .prefetch_related("techniques", "amendments")
+        # Beside the note's before and after: whether the relief lasted, in the client's
+        # own answer two days later (the same query, not one per note).
+        .annotate(
+            answer_two_days_later=Subquery(
+                OutcomeRequest.objects.filter(booking=OuterRef("booking_id"))
+                .order_by()
+                .values("score")[:1]
+            )
+        )
         .order_by("-booking__start")
     )
     if shown:
@@ -39,6 +49,7 @@ def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
         "client": client,
         "notes": [(note, notes.note_lines(note, list(note.amendments.all()))) for note in shown],
         "may_read_notes": True,
+        "shows_answers": user.has_perm("bookings.view_outcomerequest"),
         "shows_trail": user.is_superuser,
     }
 

@@ -11,7 +11,7 @@ from bookings import notes
 from bookings.models import BookingStatus, HealthDataAccess, TreatmentNote
 from bookings.privacy import ERASED_NAME
 from tests.clock import NOW
-from tests.factories import BookingFactory
+from tests.factories import BookingFactory, OutcomeRequestFactory
 
 SESSION_END = NOW - timedelta(days=3) + timedelta(hours=3)
 
@@ -52,6 +52,32 @@ def test_the_client_page_lists_their_notes_and_records_the_look(
         "client_notes",
         written.booking.client,
     )
+
+
+def test_the_notes_table_puts_the_clients_answer_two_days_later_beside_before_and_after(
+    client, clock, therapist, therapist_user
+):
+    answered = BookingFactory(therapist=therapist, past=True)
+    unanswered = BookingFactory(
+        therapist=therapist, client=answered.client, start=answered.start - timedelta(days=7)
+    )
+    for booking, before, after in ((answered, 7, 3), (unanswered, 6, 5)):
+        notes.write_note(
+            booking=booking,
+            by=therapist_user,
+            now=booking.end,
+            pain_before=before,
+            pain_after=after,
+        )
+    OutcomeRequestFactory(booking=answered, score=4, answered_at=answered.end + timedelta(days=2))
+    OutcomeRequestFactory(booking=unanswered)
+    client.force_login(therapist_user)
+
+    page = " ".join(client.get(client_url(answered.client)).content.decode().split())
+
+    assert '<th scope="col">Client\'s answer two days later</th>' in page
+    assert "<td>7 → 3</td> <td>4</td>" in page
+    assert "<td>6 → 5</td> <td>\N{EN DASH}</td>" in page
 
 
 def test_front_desk_sees_the_client_page_without_notes_and_no_look(

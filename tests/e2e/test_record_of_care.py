@@ -116,5 +116,9 @@ def test_a_note_after_the_session_then_the_clients_answer_shows_on_their_chart(
     expect(rows.nth(1).get_by_role("cell").last).to_have_text("7")
     expect(rows.nth(2)).to_contain_text("After the session of 4 March")
     expect(rows.nth(2).get_by_role("cell").last).to_have_text("3")
+    # Her note's before and after, beside the client's answer two days later.
+    noted = page.get_by_role("table", name="Treatment notes, latest session first")
+    expect(noted.get_by_role("row").nth(1).get_by_role("cell").nth(1)).to_have_text("6 → 4")
+    expect(noted.get_by_role("row").nth(1).get_by_role("cell").nth(2)).to_have_text("3")
     assert_accessible(page)
     assert_no_browser_problems(browser_log)
