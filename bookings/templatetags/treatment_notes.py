@@ -9,8 +9,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from bookings import notes
-from bookings.models import Client, HealthDataAccess
+from bookings import looks, notes
+from bookings.models import Client
 
 register = template.Library()
 
@@ -29,12 +29,7 @@ def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
         .order_by("-booking__start")
     )
     if shown:
-        notes.record_look(
-            user=user,
-            what=HealthDataAccess.What.CLIENT_NOTES,
-            client=client,
-            now=timezone.now(),
-        )
+        looks.record_look(user=user, opened=client, now=timezone.now())
     return {
         "client": client,
         "notes": [(note, notes.note_lines(note, list(note.amendments.all()))) for note in shown],
