@@ -43,15 +43,16 @@ class ClientFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         value = self.value()
         self.ids: list[int] = []
-        if not value or not value.isdigit() or int(value) >= 2**63:
+        if value is None:
             return []
-        rows = list(
-            Client.objects.filter(Q(pk=int(value)) | Q(merged_into=int(value))).values_list(
-                "pk", "name"
-            )
-        )
-        self.ids = [pk for pk, _ in rows]
-        return [(value, name) for pk, name in rows if pk == int(value)]
+        if value.isdigit() and int(value) < 2**63:
+            rows = Client.objects.filter(Q(pk=int(value)) | Q(merged_into=int(value)))
+            names = dict(rows.values_list("pk", "name"))
+            self.ids = list(names)
+            # Always a choice when asked: a filter without one is dropped, and the list
+            # would show every client's looks.
+            return [(value, names.get(int(value), "No such client"))]
+        return [(value, "No such client")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() is None:
