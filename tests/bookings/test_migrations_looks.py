@@ -1,6 +1,8 @@
 """The migration that moves the old trail (HealthDataAccess rows) into django-auditlog's
 access entries, run backwards to the schema before it and forwards again."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -23,7 +25,9 @@ def _apps_at(targets):
 @pytest.mark.django_db(transaction=True)
 def test_the_old_trail_becomes_access_entries_without_names_or_data(therapist):
     booking = BookingFactory(therapist=therapist, client_name="Jane Doe", with_safety_facts=True)
-    gone = BookingFactory(therapist=therapist, client_name="Gone Client")
+    gone = BookingFactory(
+        therapist=therapist, client_name="Gone Client", start=booking.start + timedelta(days=1)
+    )
     staff = StaffFactory(username="looker", email="looker@example.com")
     try:
         old = _apps_at(BEFORE)
