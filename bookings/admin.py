@@ -26,6 +26,7 @@ from . import (
     admin_reports,
     admin_schedule,
     booking_list,
+    looks,
     notes,
     notifications,
     phones,
@@ -37,7 +38,6 @@ from .models import (
     Booking,
     ClinicClosure,
     ClinicRules,
-    HealthDataAccess,
     Notification,
     Therapist,
     TimeOff,
@@ -616,12 +616,7 @@ class BookingAdmin(TherapistScopedAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         if shows_health and request.method == "GET" and response.status_code == 200:
             # Every look at intake answers and safety facts is on the record.
-            notes.record_look(
-                user=request.user,
-                what=HealthDataAccess.What.BOOKING,
-                booking=booking,
-                now=timezone.now(),
-            )
+            looks.record_look(user=request.user, opened=booking, now=timezone.now())
             response["Cache-Control"] = "private, no-store"
         return response
 
@@ -637,6 +632,15 @@ class BookingAdmin(TherapistScopedAdmin):
             # The rows ask while the template renders: render while the page's set lives.
             if isinstance(response, TemplateResponse):
                 response.render()
+                page = (response.context_data or {}).get("cl")
+                if request.method == "GET" and page is not None:
+                    # The Safety column names the warning signs: a look each.
+                    looks.record_marks(
+                        user=request.user,
+                        bookings=page.result_list,
+                        page=looks.Look.MARK_LIST,
+                        now=timezone.now(),
+                    )
             return response
 
 
@@ -703,5 +707,6 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 from . import admin_clients as admin_clients  # noqa: E402
+from . import admin_looks as admin_looks  # noqa: E402  (the superusers' trail of looks)
 from . import admin_outcomes as admin_outcomes  # noqa: E402
 from . import admin_waitlist  # noqa: E402, F401  (registers the waitlist)

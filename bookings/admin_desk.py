@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Technique
 
-from . import admin_waitlist, availability, day_grid, selectors, services
+from . import admin_waitlist, availability, day_grid, looks, selectors, services
 from .admin_clients import search_clients
 from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, Client, ClinicRules, Therapist
@@ -116,6 +116,18 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpRespo
         "can_offer": request.user.has_perm("bookings.add_waitlistoffer"),
         "can_add_waiting": request.user.has_perm("bookings.add_waitlistentry"),
     }
+    # The warning marks shown tell the viewer a client has warning signs: a look each.
+    looks.record_marked(
+        user=request.user,
+        marked=[
+            (session.booking_id, session.reference, session.client_id)
+            for column in clinic_day.columns
+            for session in column.sessions
+            if session.warning
+        ],
+        page=looks.Look.MARK_DAY,
+        now=timezone.now(),
+    )
     return _no_store(render(request, "admin/bookings/booking/day.html", context))
 
 

@@ -1,5 +1,5 @@
 """Treatment notes in the admin: the therapist's form from their booking's page, the
-read-only note page (original and amendments), and the superusers' trail of looks."""
+read-only note page (original and amendments)."""
 
 from typing import Any
 
@@ -15,9 +15,9 @@ from django.utils import timezone
 from catalog.models import Technique
 from catalog.vocabulary import AREAS
 
-from . import notes
+from . import looks, notes
 from .admin_desk import _no_store
-from .models import Booking, HealthDataAccess, TreatmentNote
+from .models import Booking, TreatmentNote
 
 
 def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
@@ -66,12 +66,10 @@ def note_form_view(
     if booking is None or not notes.may_write_note(request.user, booking):
         raise Http404("No such booking.")
     now = timezone.now()
-    note = TreatmentNote.objects.filter(booking=booking).first()
+    note = TreatmentNote.objects.select_related("booking").filter(booking=booking).first()
     form = TreatmentNoteForm(request.POST or None, instance=note)
     if note is not None and request.method != "POST":
-        notes.record_look(
-            user=request.user, what=HealthDataAccess.What.NOTE, booking=booking, now=now
-        )
+        looks.record_look(user=request.user, opened=note, now=now)
     amending = note is not None and not notes.is_editable(booking, now=now)
     if request.method == "POST" and form.is_valid():
         values = {field: form.cleaned_data[field] for field in notes.NOTE_FIELDS}
@@ -155,41 +153,5 @@ class TreatmentNoteAdmin(admin.ModelAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         if isinstance(response, TemplateResponse):
             response.render()
-        notes.record_look(
-            user=request.user,
-            what=HealthDataAccess.What.NOTE,
-            booking=note.booking,
-            now=timezone.now(),
-        )
+        looks.record_look(user=request.user, opened=note, now=timezone.now())
         return _no_store(response)
-
-
-@admin.register(HealthDataAccess)
-class HealthDataAccessAdmin(admin.ModelAdmin):
-    """Who opened which client's health data, and when: superusers only, read-only."""
-
-    list_display = ["at", "user", "what", "booking", "client"]
-    list_filter = ["what", ("user", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["user", "booking", "client"]
-    search_fields = [
-        "client__name",
-        "booking__client_name",
-        "=booking__reference",
-        "user__username",
-    ]
-    date_hierarchy = "at"
-
-    @admin.display(description="Client")
-    def client(self, obj: HealthDataAccess) -> str:
-        if obj.client is not None:
-            return obj.client.name
-        return obj.booking.client_name if obj.booking else "—"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

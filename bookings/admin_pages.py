@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from . import availability, privacy, selectors, week_grid
+from . import availability, looks, privacy, selectors, week_grid
 from .models import Booking, Therapist, TimeOff, WorkingHours
 from .staff_scope import StaffScope, staff_scope
 
@@ -118,6 +118,13 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> Http
         "next_url": f"?week={monday + timedelta(days=7):%Y-%m-%d}{query}",
         "this_week_url": f"?{query.lstrip('&')}",
     }
+    # The warning marks shown tell the viewer a client has warning signs: a look each.
+    looks.record_marks(
+        user=request.user,
+        bookings=[b for therapist, _ in weeks for b in therapist.week_bookings],  # type: ignore[attr-defined]
+        page=looks.Look.MARK_WEEK,
+        now=timezone.now(),
+    )
     return render(request, "admin/bookings/booking/schedule.html", context)
 
 

@@ -37,6 +37,9 @@ class Session:
     technique: str
     warning: bool = False
     needs_attention: bool = False
+    # Who and which, for the trail of looks when the warning mark is shown.
+    client_id: int | None = None
+    reference: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Treatment notes: who may read them, writing them within a day of the session,
-amending them later with the original kept, and the trail of looks at health data.
+"""Treatment notes: who may read them, writing them within a day of the session, and
+amending them later with the original kept (the trail of looks is bookings/looks.py).
 
 Writes are small keyword-only functions, each one transaction (as in services.py).
 """
@@ -16,7 +16,7 @@ from catalog.vocabulary import AREAS
 from clinic.roles import CLINICAL_LEADS
 
 from . import privacy
-from .models import Booking, BookingStatus, Client, HealthDataAccess, NoteAmendment, TreatmentNote
+from .models import Booking, BookingStatus, Client, NoteAmendment, TreatmentNote
 from .models.notes import PRESSURE_CHOICES
 
 EDIT_WINDOW = timedelta(hours=24)
@@ -214,25 +214,6 @@ def note_lines(note: TreatmentNote, amendments: list[NoteAmendment]) -> list[Not
         label = FIELD_LABELS[field]
         lines.append(NoteLine(label, first_old.get(field, current), current))
     return lines
-
-
-def record_look(
-    *,
-    user: Any,
-    what: str,
-    now: datetime,
-    booking: Booking | None = None,
-    client: Client | None = None,
-) -> HealthDataAccess:
-    """Note that `user` opened a page with a client's health data: who, when, which
-    client and booking. Never what they saw."""
-    return HealthDataAccess.objects.create(
-        user=user,
-        what=what,
-        at=now,
-        booking=booking,
-        client_id=client.pk if client is not None else (booking.client_id if booking else None),
-    )
 
 
 def _years_before(now: datetime, years: int) -> datetime:

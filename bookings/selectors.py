@@ -495,6 +495,8 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             "client_name",
             "technique__name",
             "warning_flags",
+            "client_id",
+            "reference",
         )
     ):
         session = day_grid.Session(
@@ -505,6 +507,8 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             client_first_name=first_name(row["client_name"]),
             technique=row["technique__name"],
             warning=bool(row["warning_flags"]),
+            client_id=row["client_id"],
+            reference=row["reference"],
         )
         sessions[row["therapist_id"]].append((session, row["status"]))
     columns = []

@@ -86,8 +86,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # Models of our apps whose permissions no group gets, on purpose: only superusers
-# manage them: the trail of who looked at health data.
-SUPERUSERS_ONLY: frozenset[str] = frozenset({"bookings.healthdataaccess"})
+# manage them. (The trail of who looked at health data is django-auditlog's LogEntry,
+# which no group gets either: bookings/admin_looks.py shows it to superusers only.)
+SUPERUSERS_ONLY: frozenset[str] = frozenset()
 
 
 def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
+    # The trail of looks at health data (bookings/looks.py): its access entries only.
+    "auditlog",
     "clinic",
     "catalog",
     "bookings",

@@ -68,3 +68,13 @@ def test_syncing_puts_back_what_someone_changed_by_hand():
     for group in Group.objects.all():
         assert codenames(group) == expected_codenames(group.name), group.name
     assert Group.objects.count() == len(ROLE_PERMISSIONS)
+
+
+@pytest.mark.django_db
+def test_no_group_gets_any_audit_log_permission():
+    # The trail of looks at health data is for superusers only (bookings/admin_looks.py).
+    assert not Permission.objects.filter(
+        content_type__app_label="auditlog", group__isnull=False
+    ).exists()
+    for grants in ROLE_PERMISSIONS.values():
+        assert not [label for label in grants if label.startswith("auditlog.")]

@@ -687,7 +687,7 @@ class WorkerHeartbeat(models.Model):
 
 
 from .clients import Client as Client  # noqa: E402
-from .notes import HealthDataAccess, NoteAmendment, TreatmentNote  # noqa: E402, F401
+from .notes import NoteAmendment, TreatmentNote  # noqa: E402, F401
 from .outcomes import OutcomeRequest as OutcomeRequest  # noqa: E402
 from .waitlist import OfferStatus as OfferStatus  # noqa: E402
 from .waitlist import PartOfDay as PartOfDay  # noqa: E402

@@ -1,5 +1,5 @@
-"""The clinic's record of care: a treatment note per session, its amendments, and the
-trail of who looked at a client's health data."""
+"""The clinic's record of care: a treatment note per session and its amendments. (The
+trail of who looked at a client's health data is django-auditlog's: bookings/looks.py.)"""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -63,32 +63,3 @@ class NoteAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} amended"
-
-
-class HealthDataAccess(models.Model):
-    """Someone opened a page showing a client's health data. Never the data itself."""
-
-    class What(models.TextChoices):
-        BOOKING = "booking", "Intake answers and safety facts"
-        NOTE = "note", "Treatment note"
-        CLIENT_NOTES = "client_notes", "Client's treatment notes"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="health_data_looks"
-    )
-    at = models.DateTimeField(db_index=True)
-    what = models.CharField(max_length=20, choices=What.choices)
-    booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    client = models.ForeignKey(
-        "bookings.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = "look at health data"
-        verbose_name_plural = "looks at health data"
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_what_display()}"

@@ -10,8 +10,8 @@ from django import template
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from bookings import notes
-from bookings.models import Client, HealthDataAccess, OutcomeRequest
+from bookings import looks, notes
+from bookings.models import Client, OutcomeRequest
 
 register = template.Library()
 
@@ -39,12 +39,7 @@ def client_notes(context: template.Context, client: Client) -> dict[str, Any]:
         .order_by("-booking__start")
     )
     if shown:
-        notes.record_look(
-            user=user,
-            what=HealthDataAccess.What.CLIENT_NOTES,
-            client=client,
-            now=timezone.now(),
-        )
+        looks.record_look(user=user, opened=client, now=timezone.now())
     return {
         "client": client,
         "notes": [(note, notes.note_lines(note, list(note.amendments.all()))) for note in shown],

@@ -5,9 +5,11 @@ from datetime import UTC, date, timedelta
 from urllib.parse import quote
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from bookings.looks import looks
 from bookings.models import Booking, BookingStatus, Notification, NotificationKind
 from tests.clock import NOW, clinic_time
 from tests.factories import (
@@ -190,17 +192,47 @@ def _clinic_with(therapists: int, bookings_each: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("therapists", "bookings_each"), [pytest.param(2, 1, id="2"), pytest.param(10, 6, id="10")]
+    ("therapists", "bookings_each", "marks"),
+    [pytest.param(2, 1, 0, id="2"), pytest.param(10, 6, 30, id="10")],
 )
 def test_the_day_view_costs_the_same_queries_for_2_or_10_therapists(
-    client, now, front_desk_user, django_assert_num_queries, therapists, bookings_each
+    client, now, front_desk_user, django_assert_num_queries, therapists, bookings_each, marks
 ):
     _clinic_with(therapists, bookings_each)
     client.force_login(front_desk_user)
     client.get(DAY_URL, {"date": "2026-03-03"})  # the rules reach the cache
-    with django_assert_num_queries(DAY_VIEW_QUERIES):
+    LogEntry.objects.all().delete()
+    # One more, the INSERT of the looks, only when a safety mark is shown.
+    with django_assert_num_queries(DAY_VIEW_QUERIES + (1 if marks else 0)):
         response = client.get(DAY_URL, {"date": "2026-03-03"})
-    assert response.content.decode().count('class="day-block"') == therapists * bookings_each
+    page = response.content.decode()
+    assert page.count('class="day-block"') == therapists * bookings_each
+    assert page.count('class="booking-warning"') == 2 * marks  # the grid, and the lists
+    assert looks().filter(additional_data__what="mark_day").count() == marks
+
+
+def test_the_day_view_records_a_look_at_each_safety_mark_it_shows(
+    client, now, therapist, therapist_user
+):
+    flagged = BookingFactory(
+        therapist=therapist, start=clinic_time(NOW + timedelta(days=1), 9), with_safety_facts=True
+    )
+    BookingFactory(therapist=therapist, start=clinic_time(NOW + timedelta(days=1), 11))
+    client.force_login(therapist_user)
+    client.get(DAY_URL, {"date": "2026-03-03"})
+    look = looks().get()
+    assert (look.actor, look.content_type.model, look.object_id) == (
+        therapist_user,
+        "booking",
+        flagged.pk,
+    )
+    assert look.additional_data == {
+        "what": "mark_day",
+        "client": flagged.client_id,
+        "booking": flagged.pk,
+        "staff": therapist_user.username,
+    }
+    assert look.object_repr == f"Booking {flagged.reference}"
 
 
 # Session and user (2), permissions (2), staff scope (2), the day's columns (7: names,

@@ -1,9 +1,11 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from bookings.models import BookingStatus
+from bookings.looks import looks
+from bookings.models import Booking, BookingStatus
 from tests.factories import (
     BookingFactory,
     ClinicClosureFactory,
@@ -202,6 +204,34 @@ def test_the_schedule_makes_a_fixed_number_of_queries(
 # Session, user, the staff scope (groups, therapist row), permissions, then the
 # therapists with their hours, time off and bookings (one query each), and the picker.
 SCHEDULE_QUERIES = {"front_desk_user": 13, "therapist_user": 11}
+
+
+def test_the_week_records_a_look_at_each_safety_mark_in_one_insert(
+    client, front_desk_user, therapist, other_therapist, django_assert_num_queries
+):
+    monday = datetime(2026, 10, 19, 8, 0, tzinfo=UTC)
+    plain = BookingFactory.create(therapist=therapist, start=monday)
+    client.force_login(front_desk_user)
+    ContentType.objects.get_for_model(Booking)  # cached once per process
+    client.get(URL, {"week": DST_WEEK})
+    with django_assert_num_queries(SCHEDULE_QUERIES["front_desk_user"]):
+        client.get(URL, {"week": DST_WEEK})
+    assert not looks().exists()
+
+    flagged = [
+        BookingFactory.create(
+            therapist=someone, start=monday + timedelta(days=1), with_safety_facts=True
+        )
+        for someone in (therapist, other_therapist)
+    ]
+    with django_assert_num_queries(SCHEDULE_QUERIES["front_desk_user"] + 1):
+        page = client.get(URL, {"week": DST_WEEK}).content.decode()
+    assert page.count("Check warnings first") == 2
+    assert sorted(
+        (look.object_id, look.additional_data["client"], look.additional_data["what"])
+        for look in looks()
+    ) == sorted((b.pk, b.client_id, "mark_week") for b in flagged)
+    assert plain.pk not in {look.object_id for look in looks()}
 
 
 # A client's data: see, download, erase

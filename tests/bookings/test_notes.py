@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import notes
-from bookings.models import HealthDataAccess, NoteAmendment, TreatmentNote
+from bookings.looks import looks, record_look
+from bookings.models import NoteAmendment, TreatmentNote
 from catalog.models import Technique
 from tests.clock import NOW
 from tests.factories import BookingFactory, StaffFactory, TherapistFactory
@@ -145,7 +146,7 @@ def test_front_desk_and_content_editors_are_refused_the_notes_admin(client, requ
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("admin:bookings_treatmentnote_changelist")).status_code == 403
     assert client.get(admin_note_url(written)).status_code in (403, 404)
-    assert not HealthDataAccess.objects.exists()
+    assert not looks().exists()
 
 
 def test_a_therapist_of_other_clients_gets_not_found(client, written, other_therapist):
@@ -245,52 +246,72 @@ def test_opening_a_bookings_health_data_is_recorded_without_the_data(
 ):
     client.force_login(therapist_user)
     client.get(reverse("admin:bookings_booking_change", args=[session.pk]))
-    look = HealthDataAccess.objects.get()
-    assert (look.user, look.booking, look.client, look.what, look.at) == (
+    look = looks().get()
+    assert (look.actor, look.content_type.model, look.object_id, look.timestamp) == (
         therapist_user,
-        session,
-        session.client,
-        HealthDataAccess.What.BOOKING,
+        "booking",
+        session.pk,
         timezone.now(),
     )
-    stored = " ".join(str(v) for v in HealthDataAccess.objects.values().get().values())
+    assert look.additional_data == {
+        "what": "booking",
+        "client": session.client_id,
+        "booking": session.pk,
+        "staff": "therapist",
+    }
+    assert (look.changes, look.serialized_data) == (None, None)
+    stored = " ".join(str(v) for v in looks().values().get().values())
     assert "night_pain" not in stored and "osteoporosis" not in stored
+    assert "Jane Doe" not in stored
 
 
 def test_front_desk_opening_a_booking_is_recorded_too(client, clock, session, front_desk_user):
     client.force_login(front_desk_user)
     client.get(reverse("admin:bookings_booking_change", args=[session.pk]))
-    assert HealthDataAccess.objects.get().user == front_desk_user
+    assert looks().get().actor == front_desk_user
 
 
 def test_opening_a_note_is_recorded_on_every_view(client, clock, written, clinical_lead):
     client.force_login(clinical_lead)
     for _ in range(2):
         client.get(admin_note_url(written))
-    assert (
-        list(HealthDataAccess.objects.values_list("user", "what", "booking"))
-        == [(clinical_lead.pk, "note", written.booking_id)] * 2
-    )
+    assert [
+        (look.actor, look.content_type.model, look.object_id, look.additional_data["booking"])
+        for look in looks()
+    ] == [(clinical_lead, "treatmentnote", written.pk, written.booking_id)] * 2
+    assert looks().filter(additional_data__what="note").count() == 2
+
+
+def test_opening_the_note_form_of_a_written_note_is_recorded(
+    client, clock, written, therapist_user
+):
+    client.force_login(therapist_user)
+    client.get(reverse("admin:bookings_booking_note", args=[written.booking_id]))
+    look = looks().get()
+    assert (look.content_type.model, look.object_id) == ("treatmentnote", written.pk)
+    assert look.additional_data["client"] == written.booking.client_id
 
 
 def test_pages_without_health_data_record_nothing(client, clock, session, therapist_user):
     client.force_login(therapist_user)
+    session.warning_flags = []
+    session.save()
     client.get(reverse("admin:bookings_booking_changelist"))
     client.get(reverse("admin:bookings_treatmentnote_changelist"))
     client.get(reverse("admin:index"))
-    assert not HealthDataAccess.objects.exists()
+    assert not looks().exists()
 
 
 def test_only_superusers_read_the_trail(client, clock, session, therapist_user, superuser):
-    notes.record_look(user=therapist_user, what="booking", booking=session, now=NOW)
-    url = reverse("admin:bookings_healthdataaccess_changelist")
+    record_look(user=therapist_user, opened=session, now=NOW)
+    url = reverse("admin:auditlog_logentry_changelist")
     client.force_login(therapist_user)
     assert client.get(url).status_code == 403
     client.force_login(superuser)
-    by_staff = client.get(url, {"user__id__exact": therapist_user.pk})
+    by_staff = client.get(url, {"actor__id__exact": therapist_user.pk})
     assert by_staff.status_code == 200 and "Jane Doe" in by_staff.content.decode()
-    by_client = client.get(url, {"q": "Jane Doe"})
-    assert "Jane Doe" in by_client.content.decode()
+    by_reference = client.get(url, {"q": f"Booking {session.reference}"})
+    assert "Jane Doe" in by_reference.content.decode()
 
 
 # Retention.

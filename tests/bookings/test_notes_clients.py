@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from bookings import notes
-from bookings.models import BookingStatus, HealthDataAccess, TreatmentNote
+from bookings.looks import looks, record_look
+from bookings.models import BookingStatus, TreatmentNote
 from bookings.privacy import ERASED_NAME
 from tests.clock import NOW
 from tests.factories import BookingFactory, OutcomeRequestFactory
@@ -46,12 +47,14 @@ def test_the_client_page_lists_their_notes_and_records_the_look(
     client.force_login(clinical_lead)
     page = client.get(client_url(written.booking.client)).content.decode()
     assert "Treatment notes" in page and "Stiff lower back." in page
-    look = HealthDataAccess.objects.get()
-    assert (look.user, look.what, look.client) == (
+    look = looks().get()
+    assert (look.actor, look.content_type.model, look.object_id) == (
         clinical_lead,
-        "client_notes",
-        written.booking.client,
+        "client",
+        written.booking.client_id,
     )
+    assert look.additional_data["what"] == "client_notes"
+    assert look.additional_data["client"] == written.booking.client_id
 
 
 def test_the_notes_table_puts_the_clients_answer_two_days_later_beside_before_and_after(
@@ -88,7 +91,7 @@ def test_front_desk_sees_the_client_page_without_notes_and_no_look(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Stiff lower back." not in page and "Treatment notes" not in page
-    assert not HealthDataAccess.objects.exists()
+    assert not looks().exists()
 
 
 @pytest.mark.parametrize("more", [0, 3])
@@ -115,16 +118,16 @@ def test_the_client_page_reads_notes_in_a_fixed_number_of_queries(
 
 def test_superusers_follow_the_trail_per_client(client, clock, written, superuser, therapist_user):
     other = BookingFactory(client_name="Someone Else")
-    notes.record_look(user=therapist_user, what="booking", booking=written.booking, now=NOW)
-    notes.record_look(user=therapist_user, what="booking", booking=other, now=NOW)
+    record_look(user=therapist_user, opened=written.booking, now=NOW)
+    record_look(user=therapist_user, opened=other, now=NOW)
     client.force_login(superuser)
-    url = reverse("admin:bookings_healthdataaccess_changelist")
-    page = client.get(url, {"client__id__exact": written.booking.client_id}).content.decode()
+    client_page = client.get(client_url(written.booking.client)).content.decode()
+    trail = reverse("admin:auditlog_logentry_changelist")
+    link = f'href="{trail}?client={written.booking.client_id}"'
+    assert link in client_page and "Who looked at this client" in client_page
+    page = client.get(trail, {"client": written.booking.client_id}).content.decode()
     assert "Jane Doe" in page and "Someone Else" not in page
-    assert (
-        "Who looked at this client"
-        in client.get(client_url(written.booking.client)).content.decode()
-    )
+    assert f"Booking {written.booking.reference}" in page
 
 
 def test_retention_runs_from_the_clients_last_visit(therapist, therapist_user):
