@@ -144,8 +144,8 @@ STORIES = {
 }
 
 # name, story, therapist, how the course goes, the week of the last session (0 is this
-# week, 13 the history's first), sessions, weeks between them. The first ten are
-# still coming (they have next week's demo bookings too); the others finished.
+# week, 13 the history's first), sessions, weeks between them. Next week's demo
+# bookings (the command's) go to each therapist's own clients in turn.
 CLIENTS = [
     ("Priya Shah", "desk", "anna", "better", 0, 9, 1),
     ("Tom Reilly", "running", "anna", "better", 0, 8, 1),

@@ -118,7 +118,7 @@ def subjective(facts: SessionFacts, rng: random.Random) -> str:
     )
     openings = {
         "better": [
-            f"Reports the {where} has been easier since the last session.",
+            f"Reports less pain in the {where} since the last session.",
             "Sleeping better; only sore at the end of the day.",
             "Fewer bad days this week, managed a full day at work without painkillers.",
         ],

@@ -297,3 +297,13 @@ def test_last_weeks_report_has_sessions_and_takings_for_every_demo_therapist(dem
     for row in week.rows:
         assert row.sessions >= 3 and row.takings > 0
         assert row.share_booked is not None and 0.05 < row.share_booked < 0.6
+
+
+@pytest.mark.django_db
+def test_a_demo_client_sees_one_therapist_in_the_past_and_next_week(demo):
+    load_demo_data()
+
+    for client in Client.objects.all():
+        assert client.bookings.values("therapist").distinct().count() == 1, client
+    coming = Booking.objects.filter(start__gt=DEMO_NOW).values("client").distinct().count()
+    assert coming >= len(CLIENTS) * 0.8

@@ -178,7 +178,13 @@ class Command(BaseCommand):
                 "email", "phone"
             )
         )
-        for therapist in Therapist.objects.active().order_by("pk"):
+        # Each therapist sees their own clients again (the history's), so a client page
+        # shows one therapist's course; without a history, the ten demo names.
+        regulars: dict[str, list[str]] = {}
+        for name, _, username, *_ in demo_history.CLIENTS:
+            regulars.setdefault(username, []).append(name)
+        for therapist in Therapist.objects.active().select_related("user").order_by("pk"):
+            mine = 0
             offers = _offers(therapist)
             if not offers:
                 continue
@@ -197,7 +203,9 @@ class Command(BaseCommand):
                     for start_at, (technique, minutes) in plan_part(
                         start, end, offers, turn=turn, buffer=buffer
                     ):
-                        client = DEMO_CLIENTS[made % len(DEMO_CLIENTS)]
+                        clients = regulars.get(therapist.user.username) or DEMO_CLIENTS
+                        client = clients[mine % len(clients)]
+                        mine += 1
                         try:
                             book_session(
                                 therapist_id=therapist.pk,
