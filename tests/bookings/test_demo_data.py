@@ -178,6 +178,8 @@ def test_demo_history_holds_three_months_of_sessions_booked_as_clients_book(demo
     assert BookingStatus.CONFIRMED not in statuses
     for booking in past:
         answers = booking.intake_answers
+        assert answers is not None and booking.health_consent_at is not None
+        assert booking.client is not None
         # Only the vocabulary's codes, consented before the session, a 0-10 score.
         assert IntakeAnswers.from_dict(answers).to_dict() == answers
         assert answers["screened"] and answers["areas"] and answers["feelings"]
@@ -256,6 +258,7 @@ def test_outcome_answers_come_two_days_after_completed_sessions_only(demo):
     answered = OutcomeRequest.objects.answered().select_related("booking")
     assert answered.count() > 0.7 * len(past_sessions())
     for outcome in answered:
+        assert outcome.answered_at is not None
         assert outcome.booking.status == BookingStatus.COMPLETED
         assert outcome.booking.end + timedelta(days=2) < outcome.answered_at < DEMO_NOW
         assert outcome.answered_at < outcome.expires
