@@ -359,7 +359,8 @@ def _plan(
                     facts=check.facts(technique.slug),
                     status=status,
                     number=k + 1,
-                    of=sessions,
+                    # Clients seen in the last fortnight go on with next week's bookings.
+                    of=sessions if last_week > 1 else sessions + 1,
                     trend=trend,
                     pain_before=before,
                     pain_after=after,
