@@ -1,5 +1,6 @@
 import random
 from datetime import datetime, time, timedelta
+from time import perf_counter as time_counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,9 +9,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import availability
+from bookings import availability, demo_history
 from bookings.answers import IntakeAnswers
-from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
+from bookings.models import (
+    Booking,
+    BookingStatus,
+    Client,
+    ClinicRules,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from bookings.selectors import clinic_zone
 from bookings.services import BookingError, book_session
 from catalog.models import Technique
@@ -51,7 +60,7 @@ THERAPISTS_PROFILES = {
     ),
 }
 DAY = [(time(9), time(13)), (time(14), time(18))]  # the gap is lunch
-DEMO_EMAIL_DOMAIN = "demo.example"
+DEMO_EMAIL_DOMAIN = demo_history.DEMO_EMAIL_DOMAIN
 DEMO_CLIENTS = [
     "Priya Shah",
     "Tom Reilly",
@@ -70,7 +79,10 @@ Offer = tuple[Technique, int]  # a technique and a session length in minutes
 
 
 class Command(BaseCommand):
-    help = "Load demo accounts (and, once they exist, schedules and bookings). Safe to re-run."
+    help = (
+        "Load demo accounts, schedules, about three months of past sessions (notes and "
+        "outcome scores) and next week's bookings. Safe to re-run."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG:
@@ -80,6 +92,7 @@ class Command(BaseCommand):
                 self._ensure_user(username, first, last, group_name)
             for username, profile in THERAPISTS_PROFILES.items():
                 self._ensure_therapist(username, *profile)
+        self._ensure_history()
         self._ensure_bookings()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /admin/ with:"))
         for username, _, _, group_name in STAFF:
@@ -129,6 +142,19 @@ class Command(BaseCommand):
             reason="Training",
         )
 
+    def _ensure_history(self) -> None:
+        started = time_counter()
+        made = demo_history.ensure_history(now=timezone.now())
+        if made:
+            self.stdout.write(
+                f"Wrote {sum(made.get(s, 0) for s in BookingStatus.values)} past demo sessions "
+                f"({made.get(BookingStatus.COMPLETED, 0)} completed, "
+                f"{made.get(BookingStatus.CANCELLED, 0)} cancelled, "
+                f"{made.get(BookingStatus.NO_SHOW, 0)} no-shows) with {made['notes']} treatment "
+                f"notes and {made['answers']} outcome answers in {time_counter() - started:.1f} s "
+                "(no emails queued)."
+            )
+
     def _ensure_bookings(self) -> None:
         """Fill about half of each working day of the coming week, once.
 
@@ -146,7 +172,19 @@ class Command(BaseCommand):
         today = now.astimezone(zone).date()
         days = [today + timedelta(days=n) for n in range(1, DEMO_DAYS + 1)]
         made = 0
-        for therapist in Therapist.objects.active().order_by("pk"):
+        # The same number as the client's past bookings (the history gave them one each).
+        phones = dict(
+            Client.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").values_list(
+                "email", "phone"
+            )
+        )
+        # Each therapist sees their own clients again (the history's), so a client page
+        # shows one therapist's course; without a history, the ten demo names.
+        regulars: dict[str, list[str]] = {}
+        for name, _, username, *_ in demo_history.CLIENTS:
+            regulars.setdefault(username, []).append(name)
+        for therapist in Therapist.objects.active().select_related("user").order_by("pk"):
+            mine = 0
             offers = _offers(therapist)
             if not offers:
                 continue
@@ -165,7 +203,9 @@ class Command(BaseCommand):
                     for start_at, (technique, minutes) in plan_part(
                         start, end, offers, turn=turn, buffer=buffer
                     ):
-                        client = DEMO_CLIENTS[made % len(DEMO_CLIENTS)]
+                        clients = regulars.get(therapist.user.username) or DEMO_CLIENTS
+                        client = clients[mine % len(clients)]
+                        mine += 1
                         try:
                             book_session(
                                 therapist_id=therapist.pk,
@@ -173,8 +213,10 @@ class Command(BaseCommand):
                                 length_minutes=minutes,
                                 start=start_at,
                                 client_name=client,
-                                client_email=f"{client.split()[0].lower()}@{DEMO_EMAIL_DOMAIN}",
-                                client_phone="07700 900123",
+                                client_email=demo_history.demo_email(client),
+                                client_phone=phones.get(
+                                    demo_history.demo_email(client), "+447700900123"
+                                ),
                                 # Demo clients answered the screen with nothing to report.
                                 intake=IntakeAnswers(screened=True),
                                 now=now,
