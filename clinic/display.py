@@ -30,7 +30,7 @@ def _offset_changes_after(local: datetime, zone: ZoneInfo) -> bool:
 
 
 def money(amount: Decimal | None) -> str:
-    """An amount with the clinic's currency symbol: "£60.00"."""
+    """An amount with the clinic's currency symbol: "£60.00", "£1,520.00"."""
     if amount is None:
         return ""
-    return f"{settings.CLINIC_CURRENCY_SYMBOL}{amount:.2f}"
+    return f"{settings.CLINIC_CURRENCY_SYMBOL}{amount:,.2f}"
