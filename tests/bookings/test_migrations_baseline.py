@@ -23,7 +23,7 @@ def _apps_at(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_outcomes_keep_the_baseline_their_bookings_still_hold():
     kept = BookingFactory(
         intake_answers=INTAKE_ANSWERS | {"intensity": 8, "areas": ["upper", "lower"]}
