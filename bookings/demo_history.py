@@ -37,6 +37,7 @@ from catalog.models import SessionLength, Technique
 from . import availability, demo_notes, notes, safety_gate, selectors
 from .answers import IntakeAnswers
 from .models import Booking, BookingStatus, Client, ClinicRules, OutcomeRequest, Therapist
+from .models.outcomes import intake_baseline
 from .notifications import OUTCOME_ANSWER_WINDOW, OUTCOME_ASK_DELAY
 from .step_cache import diary_changed
 
@@ -462,6 +463,7 @@ def _outcomes(made: list[tuple[Planned, Booking]], now: datetime) -> int:
                 score=p.outcome if answered else None,
                 answered_at=answered_at if answered else None,
                 expires=asked + OUTCOME_ANSWER_WINDOW,
+                **intake_baseline(booking.intake_answers),
             )
         )
     OutcomeRequest.objects.bulk_create(requests)

@@ -319,7 +319,8 @@ class BookingDetailsForm(HoneypotMixin):
     consent = forms.BooleanField(
         required=False,
         label="Keep my answers about my back with this booking, so my therapist can read them "
-        "before the session.",
+        "before the session, and my pain score and where it hurts with my answer to how my "
+        "back is afterwards.",
     )
     acknowledge_warning = forms.BooleanField(
         required=True,

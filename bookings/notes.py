@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, Q, QuerySet, Subquery
 
 from catalog.vocabulary import AREAS
 from clinic.roles import CLINICAL_LEADS
@@ -18,6 +18,7 @@ from clinic.roles import CLINICAL_LEADS
 from . import privacy
 from .models import Booking, BookingStatus, Client, NoteAmendment, TreatmentNote
 from .models.notes import PRESSURE_CHOICES
+from .retention import past_retention, years_before
 
 EDIT_WINDOW = timedelta(hours=24)
 TEXT_FIELDS = ("subjective", "objective", "assessment", "plan")
@@ -216,31 +217,16 @@ def note_lines(note: TreatmentNote, amendments: list[NoteAmendment]) -> list[Not
     return lines
 
 
-def _years_before(now: datetime, years: int) -> datetime:
-    try:
-        return now.replace(year=now.year - years)
-    except ValueError:  # 29 February
-        return now.replace(year=now.year - years, day=28)
-
-
 def purge_notes(*, years: int, now: datetime) -> int:
     """Delete the notes of clients whose last visit ended over `years` years ago.
 
     Returns how many notes were deleted (their amendments go with them)."""
-    cutoff = _years_before(now, years)
+    cutoff = years_before(now, years)
     with transaction.atomic():
-        stale = _past_retention(TreatmentNote.objects.all(), cutoff)
+        stale = past_retention(TreatmentNote.objects.all(), cutoff)
         count = stale.count()
         stale.delete()
         return count
-
-
-def _past_retention(notes: QuerySet[TreatmentNote], cutoff: datetime) -> QuerySet[TreatmentNote]:
-    """Notes whose client (or, without one, whose session) was last seen before `cutoff`."""
-    seen_since = Booking.objects.filter(
-        client_id=OuterRef("booking__client_id"), end__gte=cutoff
-    ).exclude(status=BookingStatus.CANCELLED)
-    return notes.filter(booking__end__lt=cutoff).exclude(Exists(seen_since))
 
 
 def kept_until(client: Client, *, years: int) -> datetime | None:
@@ -250,7 +236,7 @@ def kept_until(client: Client, *, years: int) -> datetime | None:
         .exclude(status=BookingStatus.CANCELLED)
         .aggregate(last=Max("end"))["last"]
     )
-    return None if last is None else _years_before(last, -years)
+    return None if last is None else years_before(last, -years)
 
 
 # The client's part of the privacy export and erasure (privacy.EXPORT_PARTS, ERASE_PARTS).
@@ -309,7 +295,7 @@ def retention_notice(client: Client, *, now: datetime) -> str:
     years = settings.NOTES_RETENTION_YEARS
     theirs = TreatmentNote.objects.filter(booking__client=client)
     total = theirs.count()
-    expired = _past_retention(theirs, _years_before(now, years)).count()
+    expired = past_retention(theirs, years_before(now, years)).count()
     return NotesErasure(
         kept=total - expired, deleted=expired, kept_until=kept_until(client, years=years)
     ).message
@@ -321,7 +307,7 @@ def erase_notes(client: Client, now: datetime) -> NotesErasure:
     years = settings.NOTES_RETENTION_YEARS
     with transaction.atomic():
         theirs = TreatmentNote.objects.filter(booking__client=client)
-        expired = _past_retention(theirs, _years_before(now, years))
+        expired = past_retention(theirs, years_before(now, years))
         deleted = expired.count()
         expired.delete()
         kept = theirs.count()

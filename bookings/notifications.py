@@ -34,6 +34,7 @@ from .models import (
     NotificationStatus,
     OutcomeRequest,
 )
+from .models.outcomes import intake_baseline
 from .selectors import online_changes_until
 
 logger = logging.getLogger(__name__)
@@ -202,8 +203,12 @@ def _queue_outcome_ask(booking: Booking) -> None:
     if not booking.client_email:
         return
     ask_at = booking.end + OUTCOME_ASK_DELAY
+    expires = {"expires": ask_at + OUTCOME_ANSWER_WINDOW}
+    # The baseline is the intake as it was when booked: a moved session keeps it.
     OutcomeRequest.objects.update_or_create(
-        booking=booking, defaults={"expires": ask_at + OUTCOME_ANSWER_WINDOW}
+        booking=booking,
+        defaults=expires,
+        create_defaults=expires | intake_baseline(booking.intake_answers),
     )
     _queue(booking, NotificationKind.OUTCOME_ASK, scheduled_for=ask_at)
 

@@ -168,7 +168,9 @@ def erase_client_data(*, email: str, now: datetime) -> int:
     how many bookings were erased.
     """
     with transaction.atomic():
-        count = _erase_bookings(list(_matching(email).select_for_update()), now)
+        bookings = list(_matching(email).select_for_update())
+        privacy_outcomes.erase_booking_outcomes(b.pk for b in bookings)
+        count = _erase_bookings(bookings, now)
         # A client record with that address is the same person's: it goes too.
         Client.objects.filter(email__iexact=email.strip()).update(**CLIENT_ERASED, updated_at=now)
         return count

@@ -713,71 +713,63 @@ def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
 
 
 def client_pain_series(client_id: int) -> list[PainPoint]:
-    """The client's first intake pain score (from the earliest booking whose answers are
-    still kept), then each session's answer to the outcome question, oldest first.
-    Two queries."""
+    """The client's first intake pain score (the baseline kept with the earliest
+    session's outcome request that has one), then each session's answer to the outcome
+    question, oldest first. One query."""
     zone = clinic_zone()
-    points: list[PainPoint] = []
-    first_intake = (
-        Booking.objects.filter(client_id=client_id, intake_answers__intensity__isnull=False)
-        .order_by("start")
-        .values_list("start", "intake_answers")
-        .first()
+    intake: list[PainPoint] = []
+    answers: list[PainPoint] = []
+    rows = (
+        OutcomeRequest.objects.filter(booking__client_id=client_id)
+        .filter(Q(intake_score__isnull=False) | Q(score__isnull=False))
+        .order_by("booking__start", "pk")
+        .values_list("booking__start", "intake_score", "answered_at", "score")
     )
-    if first_intake is not None:
-        start, answers = first_intake
-        intensity = (answers or {}).get("intensity")
-        if isinstance(intensity, int):
-            points.append(PainPoint(start.astimezone(zone).date(), intensity, "Intake"))
-    answered = (
-        OutcomeRequest.objects.answered()
-        .filter(booking__client_id=client_id)
-        .order_by("booking__start")
-        .values_list("booking__start", "answered_at", "score")
-    )
-    for session_start, answered_at, score in answered:
+    for session_start, intake_score, answered_at, score in rows:
+        session_day = session_start.astimezone(zone).date()
+        if intake_score is not None and not intake:
+            intake.append(PainPoint(session_day, intake_score, "Intake"))
         if answered_at is None or score is None:
             continue
-        session_day = session_start.astimezone(zone).date()
-        points.append(
+        answers.append(
             PainPoint(
                 answered_at.astimezone(zone).date(),
                 score,
                 f"After the session of {session_day.day} {session_day:%B}",
             )
         )
-    return points
+    return intake + answers
 
 
 def session_outcomes() -> list[SessionOutcome]:
-    """Every answered outcome whose booking still holds its intake pain score, as plain
-    values for the outcomes report. One query."""
+    """Every answered outcome whose request keeps its intake pain score, as plain values
+    for the outcomes report. One query."""
     rows = (
         OutcomeRequest.objects.answered()
-        .filter(booking__intake_answers__intensity__isnull=False)
+        .filter(intake_score__isnull=False)
         .values_list(
             "booking__client_id",
             "booking_id",
             "booking__technique__name",
-            "booking__intake_answers",
+            "intake_score",
+            "intake_areas",
+            "intake_feelings",
             "score",
         )
     )
     outcomes = []
-    for client_id, booking_id, technique, answers, score in rows:
-        answers = answers or {}
-        intensity = answers.get("intensity")
-        if not isinstance(intensity, int) or score is None:
+    for client_id, booking_id, technique, intake_score, areas, feelings, score in rows:
+        if intake_score is None or score is None:
             continue
         outcomes.append(
             SessionOutcome(
                 # A booking without a client (none should be left) counts as its own client.
                 client_id=client_id if client_id is not None else -booking_id,
                 technique=technique,
-                intake_score=intensity,
+                intake_score=intake_score,
                 outcome_score=score,
-                areas=tuple(answers.get("areas") or ()),
-                feelings=tuple(answers.get("feelings") or ()),
+                areas=tuple(areas or ()),
+                feelings=tuple(feelings or ()),
             )
         )
     return outcomes

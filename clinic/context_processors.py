@@ -11,6 +11,8 @@ def clinic(request: HttpRequest) -> dict[str, object]:
             "email": settings.CLINIC_EMAIL,
             "currency": settings.CLINIC_CURRENCY_SYMBOL,
             "health_retention_days": settings.HEALTH_ANSWERS_RETENTION_DAYS,
+            # Outcome answers and their intake baseline are kept as treatment notes are.
+            "outcome_retention_years": settings.NOTES_RETENTION_YEARS,
             "emergency_number": settings.EMERGENCY_NUMBER,
             "non_emergency_number": settings.NON_EMERGENCY_NUMBER,
         }

@@ -29,6 +29,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from bookings.models.outcomes import intake_baseline
 from catalog.models import SessionLength, Technique
 from clinic.roles import THERAPISTS
 from tests.clock import NOW
@@ -266,7 +267,8 @@ class BookingFactory(ModelFactory[Booking]):
 
 
 class OutcomeRequestFactory(ModelFactory[OutcomeRequest]):
-    """The outcome link of a completed session (Friday 27 February), open for two weeks.
+    """The outcome link of a completed session (Friday 27 February), open for two weeks,
+    keeping the baseline of its booking's kept intake answers as booking makes it.
 
     Trait: `answered` (score 3, answered on Sunday 1 March).
     """
@@ -279,3 +281,12 @@ class OutcomeRequestFactory(ModelFactory[OutcomeRequest]):
 
     booking = factory.SubFactory(BookingFactory, completed=True)
     expires = factory.LazyAttribute(lambda o: o.booking.end + timedelta(days=16))
+    intake_score = factory.LazyAttribute(
+        lambda o: intake_baseline(o.booking.intake_answers).get("intake_score")
+    )
+    intake_areas = factory.LazyAttribute(
+        lambda o: intake_baseline(o.booking.intake_answers).get("intake_areas", [])
+    )
+    intake_feelings = factory.LazyAttribute(
+        lambda o: intake_baseline(o.booking.intake_answers).get("intake_feelings", [])
+    )

@@ -1,9 +1,13 @@
 """How a client's back is two days after a session: one 0-10 answer per session."""
 
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
+
+from ..answers import IntakeAnswers
 
 OUTCOME_SCORE_MAX = 10
 
@@ -11,6 +15,20 @@ OUTCOME_SCORE_MAX = 10
 def new_outcome_token() -> str:
     # The same shape as the manage link's token, so the same 404-before-query check holds.
     return secrets.token_urlsafe(32)
+
+
+def intake_baseline(answers: Mapping[str, object] | None) -> dict[str, Any]:
+    """What an outcome request keeps of its booking's intake answers: the pain score,
+    where it hurts and what it feels like. Nothing when no answers were kept (the
+    client did not consent): `answers` is the booking's `intake_answers`."""
+    if answers is None:
+        return {}
+    kept = IntakeAnswers.from_dict(answers)
+    return {
+        "intake_score": kept.intensity,
+        "intake_areas": list(kept.areas),
+        "intake_feelings": list(kept.feelings),
+    }
 
 
 class OutcomeRequestQuerySet(models.QuerySet["OutcomeRequest"]):
@@ -30,6 +48,13 @@ class OutcomeRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     expires = models.DateTimeField(help_text="After this the link is a plain 404.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The baseline the answer is compared with, copied from the booking's consented
+    # intake answers when the request is made: those answers are purged a month after
+    # the session, and the outcomes report and the pain chart need the starting point
+    # for as long as the answer itself is kept.
+    intake_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    intake_areas = models.JSONField(default=list, blank=True, editable=False)
+    intake_feelings = models.JSONField(default=list, blank=True, editable=False)
 
     objects = OutcomeRequestQuerySet.as_manager()
 
@@ -44,6 +69,10 @@ class OutcomeRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__lte=OUTCOME_SCORE_MAX),
                 name="outcome_score_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(intake_score__isnull=True) | Q(intake_score__lte=OUTCOME_SCORE_MAX),
+                name="outcome_intake_score_0_to_10",
             ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True, answered_at__isnull=True)

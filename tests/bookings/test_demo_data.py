@@ -239,6 +239,21 @@ def test_the_outcomes_report_from_demo_data_withholds_no_technique_or_area(demo)
 
 
 @pytest.mark.django_db
+def test_the_daily_purge_leaves_the_demo_report_and_pain_charts_as_they_were(demo):
+    load_demo_data()
+    report = outcome_report(selectors.session_outcomes())
+    charts = {c.pk: selectors.client_pain_series(c.pk) for c in Client.objects.all()}
+
+    call_command("purge_health_answers", stdout=StringIO())
+
+    # Most of three months of answers are past the 30 days and gone; their baselines stay.
+    held = Booking.objects.filter(intake_answers__isnull=False, start__lt=DEMO_NOW).count()
+    assert held < 0.5 * Booking.objects.filter(start__lt=DEMO_NOW).count()
+    assert outcome_report(selectors.session_outcomes()) == report
+    assert {c.pk: selectors.client_pain_series(c.pk) for c in Client.objects.all()} == charts
+
+
+@pytest.mark.django_db
 def test_demo_clients_pain_falls_over_their_course_for_most_and_not_for_a_few(demo):
     load_demo_data()
 

@@ -22,7 +22,7 @@ def _apps_at(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_old_trail_becomes_access_entries_without_names_or_data(therapist):
     booking = BookingFactory(therapist=therapist, client_name="Jane Doe", with_safety_facts=True)
     gone = BookingFactory(

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import notes
+from bookings import notes, retention
 from bookings.looks import looks, record_look
 from bookings.models import NoteAmendment, TreatmentNote
 from catalog.models import Technique
@@ -335,8 +335,8 @@ def test_retention_counts_whole_years_even_from_29_february():
     from datetime import UTC, datetime
 
     leap = datetime(2028, 2, 29, 3, tzinfo=UTC)
-    assert notes._years_before(leap, 1) == datetime(2027, 2, 28, 3, tzinfo=UTC)
-    assert notes._years_before(leap, 8) == datetime(2020, 2, 29, 3, tzinfo=UTC)
+    assert retention.years_before(leap, 1) == datetime(2027, 2, 28, 3, tzinfo=UTC)
+    assert retention.years_before(leap, 8) == datetime(2020, 2, 29, 3, tzinfo=UTC)
 
 
 def test_a_therapist_without_login_rows_sees_nothing(db):

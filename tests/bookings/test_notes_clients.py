@@ -111,8 +111,8 @@ def test_the_client_page_reads_notes_in_a_fixed_number_of_queries(
     client.force_login(therapist_user)
     url = client_url(written.booking.client)
     client.get(url)
-    # The page's own reads, the notes, and the pain chart's two (outcomes).
-    with django_assert_num_queries(18):
+    # The page's own reads, the notes, and the pain chart's one (outcomes).
+    with django_assert_num_queries(17):
         assert client.get(url).status_code == 200
 
 

@@ -2,9 +2,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from bookings import notifications, services
+from bookings.answers import IntakeAnswers
 from bookings.models import (
     BookingStatus,
     Notification,
@@ -195,6 +197,64 @@ def test_a_moved_session_is_asked_about_two_days_after_its_new_time(book, after_
     pending = outcome_asks(booking).filter(status=NotificationStatus.PENDING).get()
     assert pending.scheduled_for == moved.end + OUTCOME_ASK_DELAY
     assert OutcomeRequest.objects.filter(booking=booking).count() == 1
+
+
+# The intake baseline --------------------------------------------------------------
+
+ANSWERED_INTAKE = IntakeAnswers(
+    areas=("upper", "lower"), intensity=7, feelings=("knots",), screened=True
+)
+
+
+def baseline(outcome):
+    return outcome.intake_score, outcome.intake_areas, outcome.intake_feelings
+
+
+def test_a_consented_booking_keeps_its_pain_score_areas_and_feelings_with_its_outcome(book):
+    booking = book(intake=ANSWERED_INTAKE, consent=True)
+    outcome = OutcomeRequest.objects.get(booking=booking)
+    assert baseline(outcome) == (7, ["upper", "lower"], ["knots"])
+
+
+def test_without_consent_the_outcome_keeps_no_baseline(book):
+    booking = book(intake=ANSWERED_INTAKE, consent=False)
+    assert booking.intake_answers is None
+    assert baseline(OutcomeRequest.objects.get(booking=booking)) == (None, [], [])
+
+
+def test_an_intake_without_a_pain_score_keeps_only_its_areas_and_feelings(book):
+    intake = IntakeAnswers(areas=("neck_shoulders",), screened=True)
+    booking = book(intake=intake, consent=True)
+    assert baseline(OutcomeRequest.objects.get(booking=booking)) == (None, ["neck_shoulders"], [])
+
+
+def test_a_moved_session_keeps_the_baseline_it_was_booked_with(book, after_commit):
+    booking = book(intake=ANSWERED_INTAKE, consent=True)
+    booking.intake_answers = None  # as if purged: the move must not wipe the baseline
+    booking.save()
+    after_commit(
+        services.reschedule_booking,
+        booking=booking,
+        start=booking.start + timedelta(days=1),
+        now=booking.start - timedelta(days=2),
+    )
+    assert baseline(OutcomeRequest.objects.get(booking=booking)) == (
+        7,
+        ["upper", "lower"],
+        ["knots"],
+    )
+
+
+def test_the_database_refuses_a_baseline_pain_score_above_10(db):
+    outcome = OutcomeRequestFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutcomeRequest.objects.filter(pk=outcome.pk).update(intake_score=11)
+
+
+def test_the_factory_copies_the_baseline_as_booking_does(db):
+    outcome = OutcomeRequestFactory(booking__with_intake=True)
+    assert baseline(outcome) == (5, ["lower"], ["knots"])
+    assert baseline(OutcomeRequestFactory()) == (None, [], [])
 
 
 def test_an_answered_outcome_is_not_asked_again(book):

@@ -52,11 +52,11 @@ def jane(db):
     return jane
 
 
-def test_the_pain_series_is_the_first_intake_then_each_answer_in_two_queries(
+def test_the_pain_series_is_the_first_intake_then_each_answer_in_one_query(
     jane, django_assert_num_queries
 ):
     session(ClientFactory(), 20, intensity=9, score=9)  # someone else
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         points = selectors.client_pain_series(jane.pk)
     assert points == [
         PainPoint(date(2026, 1, 31), 7, "Intake"),
@@ -73,12 +73,12 @@ def test_without_kept_intake_answers_the_series_starts_at_the_first_answer(db):
     ]
 
 
-def test_the_client_page_partial_shows_the_chart_and_its_table_in_two_queries(
+def test_the_client_page_partial_shows_the_chart_and_its_table_in_one_query(
     jane, superuser, django_assert_num_queries
 ):
     request = RequestFactory().get("/")
     request.user = superuser
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         html = render_to_string(
             "admin/bookings/client/_outcomes.html", {"client": jane}, request=request
         )

@@ -1,27 +1,55 @@
 from datetime import timedelta
+from io import StringIO
 
-from bookings import privacy
-from bookings.models import OutcomeRequest
-from bookings.privacy_outcomes import erase_outcomes, export_outcomes
+from django.core.management import call_command
+
+from bookings import privacy, selectors
+from bookings.models import Booking, OutcomeRequest
+from bookings.outcome_report import outcome_report
+from bookings.privacy_outcomes import erase_outcomes, export_outcomes, purge_outcomes
 from tests.clock import NOW
-from tests.factories import ClientFactory, OutcomeRequestFactory
+from tests.factories import INTAKE_ANSWERS, BookingFactory, ClientFactory, OutcomeRequestFactory
 
 
 def test_a_clients_export_holds_their_answers_and_only_theirs(db, now):
     client = ClientFactory()
     answered = OutcomeRequestFactory(answered=True, booking__client=client)
-    OutcomeRequestFactory(booking__client=client)  # never answered
+    OutcomeRequestFactory(booking__client=client)  # never answered, no answers kept
     OutcomeRequestFactory(answered=True)  # someone else's
     assert export_outcomes(client) == {
         "outcome_scores": [
             {
                 "booking": answered.booking.reference,
                 "session_start": answered.booking.start.isoformat(),
+                "intake_pain_0_to_10": None,
+                "intake_areas": [],
+                "intake_feelings": [],
                 "how_is_your_back_0_to_10": 3,
                 "answered_at": (NOW - timedelta(days=1)).isoformat(),
             }
         ]
     }
+
+
+def test_a_clients_export_holds_the_intake_baseline_kept_with_each_outcome(db, now):
+    client = ClientFactory()
+    answered = OutcomeRequestFactory(
+        answered=True, booking__client=client, booking__with_intake=True
+    )
+    waiting = OutcomeRequestFactory(
+        booking__client=client,
+        booking__with_intake=True,
+        booking__start=answered.booking.start + timedelta(days=7),
+    )
+    exported = export_outcomes(client)["outcome_scores"]
+    assert [
+        (o["booking"], o["intake_pain_0_to_10"], o["intake_areas"], o["intake_feelings"])
+        for o in exported
+    ] == [
+        (answered.booking.reference, 5, ["lower"], ["knots"]),
+        (waiting.booking.reference, 5, ["lower"], ["knots"]),
+    ]
+    assert [o["how_is_your_back_0_to_10"] for o in exported] == [3, None]
 
 
 def test_erasing_a_client_deletes_their_outcomes_and_nobody_elses(db, now):
@@ -44,3 +72,80 @@ def test_a_clients_export_and_erasure_include_their_outcome_scores(db, now):
     assert [o["how_is_your_back_0_to_10"] for o in exported["outcome_scores"]] == [3]
     privacy.erase_client(client=client, now=now)
     assert not OutcomeRequest.objects.exists()
+
+
+def test_a_clients_export_and_erasure_include_their_intake_baseline(db, now):
+    client = ClientFactory()
+    OutcomeRequestFactory(booking__client=client, booking__with_intake=True)
+    other = OutcomeRequestFactory(booking__with_intake=True)
+    exported = privacy.export_client(client=client)["outcome_scores"]
+    assert [(o["intake_pain_0_to_10"], o["intake_areas"]) for o in exported] == [(5, ["lower"])]
+    privacy.erase_client(client=client, now=now)
+    assert list(OutcomeRequest.objects.all()) == [other]
+    assert selectors.client_pain_series(client.pk) == []
+
+
+def test_erasing_by_email_deletes_the_baselines_and_answers_of_those_bookings(db, now):
+    mine = OutcomeRequestFactory(
+        answered=True, booking__with_intake=True, booking__client_email="sam@example.com"
+    )
+    other = OutcomeRequestFactory(answered=True, booking__with_intake=True)
+    assert privacy.erase_client_data(email="SAM@example.com", now=now) == 1
+    assert list(OutcomeRequest.objects.all()) == [other]
+    assert Booking.objects.filter(pk=mine.booking_id).exists()
+
+
+# Retention -----------------------------------------------------------------------
+
+
+def test_the_purge_keeps_the_baseline_so_the_report_and_chart_stay_as_they_were(db):
+    clients = [ClientFactory() for _ in range(3)]
+    for n, client in enumerate(clients):
+        booking = BookingFactory(
+            client=client,
+            completed=True,
+            start=NOW - timedelta(days=60 + n),
+            intake_answers=INTAKE_ANSWERS | {"intensity": 6 + n, "areas": ["upper"]},
+        )
+        OutcomeRequestFactory(booking=booking, score=3, answered_at=booking.end + timedelta(days=2))
+    before = outcome_report(selectors.session_outcomes())
+    chart_before = selectors.client_pain_series(clients[0].pk)
+    assert before.overall.average_change == -4.0
+    assert chart_before[0].source == "Intake" and chart_before[0].score == 6
+
+    assert privacy.purge_health_answers(retention_days=30, now=NOW) == 3
+
+    assert not Booking.objects.filter(intake_answers__isnull=False).exists()
+    assert outcome_report(selectors.session_outcomes()) == before
+    assert selectors.client_pain_series(clients[0].pk) == chart_before
+
+
+def test_outcomes_are_purged_with_notes_years_after_the_clients_last_visit(db):
+    years = timedelta(days=365)
+    kept = OutcomeRequestFactory(
+        answered=True, booking__with_intake=True, booking__start=NOW - 9 * years
+    )
+    # The same client came back last year: their old outcome stays with their record.
+    BookingFactory(client=kept.booking.client, start=NOW - years, completed=True)
+    OutcomeRequestFactory(answered=True, booking__with_intake=True, booking__start=NOW - 9 * years)
+    recent = OutcomeRequestFactory(answered=True, booking__with_intake=True)
+    assert purge_outcomes(years=8, now=NOW) == 1
+    assert set(OutcomeRequest.objects.all()) == {kept, recent}
+    assert purge_outcomes(years=8, now=NOW) == 0
+
+
+def test_the_daily_purge_command_deletes_outcomes_past_notes_retention(db, settings, now):
+    settings.NOTES_RETENTION_YEARS = 8
+    OutcomeRequestFactory(
+        answered=True, booking__with_intake=True, booking__start=now - timedelta(days=365 * 9)
+    )
+    recent = OutcomeRequestFactory(
+        answered=True, booking__with_intake=True, booking__start=now - timedelta(days=40)
+    )
+    out = StringIO()
+    call_command("purge_health_answers", stdout=out)
+    assert "Removed 1 outcome answer(s) of clients last seen over 8 years ago." in out.getvalue()
+    assert list(OutcomeRequest.objects.all()) == [recent]
+    # The recent session's answers are past the 30 days; its baseline stays.
+    assert Booking.objects.get(pk=recent.booking_id).intake_answers is None
+    assert OutcomeRequest.objects.get(pk=recent.pk).intake_score == 5

@@ -351,12 +351,16 @@ def test_the_step_links_carry_the_choices_in_the_query_string(client, clinic):
 
 def test_the_details_step_says_what_is_kept_why_and_for_how_long(client, clinic, settings):
     settings.HEALTH_ANSWERS_RETENTION_DAYS = 45
+    settings.NOTES_RETENTION_YEARS = 6
     with_intake(client, IntakeAnswers(areas=("lower",), screened=True))
     page = client.get(BOOK, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"})
     text = page.content.decode()
     assert "kept with this booking only if you tick the box" in text
     assert "so your therapist can read them" in text
     assert "45 days after your session" in text
+    assert "pain score (0 to 10), where it hurts and what it feels like" in text
+    assert "so the clinic can see whether treatment helps" in text
+    assert "for 6 years after your last visit" in text
 
 
 def test_consent_is_recorded_with_its_time(client, clinic):

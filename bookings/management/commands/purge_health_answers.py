@@ -4,13 +4,15 @@ from django.utils import timezone
 
 from bookings.notes import purge_notes
 from bookings.privacy import purge_health_answers
+from bookings.privacy_outcomes import purge_outcomes
 
 
 class Command(BaseCommand):
     help = (
         "Delete intake answers and warning flags of sessions that ended more than "
-        "HEALTH_ANSWERS_RETENTION_DAYS ago, and treatment notes of clients whose last "
-        "visit was more than NOTES_RETENTION_YEARS ago. Run daily (cron or a scheduler)."
+        "HEALTH_ANSWERS_RETENTION_DAYS ago, and treatment notes and outcome answers (with "
+        "their intake baseline) of clients whose last visit was more than "
+        "NOTES_RETENTION_YEARS ago. Run daily (cron or a scheduler)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -26,4 +28,8 @@ class Command(BaseCommand):
         notes = purge_notes(years=years, now=timezone.now())
         self.stdout.write(
             f"Removed {notes} treatment note(s) of clients last seen over {years} years ago."
+        )
+        outcomes = purge_outcomes(years=years, now=timezone.now())
+        self.stdout.write(
+            f"Removed {outcomes} outcome answer(s) of clients last seen over {years} years ago."
         )
