@@ -2,7 +2,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def clinic(request: HttpRequest) -> dict[str, object]:
+def clinic(request: HttpRequest | None = None) -> dict[str, object]:
+    """The clinic's details for every page; the same for every visitor (the booking steps
+    render their kept lists with it, without a request)."""
     return {
         "clinic": {
             "name": settings.CLINIC_NAME,

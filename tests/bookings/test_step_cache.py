@@ -40,6 +40,11 @@ def counts(client, therapist) -> dict[str, int]:
     return {d["date"].isoformat(): d["count"] for d in response.context["days"]}
 
 
+def page_of(response) -> str:
+    """The page's own template (a step renders its kept list first)."""
+    return next(t.name for t in response.templates if t.name.startswith("bookings/book"))
+
+
 def test_the_steps_are_served_from_the_cache_until_the_diary_changes(client, therapist):
     before_times, before_counts = times(client, therapist), counts(client, therapist)
     # Written behind the services' back: the cached steps do not see it...
@@ -116,12 +121,12 @@ def test_nothing_per_visitor_is_kept_and_each_visitor_gets_their_own_verdict(
 ):
     deep = reverse("bookings:book", kwargs={"slug": "deep-tissue"})
     day_step = {"length": 60, "therapist": "any"}
-    assert client.get(deep, day_step).templates[0].name == "bookings/book_day.html"
+    assert page_of(client.get(deep, day_step)) == "bookings/book_day.html"
     # On blood thinners, deep tissue is not advised: the warm cache must not say otherwise.
     with_intake(
         client, IntakeAnswers(areas=("lower",), conditions=("blood_thinners",), screened=True)
     )
-    assert client.get(deep, day_step).templates[0].name == "bookings/book_not_advised.html"
+    assert page_of(client.get(deep, day_step)) == "bookings/book_not_advised.html"
     # Without the screen's answers: to the screen, whatever is cached.
     stranger = type(client)()
     assert client.get(BOOK, day_step).status_code == 200
@@ -130,3 +135,99 @@ def test_nothing_per_visitor_is_kept_and_each_visitor_gets_their_own_verdict(
     allowed = ("bookings:steps:", step_cache.DIARY_VERSION_KEY, catalog_cache.VERSION_KEY)
     assert all(any(p in key for p in (*allowed, RULES_CACHE_KEY)) for key in kept), kept
     assert not any(b"<html" in str(cache.get(k.split(":", 2)[-1])).encode() for k in kept)
+
+
+# The rendered day and time lists -----------------------------------------------------
+
+TIME_STEP = {"length": 60, "therapist": "any", "day": WEDNESDAY}
+URGENT = IntakeAnswers(warning_signs=("bladder_bowel",), screened=True)
+UNASKED_WORDS = IntakeAnswers(areas=("lower",), description="My left leg goes numb", screened=True)
+
+
+def kept_steps() -> list[str]:
+    return [key for key in cache._cache if "bookings:steps:page:" in key]  # type: ignore[attr-defined]
+
+
+def test_a_step_already_rendered_is_served_from_its_kept_list_without_a_query(
+    client, django_assert_num_queries
+):
+    first = client.get(BOOK, TIME_STEP)
+    assert len(kept_steps()) == 1
+    with django_assert_num_queries(0):
+        again = client.get(BOOK, TIME_STEP)
+    assert again.content == first.content
+    assert page_of(again) == "bookings/book_time.html"
+    assert again.context["times"] == first.context["times"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        (None, "/book/swedish/screen/"),
+        (IntakeAnswers(areas=("lower",)), "/book/swedish/screen/"),
+        (UNASKED_WORDS, reverse("bookings:intake_result")),
+    ],
+    ids=["no-answers", "not-screened", "words-not-asked-about"],
+)
+def test_a_kept_step_still_sends_each_visitor_where_their_answers_must_go(
+    client, answers, expected
+):
+    assert client.get(BOOK, TIME_STEP).status_code == 200  # kept for every visitor
+    visitor = type(client)()
+    if answers is not None:
+        with_intake(visitor, answers)
+    response = visitor.get(BOOK, TIME_STEP)
+    assert response.status_code == 303
+    assert response["Location"].startswith(expected)
+
+
+def test_a_kept_step_shows_emergency_advice_to_a_visitor_with_an_urgent_sign(client):
+    client.get(BOOK, TIME_STEP)
+    visitor = type(client)()
+    with_intake(visitor, URGENT)
+    response = visitor.get(BOOK, TIME_STEP)
+    assert page_of(response) == "bookings/book_urgent.html"
+    assert "Choose a time" not in response.content.decode()
+
+
+def test_a_visitors_flash_message_is_shown_to_them_and_never_kept(client):
+    from tests.catalog.test_cache import with_a_flash_message
+
+    with_a_flash_message(client, "Your booking is cancelled.")
+    assert "Your booking is cancelled." in client.get(BOOK, TIME_STEP).content.decode()
+    assert kept_steps()
+    visitor = type(client)()
+    with_intake(visitor, SCREENED_INTAKE)
+    served = visitor.get(BOOK, TIME_STEP).content.decode()
+    assert "Your booking is cancelled." not in served
+    assert "Your booking is cancelled." not in str(
+        [cache.get(k.split(":", 2)[-1]) for k in kept_steps()]
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        TIME_STEP | {"utm_source": "leaflet"},
+        TIME_STEP | {"day": "2026-02-30"},
+        TIME_STEP | {"start": "2026-03-04T10:00Z"},
+        {"length": 45, "therapist": "any"},
+    ],
+    ids=["another-parameter", "not-a-date", "a-start", "a-length-not-offered"],
+)
+def test_only_a_plain_valid_day_or_time_step_is_kept(client, query):
+    assert client.get(BOOK, query).status_code == 200
+    assert kept_steps() == []
+
+
+def test_a_rules_change_made_behind_the_admin_shows_on_the_next_kept_step(client, clinic_rules):
+    before = counts_of(client)
+    clinic_rules.booking_horizon_days += 7
+    clinic_rules.save()
+    clinic_rules.remember()  # no diary version swapped, as a shell or the bench does
+    assert len(counts_of(client)) == len(before) + 7
+
+
+def counts_of(client) -> list[int]:
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+    return [d["count"] for d in response.context["days"]]
