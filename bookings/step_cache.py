@@ -37,12 +37,14 @@ warning in the log.
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from types import MappingProxyType
 from typing import Any, TypeVar
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import transaction
@@ -51,7 +53,7 @@ from django.utils import timezone
 
 from catalog import cache as catalog_cache
 
-from . import selectors
+from . import availability, selectors
 from .models import RULES_CACHE_KEY, ClinicRules
 from .suggestion import TechniqueProfile
 
@@ -65,6 +67,14 @@ PROFILES_KEY = "bookings:steps:profiles"
 COUNTS_KEY = "bookings:steps:counts:{slug}:{length}:{therapist}:{rules}:{minute}"
 STARTS_KEY = "bookings:steps:starts:{slug}:{length}:{therapist}:{rules}:{day}:{minute}"
 PAGE_KEY = "bookings:steps:page:{slug}:{query}:{minute}"
+# One therapist's free runs for the day step (see `StepCache.free_counts`), under the
+# schedules' version (hours, time off, closures, rules: everyone) and the therapist's own.
+RUNS_KEY = "bookings:steps:runs:{therapist}:{length}:{rules}:{today}"
+SCHEDULES_VERSION_KEY = "bookings:diary:schedules"
+THERAPIST_VERSION_KEY = "bookings:diary:therapist:{id}"
+# The runs do not depend on the minute, only on the clinic's day; this bounds how long a
+# write made behind the services' back (a shell) stays unseen on the day step.
+RUNS_SECONDS = 5 * 60
 # The queries whose rendered step is kept: exactly these parameters, each short and plain
 # (anything else, a start or an extra parameter, is computed as before).
 PAGE_PARAMS = {"length": r"\d{1,4}", "therapist": r"any|\d{1,10}", "day": r"\d{4}-\d{2}-\d{2}"}
@@ -75,18 +85,28 @@ STEP_SECONDS = 60
 DATA_SECONDS = 15 * 60
 
 
-def diary_changed() -> None:
+def diary_changed(*, therapist_ids: Iterable[int] | None = None) -> None:
     """Forget every cached count and start once the current transaction commits.
+
+    With `therapist_ids` (a booking made, cancelled, moved or reinstated: only those
+    therapists' diaries changed), the free runs kept per therapist stay for the others;
+    without (hours, time off, closures, the rules), everyone's are computed again.
 
     After the commit, not before: a page computed between the swap and the commit
     would keep the old diary under the new version.
     """
-    transaction.on_commit(_new_diary_version)
+    ids = None if therapist_ids is None else tuple(therapist_ids)
+    transaction.on_commit(partial(_new_diary_version, ids))
 
 
-def _new_diary_version() -> None:
+def _new_diary_version(therapist_ids: tuple[int, ...] | None = None) -> None:
+    versions = {DIARY_VERSION_KEY: uuid4().hex}
+    if therapist_ids is None:
+        versions[SCHEDULES_VERSION_KEY] = uuid4().hex
+    else:
+        versions |= {THERAPIST_VERSION_KEY.format(id=pk): uuid4().hex for pk in therapist_ids}
     try:
-        cache.set(DIARY_VERSION_KEY, uuid4().hex, None)
+        cache.set_many(versions, None)
     except Exception as error:
         # Redis raises its own errors, not Django's: any failure means "not cleared".
         logger.warning(
@@ -201,7 +221,8 @@ class StepCache:
     def free_counts(
         self, choices: selectors.TechniqueChoices, *, length_minutes: int, therapist_id: int | None
     ) -> dict[date, int]:
-        """`selectors.free_counts`, kept for a minute while the diary is unchanged."""
+        """`selectors.free_counts`, kept for a minute while the diary is unchanged, and
+        counted from each therapist's kept free runs (`_runs`)."""
         key = COUNTS_KEY.format(
             slug=self.slug,
             length=length_minutes,
@@ -209,12 +230,73 @@ class StepCache:
             rules=_rules(choices.rules),
             minute=_minute(choices.now),
         )
-        return self._step(
-            key,
-            lambda: selectors.free_counts(
+        return self._step(key, lambda: self._counts(choices, length_minutes, therapist_id))
+
+    def _counts(
+        self, choices: selectors.TechniqueChoices, length_minutes: int, therapist_id: int | None
+    ) -> dict[date, int]:
+        rules = choices.rules.as_rules()
+        zone = selectors.clinic_zone()
+        ids = [t.pk for t in choices.therapists] if therapist_id is None else [therapist_id]
+        runs = self._runs(choices, ids, timedelta(minutes=length_minutes), rules, zone)
+        counts = None
+        if runs is not None:
+            earliest = choices.now + rules.min_notice
+            counts = availability.counts_from_runs(
+                runs, earliest=earliest, step=rules.step, zone=zone
+            )
+        if counts is None:
+            return selectors.free_counts(
                 choices, length_minutes=length_minutes, therapist_id=therapist_id
-            ),
-        )
+            )
+        return counts
+
+    def _runs(
+        self,
+        choices: selectors.TechniqueChoices,
+        ids: list[int],
+        length: timedelta,
+        rules: availability.Rules,
+        zone: ZoneInfo,
+    ) -> list[dict[date, list[availability.Run]]] | None:
+        """Each therapist's free runs over the horizon, before the notice: they hold for
+        the clinic's day, so they are kept (RUNS_SECONDS) under the schedules' version
+        and the therapist's own. After a booking only its therapist's schedule is read
+        and computed again; the counts of the minute come from all of them. None when
+        the cache fails."""
+        days = availability.local_days(choices.now, rules.horizon_days, zone)
+        stamp = {"length": int(length.total_seconds()) // 60, "rules": _rules(choices.rules)}
+        keys = {pk: RUNS_KEY.format(therapist=pk, today=days[0], **stamp) for pk in ids}
+        version_keys = {pk: THERAPIST_VERSION_KEY.format(id=pk) for pk in ids}
+        try:
+            found = cache.get_many([SCHEDULES_VERSION_KEY, *version_keys.values(), *keys.values()])
+            everyone = found.get(SCHEDULES_VERSION_KEY) or _first(SCHEDULES_VERSION_KEY)
+            versions = {pk: (everyone, found.get(k) or _first(k)) for pk, k in version_keys.items()}
+        except Exception as error:
+            _warn(error)
+            return None
+        runs: dict[int, dict[date, list[availability.Run]]] = {}
+        for pk in ids:
+            kept = found.get(keys[pk])
+            if kept is not None and kept[0] == versions[pk]:
+                runs[pk] = kept[1]
+        missing = [pk for pk in ids if pk not in runs]
+        if missing:
+            # The versions were read before the schedules: a write committed meanwhile
+            # swaps them, and what is kept here is computed again.
+            start, end = selectors.horizon(choices.now, rules)
+            for schedule in selectors.schedules_between(missing, start, end):
+                runs[schedule.therapist_id] = availability.free_runs_by_day(
+                    schedule, length=length, rules=rules, days=days, zone=zone
+                )
+            fresh = {keys[pk]: (versions[pk], runs[pk]) for pk in missing}
+            try:
+                cache.set_many(fresh, RUNS_SECONDS)
+            except Exception as error:
+                logger.warning(
+                    "Booking step not cached: the cache failed (%s)", type(error).__name__
+                )
+        return [runs[pk] for pk in ids]
 
     def free_starts(
         self, choices: selectors.TechniqueChoices, *, length_minutes: int, therapist_id: int | None

@@ -30,7 +30,7 @@ def clinic(request: HttpRequest | None = None) -> dict[str, object]:
     }
 
 
-def menu(request: HttpRequest | None = None) -> dict[str, object]:
+def menu(request: HttpRequest | None = None) -> dict[str, dict[str, str]]:
     """The menu's addresses, reversed once per URLconf and script prefix rather than on
     every page: four `{% url %}` tags were a tenth of a booking step served from the cache."""
     return {"menu": _menu(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)}

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bookings import step_cache
 from bookings.answers import IntakeAnswers
-from bookings.models import RULES_CACHE_KEY
+from bookings.models import RULES_CACHE_KEY, Booking
 from bookings.services import cancel_booking, reschedule_booking
 from catalog import cache as catalog_cache
 from tests.bookings.test_admin_schedule import time_off_data
@@ -29,7 +29,8 @@ def screened(client, clinic_rules, therapist, other_therapist, now):
 
 
 def times(client, therapist, day: str = WEDNESDAY) -> list[datetime]:
-    response = client.get(BOOK, {"length": 60, "therapist": therapist.pk, "day": day})
+    therapist = getattr(therapist, "pk", therapist)  # or "any"
+    response = client.get(BOOK, {"length": 60, "therapist": therapist, "day": day})
     assert response.status_code == 200
     return [t["start"] for t in response.context["times"]]
 
@@ -132,7 +133,7 @@ def test_nothing_per_visitor_is_kept_and_each_visitor_gets_their_own_verdict(
     assert client.get(BOOK, day_step).status_code == 200
     assert stranger.get(BOOK, day_step).status_code == 303
     kept = set(cache._cache)  # type: ignore[attr-defined]
-    allowed = ("bookings:steps:", step_cache.DIARY_VERSION_KEY, catalog_cache.VERSION_KEY)
+    allowed = ("bookings:steps:", "bookings:diary:", catalog_cache.VERSION_KEY)
     assert all(any(p in key for p in (*allowed, RULES_CACHE_KEY)) for key in kept), kept
     assert not any(b"<html" in str(cache.get(k.split(":", 2)[-1])).encode() for k in kept)
 
@@ -231,3 +232,60 @@ def test_a_rules_change_made_behind_the_admin_shows_on_the_next_kept_step(client
 def counts_of(client) -> list[int]:
     response = client.get(BOOK, {"length": 60, "therapist": "any"})
     return [d["count"] for d in response.context["days"]]
+
+
+# Each therapist's free runs (the day step) ---------------------------------------------
+
+
+def counts_for(client, therapist: object = "any") -> dict[str, int]:
+    response = client.get(BOOK, {"length": 60, "therapist": therapist})
+    return {d["date"].isoformat(): d["count"] for d in response.context["days"]}
+
+
+def test_a_booking_computes_only_its_own_therapists_runs_again(
+    client, therapist, other_therapist, book
+):
+    ben_before = counts_for(client, other_therapist.pk)[WEDNESDAY]
+    # Written behind the services' back: Ben's kept runs do not see it...
+    BookingFactory(therapist=other_therapist, start=at(4, 14))
+    anna_before = counts_for(client, therapist.pk)[WEDNESDAY]
+    book(start=at(4, 10))
+    # ...while Anna's booking, made through the services, shows at once.
+    assert counts_for(client, therapist.pk)[WEDNESDAY] < anna_before
+    assert counts_for(client, other_therapist.pk)[WEDNESDAY] == ben_before
+    # A schedule change (hours, time off, closures, rules) computes everyone's again.
+    step_cache._new_diary_version()
+    assert counts_for(client, other_therapist.pk)[WEDNESDAY] < ben_before
+
+
+def test_anyones_counts_follow_a_booking_a_cancellation_and_a_move_between_therapists(
+    client, therapist, other_therapist, book, after_commit
+):
+    def free_at_ten_for_anyone() -> bool:
+        starts = times(client, "any")
+        return at(4, 10) in starts
+
+    before = counts_for(client)
+    anna, ben = counts_for(client, therapist.pk), counts_for(client, other_therapist.pk)
+    first = book(start=at(4, 10))
+    book(start=at(4, 10), therapist_id=other_therapist.pk)
+    assert not free_at_ten_for_anyone()
+    assert counts_for(client)[WEDNESDAY] < before[WEDNESDAY]
+    assert counts_for(client)[WEDNESDAY] == len(times(client, "any"))
+
+    after_commit(cancel_booking, booking=first)
+    assert free_at_ten_for_anyone()
+    assert counts_for(client, therapist.pk) == anna
+
+    second = Booking.objects.get(therapist=other_therapist)
+    after_commit(reschedule_booking, booking=second, start=at(4, 14), therapist_id=therapist.pk)
+    assert counts_for(client, other_therapist.pk) == ben
+    assert counts_for(client, therapist.pk)[WEDNESDAY] < anna[WEDNESDAY]
+    assert counts_for(client)[WEDNESDAY] == len(times(client, "any"))
+
+
+def test_the_day_step_counts_from_the_schedules_when_the_cache_fails(client, therapist, settings):
+    expected = counts_for(client)
+    cache.clear()
+    settings.CACHES = {"default": {"BACKEND": "tests.catalog.test_cache.BrokenCache"}}
+    assert counts_for(client) == expected
