@@ -456,6 +456,8 @@ def free_counts_by_day(
 
 
 Run = tuple[datetime, int, int]
+# A day and its wall-clock hours -> its working intervals with their first grid start.
+Workings = dict[tuple[date, tuple[tuple[time, time], ...]], list[tuple[Interval, datetime]]]
 
 
 def free_runs_by_day(
@@ -465,27 +467,34 @@ def free_runs_by_day(
     rules: Rules,
     days: Sequence[date],
     zone: ZoneInfo,
+    workings: Workings | None = None,
 ) -> dict[date, list[Run]]:
     """One therapist's free starts on each of `days` as runs (see `_free_runs`), before
     the minimum notice: they hold all day, so a cache can keep each therapist's and
-    `counts_from_runs` applies the notice of the moment. Days without any left out."""
+    `counts_from_runs` applies the notice of the moment. Days without any left out.
+
+    `workings`, shared between calls, works each day's hours pattern out once for
+    several therapists (as `free_counts_by_day` does)."""
     blockers = (
         (length, _Sorted(schedule.time_off)),
         (length + rules.buffer, _Sorted(schedule.busy)),
     )
+    workings = {} if workings is None else workings
     runs_by_day: dict[date, list[Run]] = {}
     for day in days:
         ranges = schedule.hours_on(day)
+        if not ranges:
+            continue
+        key = (day, ranges)
+        if key not in workings:
+            workings[key] = [
+                (working, _first_aligned(working.start, rules.step, zone))
+                for working in _working_intervals(ranges, day, zone)
+            ]
         runs = [
             run
-            for working in _working_intervals(ranges, day, zone)
-            for run in _free_runs(
-                working,
-                _first_aligned(working.start, rules.step, zone),
-                blockers,
-                length=length,
-                step=rules.step,
-            )
+            for working, first in workings[key]
+            for run in _free_runs(working, first, blockers, length=length, step=rules.step)
         ]
         if runs:
             runs_by_day[day] = runs

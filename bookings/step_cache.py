@@ -285,9 +285,10 @@ class StepCache:
             # The versions were read before the schedules: a write committed meanwhile
             # swaps them, and what is kept here is computed again.
             start, end = selectors.horizon(choices.now, rules)
+            workings: availability.Workings = {}
             for schedule in selectors.schedules_between(missing, start, end):
                 runs[schedule.therapist_id] = availability.free_runs_by_day(
-                    schedule, length=length, rules=rules, days=days, zone=zone
+                    schedule, length=length, rules=rules, days=days, zone=zone, workings=workings
                 )
             fresh = {keys[pk]: (versions[pk], runs[pk]) for pk in missing}
             try:
