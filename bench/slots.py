@@ -30,10 +30,14 @@ class SlotsRow:
     page_ms: float
     queries: int
     page_queries: int
-    # The page right after a write swapped the diary version (counts or starts and the
-    # technique's offer computed again; the profiles and the rules still cached).
+    # The page right after a booking's commit swapped the diary version and its
+    # therapist's (the counts or starts and the technique's offer computed again, the
+    # day step from the other therapists' kept runs; the profiles and rules still cached).
     cold_page_ms: float = 0.0
     cold_page_queries: int = 0
+    # The page after a schedule change (hours, time off, closures, rules): every
+    # therapist's runs computed again, as with an empty cache.
+    rebuilt_page_ms: float = 0.0
 
 
 def _choices(slug: str, day: date | None = None) -> selectors.TechniqueChoices:
@@ -73,7 +77,7 @@ def measure(
     client.cookies[name] = value
     url = reverse("bookings:book", kwargs={"slug": slug})
     params = step_params(day)
-    totals, loads, computes, pages, colds = [], [], [], [], []
+    totals, loads, computes, pages, colds, rebuilds = [], [], [], [], [], []
     slots = 0
     queries = page_queries = cold_page_queries = 0
     client.get(url, params)  # warm up templates and connections
@@ -106,12 +110,17 @@ def measure(
         if response.status_code != 200:
             raise RuntimeError(f"The step answered {response.status_code}")
         page_queries = len(captured)
-        step_cache._new_diary_version()  # as a booking's commit does
+        # As a booking's commit does (with one of the technique's therapists).
+        step_cache._new_diary_version((choices.therapists[-1].pk,))
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url, params)
             colds.append(time.perf_counter() - started)
         cold_page_queries = len(captured)
+        step_cache._new_diary_version()  # as a schedule change does
+        started = time.perf_counter()
+        client.get(url, params)
+        rebuilds.append(time.perf_counter() - started)
         client.get(url, params)  # warm again
     if len(choices.therapists) != therapists:
         raise RuntimeError(f"Expected {therapists} therapists, found {len(choices.therapists)}")
@@ -128,6 +137,7 @@ def measure(
         page_queries=page_queries,
         cold_page_ms=_ms(colds),
         cold_page_queries=cold_page_queries,
+        rebuilt_page_ms=_ms(rebuilds),
     )
 
 
@@ -153,12 +163,13 @@ def booked_share(slug: str, days: int) -> float:
 def table(rows: list[SlotsRow]) -> str:
     lines = [
         "step       therapists  days   slots  total ms  load ms  python ms  page ms  queries"
-        "  page queries  cold page ms  cold queries",
+        "  page queries  cold page ms  cold queries  rebuilt ms",
     ]
     lines += [
         f"{r.step:<9}  {r.therapists:>10}  {r.days:>4}  {r.slots:>6}  {r.total_ms:>8.1f}"
         f"  {r.load_ms:>7.1f}  {r.compute_ms:>9.1f}  {r.page_ms:>7.1f}  {r.queries:>7}"
         f"  {r.page_queries:>12}  {r.cold_page_ms:>12.1f}  {r.cold_page_queries:>12}"
+        f"  {r.rebuilt_page_ms:>10.1f}"
         for r in rows
     ]
     return "\n".join(lines)

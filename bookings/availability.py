@@ -455,6 +455,84 @@ def free_counts_by_day(
     }
 
 
+Run = tuple[datetime, int, int]
+# A day and its wall-clock hours -> its working intervals with their first grid start.
+Workings = dict[tuple[date, tuple[tuple[time, time], ...]], list[tuple[Interval, datetime]]]
+
+
+def free_runs_by_day(
+    schedule: TherapistSchedule,
+    *,
+    length: timedelta,
+    rules: Rules,
+    days: Sequence[date],
+    zone: ZoneInfo,
+    workings: Workings | None = None,
+) -> dict[date, list[Run]]:
+    """One therapist's free starts on each of `days` as runs (see `_free_runs`), before
+    the minimum notice: they hold all day, so a cache can keep each therapist's and
+    `counts_from_runs` applies the notice of the moment. Days without any left out.
+
+    `workings`, shared between calls, works each day's hours pattern out once for
+    several therapists (as `free_counts_by_day` does)."""
+    blockers = (
+        (length, _Sorted(schedule.time_off)),
+        (length + rules.buffer, _Sorted(schedule.busy)),
+    )
+    workings = {} if workings is None else workings
+    runs_by_day: dict[date, list[Run]] = {}
+    for day in days:
+        ranges = schedule.hours_on(day)
+        if not ranges:
+            continue
+        key = (day, ranges)
+        if key not in workings:
+            workings[key] = [
+                (working, _first_aligned(working.start, rules.step, zone))
+                for working in _working_intervals(ranges, day, zone)
+            ]
+        runs = [
+            run
+            for working, first in workings[key]
+            for run in _free_runs(working, first, blockers, length=length, step=rules.step)
+        ]
+        if runs:
+            runs_by_day[day] = runs
+    return runs_by_day
+
+
+def counts_from_runs(
+    runs_by_therapist: Iterable[Mapping[date, Sequence[Run]]],
+    *,
+    earliest: datetime,
+    step: timedelta,
+    zone: ZoneInfo,
+) -> dict[date, int] | None:
+    """What `free_counts_by_day` counts, from each therapist's `free_runs_by_day`: the
+    starts before `earliest` (now plus the notice) left out, then distinct starts per day.
+
+    None in the one case runs cannot be cut exactly: a clock change between a working
+    interval's start and `earliest` that moves the wall-clock grid off the steps (a
+    45-minute step across a one-hour change); then count from the schedules.
+    """
+    aligned = _first_aligned(earliest, step, zone)
+    runs_by_day: dict[date, list[Run]] = {}
+    for therapist_runs in runs_by_therapist:
+        for day, runs in therapist_runs.items():
+            kept = runs_by_day.setdefault(day, [])
+            for first, k_low, k_high in runs:
+                if first + k_low * step >= earliest:
+                    kept.append((first, k_low, k_high))
+                elif first + k_high * step >= earliest:
+                    k_first, off_grid = divmod(aligned - first, step)
+                    if off_grid:
+                        return None
+                    kept.append((first, max(k_low, k_first), k_high))
+    return {
+        day: count for day, runs in runs_by_day.items() if (count := _distinct_starts(runs, step))
+    }
+
+
 def _distinct_starts(runs: Iterable[tuple[datetime, int, int]], step: timedelta) -> int:
     """How many distinct instants the runs hold. Runs are placed as whole steps from an
     epoch, one phase at a time, so overlapping runs (several therapists free at once)

@@ -355,7 +355,7 @@ def book_session(
         )
         if notify:
             notifications.notify_booked(booking, now=now)
-        _diary_changed()
+        _diary_changed(therapist_ids=[booking.therapist_id])
         return booking
 
 
@@ -400,7 +400,7 @@ def cancel_booking(
             )
             if notify:
                 notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
-            _diary_changed()
+            _diary_changed(therapist_ids=[locked.therapist_id])
         return locked
 
 
@@ -425,6 +425,7 @@ def reschedule_booking(
         if locked.status != BookingStatus.CONFIRMED:
             raise InvalidBooking("Only a confirmed booking can be moved.")
         previous_start = locked.start
+        previous_therapist_id = locked.therapist_id
         new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
         candidates = _candidates(new_therapist_id, locked.technique)
         rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
@@ -438,7 +439,7 @@ def reschedule_booking(
         locked.blocked_until = start + length + rules.buffer
         locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
         notifications.notify_rescheduled(locked, now=now, previous_start=previous_start)
-        _diary_changed()
+        _diary_changed(therapist_ids=[previous_therapist_id, locked.therapist_id])
         return locked
 
 
@@ -486,7 +487,7 @@ def reinstate_booking(*, booking: Booking, now: datetime | None = None) -> Booki
         locked.status = BookingStatus.CONFIRMED
         locked.save(update_fields=["status", "updated_at"])
         notifications.notify_reinstated(locked, now=now)
-        _diary_changed()
+        _diary_changed(therapist_ids=[locked.therapist_id])
         return locked
 
 

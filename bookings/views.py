@@ -6,15 +6,18 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Technique
 from catalog.vocabulary import WARNING_SIGNS
+from clinic.context_processors import clinic as clinic_context
 from clinic.protection import limit_form_posts
 
 from . import availability, safety_gate, selectors
@@ -255,7 +258,7 @@ def _steps(
     if cached is None:
         choices = _choices(slug, _asked_day(data))
     else:
-        found = cached.technique_choices(now=timezone.now(), day=_asked_day(data))
+        found = cached.technique_choices(day=_asked_day(data))
         if found is None:
             raise Http404
         choices = found
@@ -374,9 +377,13 @@ def _no_store(response: HttpResponse) -> None:
 @require_GET
 def book(request: HttpRequest, slug: str) -> HttpResponse:
     # The day and time steps read the visitor-independent parts (the offer, the
-    # profiles, the counts and starts) from the step cache; the page itself, which
-    # depends on the intake cookie's safety verdict, is rendered for each visitor.
-    cached = StepCache.read(slug)
+    # profiles, the counts and starts, the rendered lists) from the step cache; the
+    # safety screen of the visitor's own answers runs on every request, and the page
+    # around the lists (base.html, with the visitor's messages) is rendered each time.
+    cached = StepCache.read(slug, request.GET)
+    kept = _kept_step(request, slug, cached)
+    if kept is not None:
+        return kept
     steps = _steps(request, slug, request.GET or None, cached)
     stopped = _safety_stop(request, steps, request.GET, cached=cached)
     if stopped is not None:
@@ -407,7 +414,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for d in availability.local_days(steps.choices.now, horizon, zone)
         ]
-        return render(request, "bookings/book_day.html", page | {"days": days})
+        return _step_page(request, cached, steps, "day", page, days=days)
     # The choices were read for this day alone (see _asked_day).
     if steps.choices.day == day:
         starts = cached.free_starts(
@@ -426,11 +433,45 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for s in by_day.get(day, [])
     ]
-    return render(
-        request,
-        "bookings/book_time.html",
-        page | {"day": day, "times": times, "days_url": chosen.url()},
-    )
+    page |= {"days_url": chosen.url()}
+    return _step_page(request, cached, steps, "time", page, day=day, times=times)
+
+
+def _kept_step(request: HttpRequest, slug: str, cached: StepCache) -> HttpResponse | None:
+    """The day or time step from its rendered list in the step cache, for a visitor
+    whose own answers let them choose a time for this technique; None otherwise (the
+    full path then sends them wherever their answers must go, as `_safety_stop` does)."""
+    kept = cached.page()
+    if kept is None:
+        return None
+    answers = recall(request)
+    if answers is None or not answers.screened:
+        return None
+    if safety_gate.check(answers, cached.profiles()).stop(slug) is not None:
+        return None
+    template, page = kept
+    step = mark_safe(page["step"])  # noqa: S308  (our own render, see _step_page)
+    return render(request, template, page | {"step": step})
+
+
+def _step_page(
+    request: HttpRequest,
+    cached: StepCache,
+    steps: _Steps,
+    step_name: str,
+    page: dict[str, object],
+    **shown: object,
+) -> HttpResponse:
+    """The day or time step: its list rendered apart, without the request (no context
+    processor: no message, CSRF token or cookie can reach it), kept for every visitor
+    when the choices were valid, and the page around it rendered for this visitor.
+    `shown` (the days, or the day and its times) stays in the context for tests."""
+    template = f"bookings/book_{step_name}.html"
+    step = render_to_string(f"bookings/_{step_name}_step.html", page | shown | clinic_context())
+    context = {"technique_name": steps.choices.technique.name, "step": step, **shown}
+    if not steps.form.errors:
+        cached.keep_page(steps.choices, template, context)
+    return render(request, template, context)
 
 
 def _day_label(day: date) -> str:

@@ -10,9 +10,12 @@ from bookings.availability import (
     Rules,
     TherapistSchedule,
     by_local_day,
+    counts_from_runs,
     free_counts_by_day,
+    free_runs_by_day,
     free_slots_for_anyone,
     local_day_interval,
+    local_days,
 )
 from tests.bookings.test_availability import LONDON, STEPS, minutes, utc, wall_times
 
@@ -198,3 +201,52 @@ def test_counts_match_the_listed_starts_day_by_day(data, step, length, buffer, n
     assert free_counts_by_day(schedules, zone=LONDON, **kwargs) == listed(schedules, **kwargs)
     for schedule in schedules:
         assert free_counts_by_day([schedule], zone=LONDON, **kwargs) == listed([schedule], **kwargs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=clinics(),
+    step=STEPS,
+    length=st.sampled_from([30, 45, 60, 90]),
+    buffer=st.sampled_from([0, 10, 15]),
+    notice=st.integers(0, 600),
+    later=st.integers(0, 24 * 60),
+)
+def test_runs_kept_from_earlier_in_the_day_count_as_the_schedules_do(
+    data, step, length, buffer, notice, later
+):
+    schedules, computed_at = data
+    rules = Rules(minutes(buffer), minutes(notice), 6, minutes(step))
+    days = local_days(computed_at, rules.horizon_days, LONDON)
+    now = computed_at + minutes(later)
+    if local_days(now, rules.horizon_days, LONDON) != days:
+        now = computed_at  # the runs are kept for one clinic day
+    kept = [
+        free_runs_by_day(s, length=minutes(length), rules=rules, days=days, zone=LONDON)
+        for s in schedules
+    ]
+    counts = counts_from_runs(kept, earliest=now + rules.min_notice, step=rules.step, zone=LONDON)
+    expected = free_counts_by_day(
+        schedules, length=minutes(length), rules=rules, now=now, zone=LONDON
+    )
+    # None only when a clock change moved the grid off the steps: then the view counts
+    # from the schedules.
+    assert counts == expected or (counts is None and 60 % step != 0)
+
+
+def test_runs_cut_across_a_clock_change_off_the_steps_are_not_counted():
+    # 45-minute steps from 00:00 on 29 March: after the jump the grid is 45 minutes off.
+    rules = Rules(timedelta(0), minutes(150), 3, minutes(45))
+    now = datetime(2026, 3, 28, 23, 0, tzinfo=UTC)  # 23:00 GMT, notice ends after the jump
+    schedule = TherapistSchedule(1, small_hours((0, 8)))
+    days = local_days(now, rules.horizon_days, LONDON)
+    kept = [free_runs_by_day(schedule, length=minutes(60), rules=rules, days=days, zone=LONDON)]
+    assert (
+        counts_from_runs(kept, earliest=now + rules.min_notice, step=rules.step, zone=LONDON)
+        is None
+    )
+    # Before the notice reaches the clock change, the runs cut as the schedules count.
+    earlier = now - minutes(120)
+    assert counts_from_runs(
+        kept, earliest=earlier + rules.min_notice, step=rules.step, zone=LONDON
+    ) == free_counts_by_day([schedule], length=minutes(60), rules=rules, now=earlier, zone=LONDON)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bookings import step_cache
 from bookings.answers import IntakeAnswers
-from bookings.models import RULES_CACHE_KEY
+from bookings.models import RULES_CACHE_KEY, Booking
 from bookings.services import cancel_booking, reschedule_booking
 from catalog import cache as catalog_cache
 from tests.bookings.test_admin_schedule import time_off_data
@@ -29,7 +29,8 @@ def screened(client, clinic_rules, therapist, other_therapist, now):
 
 
 def times(client, therapist, day: str = WEDNESDAY) -> list[datetime]:
-    response = client.get(BOOK, {"length": 60, "therapist": therapist.pk, "day": day})
+    therapist = getattr(therapist, "pk", therapist)  # or "any"
+    response = client.get(BOOK, {"length": 60, "therapist": therapist, "day": day})
     assert response.status_code == 200
     return [t["start"] for t in response.context["times"]]
 
@@ -38,6 +39,11 @@ def counts(client, therapist) -> dict[str, int]:
     response = client.get(BOOK, {"length": 60, "therapist": therapist.pk})
     assert response.status_code == 200
     return {d["date"].isoformat(): d["count"] for d in response.context["days"]}
+
+
+def page_of(response) -> str:
+    """The page's own template (a step renders its kept list first)."""
+    return next(t.name for t in response.templates if t.name.startswith("bookings/book"))
 
 
 def test_the_steps_are_served_from_the_cache_until_the_diary_changes(client, therapist):
@@ -116,17 +122,170 @@ def test_nothing_per_visitor_is_kept_and_each_visitor_gets_their_own_verdict(
 ):
     deep = reverse("bookings:book", kwargs={"slug": "deep-tissue"})
     day_step = {"length": 60, "therapist": "any"}
-    assert client.get(deep, day_step).templates[0].name == "bookings/book_day.html"
+    assert page_of(client.get(deep, day_step)) == "bookings/book_day.html"
     # On blood thinners, deep tissue is not advised: the warm cache must not say otherwise.
     with_intake(
         client, IntakeAnswers(areas=("lower",), conditions=("blood_thinners",), screened=True)
     )
-    assert client.get(deep, day_step).templates[0].name == "bookings/book_not_advised.html"
+    assert page_of(client.get(deep, day_step)) == "bookings/book_not_advised.html"
     # Without the screen's answers: to the screen, whatever is cached.
     stranger = type(client)()
     assert client.get(BOOK, day_step).status_code == 200
     assert stranger.get(BOOK, day_step).status_code == 303
     kept = set(cache._cache)  # type: ignore[attr-defined]
-    allowed = ("bookings:steps:", step_cache.DIARY_VERSION_KEY, catalog_cache.VERSION_KEY)
+    allowed = ("bookings:steps:", "bookings:diary:", catalog_cache.VERSION_KEY)
     assert all(any(p in key for p in (*allowed, RULES_CACHE_KEY)) for key in kept), kept
     assert not any(b"<html" in str(cache.get(k.split(":", 2)[-1])).encode() for k in kept)
+
+
+# The rendered day and time lists -----------------------------------------------------
+
+TIME_STEP = {"length": 60, "therapist": "any", "day": WEDNESDAY}
+URGENT = IntakeAnswers(warning_signs=("bladder_bowel",), screened=True)
+UNASKED_WORDS = IntakeAnswers(areas=("lower",), description="My left leg goes numb", screened=True)
+
+
+def kept_steps() -> list[str]:
+    return [key for key in cache._cache if "bookings:steps:page:" in key]  # type: ignore[attr-defined]
+
+
+def test_a_step_already_rendered_is_served_from_its_kept_list_without_a_query(
+    client, django_assert_num_queries
+):
+    first = client.get(BOOK, TIME_STEP)
+    assert len(kept_steps()) == 1
+    with django_assert_num_queries(0):
+        again = client.get(BOOK, TIME_STEP)
+    assert again.content == first.content
+    assert page_of(again) == "bookings/book_time.html"
+    assert again.context["times"] == first.context["times"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        (None, "/book/swedish/screen/"),
+        (IntakeAnswers(areas=("lower",)), "/book/swedish/screen/"),
+        (UNASKED_WORDS, reverse("bookings:intake_result")),
+    ],
+    ids=["no-answers", "not-screened", "words-not-asked-about"],
+)
+def test_a_kept_step_still_sends_each_visitor_where_their_answers_must_go(
+    client, answers, expected
+):
+    assert client.get(BOOK, TIME_STEP).status_code == 200  # kept for every visitor
+    visitor = type(client)()
+    if answers is not None:
+        with_intake(visitor, answers)
+    response = visitor.get(BOOK, TIME_STEP)
+    assert response.status_code == 303
+    assert response["Location"].startswith(expected)
+
+
+def test_a_kept_step_shows_emergency_advice_to_a_visitor_with_an_urgent_sign(client):
+    client.get(BOOK, TIME_STEP)
+    visitor = type(client)()
+    with_intake(visitor, URGENT)
+    response = visitor.get(BOOK, TIME_STEP)
+    assert page_of(response) == "bookings/book_urgent.html"
+    assert "Choose a time" not in response.content.decode()
+
+
+def test_a_visitors_flash_message_is_shown_to_them_and_never_kept(client):
+    from tests.catalog.test_cache import with_a_flash_message
+
+    with_a_flash_message(client, "Your booking is cancelled.")
+    assert "Your booking is cancelled." in client.get(BOOK, TIME_STEP).content.decode()
+    assert kept_steps()
+    visitor = type(client)()
+    with_intake(visitor, SCREENED_INTAKE)
+    served = visitor.get(BOOK, TIME_STEP).content.decode()
+    assert "Your booking is cancelled." not in served
+    assert "Your booking is cancelled." not in str(
+        [cache.get(k.split(":", 2)[-1]) for k in kept_steps()]
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        TIME_STEP | {"utm_source": "leaflet"},
+        TIME_STEP | {"day": "2026-02-30"},
+        TIME_STEP | {"start": "2026-03-04T10:00Z"},
+        {"length": 45, "therapist": "any"},
+    ],
+    ids=["another-parameter", "not-a-date", "a-start", "a-length-not-offered"],
+)
+def test_only_a_plain_valid_day_or_time_step_is_kept(client, query):
+    assert client.get(BOOK, query).status_code == 200
+    assert kept_steps() == []
+
+
+def test_a_rules_change_made_behind_the_admin_shows_on_the_next_kept_step(client, clinic_rules):
+    before = counts_of(client)
+    clinic_rules.booking_horizon_days += 7
+    clinic_rules.save()
+    clinic_rules.remember()  # no diary version swapped, as a shell or the bench does
+    assert len(counts_of(client)) == len(before) + 7
+
+
+def counts_of(client) -> list[int]:
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+    return [d["count"] for d in response.context["days"]]
+
+
+# Each therapist's free runs (the day step) ---------------------------------------------
+
+
+def counts_for(client, therapist: object = "any") -> dict[str, int]:
+    response = client.get(BOOK, {"length": 60, "therapist": therapist})
+    return {d["date"].isoformat(): d["count"] for d in response.context["days"]}
+
+
+def test_a_booking_computes_only_its_own_therapists_runs_again(
+    client, therapist, other_therapist, book
+):
+    ben_before = counts_for(client, other_therapist.pk)[WEDNESDAY]
+    # Written behind the services' back: Ben's kept runs do not see it...
+    BookingFactory(therapist=other_therapist, start=at(4, 14))
+    anna_before = counts_for(client, therapist.pk)[WEDNESDAY]
+    book(start=at(4, 10))
+    # ...while Anna's booking, made through the services, shows at once.
+    assert counts_for(client, therapist.pk)[WEDNESDAY] < anna_before
+    assert counts_for(client, other_therapist.pk)[WEDNESDAY] == ben_before
+    # A schedule change (hours, time off, closures, rules) computes everyone's again.
+    step_cache._new_diary_version()
+    assert counts_for(client, other_therapist.pk)[WEDNESDAY] < ben_before
+
+
+def test_anyones_counts_follow_a_booking_a_cancellation_and_a_move_between_therapists(
+    client, therapist, other_therapist, book, after_commit
+):
+    def free_at_ten_for_anyone() -> bool:
+        starts = times(client, "any")
+        return at(4, 10) in starts
+
+    before = counts_for(client)
+    anna, ben = counts_for(client, therapist.pk), counts_for(client, other_therapist.pk)
+    first = book(start=at(4, 10))
+    book(start=at(4, 10), therapist_id=other_therapist.pk)
+    assert not free_at_ten_for_anyone()
+    assert counts_for(client)[WEDNESDAY] < before[WEDNESDAY]
+    assert counts_for(client)[WEDNESDAY] == len(times(client, "any"))
+
+    after_commit(cancel_booking, booking=first)
+    assert free_at_ten_for_anyone()
+    assert counts_for(client, therapist.pk) == anna
+
+    second = Booking.objects.get(therapist=other_therapist)
+    after_commit(reschedule_booking, booking=second, start=at(4, 14), therapist_id=therapist.pk)
+    assert counts_for(client, other_therapist.pk) == ben
+    assert counts_for(client, therapist.pk)[WEDNESDAY] < anna[WEDNESDAY]
+    assert counts_for(client)[WEDNESDAY] == len(times(client, "any"))
+
+
+def test_the_day_step_counts_from_the_schedules_when_the_cache_fails(client, therapist, settings):
+    expected = counts_for(client)
+    cache.clear()
+    settings.CACHES = {"default": {"BACKEND": "tests.catalog.test_cache.BrokenCache"}}
+    assert counts_for(client) == expected
