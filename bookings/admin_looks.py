@@ -24,6 +24,7 @@ from clinic.display import clinic_datetime
 
 from . import looks, selectors
 from .models import Client
+from .staff_scope import ReadOnlyAdmin
 
 LOOK_LABELS = dict(looks.Look.choices)
 
@@ -82,7 +83,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class LookAdmin(admin.ModelAdmin):
+class LookAdmin(ReadOnlyAdmin):
     list_display = ["when", "staff", "what", "opened", "client"]
     list_display_links = None
     list_filter = [WhatFilter, ClientFilter, ("actor", StaffFilter)]
@@ -98,15 +99,6 @@ class LookAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_read_the_trail(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LogEntry]:
         client_id = Cast(KT("additional_data__client"), BigIntegerField())

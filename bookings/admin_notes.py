@@ -18,6 +18,7 @@ from catalog.vocabulary import AREAS
 from . import looks, notes
 from .admin_desk import _no_store
 from .models import Booking, TreatmentNote
+from .staff_scope import ReadOnlyAdmin
 
 
 def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
@@ -99,7 +100,7 @@ def note_form_view(
 
 
 @admin.register(TreatmentNote)
-class TreatmentNoteAdmin(admin.ModelAdmin):
+class TreatmentNoteAdmin(ReadOnlyAdmin):
     """Read-only: a note is written and amended from its booking's page."""
 
     list_display = ["session", "client", "therapist", "written_by", "updated_at"]
@@ -122,15 +123,6 @@ class TreatmentNoteAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TreatmentNote]:
         return notes.visible_notes(request.user).select_related("booking__therapist", "written_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def change_view(
         self,

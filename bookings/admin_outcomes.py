@@ -16,6 +16,7 @@ from django.urls import URLPattern, path
 from . import selectors
 from .models import OutcomeRequest
 from .outcome_report import MIN_CLIENTS, outcome_report
+from .staff_scope import ReadOnlyAdmin
 
 
 def may_read_the_report(request: HttpRequest) -> bool:
@@ -26,21 +27,12 @@ def may_read_the_report(request: HttpRequest) -> bool:
 
 
 @admin.register(OutcomeRequest)
-class OutcomeRequestAdmin(admin.ModelAdmin):
+class OutcomeRequestAdmin(ReadOnlyAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_read_the_report(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and may_read_the_report(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name

@@ -16,6 +16,20 @@ if TYPE_CHECKING:
     from django.utils.datastructures import _ListOrTuple
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that only lists and shows: records written by services (notes, outcome
+    answers, the trail of looks) are never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class StaffScope:
     """Whose schedules and bookings a staff user may see in the admin."""

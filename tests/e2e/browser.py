@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 try:
     from playwright.sync_api import expect
@@ -150,6 +151,27 @@ def log_into_admin(page: Page, user: AbstractBaseUser, password: str = STAFF_PAS
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def write_note_from_booking_page(
+    page: Page, booking: Any, *, subjective: str, pain_before: int, pain_after: int
+) -> None:
+    """As the session's therapist: open the booking, follow "Write treatment notes", fill
+    a Swedish, lower-back, medium-pressure note and save it (axe checks the form)."""
+    page.goto(reverse("admin:bookings_booking_change", args=[booking.pk]))
+    page.get_by_role("link", name="Write treatment notes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Treatment note: {booking.reference}"
+    )
+    assert_accessible(page)
+    page.get_by_label("Subjective").fill(subjective)
+    page.get_by_label("Swedish Massage").check()
+    page.get_by_label("Lower back").check()
+    page.get_by_label("Pressure").select_option("medium")
+    page.get_by_label("Pain before (0 to 10)").fill(str(pain_before))
+    page.get_by_label("Pain after (0 to 10)").fill(str(pain_after))
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Treatment note saved.")).to_be_visible()
 
 
 def save_screenshot(page: Page, name: str) -> Path:

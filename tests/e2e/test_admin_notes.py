@@ -2,14 +2,18 @@
 
 from datetime import timedelta
 
-from django.urls import reverse
-
 from bookings.looks import looks
 from bookings.models import BookingStatus, TreatmentNote
 from tests.clock import NOW
 from tests.factories import BookingFactory
 
-from .browser import assert_accessible, assert_no_browser_problems, expect, log_into_admin
+from .browser import (
+    assert_accessible,
+    assert_no_browser_problems,
+    expect,
+    log_into_admin,
+    write_note_from_booking_page,
+)
 
 
 def test_a_therapist_writes_a_note_from_their_bookings_page(
@@ -24,23 +28,13 @@ def test_a_therapist_writes_a_note_from_their_bookings_page(
         with_safety_facts=True,
     )
     log_into_admin(page, therapist_user)
-    page.goto(reverse("admin:bookings_booking_change", args=[booking.pk]))
-
-    page.get_by_role("link", name="Write treatment notes").click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Treatment note: {booking.reference}"
+    write_note_from_booking_page(
+        page,
+        booking,
+        subjective="Lower back tight after a long drive.",
+        pain_before=7,
+        pain_after=3,
     )
-    assert_accessible(page)
-    page.get_by_label("Subjective").fill("Lower back tight after a long drive.")
-    page.get_by_label("Swedish Massage").check()
-    page.get_by_label("Lower back").check()
-    page.get_by_label("Pressure").select_option("medium")
-    page.get_by_label("Pain before (0 to 10)").fill("7")
-    page.get_by_label("Pain after (0 to 10)").fill("3")
-    page.get_by_role("button", name="Save note").click()
-
-    expect(page.get_by_text("Treatment note saved.")).to_be_visible()
     expect(page.get_by_role("cell", name="Lower back tight after a long drive.")).to_be_visible()
     assert_accessible(page)
     note = TreatmentNote.objects.get()

@@ -29,6 +29,7 @@ from .browser import (
     assert_no_horizontal_scroll,
     expect,
     log_into_admin,
+    write_note_from_booking_page,
 )
 
 if TYPE_CHECKING:
@@ -49,20 +50,13 @@ def test_a_note_after_the_session_then_the_clients_answer_shows_on_their_chart(
     # Wednesday 11:05: the session has just ended and Anna writes its note.
     clock.move_to(booking.end + timedelta(minutes=5))
     log_into_admin(page, therapist_user)
-    page.goto(reverse("admin:bookings_booking_change", args=[booking.pk]))
-    page.get_by_role("link", name="Write treatment notes").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Treatment note: {booking.reference}"
+    write_note_from_booking_page(
+        page,
+        booking,
+        subjective="Low back tight after a week at the desk.",
+        pain_before=6,
+        pain_after=4,
     )
-    assert_accessible(page)
-    page.get_by_label("Subjective").fill("Low back tight after a week at the desk.")
-    page.get_by_label("Swedish Massage").check()
-    page.get_by_label("Lower back").check()
-    page.get_by_label("Pressure").select_option("medium")
-    page.get_by_label("Pain before (0 to 10)").fill("6")
-    page.get_by_label("Pain after (0 to 10)").fill("4")
-    page.get_by_role("button", name="Save note").click()
-    expect(page.get_by_text("Treatment note saved.")).to_be_visible()
     note = TreatmentNote.objects.get(booking=booking)
     assert (note.pain_before, note.pain_after, note.written_by) == (6, 4, therapist_user)
 
