@@ -5,22 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from bookings.models import OutcomeRequest
 from tests.clock import NOW
 from tests.factories import INTAKE_ANSWERS, BookingFactory
+from tests.migrations import apps_at
 
 BEFORE = [("bookings", "0023_remove_healthdataaccess")]
 AFTER = [("bookings", "0024_outcome_intake_baseline")]
-
-
-def _apps_at(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -34,10 +26,10 @@ def test_existing_outcomes_keep_the_baseline_their_bookings_still_hold():
         intake_answers={"intensity": "8", "areas": "upper", "feelings": ["tight", 3]},
     )
     try:
-        Outcome = _apps_at(BEFORE).get_model("bookings", "OutcomeRequest")
+        Outcome = apps_at(BEFORE).get_model("bookings", "OutcomeRequest")
         for booking in (kept, purged, odd):
             Outcome.objects.create(booking_id=booking.pk, expires=NOW)
-        _apps_at(AFTER)
+        apps_at(AFTER)
         rows = {
             o.booking_id: (o.intake_score, o.intake_areas, o.intake_feelings)
             for o in OutcomeRequest.objects.all()

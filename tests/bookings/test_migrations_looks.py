@@ -6,20 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.clock import NOW
 from tests.factories import BookingFactory, StaffFactory
+from tests.migrations import apps_at
 
 BEFORE = [("bookings", "0021_notification_kinds_outcome_and_waitlist")]
 AFTER = [("bookings", "0023_remove_healthdataaccess")]
-
-
-def _apps_at(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -30,7 +23,7 @@ def test_the_old_trail_becomes_access_entries_without_names_or_data(therapist):
     )
     staff = StaffFactory(username="looker", email="looker@example.com")
     try:
-        old = _apps_at(BEFORE)
+        old = apps_at(BEFORE)
         Look = old.get_model("bookings", "HealthDataAccess")
         Note = old.get_model("bookings", "TreatmentNote")
         note = Note.objects.create(
@@ -45,7 +38,7 @@ def test_the_old_trail_becomes_access_entries_without_names_or_data(therapist):
             Look.objects.create(
                 user_id=staff.pk, what=what, at=NOW, booking_id=booking_id, client_id=client_id
             )
-        new = _apps_at(AFTER)
+        new = apps_at(AFTER)
     finally:
         call_command("migrate", verbosity=0)
     LogEntry = new.get_model("auditlog", "LogEntry")
