@@ -5,6 +5,7 @@ BookingAdmin.get_urls adds `urls(self)`: each page gets the booking admin as
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -52,7 +53,7 @@ def client_data_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> H
     if not (staff_scope(request).sees_all and booking_admin.has_change_permission(request)):
         raise PermissionDenied
     form = ClientDataForm(request.POST or None)
-    found = None
+    found: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         action = request.POST.get("action")
@@ -67,7 +68,10 @@ def client_data_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> H
                     request, f"Erased the personal data of {count} booking(s) for that address."
                 )
                 return HttpResponseRedirect(request.path)
-        found = privacy.export_client_data(email=email)["bookings"]
+        found = {
+            "bookings": privacy.bookings_with(email).select_related("technique").order_by("start"),
+            "clients": privacy.clients_with(email),
+        }
     context = {
         **booking_admin.admin_site.each_context(request),
         "title": "A client's data: see or erase",

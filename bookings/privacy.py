@@ -64,13 +64,26 @@ def purge_health_answers(*, retention_days: int, now: datetime) -> int:
     )
 
 
-def _matching(email: str) -> BookingQuerySet:
+def bookings_with(email: str) -> BookingQuerySet:
     return Booking.objects.filter(client_email__iexact=email.strip())
 
 
+def clients_with(email: str) -> list[Client]:
+    """The client records that address belongs to: a duplicate merged into another
+    record leads to the record kept."""
+    found = Client.objects.filter(email__iexact=email.strip()).select_related("merged_into")
+    return list({(c.merged_into or c).pk: c.merged_into or c for c in found}.values())
+
+
 def export_client_data(*, email: str) -> dict[str, Any]:
-    """Everything held about one email address, as JSON-ready data."""
-    return {"email": email.strip(), "bookings": _bookings_data(_matching(email))}
+    """Everything held about one email address, as JSON-ready data: every booking made
+    with it, and the whole record (notes, outcome scores, waitlist...) of each client
+    with that address, as `export_client` gives it."""
+    return {
+        "email": email.strip(),
+        "bookings": _bookings_data(bookings_with(email)),
+        "client_records": [export_client(client=c) for c in clients_with(email)],
+    }
 
 
 # The other records of care add their part of a client's export and erasure here, one
@@ -162,18 +175,20 @@ def _readable(answers: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def erase_client_data(*, email: str, now: datetime) -> int:
-    """Cancel the client's upcoming sessions and strip every booking of personal data.
+    """Cancel the client's upcoming sessions and strip every booking of personal data,
+    and erase the client records with that address (`erase_client`).
 
     The rows stay, anonymised, so past schedules and takings still add up. Returns
     how many bookings were erased.
     """
     with transaction.atomic():
-        bookings = list(_matching(email).select_for_update())
+        # A client record with that address is the same person's: it goes too, with
+        # every record of care it holds, as if erased from the client's page.
+        count = sum(erase_client(client=c, now=now) for c in clients_with(email))
+        # Then the bookings made with the address that no such record holds.
+        bookings = list(bookings_with(email).select_for_update())
         privacy_outcomes.erase_booking_outcomes(b.pk for b in bookings)
-        count = _erase_bookings(bookings, now)
-        # A client record with that address is the same person's: it goes too.
-        Client.objects.filter(email__iexact=email.strip()).update(**CLIENT_ERASED, updated_at=now)
-        return count
+        return count + _erase_bookings(bookings, now)
 
 
 def erase_client(*, client: Client, now: datetime) -> int:

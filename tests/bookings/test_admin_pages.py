@@ -1,13 +1,17 @@
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from bookings.looks import looks
 from bookings.models import Booking, BookingStatus
+from clinic.display import clinic_datetime
 from tests.factories import (
     BookingFactory,
+    ClientFactory,
     ClinicClosureFactory,
     TherapistFactory,
     TimeOffFactory,
@@ -271,6 +275,24 @@ def test_front_desk_finds_downloads_and_erases_one_clients_data(client, front_de
     assert mine.client_email != "sam@example.com"
     assert mine.status == BookingStatus.CANCELLED
     assert other.client_email == "x@example.com"
+
+
+def test_the_lookup_shows_times_in_the_staff_format_and_the_clients_record(
+    client, front_desk_user, therapist
+):
+    record = ClientFactory(name="Sam Record", email="sam@example.com")
+    BookingFactory.create(
+        therapist=therapist, start=FUTURE, client_email="sam@example.com", client=record
+    )
+    client.force_login(front_desk_user)
+    page = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "lookup"})
+    html = page.content.decode()
+    assert clinic_datetime(FUTURE, ZoneInfo(settings.TIME_ZONE)) in html
+    assert FUTURE.isoformat() not in html
+    assert reverse("admin:bookings_client_change", args=[record.pk]) in html
+    download = client.post(CLIENT_DATA, {"email": "sam@example.com", "action": "download"})
+    [exported] = download.json()["client_records"]
+    assert exported["client"]["name"] == "Sam Record"
 
 
 def test_therapists_and_content_editors_cannot_reach_a_clients_data(

@@ -149,3 +149,41 @@ def test_the_daily_purge_command_deletes_outcomes_past_notes_retention(db, setti
     # The recent session's answers are past the 30 days; its baseline stays.
     assert Booking.objects.get(pk=recent.booking_id).intake_answers is None
     assert OutcomeRequest.objects.get(pk=recent.pk).intake_score == 5
+
+
+def test_the_export_by_email_holds_the_whole_record_of_the_client_with_that_address(db, now):
+    client = ClientFactory(email="sam@example.com")
+    OutcomeRequestFactory(answered=True, booking__client=client, booking__with_intake=True)
+    OutcomeRequestFactory(answered=True, booking__with_intake=True)  # someone else's
+    data = privacy.export_client_data(email=" SAM@example.com ")
+    (record,) = data["client_records"]
+    assert record["client"]["email"] == "sam@example.com"
+    assert [o["how_is_your_back_0_to_10"] for o in record["outcome_scores"]] == [3]
+    assert "treatment_notes" in record and "waitlist" in record
+
+
+def test_the_export_by_email_of_a_merged_duplicate_gives_the_record_kept(db, now):
+    kept = ClientFactory(email="sam@work.example")
+    ClientFactory(email="sam@example.com", merged_into=kept)
+    (record,) = privacy.export_client_data(email="sam@example.com")["client_records"]
+    assert record["client"]["email"] == "sam@work.example"
+    assert [m["email"] for m in record["merged_records"]] == ["sam@example.com"]
+
+
+def test_erasing_by_email_erases_the_client_record_as_its_page_does(db, now):
+    client = ClientFactory(email="sam@example.com", name="Sam Client")
+    # Booked with another address, but the same person's record: it goes too.
+    OutcomeRequestFactory(
+        answered=True, booking__client=client, booking__client_email="sam@work.example"
+    )
+    OutcomeRequestFactory(answered=True)  # someone else's
+    assert privacy.erase_client_data(email="sam@example.com", now=now) == 1
+    client.refresh_from_db()
+    assert client.name == privacy.ERASED_NAME
+    assert OutcomeRequest.objects.filter(booking__client=client).count() == 0
+    assert OutcomeRequest.objects.count() == 1
+    assert privacy.export_client_data(email="sam@example.com") == {
+        "email": "sam@example.com",
+        "bookings": [],
+        "client_records": [],
+    }
