@@ -260,13 +260,23 @@ def notify_cancelled(booking: Booking, *, now: datetime, by_clinic: bool = False
 
 
 def notify_reinstated(booking: Booking, *, now: datetime) -> None:
-    """A cancellation undone: the outcome question the cancellation dropped is due again.
-
-    Only if no ask for this session time is waiting, out or failed (a session cancelled
-    after its ask went out is not asked twice), nobody answered, and its link would still
-    work. Nothing else is sent: front desk tells the client themselves, and a reminder
-    would carry the calendar entry the cancellation withdrew.
-    """
+    """A cancellation undone. The client was told it was cancelled and their calendar
+    dropped the event: an upcoming session gets its confirmation again, with a calendar
+    sequence above the cancellation's (so calendars put the event back), the clinic's
+    note and the reminder. The outcome question the cancellation dropped is due again,
+    unless an ask for this session time is waiting, out or failed (a session cancelled
+    after its ask went out is not asked twice), somebody answered, or its link would no
+    longer work."""
+    if booking.start > now:
+        if booking.client_email:
+            _queue(
+                booking,
+                NotificationKind.CONFIRMATION,
+                scheduled_for=now,
+                sequence=_next_sequence(booking),
+            )
+        _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
+        _queue_reminder(booking, now)
     if not booking.client_email:
         return
     if booking.end + OUTCOME_ASK_DELAY + OUTCOME_ANSWER_WINDOW <= now:

@@ -467,8 +467,8 @@ def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
 
 def reinstate_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Confirm a cancelled booking again (e.g. one cancelled by mistake), if its time is
-    still free. No confirmation: front desk tells the client themselves; the outcome
-    question two days after the session is due again (`notify_reinstated`)."""
+    still free. The client is sent the booking again (`notify_reinstated`): the
+    confirmation with its calendar entry, the reminder and the outcome question."""
     now = now or timezone.now()
     with _slot_taken_is_unavailable(), transaction.atomic():
         locked = _locked(booking)

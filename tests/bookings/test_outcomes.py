@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from icalendar import Calendar
 
 from bookings import notifications, services
 from bookings.answers import IntakeAnswers
@@ -333,3 +334,38 @@ def test_an_answer_posted_twice_at_once_is_stored_once(outcome, now):
     assert not services.record_outcome(outcome=outcome, score=8, now=now)
     outcome.refresh_from_db()
     assert outcome.score == 1
+
+
+def test_a_reinstated_upcoming_booking_is_confirmed_again_with_a_newer_calendar_entry(
+    book, after_commit
+):
+    booking = book()
+    after_commit(services.cancel_booking, booking=booking)
+    after_commit(services.reinstate_booking, booking=booking)
+
+    sent = Notification.objects.for_booking(booking)
+    cancellation = sent.get(kind=NotificationKind.CANCELLED_BY_CLINIC)
+    again = sent.filter(kind=NotificationKind.CONFIRMATION).order_by("pk").last()
+    # The tests' immediate task backend sends it at once.
+    assert again is not None and again.status == NotificationStatus.SENT
+    invitations = [m for m in mail.outbox if m.to == ["jane@example.org"] and m.attachments]
+    calendar = Calendar.from_ical(invitations[-1].attachments[0].content)
+    assert calendar["method"] == "REQUEST"
+    assert calendar.walk("VEVENT")[0]["sequence"] == again.calendar_sequence
+    # Calendars drop an update whose sequence is not above the cancellation's.
+    assert again.calendar_sequence > cancellation.calendar_sequence
+    reminders = sent.filter(kind=NotificationKind.REMINDER, status=NotificationStatus.PENDING)
+    assert [r.calendar_sequence for r in reminders] == [again.calendar_sequence]
+    assert sent.filter(kind=NotificationKind.CLINIC_BOOKED).count() == 2
+
+
+def test_a_booking_reinstated_after_its_time_gets_no_confirmation_or_reminder(
+    book, after_commit, clock
+):
+    booking = book()
+    after_commit(services.cancel_booking, booking=booking)
+    clock.move_to(booking.end)
+    after_commit(services.reinstate_booking, booking=booking)
+    sent = Notification.objects.for_booking(booking)
+    assert sent.filter(kind=NotificationKind.CONFIRMATION).count() == 1
+    assert not sent.filter(kind=NotificationKind.REMINDER, status=NotificationStatus.PENDING)
