@@ -20,7 +20,7 @@ GRID = "#cccccc"
 WIDTH = 560
 HEIGHT = 220
 LEFT = 40
-RIGHT = 20
+RIGHT = 32  # room for the last day label, centred on the last point
 TOP = 16
 BOTTOM = 40
 

@@ -17,9 +17,9 @@ def test_the_chart_draws_one_point_per_score_from_left_to_right():
     assert svg.count("<circle ") == 3
     # 10 is at the top (y=16), 0 at the bottom (y=180): 8, 5 and 2 fall between.
     assert 'cx="40.0" cy="48.8"' in svg
-    assert 'cx="290.0" cy="98.0"' in svg
-    assert 'cx="540.0" cy="147.2"' in svg
-    assert 'points="40.0,48.8 290.0,98.0 540.0,147.2"' in svg
+    assert 'cx="284.0" cy="98.0"' in svg
+    assert 'cx="528.0" cy="147.2"' in svg
+    assert 'points="40.0,48.8 284.0,98.0 528.0,147.2"' in svg
 
 
 def test_the_chart_is_an_image_named_by_what_it_shows():
@@ -38,7 +38,7 @@ def test_a_single_score_is_a_point_in_the_middle_and_no_line():
     svg = pain_chart_svg(SERIES[:1])
     assert svg.count("<circle ") == 1
     assert "<polyline" not in svg
-    assert 'cx="290.0"' in svg
+    assert 'cx="284.0"' in svg  # midway between LEFT and WIDTH - RIGHT
 
 
 def test_no_scores_draw_nothing():
