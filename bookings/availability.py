@@ -424,30 +424,22 @@ def free_counts_by_day(
     with none left out), counted from runs of free starts without listing them."""
     earliest = now + rules.min_notice
     days = local_days(now, rules.horizon_days, zone)
-    runs_by_day: dict[date, list[tuple[datetime, int, int]]] = {}
+    runs_by_day: dict[date, list[Run]] = {}
     # Therapists mostly share a few patterns of hours: each day's instants (and first
     # grid start) are worked out once per pattern, not once per therapist.
-    workings: dict[tuple[date, tuple[tuple[time, time], ...]], list[tuple[Interval, datetime]]]
-    workings = {}
+    workings: Workings = {}
     for schedule in schedules:
-        blockers = (
-            (length, _Sorted(schedule.time_off)),
-            (length + rules.buffer, _Sorted(schedule.busy)),
+        therapist_runs = free_runs_by_day(
+            schedule,
+            length=length,
+            rules=rules,
+            days=days,
+            zone=zone,
+            workings=workings,
+            earliest=earliest,
         )
-        for day in days:
-            ranges = schedule.hours_on(day)
-            if not ranges:
-                continue
-            key = (day, ranges)
-            if key not in workings:
-                workings[key] = [
-                    (working, _first_aligned(max(working.start, earliest), rules.step, zone))
-                    for working in _working_intervals(ranges, day, zone)
-                ]
-            for working, first in workings[key]:
-                runs_by_day.setdefault(day, []).extend(
-                    _free_runs(working, first, blockers, length=length, step=rules.step)
-                )
+        for day, runs in therapist_runs.items():
+            runs_by_day.setdefault(day, []).extend(runs)
     return {
         day: count
         for day, runs in runs_by_day.items()
@@ -456,8 +448,11 @@ def free_counts_by_day(
 
 
 Run = tuple[datetime, int, int]
-# A day and its wall-clock hours -> its working intervals with their first grid start.
-Workings = dict[tuple[date, tuple[tuple[time, time], ...]], list[tuple[Interval, datetime]]]
+# A day, its wall-clock hours and the earliest start -> its working intervals with their
+# first grid start.
+Workings = dict[
+    tuple[date, tuple[tuple[time, time], ...], datetime | None], list[tuple[Interval, datetime]]
+]
 
 
 def free_runs_by_day(
@@ -468,13 +463,15 @@ def free_runs_by_day(
     days: Sequence[date],
     zone: ZoneInfo,
     workings: Workings | None = None,
+    earliest: datetime | None = None,
 ) -> dict[date, list[Run]]:
-    """One therapist's free starts on each of `days` as runs (see `_free_runs`), before
-    the minimum notice: they hold all day, so a cache can keep each therapist's and
-    `counts_from_runs` applies the notice of the moment. Days without any left out.
+    """One therapist's free starts on each of `days` as runs (see `_free_runs`), from
+    `earliest` on. Without `earliest` (before the minimum notice) they hold all day, so a
+    cache can keep each therapist's and `counts_from_runs` applies the notice of the
+    moment. Days without any left out.
 
     `workings`, shared between calls, works each day's hours pattern out once for
-    several therapists (as `free_counts_by_day` does)."""
+    several therapists."""
     blockers = (
         (length, _Sorted(schedule.time_off)),
         (length + rules.buffer, _Sorted(schedule.busy)),
@@ -485,10 +482,10 @@ def free_runs_by_day(
         ranges = schedule.hours_on(day)
         if not ranges:
             continue
-        key = (day, ranges)
+        key = (day, ranges, earliest)
         if key not in workings:
             workings[key] = [
-                (working, _first_aligned(working.start, rules.step, zone))
+                (working, _first_aligned(_later(working.start, earliest), rules.step, zone))
                 for working in _working_intervals(ranges, day, zone)
             ]
         runs = [
@@ -499,6 +496,10 @@ def free_runs_by_day(
         if runs:
             runs_by_day[day] = runs
     return runs_by_day
+
+
+def _later(start: datetime, earliest: datetime | None) -> datetime:
+    return start if earliest is None else max(start, earliest)
 
 
 def counts_from_runs(

@@ -18,7 +18,7 @@ from clinic.roles import CLINICAL_LEADS
 from . import privacy
 from .models import Booking, BookingStatus, Client, NoteAmendment, TreatmentNote
 from .models.notes import PRESSURE_CHOICES
-from .retention import past_retention, years_before
+from .retention import past_retention, purge_past_retention, years_before
 
 EDIT_WINDOW = timedelta(hours=24)
 TEXT_FIELDS = ("subjective", "objective", "assessment", "plan")
@@ -221,12 +221,7 @@ def purge_notes(*, years: int, now: datetime) -> int:
     """Delete the notes of clients whose last visit ended over `years` years ago.
 
     Returns how many notes were deleted (their amendments go with them)."""
-    cutoff = years_before(now, years)
-    with transaction.atomic():
-        stale = past_retention(TreatmentNote.objects.all(), cutoff)
-        count = stale.count()
-        stale.delete()
-        return count
+    return purge_past_retention(TreatmentNote.objects.all(), years=years, now=now)
 
 
 def kept_until(client: Client, *, years: int) -> datetime | None:

@@ -218,11 +218,17 @@ def _queue_outcome_ask(booking: Booking) -> None:
 
 
 def notify_booked(booking: Booking, *, now: datetime) -> None:
+    _queue_confirmed(booking, now=now, sequence=0)
+    _queue_outcome_ask(booking)
+
+
+def _queue_confirmed(booking: Booking, *, now: datetime, sequence: int) -> None:
+    """The client's confirmation (its calendar entry at `sequence`), the clinic's note
+    and the reminder."""
     if booking.client_email:
-        _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=0)
+        _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=sequence)
     _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
     _queue_reminder(booking, now)
-    _queue_outcome_ask(booking)
 
 
 def notify_rescheduled(
@@ -268,15 +274,7 @@ def notify_reinstated(booking: Booking, *, now: datetime) -> None:
     after its ask went out is not asked twice), somebody answered, or its link would no
     longer work."""
     if booking.start > now:
-        if booking.client_email:
-            _queue(
-                booking,
-                NotificationKind.CONFIRMATION,
-                scheduled_for=now,
-                sequence=_next_sequence(booking),
-            )
-        _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
-        _queue_reminder(booking, now)
+        _queue_confirmed(booking, now=now, sequence=_next_sequence(booking))
     if not booking.client_email:
         return
     if booking.end + OUTCOME_ASK_DELAY + OUTCOME_ANSWER_WINDOW <= now:

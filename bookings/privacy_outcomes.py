@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from .models import Client, OutcomeRequest
-from .retention import past_retention, years_before
+from .retention import purge_past_retention
 
 # A request holds health data once it keeps a baseline or an answer; one with neither
 # is only a link.
@@ -68,8 +67,4 @@ def erase_booking_outcomes(booking_ids: Iterable[int]) -> None:
 def purge_outcomes(*, years: int, now: datetime) -> int:
     """Delete the outcome requests (answers and baselines) of clients whose last visit
     ended over `years` years ago, as treatment notes are. Returns how many."""
-    with transaction.atomic():
-        stale = past_retention(OutcomeRequest.objects.all(), years_before(now, years))
-        count = stale.count()
-        stale.delete()
-        return count
+    return purge_past_retention(OutcomeRequest.objects.all(), years=years, now=now)

@@ -4,7 +4,7 @@ NOTES_RETENTION_YEARS after the client's last visit, then the daily purge delete
 from datetime import datetime
 from typing import TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import Booking, BookingStatus
@@ -26,3 +26,13 @@ def past_retention(rows: QuerySet[RowT], cutoff: datetime) -> QuerySet[RowT]:
         client_id=OuterRef("booking__client_id"), end__gte=cutoff
     ).exclude(status=BookingStatus.CANCELLED)
     return rows.filter(booking__end__lt=cutoff).exclude(Exists(seen_since))
+
+
+def purge_past_retention(rows: QuerySet[RowT], *, years: int, now: datetime) -> int:
+    """Delete the `rows` past retention (`years` after the client's last visit), in one
+    transaction. Returns how many."""
+    with transaction.atomic():
+        stale = past_retention(rows, years_before(now, years))
+        count = stale.count()
+        stale.delete()
+        return count

@@ -717,7 +717,7 @@ def client_pain_series(client_id: int) -> list[PainPoint]:
     session's outcome request that has one), then each session's answer to the outcome
     question, oldest first. One query."""
     zone = clinic_zone()
-    intake: list[PainPoint] = []
+    intake: PainPoint | None = None
     answers: list[PainPoint] = []
     rows = (
         OutcomeRequest.objects.filter(booking__client_id=client_id)
@@ -727,8 +727,8 @@ def client_pain_series(client_id: int) -> list[PainPoint]:
     )
     for session_start, intake_score, answered_at, score in rows:
         session_day = session_start.astimezone(zone).date()
-        if intake_score is not None and not intake:
-            intake.append(PainPoint(session_day, intake_score, "Intake"))
+        if intake_score is not None and intake is None:
+            intake = PainPoint(session_day, intake_score, "Intake")
         if answered_at is None or score is None:
             continue
         answers.append(
@@ -738,7 +738,7 @@ def client_pain_series(client_id: int) -> list[PainPoint]:
                 f"After the session of {session_day.day} {session_day:%B}",
             )
         )
-    return intake + answers
+    return answers if intake is None else [intake, *answers]
 
 
 def session_outcomes() -> list[SessionOutcome]:

@@ -187,8 +187,11 @@ class StepCache:
             return None
 
     def _keep(self, key: str, value: object, seconds: int) -> None:
+        self._keep_many({key: value}, seconds)
+
+    def _keep_many(self, values: dict[str, object], seconds: int) -> None:
         try:
-            cache.set(key, value, seconds)
+            cache.set_many(values, seconds)
         except Exception as error:
             logger.warning("Booking step not cached: the cache failed (%s)", type(error).__name__)
 
@@ -290,13 +293,7 @@ class StepCache:
                 runs[schedule.therapist_id] = availability.free_runs_by_day(
                     schedule, length=length, rules=rules, days=days, zone=zone, workings=workings
                 )
-            fresh = {keys[pk]: (versions[pk], runs[pk]) for pk in missing}
-            try:
-                cache.set_many(fresh, RUNS_SECONDS)
-            except Exception as error:
-                logger.warning(
-                    "Booking step not cached: the cache failed (%s)", type(error).__name__
-                )
+            self._keep_many({keys[pk]: (versions[pk], runs[pk]) for pk in missing}, RUNS_SECONDS)
         return [runs[pk] for pk in ids]
 
     def free_starts(

@@ -18,7 +18,7 @@ from bookings import intake, sms
 from bookings.models import Booking, ClinicRules, Therapist
 from bookings.services import book_session
 from catalog import seed
-from catalog.models import Technique
+from catalog.models import Technique, WarningPhrase
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles
 
 from .clock import NOW, clinic_time
@@ -44,10 +44,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     snapshot that serialized rollback restores is taken again from the refilled tables.
     """
     with django_db_blocker.unblock():
-        if Technique.objects.exists():
+        if Technique.objects.exists() and WarningPhrase.objects.exists():
             return
         seed.seed_catalog(apps)
         seed.seed_indications(apps)
+        seed.ask_doctor_first(apps)
+        seed.seed_warning_phrases(apps)
         sync_roles(apps)
         ClinicRules.load()
         for alias in connections:

@@ -12,7 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from bookings import selectors, week_grid
 from bookings.answers import IntakeAnswers
-from bookings.demo_history import CLIENTS, HISTORY_WEEKS, NO_SHOWS, demo_email
+from bookings.demo_clients import CLIENTS, NO_SHOWS, demo_email
+from bookings.demo_history import HISTORY_WEEKS
 from bookings.management.commands.demo_data import DEMO_DAYS
 from bookings.models import (
     Booking,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import availability, demo_history
+from bookings import availability, demo_clients, demo_history
 from bookings.answers import IntakeAnswers
 from bookings.models import (
     Booking,
@@ -60,7 +60,7 @@ THERAPISTS_PROFILES = {
     ),
 }
 DAY = [(time(9), time(13)), (time(14), time(18))]  # the gap is lunch
-DEMO_EMAIL_DOMAIN = demo_history.DEMO_EMAIL_DOMAIN
+DEMO_EMAIL_DOMAIN = demo_clients.DEMO_EMAIL_DOMAIN
 DEMO_CLIENTS = [
     "Priya Shah",
     "Tom Reilly",
@@ -181,7 +181,7 @@ class Command(BaseCommand):
         # Each therapist sees their own clients again (the history's), so a client page
         # shows one therapist's course; without a history, the ten demo names.
         regulars: dict[str, list[str]] = {}
-        for name, _, username, *_ in demo_history.CLIENTS:
+        for name, _, username, *_ in demo_clients.CLIENTS:
             regulars.setdefault(username, []).append(name)
         for therapist in Therapist.objects.active().select_related("user").order_by("pk"):
             mine = 0
@@ -213,9 +213,9 @@ class Command(BaseCommand):
                                 length_minutes=minutes,
                                 start=start_at,
                                 client_name=client,
-                                client_email=demo_history.demo_email(client),
+                                client_email=demo_clients.demo_email(client),
                                 client_phone=phones.get(
-                                    demo_history.demo_email(client), "+447700900123"
+                                    demo_clients.demo_email(client), "+447700900123"
                                 ),
                                 # Demo clients answered the screen with nothing to report.
                                 intake=IntakeAnswers(screened=True),
