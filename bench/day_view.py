@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings import availability
 from bookings.models import Booking, Therapist
-from bookings.selectors import clinic_zone
+from bookings.scheduling import availability
+from bookings.scheduling.selectors import clinic_zone
 from catalog.models import Technique
 from clinic.roles import FRONT_DESK
 

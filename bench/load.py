@@ -32,8 +32,8 @@ def screened_intake() -> tuple[str, str]:
     nothing to report: every booking step asks for the screen first."""
     from django.http import HttpResponse
 
-    from bookings import intake
-    from bookings.answers import IntakeAnswers
+    from bookings.intake import cookie as intake
+    from bookings.intake.answers import IntakeAnswers
 
     response = HttpResponse()
     intake.remember(response, IntakeAnswers(screened=True))

@@ -14,9 +14,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import availability, selectors
+from bookings.booking.selectors import technique_choices
+from bookings.booking.views import start_param
 from bookings.models import Booking
-from bookings.views import start_param
+from bookings.scheduling import availability, selectors
 from clinic.protection import HONEYPOT_FIELD
 
 from .load import HOST, LoadResult, Request, csrf_pair, fetch, form_post, hammer
@@ -43,7 +44,7 @@ class PageRow:
 
 def bookable_slots(slug: str) -> list[tuple[int, datetime]]:
     """Free (therapist, start) pairs that do not get in each other's way, therapists interleaved."""
-    choices = selectors.technique_choices(slug, now=timezone.now())
+    choices = technique_choices(slug, now=timezone.now())
     if choices is None:
         raise RuntimeError(f"No technique {slug!r} is offered")
     rules = choices.rules.as_rules()

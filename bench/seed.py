@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from bookings import availability
 from bookings.models import Booking, ClinicRules, Therapist, TimeOff, WorkingHours
-from bookings.selectors import clinic_zone
+from bookings.scheduling import availability
+from bookings.scheduling.selectors import clinic_zone
 from catalog.models import Technique
 
 SESSION_MINUTES = 60

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import availability, selectors, step_cache
-from bookings.forms import ANYONE
+from bookings.booking.forms import ANYONE
+from bookings.booking.selectors import TechniqueChoices, free_counts, free_starts, technique_choices
+from bookings.scheduling import availability, selectors, step_cache
 
 from .load import screened_intake
 from .seed import SESSION_MINUTES, set_rules
@@ -40,8 +41,8 @@ class SlotsRow:
     rebuilt_page_ms: float = 0.0
 
 
-def _choices(slug: str, day: date | None = None) -> selectors.TechniqueChoices:
-    choices = selectors.technique_choices(slug, now=timezone.now(), day=day)
+def _choices(slug: str, day: date | None = None) -> TechniqueChoices:
+    choices = technique_choices(slug, now=timezone.now(), day=day)
     if choices is None:
         raise RuntimeError(f"No technique {slug!r} is offered")
     return choices
@@ -88,16 +89,10 @@ def measure(
             choices.schedules  # noqa: B018 - read now, to time the loading apart
             loaded = time.perf_counter()
             if day is None:
-                counts = selectors.free_counts(
-                    choices, length_minutes=SESSION_MINUTES, therapist_id=None
-                )
+                counts = free_counts(choices, length_minutes=SESSION_MINUTES, therapist_id=None)
                 slots = sum(counts.values())
             else:
-                slots = len(
-                    selectors.free_starts(
-                        choices, length_minutes=SESSION_MINUTES, therapist_id=None
-                    )
-                )
+                slots = len(free_starts(choices, length_minutes=SESSION_MINUTES, therapist_id=None))
             done = time.perf_counter()
         queries = len(captured)
         totals.append(done - started)

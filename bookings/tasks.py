@@ -1,10 +1,2 @@
-from django.utils import timezone
-from django_tasks import task
-
-from . import notifications
-
-
-@task()
-def send_notification(notification_id: int) -> str:
-    # Only the id travels through the queue: the row is the truth at send time.
-    return notifications.deliver(notification_id, now=timezone.now()).value
+# Queued django-tasks rows store this path: bookings.tasks.send_notification.
+from bookings.messaging.tasks import send_notification as send_notification

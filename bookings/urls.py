@@ -1,13 +1,17 @@
 from django.urls import path
 
-from . import views, views_manage, views_outcome, views_waitlist
+from bookings.booking import manage as views_manage
+from bookings.booking import views
+from bookings.intake.views import intake, intake_check, intake_result
+from bookings.records import views as views_outcome
+from bookings.waitlist import views as views_waitlist
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("find-your-massage/", views.intake, name="intake"),
-    path("find-your-massage/result/", views.intake_result, name="intake_result"),
-    path("find-your-massage/check/", views.intake_check, name="intake_check"),
+    path("find-your-massage/", intake, name="intake"),
+    path("find-your-massage/result/", intake_result, name="intake_result"),
+    path("find-your-massage/check/", intake_check, name="intake_check"),
     # Booking a session
     path("book/<slug:slug>/", views.book, name="book"),
     path("book/<slug:slug>/screen/", views.book_screen, name="book_screen"),

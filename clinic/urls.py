@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from bookings.admin_safety import try_warning_phrases_view
+from bookings.intake.admin import try_warning_phrases_view
 
 from . import views
 

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from time_machine import TimeMachineFixture
 
-from bookings import intake, sms
+from bookings.booking.services import book_session
+from bookings.intake import cookie as intake
+from bookings.messaging import sms
 from bookings.models import Booking, ClinicRules, Therapist
-from bookings.services import book_session
 from catalog import seed
 from catalog.models import Technique, WarningPhrase
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models
 from factory.django import DjangoModelFactory, Password
 
-from bookings.answers import IntakeAnswers
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import (
     Booking,
     BookingStatus,

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from bookings.phones import to_e164
+from bookings.messaging.phones import to_e164
 
 
 def phones_to_e164(apps, schema_editor):

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 
+# What an erased client is called from then on (privacy.services.erase_client).
+ERASED_NAME = "Erased client"
+
 
 class ClientQuerySet(models.QuerySet["Client"]):
     def current(self) -> "ClientQuerySet":

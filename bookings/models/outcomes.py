@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from ..answers import IntakeAnswers
+from bookings.intake.answers import IntakeAnswers
 
 OUTCOME_SCORE_MAX = 10
 

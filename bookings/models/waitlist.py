@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bookings.models.bookings import Booking
+from bookings.models.schedules import Therapist
 from catalog.models import Technique
-
-from . import Booking, Therapist
 
 
 def new_waitlist_token() -> str:

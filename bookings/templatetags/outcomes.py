@@ -3,8 +3,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from bookings import pain_chart, selectors
 from bookings.models import Client
+from bookings.records import pain_chart, selectors
 
 register = template.Library()
 

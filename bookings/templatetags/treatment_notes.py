@@ -10,8 +10,9 @@ from django import template
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from bookings import looks, notes
 from bookings.models import Client, OutcomeRequest
+from bookings.privacy import looks
+from bookings.records import notes
 
 register = template.Library()
 

@@ -5,8 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from bookings.looks import looks
 from bookings.models import Booking, BookingStatus, ClinicRules, Therapist, TimeOff, WorkingHours
+from bookings.privacy.looks import looks
 from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Booking, BookingStatus, Client
-from bookings.privacy import ERASED_NAME
+from bookings.models.clients import ERASED_NAME
 from tests.bookings.test_admin_desk import ADD_URL, TUESDAY_10, form_data
 from tests.clock import NOW
 from tests.factories import BookingFactory, ClientFactory, TherapistFactory

@@ -9,8 +9,8 @@ from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from bookings.looks import looks
 from bookings.models import Booking, BookingStatus, Notification, NotificationKind
+from bookings.privacy.looks import looks
 from tests.clock import NOW, clinic_time
 from tests.factories import (
     BookingFactory,
@@ -92,7 +92,7 @@ def test_the_now_row_is_marked_and_free_gaps_link_to_a_prefilled_booking(
 
 
 def therapist_zone():
-    from bookings.selectors import clinic_zone
+    from bookings.scheduling.selectors import clinic_zone
 
     return clinic_zone()
 

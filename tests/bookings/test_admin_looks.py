@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from bookings import looks
-from bookings.admin_looks import LookAdmin
+from bookings.privacy import looks
+from bookings.privacy.admin import LookAdmin
 from tests.clock import NOW
 from tests.factories import BookingFactory, StaffFactory
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from bookings.looks import looks
 from bookings.models import Booking, BookingStatus
+from bookings.privacy.looks import looks
 from clinic.display import clinic_datetime
 from tests.factories import (
     BookingFactory,

@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from bookings import selectors
-from bookings.admin_schedule import SAVE_ANYWAY, SAVE_ANYWAY_VALUE
 from bookings.models import ClinicClosure, TimeOff, WorkingHours
+from bookings.scheduling import selectors
+from bookings.scheduling.clash_listing import SAVE_ANYWAY, SAVE_ANYWAY_VALUE
 from tests.bookings.test_admin import change_url, inline_management
 from tests.clock import NOW, clinic_time
 from tests.factories import BookingFactory, ClinicClosureFactory, WorkingHoursFactory

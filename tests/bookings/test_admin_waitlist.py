@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from bookings import services
+from bookings.booking import services
 from bookings.models import (
     Notification,
     NotificationKind,

@@ -5,7 +5,7 @@ from dataclasses import fields
 import pytest
 from hypothesis import given
 
-from bookings.answers import (
+from bookings.intake.answers import (
     IntakeAnswers,
     Triage,
     answer_codes,
@@ -17,7 +17,7 @@ from tests.imports import ROOT, imported_modules, is_within
 
 from .test_suggestion import valid_answers
 
-PURE_MODULES = ["bookings.answers", "bookings.suggestion"]
+PURE_MODULES = ["bookings.intake.answers", "bookings.intake.suggestion"]
 
 
 def answers(**kwargs) -> IntakeAnswers:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import (
+from bookings.scheduling.availability import (
     Interval,
     Problem,
     Rules,

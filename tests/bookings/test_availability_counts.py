@@ -4,19 +4,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import (
+from bookings.scheduling.availability import (
     DatedHours,
     Interval,
     Rules,
     TherapistSchedule,
     by_local_day,
-    counts_from_runs,
-    free_counts_by_day,
-    free_runs_by_day,
     free_slots_for_anyone,
     local_day_interval,
     local_days,
 )
+from bookings.scheduling.free_runs import counts_from_runs, free_counts_by_day, free_runs_by_day
 from tests.bookings.test_availability import LONDON, STEPS, minutes, utc, wall_times
 
 SPRING_FORWARD = date(2026, 3, 29)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bookings.availability import (
+from bookings.scheduling.availability import (
     DatedHours,
     Interval,
     Problem,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from bookings.booking_list import phone_digits_of
+from bookings.frontdesk.booking_list import phone_digits_of
 from bookings.models import BookingStatus, Therapist, TimeOff
 from tests.factories import BookingFactory, StaffFactory
 

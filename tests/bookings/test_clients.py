@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bookings import selectors
+from bookings.booking.errors import InvalidBooking
 from bookings.models import Booking, BookingStatus, Client
-from bookings.services import InvalidBooking
+from bookings.records import selectors
 from tests.clock import NOW
 from tests.factories import BookingFactory, ClientFactory
 
@@ -148,7 +148,7 @@ def test_the_backfill_groups_bookings_by_email_and_gives_the_rest_a_client_each(
 
 
 def test_merging_moves_every_booking_fills_blanks_and_records_who(now, therapist, front_desk_user):
-    from bookings import services
+    from bookings.records.services import merge_clients
 
     keep = ClientFactory(name="Jane Doe", phone="", email="jane@example.org", staff_notes="")
     duplicate = ClientFactory(
@@ -162,7 +162,7 @@ def test_merging_moves_every_booking_fills_blanks_and_records_who(now, therapist
     ]
     already = ClientFactory(merged_into=duplicate, email="older@example.org")
 
-    kept = services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+    kept = merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
 
     duplicate.refresh_from_db()
     assert {b.pk for b in kept.bookings.all()} == {b.pk for b in moved}
@@ -177,37 +177,25 @@ def test_merging_moves_every_booking_fills_blanks_and_records_who(now, therapist
     assert selectors.client_history(kept.pk, now=now).completed_count == 3
 
 
-def test_merging_runs_the_other_records_parts(now, front_desk_user, monkeypatch):
-    from bookings import services
-
-    calls = []
-    monkeypatch.setattr(services, "MERGE_PARTS", [lambda **kw: calls.append(kw)])
-    keep, duplicate = ClientFactory(), ClientFactory()
-
-    services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
-
-    assert calls == [{"keep": keep, "duplicate": duplicate}]
-
-
 def test_a_merged_client_cannot_be_merged_again_nor_into_itself(now, front_desk_user):
-    from bookings import services
+    from bookings.records.services import MergeError, merge_clients
 
     keep, duplicate = ClientFactory(), ClientFactory()
-    with pytest.raises(services.MergeError, match="itself"):
-        services.merge_clients(keep=keep, duplicate=keep, by=front_desk_user)
-    services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
-    with pytest.raises(services.MergeError, match="already merged"):
-        services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+    with pytest.raises(MergeError, match="itself"):
+        merge_clients(keep=keep, duplicate=keep, by=front_desk_user)
+    merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+    with pytest.raises(MergeError, match="already merged"):
+        merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
 
 
 def test_an_online_booking_with_a_merged_duplicates_email_joins_the_kept_client(
     book, front_desk_user
 ):
-    from bookings import services
+    from bookings.records.services import merge_clients
 
     keep = ClientFactory(email="jane@example.org")
     duplicate = ClientFactory(email="jane.old@example.org")
-    services.merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
+    merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
 
     assert book(client_email="Jane.Old@example.org").client_id == keep.pk
 
@@ -216,7 +204,7 @@ def test_an_online_booking_with_a_merged_duplicates_email_joins_the_kept_client(
 
 
 def test_the_export_holds_the_record_every_booking_and_the_other_parts(now, therapist, monkeypatch):
-    from bookings import privacy
+    from bookings.privacy import services as privacy
 
     monkeypatch.setattr(privacy, "EXPORT_PARTS", [lambda c: {"treatment_notes": [c.pk]}])
     jane = ClientFactory(name="Jane", date_of_birth=date(1980, 5, 1))
@@ -238,13 +226,14 @@ def test_the_export_holds_the_record_every_booking_and_the_other_parts(now, ther
 def test_erasure_clears_the_record_its_merged_duplicates_and_bookings_and_runs_the_parts(
     now, therapist, front_desk_user, monkeypatch
 ):
-    from bookings import privacy, services
+    from bookings.privacy import services as privacy
+    from bookings.records.services import merge_clients
 
     erased = []
     monkeypatch.setattr(privacy, "ERASE_PARTS", [lambda c, when: erased.append((c.pk, when))])
     jane = ClientFactory(name="Jane", staff_notes="Mornings", date_of_birth=date(1980, 5, 1))
     duplicate = ClientFactory(name="J")
-    services.merge_clients(keep=jane, duplicate=duplicate, by=front_desk_user)
+    merge_clients(keep=jane, duplicate=duplicate, by=front_desk_user)
     upcoming = BookingFactory(client=jane, therapist=therapist)
     past = BookingFactory(client=jane, therapist=therapist, completed=True, with_intake=True)
     untouched = BookingFactory(therapist=therapist, start=NOW + timedelta(days=5))

@@ -9,10 +9,11 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from bookings import intake
+from bookings.booking.errors import SlotUnavailable
+from bookings.booking.services import book_session
+from bookings.intake import cookie as intake
 from bookings.models import Booking, BookingStatus
 from bookings.models import Client as ClientRecord
-from bookings.services import SlotUnavailable, book_session
 from catalog.models import Technique
 from tests.clock import NOW
 from tests.factories import SCREENED_INTAKE, BookingFactory, TherapistFactory
@@ -183,7 +184,7 @@ def test_when_the_friendly_check_misses_an_overlap_the_constraint_still_says_slo
     clinic_rules, therapist, monkeypatch
 ):
     BookingFactory(therapist=therapist, start=SLOT)
-    monkeypatch.setattr("bookings.availability.check_slot", lambda *a, **k: None)
+    monkeypatch.setattr("bookings.scheduling.availability.check_slot", lambda *a, **k: None)
     with pytest.raises(SlotUnavailable):
         book_session(
             intake=SCREENED_INTAKE,

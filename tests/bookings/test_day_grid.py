@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.availability import Interval
-from bookings.day_grid import CellKind, Column, Session, build_day
+from bookings.frontdesk.day_grid import CellKind, Column, Session, build_day
+from bookings.scheduling.availability import Interval
 
 LONDON = ZoneInfo("Europe/London")
 STEP = timedelta(minutes=15)

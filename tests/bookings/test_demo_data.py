@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookings import selectors, week_grid
-from bookings.answers import IntakeAnswers
-from bookings.demo_clients import CLIENTS, NO_SHOWS, demo_email
-from bookings.demo_history import HISTORY_WEEKS
+from bookings.demo.clients import CLIENTS, NO_SHOWS, demo_email
+from bookings.demo.history import HISTORY_WEEKS
+from bookings.frontdesk import week_grid
+from bookings.frontdesk.selectors import owner_week
+from bookings.intake.answers import IntakeAnswers
 from bookings.management.commands.demo_data import DEMO_DAYS
 from bookings.models import (
     Booking,
@@ -26,7 +27,8 @@ from bookings.models import (
     TimeOff,
     TreatmentNote,
 )
-from bookings.outcome_report import outcome_report
+from bookings.records.outcome_report import outcome_report
+from bookings.records.selectors import client_pain_series, session_outcomes
 from clinic.roles import ROLE_PERMISSIONS
 
 # A Wednesday in November: the history's three months cross the October clock change.
@@ -228,7 +230,7 @@ def test_every_completed_session_has_a_note_by_its_own_therapist_and_no_other_do
 def test_the_outcomes_report_from_demo_data_withholds_no_technique_or_area(demo):
     load_demo_data()
 
-    report = outcome_report(selectors.session_outcomes())
+    report = outcome_report(session_outcomes())
 
     assert report.overall.clients == len(CLIENTS)
     assert report.overall.average_change is not None and report.overall.average_change < -0.5
@@ -244,16 +246,16 @@ def test_the_outcomes_report_from_demo_data_withholds_no_technique_or_area(demo)
 @pytest.mark.django_db
 def test_the_daily_purge_leaves_the_demo_report_and_pain_charts_as_they_were(demo):
     load_demo_data()
-    report = outcome_report(selectors.session_outcomes())
-    charts = {c.pk: selectors.client_pain_series(c.pk) for c in Client.objects.all()}
+    report = outcome_report(session_outcomes())
+    charts = {c.pk: client_pain_series(c.pk) for c in Client.objects.all()}
 
     call_command("purge_health_answers", stdout=StringIO())
 
     # Most of three months of answers are past the 30 days and gone; their baselines stay.
     held = Booking.objects.filter(intake_answers__isnull=False, start__lt=DEMO_NOW).count()
     assert held < 0.5 * Booking.objects.filter(start__lt=DEMO_NOW).count()
-    assert outcome_report(selectors.session_outcomes()) == report
-    assert {c.pk: selectors.client_pain_series(c.pk) for c in Client.objects.all()} == charts
+    assert outcome_report(session_outcomes()) == report
+    assert {c.pk: client_pain_series(c.pk) for c in Client.objects.all()} == charts
 
 
 @pytest.mark.django_db
@@ -262,7 +264,7 @@ def test_demo_clients_pain_falls_over_their_course_for_most_and_not_for_a_few(de
 
     falls = []
     for client in Client.objects.all():
-        points = selectors.client_pain_series(client.pk)
+        points = client_pain_series(client.pk)
         assert points[0].source == "Intake" and len(points) >= 3, client
         falls.append(points[-1].score < points[0].score)
     assert falls.count(True) >= 0.7 * len(falls)
@@ -312,7 +314,7 @@ def test_last_weeks_report_has_sessions_and_takings_for_every_demo_therapist(dem
     load_demo_data()
 
     monday = week_grid.monday_of(DEMO_NOW.date()) - timedelta(weeks=1)
-    week = selectors.owner_week(monday, now=DEMO_NOW)
+    week = owner_week(monday, now=DEMO_NOW)
 
     assert [row.therapist for row in week.rows] == ["Anna K.", "Ben O.", "Chloe M."]
     for row in week.rows:

@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from bookings.demo_notes import SessionFacts, soap
+from bookings.demo.notes import SessionFacts, soap
 
 FIRST = SessionFacts(
     first_name="Priya",

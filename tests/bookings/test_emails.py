@@ -13,10 +13,10 @@ from django.test import override_settings
 from django.urls import reverse
 from icalendar import Calendar
 
-from bookings import services
-from bookings.answers import IntakeAnswers
+from bookings.booking import services
+from bookings.intake.answers import IntakeAnswers
+from bookings.messaging.notifications import Outcome, deliver
 from bookings.models import Notification, NotificationKind, NotificationStatus
-from bookings.notifications import Outcome, deliver
 from tests.clock import clinic_time
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

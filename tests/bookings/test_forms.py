@@ -1,7 +1,7 @@
 import pytest
 
-from bookings.answers import IntakeAnswers
-from bookings.forms import IntakeForm
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.forms import IntakeForm
 from catalog.vocabulary import DURATION, PRESSURE
 
 pytestmark = pytest.mark.django_db

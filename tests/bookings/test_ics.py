@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bookings.ics import CalendarEvent, calendar_file
+from bookings.messaging.ics import CalendarEvent, calendar_file
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)

@@ -1,8 +1,8 @@
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from bookings.answers import IntakeAnswers
-from bookings.intake import COOKIE_NAME, recall, remember
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.cookie import COOKIE_NAME, recall, remember
 
 
 def answers(**kwargs) -> IntakeAnswers:

@@ -10,8 +10,12 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 
-from bookings import looks, notes, privacy, services
+from bookings.booking import services
 from bookings.models import Booking, Client, TreatmentNote
+from bookings.privacy import looks
+from bookings.privacy import services as privacy
+from bookings.records import notes
+from bookings.records.services import merge_clients
 from tests.clock import NOW
 from tests.factories import BookingFactory
 
@@ -118,7 +122,7 @@ def test_a_look_at_a_merged_duplicate_is_on_the_kept_clients_trail(
     duplicate = BookingFactory(client_name="Jane D.")
     looks.record_look(user=therapist_user, opened=duplicate, now=NOW)
     assert session.client is not None and duplicate.client is not None
-    services.merge_clients(keep=session.client, duplicate=duplicate.client, by=front_desk_user)
+    merge_clients(keep=session.client, duplicate=duplicate.client, by=front_desk_user)
     assert looks.looks_at(session.client).count() == 1
 
 

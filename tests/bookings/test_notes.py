@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import notes, retention
-from bookings.looks import looks, record_look
 from bookings.models import NoteAmendment, TreatmentNote
+from bookings.privacy import retention
+from bookings.privacy.looks import looks, record_look
+from bookings.records import notes
 from catalog.models import Technique
 from tests.clock import NOW
 from tests.factories import BookingFactory, StaffFactory, TherapistFactory

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from bookings import notes
-from bookings.looks import looks, record_look
 from bookings.models import BookingStatus, TreatmentNote
-from bookings.privacy import ERASED_NAME
+from bookings.models.clients import ERASED_NAME
+from bookings.privacy.looks import looks, record_look
+from bookings.records import notes
 from tests.clock import NOW
 from tests.factories import BookingFactory, OutcomeRequestFactory
 

@@ -14,8 +14,11 @@ from django_tasks import default_task_backend
 from django_tasks.backends.dummy import DummyBackend
 from icalendar import Calendar
 
-from bookings import notifications, services
-from bookings.answers import IntakeAnswers
+from bookings.booking import services
+from bookings.booking.errors import InvalidBooking, SlotUnavailable
+from bookings.intake.answers import IntakeAnswers
+from bookings.messaging import notifications
+from bookings.messaging.notifications import MAX_ATTEMPTS, Outcome, deliver
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -24,7 +27,6 @@ from bookings.models import (
     NotificationKind,
     NotificationStatus,
 )
-from bookings.notifications import MAX_ATTEMPTS, Outcome, deliver
 from catalog.vocabulary import WARNING_SIGNS
 from tests.clock import clinic_time
 from tests.factories import EVERY_DAY_NINE_TO_FIVE, SCREENED_INTAKE
@@ -262,7 +264,7 @@ def test_cancelling_twice_sends_one_cancellation(book, after_commit):
 def test_a_failed_booking_sends_nothing(book, now):
     booking = book()
     mail.outbox.clear()
-    with pytest.raises(services.SlotUnavailable):
+    with pytest.raises(SlotUnavailable):
         book(start=booking.start, client_email="someone@example.org")
     assert mail.outbox == []
     assert not Notification.objects.filter(recipient="someone@example.org").exists()
@@ -346,7 +348,7 @@ def test_front_desk_can_resend_the_confirmation(book, client, front_desk_user):
 def test_a_cancelled_booking_has_no_confirmation_to_resend(book, after_commit):
     booking = book()
     after_commit(services.cancel_booking, booking=booking)
-    with pytest.raises(services.InvalidBooking):
+    with pytest.raises(InvalidBooking):
         services.resend_confirmation(booking=booking)
 
 
@@ -404,7 +406,7 @@ def test_two_workers_racing_for_one_reminder_send_one_email(therapist, swedish, 
 
 
 def test_erasing_a_client_scrubs_their_address_from_the_message_history(book, now):
-    from bookings.privacy import erase_client_data
+    from bookings.privacy.services import erase_client_data
 
     booking = book()
     assert booking.notifications.filter(recipient="jane@example.org").exists()

@@ -1,6 +1,6 @@
 import pytest
 
-from bookings.outcome_report import Figure, SessionOutcome, outcome_report
+from bookings.records.outcome_report import Figure, SessionOutcome, outcome_report
 
 
 def session(client_id, technique, before, after, areas=(), feelings=()):

@@ -6,8 +6,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from icalendar import Calendar
 
-from bookings import notifications, services
-from bookings.answers import IntakeAnswers
+from bookings.booking import services
+from bookings.intake.answers import IntakeAnswers
+from bookings.messaging import notifications
+from bookings.messaging.notifications import OUTCOME_ASK_DELAY, Outcome, deliver
 from bookings.models import (
     BookingStatus,
     Notification,
@@ -15,7 +17,7 @@ from bookings.models import (
     NotificationStatus,
     OutcomeRequest,
 )
-from bookings.notifications import OUTCOME_ASK_DELAY, Outcome, deliver
+from bookings.records.services import record_outcome
 from tests.factories import INTAKE_ANSWERS, OutcomeRequestFactory
 
 
@@ -330,8 +332,8 @@ def test_the_link_opens_only_after_the_session(client, outcome, clock):
 
 
 def test_an_answer_posted_twice_at_once_is_stored_once(outcome, now):
-    assert services.record_outcome(outcome=outcome, score=1, now=now)
-    assert not services.record_outcome(outcome=outcome, score=8, now=now)
+    assert record_outcome(outcome=outcome, score=1, now=now)
+    assert not record_outcome(outcome=outcome, score=8, now=now)
     outcome.refresh_from_db()
     assert outcome.score == 1
 

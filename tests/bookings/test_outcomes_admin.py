@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from bookings import selectors
-from bookings.pain_chart import PainPoint
+from bookings.records import selectors
+from bookings.records.pain_chart import PainPoint
 from tests.clock import NOW
 from tests.factories import (
     INTAKE_ANSWERS,

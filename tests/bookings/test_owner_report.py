@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from bookings.availability import Interval, TherapistSchedule
-from bookings.owner_report import ReportSession, therapist_week, week_report
+from bookings.frontdesk.owner_report import ReportSession, therapist_week, week_report
+from bookings.scheduling.availability import Interval, TherapistSchedule
 from tests.factories import BookingFactory, TherapistFactory, TimeOffFactory
 
 LONDON = ZoneInfo("Europe/London")

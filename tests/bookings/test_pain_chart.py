@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bookings.pain_chart import PainPoint, pain_chart_svg, summary
+from bookings.records.pain_chart import PainPoint, pain_chart_svg, summary
 
 SERIES = [
     PainPoint(date(2026, 2, 2), 8, "Intake"),

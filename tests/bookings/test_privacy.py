@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from bookings.models import Booking, BookingStatus
-from bookings.privacy import (
-    ERASED_NAME,
+from bookings.models.clients import ERASED_NAME
+from bookings.privacy.services import (
     erase_client_data,
     export_client_data,
     purge_health_answers,

@@ -3,10 +3,11 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from bookings import privacy, selectors
 from bookings.models import Booking, OutcomeRequest
-from bookings.outcome_report import outcome_report
-from bookings.privacy_outcomes import erase_outcomes, export_outcomes, purge_outcomes
+from bookings.privacy import services as privacy
+from bookings.privacy.outcomes import erase_outcomes, export_outcomes, purge_outcomes
+from bookings.records import selectors
+from bookings.records.outcome_report import outcome_report
 from tests.clock import NOW
 from tests.factories import INTAKE_ANSWERS, BookingFactory, ClientFactory, OutcomeRequestFactory
 

@@ -1,9 +1,9 @@
 """A client's waitlist entries (their contact details and screened health answers) go
 with their export and their erasure."""
 
-from bookings import privacy
 from bookings.models import WaitlistEntry
-from bookings.privacy_waitlist import export_waitlist
+from bookings.privacy import services as privacy
+from bookings.privacy.waitlist import export_waitlist
 from tests.clock import NOW
 from tests.factories import ClientFactory
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.answers import IntakeAnswers, Triage
-from bookings.safety import Verdict, implied_conditions, screen
-from bookings.suggestion import ConditionRule, TechniqueProfile
+from bookings.intake.answers import IntakeAnswers, Triage
+from bookings.intake.profiles import ConditionRule, TechniqueProfile
+from bookings.intake.safety import Verdict, implied_conditions, screen
 from catalog.vocabulary import (
     CONDITIONS,
     DOCTOR_FIRST_SIGNS,

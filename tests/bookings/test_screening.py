@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.screening import (
+from bookings.intake.screening import (
     NEGATIONS,
     PhraseMatch,
     find_warning_phrases,

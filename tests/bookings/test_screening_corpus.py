@@ -1,4 +1,4 @@
-from bookings.screening import find_warning_phrases
+from bookings.intake.screening import find_warning_phrases
 from catalog import seed
 from catalog.vocabulary import WARNING_SIGNS
 

@@ -2,9 +2,10 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bookings import selectors
-from bookings.availability import Interval, Problem, Rules, TherapistSchedule
+from bookings.booking.selectors import check_start, free_starts, technique_choices
 from bookings.models import BookingStatus
+from bookings.scheduling import selectors
+from bookings.scheduling.availability import Interval, Problem, Rules, TherapistSchedule
 from catalog.models import Technique
 from tests.clock import CLINIC_ZONE, clinic_time
 from tests.factories import (
@@ -43,7 +44,7 @@ LATE = schedule(4, hours={1: [(time(13), time(17))]})
     ],
 )
 def test_it_says_who_is_free_or_why_nobody_is(schedules, free, problem):
-    check = selectors.check_start(schedules, start=TUESDAY_TEN, length=HOUR, rules=Rules(), now=NOW)
+    check = check_start(schedules, start=TUESDAY_TEN, length=HOUR, rules=Rules(), now=NOW)
     assert [s.therapist_id for s in check.free] == free
     assert check.problem == problem
 
@@ -87,7 +88,7 @@ def test_nobody_to_ask_needs_no_query(django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_a_technique_not_offered_has_no_choices(clinic_rules):
-    assert selectors.technique_choices("no-such-massage", now=NOW) is None
+    assert technique_choices("no-such-massage", now=NOW) is None
 
 
 @pytest.mark.django_db
@@ -100,11 +101,11 @@ def test_choices_for_one_day_read_that_days_bookings_alone(clinic_rules, therapi
         therapist=therapist, technique=swedish, start=clinic_time(NOW + timedelta(days=4), 10)
     )
     day = (NOW + timedelta(days=3)).astimezone(CLINIC_ZONE).date()
-    choices = selectors.technique_choices("swedish", now=NOW, day=day)
+    choices = technique_choices("swedish", now=NOW, day=day)
     assert choices is not None and choices.day == day
     [schedule] = choices.schedules_for(therapist.pk)
     assert [b.start for b in schedule.busy] == [on_the_day.start]
-    starts = selectors.free_starts(choices, length_minutes=60, therapist_id=therapist.pk)
+    starts = free_starts(choices, length_minutes=60, therapist_id=therapist.pk)
     assert {s.start.astimezone(CLINIC_ZONE).date() for s in starts} == {day}
 
 

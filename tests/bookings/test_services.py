@@ -7,11 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from bookings.answers import IntakeAnswers
-from bookings.models import Booking, BookingStatus, Therapist
-from bookings.services import (
-    InvalidBooking,
-    SlotUnavailable,
+from bookings.booking.errors import InvalidBooking, SlotUnavailable
+from bookings.booking.services import (
     book_session,
     cancel_booking,
     mark_completed,
@@ -20,6 +17,8 @@ from bookings.services import (
     reinstate_booking,
     reschedule_booking,
 )
+from bookings.intake.answers import IntakeAnswers
+from bookings.models import Booking, BookingStatus, Therapist
 from catalog.models import Technique
 from tests.clock import NOW
 from tests.factories import (

@@ -8,10 +8,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings import safety, selectors
-from bookings.answers import IntakeAnswers
-from bookings.screening import find_warning_phrases
-from bookings.services import BookingError, UnsafeBooking, book_session
+from bookings.booking.errors import BookingError, UnsafeBooking
+from bookings.booking.services import book_session
+from bookings.intake import safety, selectors
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.screening import find_warning_phrases
 from catalog.models import Technique
 from catalog.vocabulary import CONDITIONS, URGENT_SIGNS, WARNING_SIGNS
 from tests.clock import NOW

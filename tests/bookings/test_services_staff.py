@@ -8,15 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.answers import IntakeAnswers
+from bookings.booking.errors import InvalidBooking, SlotUnavailable
+from bookings.booking.services import book_session, cancel_booking, reschedule_booking
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import Booking, BookingStatus, Notification, NotificationKind, Therapist
-from bookings.services import (
-    InvalidBooking,
-    SlotUnavailable,
-    book_session,
-    cancel_booking,
-    reschedule_booking,
-)
 from catalog.models import Technique
 from tests.clock import NOW
 from tests.factories import SCREENED_INTAKE, TimeOffFactory

@@ -17,8 +17,10 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
-from bookings import services, sms
-from bookings.answers import IntakeAnswers
+from bookings.booking import services
+from bookings.intake.answers import IntakeAnswers
+from bookings.messaging import sms
+from bookings.messaging.notifications import MAX_ATTEMPTS, Outcome, deliver, send_again
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -27,7 +29,6 @@ from bookings.models import (
     NotificationKind,
     NotificationStatus,
 )
-from bookings.notifications import MAX_ATTEMPTS, Outcome, deliver, send_again
 from tests.clock import clinic_time
 from tests.factories import SCREENED_INTAKE
 
@@ -164,7 +165,7 @@ def test_a_moved_booking_texts_about_the_new_time_only(book, after_commit, now, 
 
 
 def test_erasing_a_client_removes_their_number_from_the_message_history(book, now):
-    from bookings.privacy import erase_client_data
+    from bookings.privacy.services import erase_client_data
 
     booking = book(sms_opt_in=True)
     erase_client_data(email="jane@example.org", now=now)

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from bookings.frontdesk.staff_scope import NOBODY, StaffScope, TherapistScopedAdmin, staff_scope
 from bookings.models import Booking, BookingStatus, Therapist, TimeOff, WorkingHours
-from bookings.staff_scope import NOBODY, StaffScope, TherapistScopedAdmin, staff_scope
 from tests.factories import BookingFactory, StaffFactory, TimeOffFactory, WorkingHoursFactory
 
 FUTURE = datetime(2030, 7, 1, 9, 0, tzinfo=UTC)

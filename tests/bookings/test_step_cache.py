@@ -8,10 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from bookings import step_cache
-from bookings.answers import IntakeAnswers
+from bookings.booking.services import cancel_booking, reschedule_booking
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import RULES_CACHE_KEY, Booking
-from bookings.services import cancel_booking, reschedule_booking
+from bookings.scheduling import step_cache
 from catalog import cache as catalog_cache
 from tests.bookings.test_admin_schedule import time_off_data
 from tests.bookings.test_views_book import at, with_intake

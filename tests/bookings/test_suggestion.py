@@ -9,14 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bookings.answers import IntakeAnswers, Triage
-from bookings.suggestion import (
-    NO_STRONG_MATCH,
-    SEVERE_PAIN_CAUTION,
-    ConditionRule,
-    TechniqueProfile,
-    suggest,
-)
+from bookings.intake.answers import IntakeAnswers, Triage
+from bookings.intake.profiles import ConditionRule, TechniqueProfile
+from bookings.intake.suggestion import NO_STRONG_MATCH, SEVERE_PAIN_CAUTION, suggest
 from catalog import seed
 from catalog.vocabulary import (
     ANSWER_CODES,

@@ -1,9 +1,9 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from bookings.answers import IntakeAnswers
-from bookings.selectors import load_profiles
-from bookings.suggestion import suggest
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.selectors import load_profiles
+from bookings.intake.suggestion import suggest
 from catalog.models import ConditionRule, Technique
 
 from .test_suggestion import PROFILES, valid_answers

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import notifications
+from bookings.messaging import notifications
 from bookings.models import Notification, NotificationKind, NotificationStatus, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db

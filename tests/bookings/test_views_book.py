@@ -6,9 +6,10 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 
-from bookings import intake, step_cache
-from bookings.answers import IntakeAnswers
+from bookings.intake import cookie as intake
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import Booking
+from bookings.scheduling import step_cache
 from catalog.models import Technique
 from tests.clock import NOW as NOW_FIXED
 from tests.factories import SCREENED_INTAKE, BookingFactory, TherapistFactory, TimeOffFactory

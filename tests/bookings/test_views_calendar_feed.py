@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings.answers import IntakeAnswers
+from bookings.booking.services import issue_calendar_link
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import Booking, Therapist
-from bookings.services import issue_calendar_link
 from tests.factories import TherapistFactory
 
 

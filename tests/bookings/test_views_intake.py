@@ -7,8 +7,8 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from bookings.answers import IntakeAnswers, Triage
-from bookings.intake import COOKIE_NAME, recall
+from bookings.intake.answers import IntakeAnswers, Triage
+from bookings.intake.cookie import COOKIE_NAME, recall
 from catalog.models import AnswerWeight, KeywordWeight, Technique
 from catalog.vocabulary import (
     DESCRIPTION_MAX_LENGTH,

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.booking.services import book_session
 from bookings.models import Booking, BookingStatus, ClinicRules
-from bookings.services import book_session
 from tests.clock import clinic_time
 from tests.factories import EVERY_DAY_NINE_TO_FIVE, SCREENED_INTAKE
 

@@ -9,10 +9,13 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from bookings import intake, safety_gate
-from bookings.answers import IntakeAnswers
+from bookings.booking.errors import UnsafeBooking
+from bookings.booking.services import book_session
+from bookings.intake import cookie as intake
+from bookings.intake import gate as safety_gate
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.safety import Verdict
 from bookings.models import Booking
-from bookings.services import UnsafeBooking, book_session
 from catalog.models import ConditionRule, Technique
 from catalog.vocabulary import CONDITIONS
 from tests.clock import NOW
@@ -349,7 +352,7 @@ def test_all_conditions_never_leave_a_ruled_out_technique_bookable(client, clini
     check = safety_gate.check(recalled(client) or IntakeAnswers())
 
     for slug in check.names:
-        ruled_out = check.screen.verdict(slug) == safety_gate.Verdict.RULED_OUT
+        ruled_out = check.screen.verdict(slug) == Verdict.RULED_OUT
         response = client.get(book_url(slug, length="60", therapist="any"))
         assert ("not advised for you" in text_of(response)) == ruled_out, slug
 

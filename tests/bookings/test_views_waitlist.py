@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from bookings import services, waitlist
+from bookings.booking import services
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import Booking, OfferStatus, WaitlistEntry, WaitlistStatus
+from bookings.waitlist import services as waitlist
 from tests.bookings.waitlist_helpers import fill_wednesday_afternoon, join
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +166,7 @@ def test_an_offer_taken_by_someone_else_already_shows_as_gone(client, full_after
         client_name="Phone Client",
         client_email="",
         client_phone="07700 900456",
-        intake=services.IntakeAnswers(screened=True),
+        intake=IntakeAnswers(screened=True),
         now=now,
     )
 

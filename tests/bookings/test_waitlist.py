@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from bookings import services, waitlist
+from bookings.booking import services
+from bookings.booking.errors import UnsafeBooking
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -16,6 +17,7 @@ from bookings.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from bookings.waitlist import services as waitlist
 from tests.bookings.waitlist_helpers import (
     WEDNESDAY,
     WEDNESDAY_2PM,
@@ -80,7 +82,7 @@ def test_an_offer_message_is_sent_once_by_two_workers(full_afternoon, now, after
         )
     )
 
-    from bookings.notifications import deliver
+    from bookings.messaging.notifications import deliver
 
     outcomes = [deliver(pk, now=now) for pk in ids for _ in range(2)]
 
@@ -273,7 +275,7 @@ def test_leaving_the_waitlist_withdraws_open_offers(full_afternoon, now, after_c
 
 
 def test_joining_needs_the_safety_screen(clinic_rules, therapist):
-    with pytest.raises(services.UnsafeBooking, match="two short questions"):
+    with pytest.raises(UnsafeBooking, match="two short questions"):
         join(intake=None)
     assert not WaitlistEntry.objects.exists()
 
@@ -299,7 +301,7 @@ def test_joining_with_bad_details_says_what_is_wrong(clinic_rules, therapist, ba
 
 
 def test_the_worker_sweep_offers_freed_times(full_afternoon, now, after_commit):
-    from bookings.worker import sweep_waitlist
+    from bookings.messaging.worker import sweep_waitlist
 
     join()
     services.cancel_booking(booking=full_afternoon[1], now=now)

@@ -4,8 +4,9 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from bookings import services, waitlist
+from bookings.booking import services
 from bookings.models import Booking, OfferStatus, WaitlistOffer
+from bookings.waitlist import services as waitlist
 from tests.bookings.waitlist_helpers import WEDNESDAY_2PM, fill_wednesday_afternoon, join
 from tests.clock import NOW
 

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.availability import Slot
-from bookings.waitlist_matching import Wish, part_of_day, suitable_starts, suits
+from bookings.scheduling.availability import Slot
+from bookings.waitlist.matching import Wish, part_of_day, suitable_starts, suits
 
 LONDON = ZoneInfo("Europe/London")
 # Sunday 29 March 2026: London's clocks go forward at 01:00 GMT.

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.week_grid import Entry, Kind, build_week, monday_of, week_bounds
+from bookings.frontdesk.week_grid import Entry, Kind, build_week, monday_of, week_bounds
 
 LONDON = ZoneInfo("Europe/London")
 NINE_TO_FIVE_WITH_LUNCH = {0: [(time(13), time(17)), (time(9), time(12))]}

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core import mail
 
-from bookings import notifications, waitlist
+from bookings.messaging import notifications
 from bookings.models import (
     Booking,
     Notification,
@@ -13,6 +13,7 @@ from bookings.models import (
     NotificationStatus,
     WaitlistEntry,
 )
+from bookings.waitlist import services as waitlist
 from catalog.models import Technique
 from tests.clock import NOW, clinic_time
 from tests.factories import SCREENED_INTAKE

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
-from bookings.screening import phrase_words
+from bookings.intake.screening import phrase_words
 from catalog.models import (
     AnswerWeight,
     ConditionRule,

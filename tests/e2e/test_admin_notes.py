@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from bookings.looks import looks
 from bookings.models import BookingStatus, TreatmentNote
+from bookings.privacy.looks import looks
 from tests.clock import NOW
 from tests.factories import BookingFactory
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from django.core import mail
 
-from bookings.answers import IntakeAnswers
+from bookings.intake.answers import IntakeAnswers
+from bookings.messaging.notifications import deliver
 from bookings.models import NotificationKind
-from bookings.notifications import deliver
 
 from .browser import (
     DESKTOP,

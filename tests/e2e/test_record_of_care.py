@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from django.core import mail
 from django.urls import reverse
 
-from bookings.answers import IntakeAnswers
+from bookings.intake.answers import IntakeAnswers
+from bookings.messaging.tasks import send_notification
 from bookings.models import NotificationKind, NotificationStatus, OutcomeRequest, TreatmentNote
-from bookings.tasks import send_notification
 
 from .browser import (
     PHONE,

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from django.core import mail
 
-from bookings import notifications, services, waitlist
+from bookings.booking import services
+from bookings.messaging import notifications
 from bookings.models import (
     Booking,
     Notification,
@@ -17,6 +18,7 @@ from bookings.models import (
     NotificationStatus,
     WaitlistEntry,
 )
+from bookings.waitlist import services as waitlist
 from tests.bookings.waitlist_helpers import WEDNESDAY_2PM, fill_wednesday_afternoon
 
 from .browser import (

@@ -11,7 +11,8 @@ from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import intake, notifications
+from bookings.intake import cookie as intake
+from bookings.messaging import notifications
 from bookings.models import Booking, Notification, NotificationKind, NotificationStatus
 from tests.faults.conftest import clinic_time, require_postgresql, terminate_backends
 

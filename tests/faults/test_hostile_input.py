@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django_ratelimit.core import _get_window, _split_rate
 
+from bookings.booking.errors import InvalidBooking
+from bookings.booking.services import book_session, reschedule_booking
 from bookings.models import Booking
-from bookings.services import InvalidBooking, book_session, reschedule_booking
 from tests.factories import SCREENED_INTAKE, BookingFactory
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]

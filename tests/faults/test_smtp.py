@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from bookings.messaging.notifications import Outcome, deliver
 from bookings.models import Notification, NotificationKind, NotificationStatus
-from bookings.notifications import Outcome, deliver
 from tests.factories import BookingFactory
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]

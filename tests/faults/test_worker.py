@@ -7,7 +7,8 @@ from email import message_from_bytes
 import pytest
 from django.db import connection
 
-from bookings import notifications
+from bookings.booking.services import book_session
+from bookings.messaging import notifications
 from bookings.models import (
     Booking,
     Notification,
@@ -15,7 +16,6 @@ from bookings.models import (
     NotificationStatus,
     WorkerHeartbeat,
 )
-from bookings.services import book_session
 from catalog.models import Technique
 from tests.factories import SCREENED_INTAKE
 from tests.faults.conftest import clinic_time, require_postgresql, terminate_backends, wait_until

@@ -9,8 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import availability, demo_clients, demo_history
-from bookings.answers import IntakeAnswers
+from bookings.booking.errors import BookingError
+from bookings.booking.services import book_session
+from bookings.demo import clients as demo_clients
+from bookings.demo import history as demo_history
+from bookings.intake.answers import IntakeAnswers
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -20,8 +23,8 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
-from bookings.selectors import clinic_zone
-from bookings.services import BookingError, book_session
+from bookings.scheduling import availability
+from bookings.scheduling.selectors import clinic_zone
 from catalog.models import Technique
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from bookings.notes import purge_notes
-from bookings.privacy import purge_health_answers
-from bookings.privacy_outcomes import purge_outcomes
+from bookings.privacy.outcomes import purge_outcomes
+from bookings.privacy.services import purge_health_answers
+from bookings.records.notes import purge_notes
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django_tasks_db.management.commands import db_worker
 
-from bookings.worker import SupervisedWorker
+from bookings.messaging.worker import SupervisedWorker
 
 
 class Command(db_worker.Command):

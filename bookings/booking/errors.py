@@ -1,0 +1,62 @@
+from bookings.intake.gate import Stop
+from bookings.scheduling import availability
+
+OVERLAP_CONSTRAINT = "booking_no_overlap_per_therapist"
+
+
+class BookingError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidBooking(BookingError):
+    """The request itself cannot be booked (bad time, length, therapist...)."""
+
+
+class SlotUnavailable(BookingError):
+    """The time was free a moment ago but someone else has it now."""
+
+
+class UnsafeBooking(InvalidBooking):
+    """The client's answers do not allow this technique (yet): why, and what instead."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        stop: Stop,
+        reasons: tuple[str, ...] = (),
+        advised: list[tuple[str, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.stop = stop
+        self.reasons = reasons
+        self.advised = advised or []
+        """(slug, name) of the techniques these answers allow."""
+
+
+SAFETY_MESSAGES: dict[Stop, str] = {
+    Stop.NOT_SCREENED: "Before booking, please answer two short questions about your health.",
+    Stop.UNASKED_TEXT: "Before booking, please answer a question about what you wrote.",
+    Stop.URGENT: "Your answers suggest you need urgent medical care today, not a massage.",
+    Stop.RULED_OUT: "From your answers about your health, this massage is not advised for you.",
+    Stop.NEEDS_ACKNOWLEDGEMENT: "Please confirm you have read the advice to see a doctor "
+    "before the session.",
+}
+
+
+PROBLEM_MESSAGES: dict[availability.Problem, str] = {
+    availability.Problem.PAST: "That time has already passed. Please choose another time.",
+    availability.Problem.TOO_SOON: "That time is too soon to book online. Please choose a later "
+    "time or phone the clinic.",
+    availability.Problem.TOO_FAR: "That day is too far ahead to book yet. Please choose an "
+    "earlier day.",
+    availability.Problem.DAY_OFF: "The therapist does not work on that day. Please choose "
+    "another day.",
+    availability.Problem.OUTSIDE_HOURS: "That time is outside the therapist's working hours. "
+    "Please choose one of the times offered.",
+    availability.Problem.TIME_OFF: "The therapist is away at that time. Please choose another "
+    "time.",
+    availability.Problem.TAKEN: "Sorry, that time has just been taken. Please choose another time.",
+}

@@ -1,0 +1,474 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from bookings.booking.errors import (
+    OVERLAP_CONSTRAINT,
+    PROBLEM_MESSAGES,
+    SAFETY_MESSAGES,
+    InvalidBooking,
+    SlotUnavailable,
+    UnsafeBooking,
+)
+from bookings.booking.selectors import check_start
+from bookings.intake import gate as safety_gate
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.gate import SafetyFacts, Stop
+from bookings.messaging import notifications
+from bookings.models import (
+    Booking,
+    BookingStatus,
+    Client,
+    ClinicRules,
+    Therapist,
+    new_calendar_token,
+)
+from bookings.scheduling import availability, selectors
+from bookings.scheduling.step_cache import diary_changed as _diary_changed
+from catalog.models import SessionLength, Technique
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+# Front desk may book past the clients' horizon, but not into another decade by a typo.
+STAFF_HORIZON_DAYS = 400
+REASON_MAX_LENGTH = 200
+
+
+def _session_length(technique: Technique, length_minutes: int) -> SessionLength:
+    length = technique.lengths.filter(minutes=length_minutes).first()
+    if length is None:
+        raise InvalidBooking(
+            f"{technique.name} does not come in {length_minutes}-minute sessions. "
+            "Please choose one of the lengths offered."
+        )
+    return length
+
+
+def _candidates(therapist_id: int | None, technique: Technique) -> list[int]:
+    if therapist_id is None:
+        ids = list(
+            Therapist.objects.active()
+            .offering(technique)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            raise InvalidBooking(f"Nobody offers {technique.name} at the moment.")
+        return ids
+    therapist = Therapist.objects.filter(pk=therapist_id).first()
+    if therapist is None or not therapist.is_active:
+        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+    if not therapist.techniques.filter(pk=technique.pk).exists():
+        raise InvalidBooking(
+            f"{therapist.display_name} does not offer {technique.name}. Please choose another "
+            "therapist or “anyone”."
+        )
+    return [therapist.pk]
+
+
+def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
+    """Lock the therapists' rows before their schedules are read.
+
+    The lock makes concurrent bookings for one therapist queue up, so the second
+    one reads the first one's booking and gets a friendly answer; the exclusion
+    constraint stays the guarantee. SQLite ignores FOR UPDATE: its IMMEDIATE
+    transactions already serialise writers.
+    """
+    locked = Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk")
+    return {therapist.pk: therapist for therapist in locked}
+
+
+def _pick_therapist(
+    therapist_ids: list[int],
+    *,
+    start: datetime,
+    length: timedelta,
+    rules: availability.Rules,
+    now: datetime,
+    leaving_out: int | None = None,
+    any_hours: bool = False,
+) -> Therapist:
+    """Lock the candidates and choose one who is free at `start`, or raise why nobody is.
+
+    `any_hours`: staff book outside working hours on purpose; time off and other
+    sessions still stand in the way.
+    """
+    therapists = _lock_therapists(therapist_ids)
+    end = start + length + rules.buffer
+    schedules = selectors.schedules_between(
+        list(therapists),
+        start - timedelta(days=1),
+        end + timedelta(days=1),
+        leaving_out=leaving_out,
+    )
+    if any_hours:
+        schedules = [replace(s, working_hours=ALL_DAY) for s in schedules]
+    check = check_start(schedules, start=start, length=length, rules=rules, now=now)
+    if check.free:
+        # "Anyone": spread the work to whoever has the fewest sessions around then.
+        chosen = min(check.free, key=lambda s: (len(s.busy), s.therapist_id))
+        return therapists[chosen.therapist_id]
+    if check.problem is None:  # nobody left to ask: removed since the request began
+        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+    if check.problem == availability.Problem.TAKEN:
+        raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
+    raise InvalidBooking(PROBLEM_MESSAGES[check.problem])
+
+
+ALL_DAY = {weekday: [(time.min, time.max)] for weekday in range(7)}
+
+
+def _staff_rules(rules: availability.Rules, ignore_notice_and_horizon: bool) -> availability.Rules:
+    if not ignore_notice_and_horizon:
+        return rules
+    return replace(
+        rules,
+        min_notice=timedelta(0),
+        horizon_days=max(rules.horizon_days, STAFF_HORIZON_DAYS),
+    )
+
+
+def _reason(text: str) -> str:
+    return " ".join(text.split())[:REASON_MAX_LENGTH]
+
+
+@contextmanager
+def _slot_taken_is_unavailable() -> Iterator[None]:
+    """The database has the last word on overlaps: its refusal reads as "just taken"."""
+    try:
+        yield
+    except IntegrityError as error:
+        if OVERLAP_CONSTRAINT in str(error):
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN]) from error
+        raise
+
+
+def _require_aware(start: datetime) -> None:
+    if timezone.is_naive(start):
+        raise InvalidBooking("That time is not valid. Please choose one of the times offered.")
+
+
+def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
+    # Only the grid's times are offered; a crafted post must not fragment a day.
+    if not availability.on_step_grid(start, rules.step, selectors.clinic_zone()):
+        raise InvalidBooking("Please choose one of the times offered.")
+
+
+def _require_safe(
+    technique: Technique, intake: IntakeAnswers | None, acknowledged_warning: bool
+) -> SafetyFacts:
+    """Refuse what the client's answers do not allow; return what the booking keeps.
+
+    Every booking, online or by staff, passes here: an unscreened intake, a sign their
+    own words mention that nobody asked about, an urgent sign, a ruled-out technique and
+    doctor-first advice not acknowledged are all refused.
+    """
+    if intake is None or not intake.screened:
+        raise UnsafeBooking(SAFETY_MESSAGES[Stop.NOT_SCREENED], stop=Stop.NOT_SCREENED)
+    check = safety_gate.check(intake)
+    stop = check.stop(technique.slug, acknowledged=acknowledged_warning)
+    if stop is not None:
+        reasons: tuple[str, ...] = ()
+        if stop == Stop.RULED_OUT:
+            reasons = check.why_not(technique.slug)
+        elif stop == Stop.NEEDS_ACKNOWLEDGEMENT:
+            reasons = check.doctor_first_reasons(technique.slug)
+        raise UnsafeBooking(
+            SAFETY_MESSAGES[stop],
+            stop=stop,
+            reasons=reasons,
+            advised=check.advised(leaving_out=technique.slug),
+        )
+    return check.facts(technique.slug)
+
+
+# The first key of the two-key advisory lock: any fixed number, so these locks never
+# meet another use of PostgreSQL's advisory locks.
+CLIENT_EMAIL_LOCK = 14_001
+
+
+def _lock_client_email(email: str) -> None:
+    """Make a first booking with this address wait for another one still in progress.
+
+    Two first bookings with one new address, for different therapists, lock no common
+    row: without this both find no client and each makes one. The key is the address
+    as `email__iexact` compares it (upper case), and the lock is released at commit, so
+    the one that waited then finds the client the first one made. SQLite needs none: its
+    IMMEDIATE transactions (clinic/settings.py) already run one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(upper(%s)))", [CLIENT_EMAIL_LOCK, email]
+        )
+
+
+def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> Client:
+    """Staff name the client; online, only the exact same email (any case) is the same
+    person. Names and phones are shared in families and never matched: a wrong guess
+    would show one person's history to another, and front desk can merge by hand."""
+    if client_id is not None:
+        client = Client.objects.select_related("merged_into").filter(pk=client_id).first()
+        if client is None:
+            raise InvalidBooking("That client record no longer exists. Please search again.")
+        return client.merged_into or client
+    email = email.strip()
+    if email:
+        _lock_client_email(email)
+        existing = Client.objects.filter(email__iexact=email).order_by("pk").first()
+        if existing is not None:
+            # An address of a merged duplicate belongs to the client it was merged into.
+            return existing.merged_into or existing
+    return Client.objects.create(name=name.strip(), email=email, phone=phone)
+
+
+def book_session(
+    *,
+    therapist_id: int | None,
+    technique: Technique,
+    length_minutes: int,
+    start: datetime,
+    client_name: str,
+    client_email: str,
+    client_phone: str,
+    intake: IntakeAnswers | None,
+    consent: bool = False,
+    acknowledged_warning: bool = False,
+    sms_opt_in: bool = False,
+    now: datetime | None = None,
+    notify: bool = True,
+    by: "User | None" = None,
+    ignore_notice_and_horizon: bool = False,
+    outside_hours_reason: str = "",
+    client_id: int | None = None,
+) -> Booking:
+    """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
+
+    `therapist_id=None` means anyone who offers the technique and is free then.
+    `intake` must be screened answers (`IntakeAnswers.screened`); see `_require_safe`.
+    `notify=False` queues no emails: for demo data, whose clients do not exist.
+    Staff (`by`) may book a phone client past the notice and the horizon, and outside
+    working hours with a reason, which is kept; never over another session.
+    """
+    outside_hours_reason = _reason(outside_hours_reason)
+    now = now or timezone.now()
+    _require_aware(start)
+    if not technique.is_active:
+        raise InvalidBooking(f"{technique.name} is not offered at the moment.")
+    facts = _require_safe(technique, intake, acknowledged_warning)
+    session_length = _session_length(technique, length_minutes)
+    length = timedelta(minutes=length_minutes)
+    with _slot_taken_is_unavailable(), transaction.atomic():
+        rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
+        _require_on_grid(start, rules)
+        candidates = _candidates(therapist_id, technique)
+        therapist = _pick_therapist(
+            candidates,
+            start=start,
+            length=length,
+            rules=rules,
+            now=now,
+            any_hours=bool(outside_hours_reason),
+        )
+        booking = Booking.objects.create(
+            client=_client_for(
+                client_id=client_id, name=client_name, email=client_email, phone=client_phone
+            ),
+            client_name=client_name,
+            client_email=client_email,
+            client_phone=client_phone,
+            therapist=therapist,
+            technique=technique,
+            length_minutes=length_minutes,
+            price=session_length.price,
+            start=start,
+            end=start + length,
+            blocked_until=start + length + rules.buffer,
+            intake_answers=intake.to_dict() if consent and intake is not None else None,
+            health_consent_at=now if consent and intake is not None else None,
+            warning_flags=facts.warning_flags,
+            warning_acknowledged_at=now if facts.acknowledged_advice else None,
+            health_conditions=facts.conditions,
+            text_checks=facts.text_checks,
+            acknowledged_advice=facts.acknowledged_advice,
+            sms_opt_in=sms_opt_in,
+            booked_by=by,
+            override_reason=outside_hours_reason,
+        )
+        if notify:
+            notifications.notify_booked(booking, now=now)
+        _diary_changed(therapist_ids=[booking.therapist_id])
+        return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().get(pk=booking.pk)
+
+
+def cancel_booking(
+    *,
+    booking: Booking,
+    now: datetime | None = None,
+    notify: bool = True,
+    reason: str = "",
+    by: "User | None" = None,
+    by_clinic: bool = True,
+) -> Booking:
+    """Cancel and free the time, keeping when, why and who (None: the client). Cancelling
+    twice is harmless.
+
+    `notify=False` sends nothing, to the client or the clinic: for a client whose
+    details are being erased. `by_clinic=False` is the client's own cancellation: their
+    email confirms it rather than apologising.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW):
+            raise InvalidBooking("This session has already taken place; it cannot be cancelled.")
+        if locked.status != BookingStatus.CANCELLED:
+            locked.status = BookingStatus.CANCELLED
+            locked.cancelled_at = now
+            locked.cancelled_by = by
+            locked.cancel_reason = _reason(reason)
+            locked.save(
+                update_fields=[
+                    "status",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "cancel_reason",
+                    "updated_at",
+                ]
+            )
+            if notify:
+                notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
+            _diary_changed(therapist_ids=[locked.therapist_id])
+        return locked
+
+
+def reschedule_booking(
+    *,
+    booking: Booking,
+    start: datetime,
+    therapist_id: int | None = None,
+    now: datetime | None = None,
+    ignore_notice_and_horizon: bool = False,
+) -> Booking:
+    """Move a booking; the old time is given up only once the new one is secured.
+
+    One row is updated in one transaction: if the new time is taken (by the check
+    or by the exclusion constraint) nothing changes. Staff may move it to a time
+    sooner than the notice or past the horizon (`ignore_notice_and_horizon`).
+    """
+    now = now or timezone.now()
+    _require_aware(start)
+    with _slot_taken_is_unavailable(), transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingStatus.CONFIRMED:
+            raise InvalidBooking("Only a confirmed booking can be moved.")
+        previous_start = locked.start
+        previous_therapist_id = locked.therapist_id
+        new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
+        candidates = _candidates(new_therapist_id, locked.technique)
+        rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
+        _require_on_grid(start, rules)
+        length = timedelta(minutes=locked.length_minutes)
+        locked.therapist = _pick_therapist(
+            candidates, start=start, length=length, rules=rules, now=now, leaving_out=locked.pk
+        )
+        locked.start = start
+        locked.end = start + length
+        locked.blocked_until = start + length + rules.buffer
+        locked.save(update_fields=["therapist", "start", "end", "blocked_until", "updated_at"])
+        notifications.notify_rescheduled(locked, now=now, previous_start=previous_start)
+        _diary_changed(therapist_ids=[previous_therapist_id, locked.therapist_id])
+        return locked
+
+
+def _finish(booking: Booking, status: BookingStatus, now: datetime | None) -> Booking:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status == BookingStatus.CANCELLED:
+            raise InvalidBooking("This booking was cancelled.")
+        if locked.start > now:
+            raise InvalidBooking("This session has not started yet.")
+        if locked.status != status:
+            locked.status = status
+            locked.save(update_fields=["status", "updated_at"])
+        return locked
+
+
+def mark_completed(*, booking: Booking, now: datetime | None = None) -> Booking:
+    return _finish(booking, BookingStatus.COMPLETED, now)
+
+
+def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
+    return _finish(booking, BookingStatus.NO_SHOW, now)
+
+
+def reinstate_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """Confirm a cancelled booking again (e.g. one cancelled by mistake), if its time is
+    still free. The client is sent the booking again (`notify_reinstated`): the
+    confirmation with its calendar entry, the reminder and the outcome question."""
+    now = now or timezone.now()
+    with _slot_taken_is_unavailable(), transaction.atomic():
+        locked = _locked(booking)
+        if locked.status == BookingStatus.CONFIRMED:
+            return locked
+        _lock_therapists([locked.therapist_id])
+        clash = (
+            Booking.objects.active()
+            .for_therapist(locked.therapist_id)
+            .filter(start__lt=locked.blocked_until, blocked_until__gt=locked.start)
+            .exclude(pk=locked.pk)
+            .exists()
+        )
+        if clash:
+            raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
+        locked.status = BookingStatus.CONFIRMED
+        locked.save(update_fields=["status", "updated_at"])
+        notifications.notify_reinstated(locked, now=now)
+        _diary_changed(therapist_ids=[locked.therapist_id])
+        return locked
+
+
+def resend_confirmation(*, booking: Booking, now: datetime | None = None) -> None:
+    """Queue the confirmation email again, e.g. after the first one failed."""
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.status != BookingStatus.CONFIRMED:
+            raise InvalidBooking("Only a confirmed booking has a confirmation to send.")
+        if not locked.client_email:
+            raise InvalidBooking("This client gave no email address.")
+        notifications.queue_confirmation_again(locked, now=now or timezone.now())
+
+
+def issue_calendar_link(*, therapist: Therapist) -> Therapist:
+    """Replace the therapist's calendar feed token; the old feed link stops working."""
+    therapist.calendar_token = new_calendar_token()
+    therapist.save(update_fields=["calendar_token"])
+    return therapist
+
+
+def record_safety_check(
+    *, booking: Booking, by: AbstractBaseUser | AnonymousUser, now: datetime
+) -> Booking:
+    """The booking's therapist went through its safety facts with the client."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().select_related("therapist").get(pk=booking.pk)
+        if locked.therapist.user_id != by.pk:
+            raise InvalidBooking("Only the therapist of this session can record the check.")
+        if locked.status == BookingStatus.CANCELLED:
+            raise InvalidBooking("This booking was cancelled.")
+        locked.safety_checked_at = now
+        locked.safety_checked_by_id = by.pk
+        locked.save(update_fields=["safety_checked_at", "safety_checked_by", "updated_at"])
+        return locked

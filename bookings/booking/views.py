@@ -1,0 +1,488 @@
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bookings.booking.errors import (
+    PROBLEM_MESSAGES,
+    SAFETY_MESSAGES,
+    InvalidBooking,
+    SlotUnavailable,
+    UnsafeBooking,
+)
+from bookings.booking.forms import ANYONE, BookingDetailsForm, SlotChoiceForm
+from bookings.booking.selectors import (
+    TechniqueChoices,
+    check_start,
+    free_starts,
+    online_changes_until,
+    technique_choices,
+)
+from bookings.booking.services import book_session
+from bookings.intake import gate as safety_gate
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.cookie import forget, recall, remember
+from bookings.intake.forms import ScreenForm
+from bookings.models import Therapist
+from bookings.scheduling import availability, selectors
+from bookings.scheduling.step_cache import StepCache
+from catalog.models import Technique
+from catalog.vocabulary import WARNING_SIGNS
+from clinic.context_processors import clinic as clinic_context
+from clinic.http import HttpResponseSeeOther, no_store
+from clinic.protection import limit_form_posts
+
+# Booking a session ----------------------------------------------------------
+# Each step is a plain GET form or a list of links carrying the choices so far in
+# the query string, so the flow works without JavaScript and the back button.
+
+
+def start_param(start: datetime) -> str:
+    """A start time as the steps carry it in links and hidden fields: UTC, to the minute."""
+    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _choices(slug: str, day: date | None = None) -> TechniqueChoices:
+    choices = technique_choices(slug, now=timezone.now(), day=day)
+    if choices is None:
+        raise Http404
+    return choices
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """A valid length and therapist (None: anyone who is free)."""
+
+    slug: str
+    length: int
+    therapist_id: int | None
+    therapist: Therapist | None
+
+    @property
+    def therapist_param(self) -> int | str:
+        return ANYONE if self.therapist_id is None else self.therapist_id
+
+    def url(self, **more: object) -> str:
+        """The step that follows from these choices and `more` (a day, a start)."""
+        query = {"length": self.length, "therapist": self.therapist_param} | more
+        return reverse("bookings:book", kwargs={"slug": self.slug}) + "?" + urlencode(query)
+
+    def page(self) -> dict[str, object]:
+        return {"length": self.length, "therapist": self.therapist, "change_url": self.url()}
+
+    def free_starts(self, choices: TechniqueChoices) -> list[datetime]:
+        slots = free_starts(choices, length_minutes=self.length, therapist_id=self.therapist_id)
+        return [slot.start for slot in slots]
+
+
+@dataclass
+class _Steps:
+    """What every step starts from: the technique's choices, the client's intake
+    answers (if they gave any) and the choices made so far."""
+
+    choices: TechniqueChoices
+    answers: IntakeAnswers | None
+    form: SlotChoiceForm
+    check: safety_gate.SafetyCheck | None = None
+
+    def chosen(self) -> _Chosen:
+        therapist_id = self.form.cleaned_data["therapist"]
+        return _Chosen(
+            slug=self.choices.technique.slug,
+            length=self.form.cleaned_data["length"],
+            therapist_id=therapist_id,
+            therapist=self.choices.therapist(therapist_id),
+        )
+
+    def page(self) -> dict[str, object]:
+        return {
+            "technique": self.choices.technique,
+            "lengths": self.choices.lengths,
+            "therapists": self.choices.therapists,
+            "choice": self.form,
+        }
+
+    def details_form(self, data: QueryDict | None = None) -> BookingDetailsForm:
+        slug = self.choices.technique.slug
+        return BookingDetailsForm(
+            data,
+            # Consent is about the back-pain answers; a screen alone has none to keep.
+            has_intake=self.answers is not None and bool(self.answers.areas),
+            needs_doctor=self.check is not None and self.check.needs_acknowledgement(slug),
+        )
+
+
+def _asked_day(data: QueryDict | None) -> date | None:
+    """The day whose times were asked for (a valid day and no start yet), read before the
+    schedules so that step reads that day alone."""
+    if data is None or data.get("start"):
+        return None
+    try:
+        day: date | None = SlotChoiceForm.base_fields["day"].clean(data.get("day"))
+    except ValidationError:
+        return None
+    return day
+
+
+def _steps(
+    request: HttpRequest, slug: str, data: QueryDict | None, cached: StepCache | None = None
+) -> _Steps:
+    """The steps; with `cached` (the GET steps) the technique's offer comes from it."""
+    if cached is None:
+        choices = _choices(slug, _asked_day(data))
+    else:
+        found = cached.technique_choices(day=_asked_day(data))
+        if found is None:
+            raise Http404
+        choices = found
+    form = SlotChoiceForm(data, lengths=choices.lengths, therapists=choices.therapists)
+    return _Steps(choices, recall(request), form)
+
+
+def _urgent(request: HttpRequest, technique: Technique, status: int = 200) -> HttpResponse:
+    response = render(request, "bookings/book_urgent.html", {"technique": technique}, status=status)
+    no_store(response)
+    return response
+
+
+FLOW_KEYS = ("length", "therapist", "day", "start")
+
+
+def _flow_query(data: QueryDict) -> str:
+    """The choices made so far (no answers: those stay in the cookie), for a link back."""
+    return urlencode({k: data[k] for k in FLOW_KEYS if data.get(k) and len(data[k]) <= 64})
+
+
+def _book_url(slug: str, data: QueryDict) -> str:
+    query = _flow_query(data)
+    return reverse("bookings:book", kwargs={"slug": slug}) + (f"?{query}" if query else "")
+
+
+def _screen_url(slug: str, data: QueryDict) -> str:
+    query = _flow_query(data)
+    return reverse("bookings:book_screen", kwargs={"slug": slug}) + (f"?{query}" if query else "")
+
+
+def _safety_stop(
+    request: HttpRequest,
+    steps: _Steps,
+    data: QueryDict,
+    status: int = 200,
+    cached: StepCache | None = None,
+) -> HttpResponse | None:
+    """Send the client wherever their answers must go before they may choose a time:
+    the screen's two questions, the question about their own words, emergency advice,
+    or why this technique is not advised and what is instead."""
+    technique = steps.choices.technique
+    answers = steps.answers
+    if answers is None or not answers.screened:
+        return HttpResponseSeeOther(_screen_url(technique.slug, data))
+    profiles = None if cached is None else cached.profiles()
+    steps.check = check = safety_gate.check(answers, profiles)
+    stop = check.stop(technique.slug)
+    if stop == safety_gate.Stop.UNASKED_TEXT:
+        return HttpResponseSeeOther(reverse("bookings:intake_result"))
+    if stop == safety_gate.Stop.URGENT:
+        return _urgent(request, technique, status)
+    if stop == safety_gate.Stop.RULED_OUT:
+        return _not_advised(
+            request,
+            technique,
+            reasons=check.why_not(technique.slug),
+            advised=check.advised(leaving_out=technique.slug),
+            status=status,
+        )
+    return None
+
+
+def _not_advised(
+    request: HttpRequest,
+    technique: Technique,
+    *,
+    reasons: tuple[str, ...],
+    advised: list[tuple[str, str]],
+    status: int,
+    message: str = SAFETY_MESSAGES[safety_gate.Stop.RULED_OUT],
+) -> HttpResponse:
+    page = {
+        "technique": technique,
+        "message": message,
+        "reasons": reasons,
+        "advised": [{"slug": slug, "name": name} for slug, name in advised],
+    }
+    response = render(request, "bookings/book_not_advised.html", page, status=status)
+    no_store(response)
+    return response
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_form_posts
+def book_screen(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two questions before booking straight from a technique page: warning signs and
+    health conditions. The answers join the intake cookie; then back to the booking."""
+    technique = Technique.objects.active().filter(slug=slug).first()
+    if technique is None:
+        raise Http404
+    earlier = recall(request)
+    if request.method == "POST":
+        form = ScreenForm(request.POST)
+        if form.is_valid():
+            onward = HttpResponseSeeOther(_book_url(slug, request.GET))
+            remember(onward, form.answers(earlier))
+            return onward
+    else:
+        initial = earlier.to_dict() if earlier is not None and earlier.screened else None
+        form = ScreenForm(initial=initial)
+    page = {"technique": technique, "form": form, "query": _flow_query(request.GET)}
+    response = render(request, "bookings/book_screen.html", page)
+    no_store(response)
+    return response
+
+
+@require_GET
+def book(request: HttpRequest, slug: str) -> HttpResponse:
+    # The day and time steps read the visitor-independent parts (the offer, the
+    # profiles, the counts and starts, the rendered lists) from the step cache; the
+    # safety screen of the visitor's own answers runs on every request, and the page
+    # around the lists (base.html, with the visitor's messages) is rendered each time.
+    cached = StepCache.read(slug, request.GET)
+    kept = _kept_step(request, slug, cached)
+    if kept is not None:
+        return kept
+    steps = _steps(request, slug, request.GET or None, cached)
+    stopped = _safety_stop(request, steps, request.GET, cached=cached)
+    if stopped is not None:
+        return stopped
+    form = steps.form
+    if not form.is_bound or "length" in form.errors or "therapist" in form.errors:
+        return render(request, "bookings/book_choose.html", steps.page())
+    chosen = steps.chosen()
+    start: datetime | None = form.cleaned_data.get("start")
+    if start is not None:
+        free_starts = chosen.free_starts(steps.choices)
+        return _details_page(request, steps, chosen, start=start, free_starts=free_starts)
+    zone = selectors.clinic_zone()
+    page = steps.page() | chosen.page()
+    day: date | None = form.cleaned_data.get("day")
+    if day is None or "day" in form.errors:
+        counts = cached.free_counts(
+            steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
+        )
+        horizon = steps.choices.rules.booking_horizon_days
+        days_url = chosen.url() + "&day="
+        days = [
+            {
+                "date": d,
+                "label": _day_label(d),
+                "count": counts.get(d, 0),
+                "url": days_url + d.isoformat(),
+            }
+            for d in availability.local_days(steps.choices.now, horizon, zone)
+        ]
+        return _step_page(request, cached, steps, "day", page, days=days)
+    # The choices were read for this day alone (see _asked_day).
+    if steps.choices.day == day:
+        starts = cached.free_starts(
+            steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
+        )
+    else:
+        starts = chosen.free_starts(steps.choices)
+    by_day = availability.by_local_day(starts, zone)
+    # One base URL for every time link: a start is "YYYY-MM-DDTHH:MMZ", ':' quoted.
+    start_url = chosen.url() + "&start="
+    times = [
+        {
+            "start": s,
+            "label": s.astimezone(zone).strftime("%H:%M"),
+            "url": start_url + start_param(s).replace(":", "%3A"),
+        }
+        for s in by_day.get(day, [])
+    ]
+    page |= {"days_url": chosen.url()}
+    return _step_page(request, cached, steps, "time", page, day=day, times=times)
+
+
+def _kept_step(request: HttpRequest, slug: str, cached: StepCache) -> HttpResponse | None:
+    """The day or time step from its rendered list in the step cache, for a visitor
+    whose own answers let them choose a time for this technique; None otherwise (the
+    full path then sends them wherever their answers must go, as `_safety_stop` does)."""
+    kept = cached.page()
+    if kept is None:
+        return None
+    answers = recall(request)
+    if answers is None or not answers.screened:
+        return None
+    if safety_gate.check(answers, cached.profiles()).stop(slug) is not None:
+        return None
+    template, page = kept
+    step = mark_safe(page["step"])  # noqa: S308  (our own render, see _step_page)
+    return render(request, template, page | {"step": step})
+
+
+def _step_page(
+    request: HttpRequest,
+    cached: StepCache,
+    steps: _Steps,
+    step_name: str,
+    page: dict[str, object],
+    **shown: object,
+) -> HttpResponse:
+    """The day or time step: its list rendered apart, without the request (no context
+    processor: no message, CSRF token or cookie can reach it), kept for every visitor
+    when the choices were valid, and the page around it rendered for this visitor.
+    `shown` (the days, or the day and its times) stays in the context for tests."""
+    template = f"bookings/book_{step_name}.html"
+    step = render_to_string(f"bookings/_{step_name}_step.html", page | shown | clinic_context())
+    context = {"technique_name": steps.choices.technique.name, "step": step, **shown}
+    if not steps.form.errors:
+        cached.keep_page(steps.choices, template, context)
+    return render(request, template, context)
+
+
+def _day_label(day: date) -> str:
+    """As the date filter's "l j F" (the site is in English), without its cost per day."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _details_page(
+    request: HttpRequest,
+    steps: _Steps,
+    chosen: _Chosen,
+    *,
+    start: datetime,
+    free_starts: list[datetime],
+    form: BookingDetailsForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    if not problem and start not in free_starts:
+        problem = _why_not_free(steps.choices, chosen, start)
+    alternatives = availability.nearest(free_starts, start, count=4) if problem else []
+    answers = steps.answers
+    context = steps.page() | chosen.page()
+    context |= {
+        "start": start,
+        "start_iso": start_param(start),
+        "end": start + timedelta(minutes=chosen.length),
+        "price": steps.choices.price(chosen.length),
+        "form": form or steps.details_form(),
+        "problem": problem,
+        "alternatives": [{"start": s, "iso": start_param(s)} for s in alternatives],
+        "answers": answers,
+        "doctor_first": _doctor_first(steps),
+        "therapist_param": chosen.therapist_param,
+        "changes_until": online_changes_until(
+            start, rules=steps.choices.rules, now=steps.choices.now
+        ),
+    }
+    response = render(request, "bookings/book_details.html", context, status=status)
+    no_store(response)
+    return response
+
+
+def _doctor_first(steps: _Steps) -> dict[str, object] | None:
+    """The see-a-doctor-first advice this booking must acknowledge, if any."""
+    slug = steps.choices.technique.slug
+    check = steps.check
+    if check is None or not check.needs_acknowledgement(slug):
+        return None
+    return {
+        "signs": [WARNING_SIGNS.label_of(s) for s in check.answers.doctor_first_signs],
+        "reasons": check.doctor_first_reasons(slug),
+    }
+
+
+def _why_not_free(choices: TechniqueChoices, chosen: _Chosen, start: datetime) -> str:
+    check = check_start(
+        choices.schedules_for(chosen.therapist_id),
+        start=start,
+        length=timedelta(minutes=chosen.length),
+        rules=choices.rules.as_rules(),
+        now=choices.now,
+    )
+    if check.problem is None:
+        # Free, but not on the step grid: offer the grid times around it.
+        return "Please choose one of the times offered."
+    return PROBLEM_MESSAGES[check.problem]
+
+
+@sensitive_post_parameters()
+@require_POST
+@limit_form_posts
+def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    steps = _steps(request, slug, request.POST)
+    stopped = _safety_stop(request, steps, request.POST, status=400)
+    if stopped is not None:
+        return stopped
+    if not steps.form.is_valid() or steps.form.cleaned_data["start"] is None:
+        # Hidden fields only change when someone edits the page: start again cleanly.
+        problem = "Something in your choice was not right. Please choose again."
+        page = steps.page() | {"problem": problem}
+        return render(request, "bookings/book_choose.html", page, status=400)
+    chosen = steps.chosen()
+    start: datetime = steps.form.cleaned_data["start"]
+    form = steps.details_form(request.POST)
+
+    def again(problem: str = "", status: int = 200) -> HttpResponse:
+        free_starts = chosen.free_starts(steps.choices)
+        return _details_page(
+            request,
+            steps,
+            chosen,
+            start=start,
+            free_starts=free_starts,
+            form=form,
+            problem=problem,
+            status=status,
+        )
+
+    if not form.is_valid():
+        return again()
+    try:
+        booking = book_session(
+            therapist_id=chosen.therapist_id,
+            technique=steps.choices.technique,
+            length_minutes=chosen.length,
+            start=start,
+            client_name=form.cleaned_data["client_name"],
+            client_email=form.cleaned_data["client_email"],
+            client_phone=form.cleaned_data["client_phone"],
+            intake=steps.answers,
+            consent=form.cleaned_data.get("consent", False),
+            acknowledged_warning=form.cleaned_data.get("acknowledge_warning", False),
+            sms_opt_in=form.cleaned_data.get("sms_opt_in", False),
+            now=timezone.now(),
+        )
+    except SlotUnavailable as error:
+        # Re-read the schedule: the booking that beat this one must not be offered.
+        steps.choices = _choices(slug)
+        return again(error.message, status=409)
+    except UnsafeBooking as error:
+        if error.stop == safety_gate.Stop.NEEDS_ACKNOWLEDGEMENT:
+            return again(error.message, status=400)
+        # The answers changed between the page and the post (another tab): start again.
+        return _not_advised(
+            request,
+            steps.choices.technique,
+            reasons=error.reasons,
+            advised=error.advised,
+            status=400,
+            message=error.message,
+        )
+    except InvalidBooking as error:
+        return again(error.message, status=400)
+    response = redirect("bookings:booking_detail", token=booking.manage_token)
+    forget(response)
+    return response

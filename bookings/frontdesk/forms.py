@@ -1,0 +1,194 @@
+"""Forms front desk and therapists fill in the admin: book a phone client, move, cancel."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from bookings.booking.forms import CancelForm
+from bookings.messaging import phones
+from bookings.models import Client, Therapist
+from bookings.scheduling import availability, selectors
+from catalog.models import SessionLength, Technique
+from catalog.vocabulary import CONDITIONS, WARNING_SIGNS
+
+__all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "local_day_and_time"]
+
+REASON_MAX_LENGTH = 200
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class WhenForm(forms.Form):
+    """A day and a wall-clock time in the clinic's zone, turned into one aware instant."""
+
+    day = forms.DateField(label="Date", widget=DateInput())
+    time = forms.TimeField(label="Start time", widget=TimeInput())
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        if not availability.EARLIEST_YEAR <= day.year <= availability.LATEST_YEAR:
+            raise forms.ValidationError("Please enter a date near today.", code="out_of_range")
+        return day
+
+    def start(self) -> datetime:
+        day: date = self.cleaned_data["day"]
+        wall: time = self.cleaned_data["time"]
+        return availability.wall_to_utc(day, wall, selectors.clinic_zone())
+
+
+def _length_choices() -> list[tuple[int, str]]:
+    minutes = sorted(set(SessionLength.objects.values_list("minutes", flat=True)))
+    return [(m, f"{m} minutes") for m in minutes]
+
+
+class ClientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # Two people share a name often enough: the phone and email tell them apart.
+        return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
+
+
+class StaffScreenForm(forms.Form):
+    """The two safety questions front desk asks a phone or walk-in client: the same
+    rules as the online screen (a booking and a waitlist entry both ask them)."""
+
+    warning_signs = forms.MultipleChoiceField(
+        label=WARNING_SIGNS.admin_label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.code, c.label) for c in WARNING_SIGNS.choices],
+    )
+    conditions = forms.MultipleChoiceField(
+        label=CONDITIONS.admin_label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.code, c.label) for c in CONDITIONS.choices],
+    )
+    told_to_see_doctor = forms.BooleanField(
+        label="I advised the client to see a doctor before the session",
+        required=False,
+        help_text="Needed when a sign that a doctor should see them first is ticked.",
+    )
+
+
+class StaffBookingForm(StaffScreenForm, WhenForm):
+    technique = forms.ModelChoiceField(queryset=Technique.objects.none(), label="Technique")
+    length_minutes = forms.TypedChoiceField(label="Length", coerce=int, choices=())
+    therapist = forms.ModelChoiceField(
+        queryset=Therapist.objects.none(), required=False, empty_label="Anyone free then"
+    )
+    client_search = forms.CharField(
+        label="Find a client",
+        required=False,
+        max_length=120,
+        help_text="Part of a name, an email, or phone digits; then “Find client”.",
+    )
+    client = ClientChoiceField(
+        label="Client",
+        queryset=Client.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label="A new client (type their details below)",
+        help_text="A client already on record keeps all their sessions in one place.",
+    )
+    client_name = forms.CharField(label="Client's name", max_length=120, required=False)
+    client_phone = forms.CharField(label="Client's phone", max_length=30, required=False)
+    sms_opt_in = forms.BooleanField(label="Text the client a reminder", required=False)
+    client_email = forms.EmailField(
+        label="Client's email (optional)",
+        required=False,
+        help_text="Without one, no emails are sent: tell the client the time yourself.",
+    )
+    consent = forms.BooleanField(
+        label="The client agrees to the clinic keeping these health answers", required=False
+    )
+    outside_hours = forms.BooleanField(
+        label="Book outside the therapist's working hours", required=False
+    )
+    outside_hours_reason = forms.CharField(
+        label="Why (kept with the booking)", required=False, max_length=REASON_MAX_LENGTH
+    )
+
+    def __init__(self, *args: Any, therapists: Any, clients: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        client_field: Any = self.fields["client"]
+        client_field.queryset = clients if clients is not None else Client.objects.none()
+        technique_field: Any = self.fields["technique"]
+        technique_field.queryset = Technique.objects.active().order_by("display_order", "name")
+        therapist_field: Any = self.fields["therapist"]
+        therapist_field.queryset = therapists
+        length_field: Any = self.fields["length_minutes"]
+        length_field.choices = _length_choices()
+
+    def clean_client_phone(self) -> str:
+        """Stored in E.164, like the numbers clients type online."""
+        if not self.cleaned_data["client_phone"].strip():
+            return ""
+        phone = phones.to_e164(self.cleaned_data["client_phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        client: Client | None = cleaned.get("client")
+        if client is not None:
+            # A client on record: what the desk left blank comes from their record.
+            for field, value in (
+                ("client_name", client.name),
+                ("client_phone", client.phone),
+                ("client_email", client.email),
+            ):
+                if field not in self.errors and not cleaned.get(field):
+                    cleaned[field] = value
+        for field, message in (
+            ("client_name", "Type the client's name, or choose a client on record."),
+            ("client_phone", "Type a phone number, e.g. 07700 900123."),
+        ):
+            if field not in self.errors and not cleaned.get(field):
+                self.add_error(field, forms.ValidationError(message, code="required"))
+        phone = cleaned.get("client_phone")
+        if cleaned.get("sms_opt_in") and phone and not phones.can_receive_texts(phone):
+            self.add_error(
+                "sms_opt_in",
+                forms.ValidationError(
+                    "This number cannot take texts; untick the text reminder.", code="no_texts"
+                ),
+            )
+        if cleaned.get("outside_hours") and not cleaned.get("outside_hours_reason", "").strip():
+            self.add_error(
+                "outside_hours_reason",
+                forms.ValidationError(
+                    "Say why this session is outside working hours.", code="reason_required"
+                ),
+            )
+        return cleaned
+
+
+class MoveForm(WhenForm):
+    therapist = forms.ModelChoiceField(queryset=Therapist.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, therapists: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        therapist_field: Any = self.fields["therapist"]
+        therapist_field.queryset = therapists
+
+
+def local_day_and_time(instant: datetime) -> tuple[date, time]:
+    local = timezone.localtime(instant, selectors.clinic_zone())
+    return local.date(), local.time().replace(second=0, microsecond=0)

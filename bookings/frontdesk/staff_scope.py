@@ -1,0 +1,130 @@
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+
+from bookings.models import Therapist
+from clinic.roles import FRONT_DESK
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _ListFilterT
+    from django.utils.datastructures import _ListOrTuple
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that only lists and shows: records written by services (notes, outcome
+    answers, the trail of looks) are never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """Whose schedules and bookings a staff user may see in the admin."""
+
+    sees_all: bool
+    therapist: Therapist | None
+
+    def is_own(self, therapist_id: int | None) -> bool:
+        return self.therapist is not None and therapist_id == self.therapist.pk
+
+    def allows(self, therapist_id: int | None) -> bool:
+        return self.sees_all or self.is_own(therapist_id)
+
+
+NOBODY = StaffScope(sees_all=False, therapist=None)
+
+
+def staff_scope(request: HttpRequest) -> StaffScope:
+    """Superusers and front desk see every therapist; a therapist only themselves.
+
+    Anyone else (even with model permissions) sees no therapist's data: the
+    schedules hold clients' names and health answers.
+    """
+    cached = getattr(request, "_clinic_staff_scope", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        scope = NOBODY
+    else:
+        scope = StaffScope(
+            sees_all=user.is_superuser or user.groups.filter(name=FRONT_DESK).exists(),
+            therapist=Therapist.objects.filter(user=user).first(),
+        )
+    # Asked for once per row and per permission check: look it up once per request.
+    # HttpRequest declares no such attribute; the cache lives and dies with the request.
+    request._clinic_staff_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+class TherapistScopedAdmin(admin.ModelAdmin):
+    """Rows belong to a therapist; a therapist user reaches only their own."""
+
+    therapist_lookup = "therapist"
+
+    def therapist_id_of(self, obj: Any) -> int | None:
+        return obj.therapist_id
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request)
+        scope = staff_scope(request)
+        if scope.sees_all:
+            return queryset
+        if scope.therapist is None:
+            return queryset.none()
+        return queryset.filter(**{self.therapist_lookup: scope.therapist.pk})
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        # Someone else's object is "not found", never a redirect that hints it exists.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object.")
+        return obj
+
+    def _in_scope(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is None or staff_scope(request).allows(self.therapist_id_of(obj))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def get_list_filter(self, request: HttpRequest) -> "_ListOrTuple[_ListFilterT]":
+        filters = super().get_list_filter(request)
+        if staff_scope(request).sees_all:
+            return filters
+        return [f for f in filters if f != "therapist"]
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        if db_field.name == "therapist":
+            scope = staff_scope(request)
+            if not scope.sees_all:
+                own = scope.therapist
+                kwargs["queryset"] = (
+                    Therapist.objects.filter(pk=own.pk) if own else Therapist.objects.none()
+                )
+                kwargs["initial"] = own.pk if own else None
+                kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

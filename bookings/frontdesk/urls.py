@@ -1,0 +1,17 @@
+"""The front desk's pages inside the booking admin (BookingAdmin.get_urls adds them)."""
+
+from django.contrib import admin
+from django.urls import URLPattern, path
+
+from bookings.frontdesk.day_view import day_view
+from bookings.frontdesk.views import cancel_view, move_view
+
+
+def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
+    page = booking_admin.admin_site.admin_view
+    kwargs = {"booking_admin": booking_admin}
+    return [
+        path("day/", page(day_view), kwargs, name="bookings_booking_day"),
+        path("<int:booking_id>/move/", page(move_view), kwargs, name="bookings_booking_move"),
+        path("<int:booking_id>/cancel/", page(cancel_view), kwargs, name="bookings_booking_cancel"),
+    ]

@@ -1,0 +1,69 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from bookings.frontdesk.staff_scope import staff_scope
+from bookings.messaging import notifications
+from bookings.models import Notification, WorkerHeartbeat
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Every message across bookings, so failed ones (and ones whose delivery is
+    unknown) are easy to find and send again."""
+
+    list_display = [
+        "booking",
+        "kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "scheduled_for",
+    ]
+    list_filter = ["status", "kind", "channel"]
+    list_select_related = ["booking"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("bookings.change_booking") and staff_scope(request).sees_all
+
+    @admin.action(
+        description="Send the selected failed or “delivery unknown” messages again",
+        permissions=["resend"],
+    )
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        queued = sum(
+            notifications.send_again(notification) is not None
+            for notification in queryset.needing_staff()  # type: ignore[attr-defined]
+        )
+        skipped = queryset.count() - queued
+        self.message_user(request, f"{queued} queued to send again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} left alone: already sent or waiting, or no longer about the "
+                "booking as it stands.",
+                messages.WARNING,
+            )
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """When each email worker last went round its loop (it beats every few seconds)."""
+
+    list_display = ["worker_id", "hostname", "started_at", "last_seen"]
+    readonly_fields = ["worker_id", "hostname", "started_at", "last_seen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,438 @@
+"""The clinical leads' outcomes report, in the admin as the "Outcomes" page.
+
+The OutcomeRequest admin has no list or change pages of rows: its only page is the
+report, figures over many clients, each with its N. A single answer stays out of sight
+here; therapists read their clients' scores on the client page.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from bookings.frontdesk import booking_list
+from bookings.frontdesk.staff_scope import ReadOnlyAdmin, staff_scope
+from bookings.messaging import phones
+from bookings.models import Booking, Client, OutcomeRequest, TreatmentNote
+from bookings.privacy import looks
+from bookings.privacy import services as privacy
+from bookings.records import notes, services
+from bookings.records.outcome_report import MIN_CLIENTS, outcome_report
+from bookings.records.selectors import ClientHistory, client_history, session_outcomes
+from bookings.scheduling import selectors
+from catalog.models import Technique
+from catalog.vocabulary import AREAS
+from clinic.http import no_store
+from clinic.roles import CLINICAL_LEADS
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "phone", "email", "date_of_birth", "staff_notes"]
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        phone = phones.to_e164(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
+            )
+        return phone
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+
+def search_clients(queryset: models.QuerySet, term: str) -> models.QuerySet:
+    """By phone digits when the term looks like a number (spaces and punctuation ignored,
+    as in the booking list), else by part of the name or the email."""
+    term = term.strip()
+    if not term:
+        return queryset.none()
+    digits = booking_list.phone_digits_of(term)
+    if digits is not None:
+        # Numbers are stored in E.164: "07700 900123" is looked for as 447700900123.
+        whole = phones.to_e164(term) if digits[0] == "0" or term[0] == "+" else None
+        return booking_list.with_phone_digits(
+            queryset, whole.lstrip("+") if whole else digits, field="phone"
+        )
+    return queryset.filter(models.Q(name__icontains=term) | models.Q(email__icontains=term))
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        label="Keep this client",
+        queryset=Client.objects.none(),
+        widget=forms.RadioSelect,
+        help_text="Their record stays; every session of the duplicate moves to it.",
+    )
+    confirm = forms.BooleanField(
+        label="I checked these are the same person. Merge them.",
+        required=True,
+        error_messages={"required": "Tick this box to confirm the merge."},
+    )
+
+    def __init__(self, *args: Any, choices: models.QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep: Any = self.fields["keep"]
+        keep.queryset = choices
+        keep.label_from_instance = lambda c: " · ".join(
+            part for part in (c.name, c.phone, c.email) if part
+        )
+
+
+class ClientDataForm(forms.Form):
+    confirm_erase = forms.BooleanField(
+        required=False,
+        label="I have checked who is asking, and want to erase this client's personal data "
+        "(upcoming sessions are cancelled).",
+    )
+
+
+def _is_clinical_lead(request: HttpRequest) -> bool:
+    return request.user.groups.filter(name=CLINICAL_LEADS).exists()
+
+
+def book_again_url(client: Client, history: ClientHistory) -> str:
+    """The front desk's booking page for this client, with their last session's
+    technique, length and therapist chosen; the time is left to pick."""
+    query: dict[str, int] = {"client": client.pk}
+    last = history.last_session
+    if last is not None:
+        query |= {
+            "technique": last.technique_id,
+            "length_minutes": last.length_minutes,
+            "therapist": last.therapist_id,
+        }
+    return f"{reverse('admin:bookings_booking_add')}?{urlencode(query)}"
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    form = ClientForm
+    change_form_template = "admin/bookings/client/change_form.html"
+    list_display = ["name", "phone", "email", "date_of_birth"]
+    search_fields = ["name", "email"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = ["name", "phone", "email", "date_of_birth", "staff_notes", "created_at", "updated_at"]
+
+    def get_urls(self) -> list[URLPattern]:
+        page = self.admin_site.admin_view
+        return [
+            path("<int:client_id>/merge/", page(self.merge_view), name="bookings_client_merge"),
+            path("<int:client_id>/data/", page(self.data_view), name="bookings_client_data"),
+            *super().get_urls(),
+        ]
+
+    def _desk_client(self, request: HttpRequest, client_id: int) -> Client:
+        """Merging and privacy requests are front desk's (and superusers')."""
+        if not (staff_scope(request).sees_all and self.has_change_permission(request)):
+            raise PermissionDenied
+        client = self.get_queryset(request).filter(pk=client_id).first()
+        if client is None:
+            raise Http404("No such client.")
+        return client
+
+    def _page(self, request: HttpRequest, client: Client, title: str) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "original": client,
+        }
+
+    def merge_view(self, request: HttpRequest, client_id: int) -> HttpResponse:
+        """Merge this client (the duplicate) into one found by a search."""
+        duplicate = self._desk_client(request, client_id)
+        term = request.GET.get("q", "") or request.POST.get("q", "")
+        others = self.get_queryset(request).exclude(pk=duplicate.pk)
+        found = search_clients(others, term).order_by("name", "pk")[:20]
+        posted = request.POST.get("keep", "")
+        choices = others.filter(
+            models.Q(pk__in=[c.pk for c in found])
+            | models.Q(pk=int(posted) if posted.isdigit() else None)
+        ).order_by("name", "pk")
+        form = MergeForm(request.POST or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if not isinstance(request.user, User):
+                    raise PermissionDenied
+                kept = services.merge_clients(
+                    keep=form.cleaned_data["keep"], duplicate=duplicate, by=request.user
+                )
+            except services.MergeError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(
+                    request, f"Merged {duplicate.name} into {kept.name}: all sessions moved."
+                )
+                return HttpResponseRedirect(reverse("admin:bookings_client_change", args=[kept.pk]))
+        context = self._page(request, duplicate, f"Merge {duplicate.name} into…")
+        context |= {"form": form, "q": term, "history": client_history(duplicate.pk)}
+        return no_store(render(request, "admin/bookings/client/merge.html", context))
+
+    def data_view(self, request: HttpRequest, client_id: int) -> HttpResponse:
+        """A client's request to see (download) or erase what the clinic holds."""
+        client = self._desk_client(request, client_id)
+        form = ClientDataForm(request.POST or None)
+        if request.method == "POST":
+            if request.POST.get("action") == "download":
+                response = JsonResponse(
+                    privacy.export_client(client=client), json_dumps_params={"indent": 2}
+                )
+                response["Content-Disposition"] = (
+                    f'attachment; filename="client-{client.pk}-data.json"'
+                )
+                return no_store(response)
+            if request.POST.get("action") == "erase" and form.is_valid():
+                if not form.cleaned_data["confirm_erase"]:
+                    form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
+                else:
+                    now = timezone.now()
+                    kept = notes.retention_notice(client, now=now)
+                    count = privacy.erase_client(client=client, now=now)
+                    self.message_user(
+                        request,
+                        f"Erased this client's personal data and {count} booking(s). {kept}",
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:bookings_client_change", args=[client.pk])
+                    )
+        context = self._page(request, client, f"{client.name}'s data: see or erase")
+        history = client_history(client.pk)
+        context |= {"form": form, "booking_count": len(history.upcoming) + len(history.past)}
+        return no_store(render(request, "admin/bookings/client/data.html", context))
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request).filter(merged_into__isnull=True)
+        scope = staff_scope(request)
+        if scope.sees_all or _is_clinical_lead(request):
+            return queryset
+        if scope.therapist is None:
+            return queryset.none()
+        # A therapist reaches the clients they have (or had) a session with.
+        return queryset.filter(
+            pk__in=models.Subquery(
+                Booking.objects.for_therapist(scope.therapist)
+                .filter(client__isnull=False)
+                .values("client_id")
+            )
+        )
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such client.")
+        return obj
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: models.QuerySet, search_term: str
+    ) -> tuple[models.QuerySet, bool]:
+        if not search_term.strip():
+            return queryset, False
+        return search_clients(queryset, search_term), False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        client = self.get_object(request, object_id)
+        history = client_history(client.pk, now=timezone.now())
+        extra_context |= {
+            "history": history,
+            "desk": staff_scope(request).sees_all and self.has_change_permission(request, client),
+            "zone": selectors.clinic_zone(),
+            "book_again_url": book_again_url(client, history)
+            if staff_scope(request).sees_all
+            else None,
+        }
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The page lists a person's sessions: never kept by a browser or proxy.
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
+    page = booking_admin.admin_site.admin_view
+    return [
+        path(
+            "<int:booking_id>/note/",
+            page(note_form_view),
+            {"booking_admin": booking_admin},
+            name="bookings_booking_note",
+        ),
+    ]
+
+
+class TreatmentNoteForm(forms.ModelForm):
+    techniques = forms.ModelMultipleChoiceField(
+        queryset=Technique.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Techniques used",
+    )
+    areas = forms.MultipleChoiceField(
+        choices=[(c.code, c.label) for c in AREAS.choices],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Areas treated",
+    )
+    pain_before = forms.IntegerField(
+        min_value=0, max_value=10, required=False, label="Pain before (0 to 10)"
+    )
+    pain_after = forms.IntegerField(
+        min_value=0, max_value=10, required=False, label="Pain after (0 to 10)"
+    )
+
+    class Meta:
+        model = TreatmentNote
+        fields = list(notes.NOTE_FIELDS)
+        widgets = {field: forms.Textarea(attrs={"rows": 3}) for field in notes.TEXT_FIELDS}
+
+
+def note_form_view(
+    request: HttpRequest, booking_admin: admin.ModelAdmin, booking_id: int
+) -> HttpResponse:
+    """The session's therapist writes its note; after 24 hours, changes are amendments."""
+    booking = Booking.objects.select_related("therapist", "technique").filter(pk=booking_id).first()
+    if booking is None or not notes.may_write_note(request.user, booking):
+        raise Http404("No such booking.")
+    now = timezone.now()
+    note = TreatmentNote.objects.select_related("booking").filter(booking=booking).first()
+    form = TreatmentNoteForm(request.POST or None, instance=note)
+    if note is not None and request.method != "POST":
+        looks.record_look(user=request.user, opened=note, now=now)
+    amending = note is not None and not notes.is_editable(booking, now=now)
+    if request.method == "POST" and form.is_valid():
+        values = {field: form.cleaned_data[field] for field in notes.NOTE_FIELDS}
+        try:
+            if amending and note is not None:
+                notes.amend_note(note=note, by=request.user, now=now, **values)
+            else:
+                note = notes.write_note(booking=booking, by=request.user, now=now, **values)
+        except notes.NoteError as error:
+            form.add_error(None, str(error))
+        else:
+            booking_admin.message_user(request, "Treatment note saved.", messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse("admin:bookings_treatmentnote_change", args=[note.pk])
+            )
+    context = {
+        **booking_admin.admin_site.each_context(request),
+        "opts": TreatmentNote._meta,
+        "title": f"Treatment note: {booking.reference}",
+        "booking": booking,
+        "form": form,
+        "amending": amending,
+        "editable_until": notes.editable_until(booking),
+        "change_url": reverse("admin:bookings_booking_change", args=[booking.pk]),
+    }
+    return no_store(render(request, "admin/bookings/treatmentnote/write.html", context))
+
+
+@admin.register(TreatmentNote)
+class TreatmentNoteAdmin(ReadOnlyAdmin):
+    """Read-only: a note is written and amended from its booking's page."""
+
+    list_display = ["session", "client", "therapist", "written_by", "updated_at"]
+    list_select_related = ["booking__therapist", "written_by"]
+    fields = ["session", "client", "written_by", "created_at", "updated_at"]
+    readonly_fields = ["session", "client", "written_by", "created_at", "updated_at"]
+
+    @admin.display(description="Session")
+    def session(self, obj: TreatmentNote) -> str:
+        start = timezone.localtime(obj.booking.start)
+        return f"{obj.booking.reference}, {start:%a %d %b %Y %H:%M}"
+
+    @admin.display(description="Client")
+    def client(self, obj: TreatmentNote) -> str:
+        return obj.booking.client_name
+
+    @admin.display(description="Therapist")
+    def therapist(self, obj: TreatmentNote) -> str:
+        return obj.booking.therapist.display_name
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TreatmentNote]:
+        return notes.visible_notes(request.user).select_related("booking__therapist", "written_by")
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        note = self.get_object(request, object_id)
+        if note is None or not self.has_view_permission(request, note):
+            raise Http404("No such note.")
+        amendments = list(note.amendments.select_related("by"))
+        extra_context = {
+            **(extra_context or {}),
+            "lines": notes.note_lines(note, amendments),
+            "amendments": amendments,
+            "may_write": notes.may_write_note(request.user, note.booking),
+            "amending": not notes.is_editable(note, now=timezone.now()),
+        }
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if isinstance(response, TemplateResponse):
+            response.render()
+        looks.record_look(user=request.user, opened=note, now=timezone.now())
+        return no_store(response)
+
+
+def may_read_the_report(request: HttpRequest) -> bool:
+    """Clinical leads and superusers. A permission, not a group lookup: the admin asks
+    on every page (its app list), and permissions are read once per request."""
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm("bookings.report_outcomerequest")
+
+
+@admin.register(OutcomeRequest)
+class OutcomeRequestAdmin(ReadOnlyAdmin):
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_read_the_report(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and may_read_the_report(request)
+
+    def get_urls(self) -> list[URLPattern]:
+        info = self.opts.app_label, self.opts.model_name
+        page = self.admin_site.admin_view(self.changelist_view)
+        return [path("", page, name=f"{info[0]}_{info[1]}_changelist")]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not may_read_the_report(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Outcomes: how pain changed after sessions",
+            "opts": self.opts,
+            "report": outcome_report(session_outcomes()),
+            "min_clients": MIN_CLIENTS,
+        }
+        response = render(request, "admin/bookings/outcomerequest/report.html", context)
+        response["Cache-Control"] = "private, no-store"
+        return response

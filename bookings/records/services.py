@@ -1,0 +1,72 @@
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.booking.errors import BookingError, InvalidBooking
+from bookings.models import (
+    Booking,
+    Client,
+    OutcomeRequest,
+)
+
+
+class MergeError(BookingError):
+    pass
+
+
+def merge_clients(
+    *, keep: Client, duplicate: Client, by: "User", now: datetime | None = None
+) -> Client:
+    """Front desk found one person twice: everything of `duplicate` moves to `keep`.
+
+    The duplicate stays as an empty pointer (who merged it, when), so the merge is on
+    record and an old link or a booking email sent to its address finds `keep`.
+    Its blank-in-`keep` details fill `keep`'s; its staff notes are appended.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+        }
+        kept, dup = locked.get(keep.pk), locked.get(duplicate.pk)
+        if kept is None or dup is None:
+            raise MergeError("One of these clients no longer exists.")
+        if kept.pk == dup.pk:
+            raise MergeError("Choose another client: a record cannot be merged into itself.")
+        if kept.merged_into_id is not None or dup.merged_into_id is not None:
+            raise MergeError("One of these clients was already merged; reload the page.")
+        Booking.objects.filter(client=dup).update(client=kept, updated_at=now)
+        Client.objects.filter(merged_into=dup).update(merged_into=kept)
+        for field in ("phone", "email", "date_of_birth"):
+            if not getattr(kept, field) and getattr(dup, field):
+                setattr(kept, field, getattr(dup, field))
+        if dup.staff_notes.strip():
+            kept.staff_notes = "\n\n".join(
+                n
+                for n in (
+                    kept.staff_notes.strip(),
+                    f"From {dup.name}'s merged record: {dup.staff_notes.strip()}",
+                )
+                if n
+            )
+        kept.save()
+        dup.merged_into = kept
+        dup.merged_at = now
+        dup.merged_by = by
+        dup.save(update_fields=["merged_into", "merged_at", "merged_by", "updated_at"])
+        return kept
+
+
+def record_outcome(*, outcome: OutcomeRequest, score: int, now: datetime) -> bool:
+    """Store the client's 0-10 answer once. False when it was already answered or the
+    link has expired (a second POST, a double click): the first answer stands."""
+    if not 0 <= score <= 10:
+        raise InvalidBooking("The answer is a number from 0 to 10.")
+    with transaction.atomic():
+        stored = OutcomeRequest.objects.filter(
+            pk=outcome.pk, score__isnull=True, expires__gt=now
+        ).update(score=score, answered_at=now)
+    return bool(stored)

@@ -1,0 +1,269 @@
+"""Reads the booking flow shares: the views, the services and the bench call these.
+
+They return plain values (availability's schedules, frozen dataclasses), never model
+instances with attributes written onto them, and each makes a fixed number of queries.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+
+from bookings.models import (
+    Booking,
+    BookingStatus,
+    ClinicClosure,
+    TimeOff,
+    WorkingHours,
+)
+from bookings.scheduling import availability
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _local_dates(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    return start.astimezone(zone).date(), end.astimezone(zone).date()
+
+
+def schedules_between(
+    therapist_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    *,
+    leaving_out: int | None = None,
+) -> list[availability.TherapistSchedule]:
+    """The therapists' hours, and their time off, the clinic's closures and their
+    bookings around [start, end), in order.
+
+    Four queries, none when there is nobody. `leaving_out` is a booking that does not
+    stand in its own way: the client's session when they move it by half an hour.
+    Closures become time off for everyone; hours rows dated to hold only part of the
+    window become `dated_hours`, so the common case (no dates) costs nothing more.
+    """
+    if not therapist_ids:
+        return []
+    zone = clinic_zone()
+    first_day, last_day = _local_dates(start, end, zone)
+    hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
+    dated: dict[int, list[availability.DatedHours]] = {pk: [] for pk in therapist_ids}
+    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+        .order_by("start_time")
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+        )
+    ):
+        if (valid_from is None or valid_from <= first_day) and (
+            valid_until is None or valid_until >= last_day
+        ):
+            hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
+        else:
+            dated[therapist_id].append(
+                availability.DatedHours(weekday, start_time, end_time, valid_from, valid_until)
+            )
+    closed = [
+        availability.local_day_interval(closure.start, closure.end, zone)
+        for closure in closures_between(first_day, last_day)
+    ]
+    time_off: dict[int, list[availability.Interval]] = {pk: list(closed) for pk in therapist_ids}
+    for therapist_id, off_start, off_end in TimeOff.objects.filter(
+        therapist_id__in=therapist_ids, start__lt=end, end__gt=start
+    ).values_list("therapist_id", "start", "end"):
+        time_off[therapist_id].append(availability.Interval(off_start, off_end))
+    busy: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
+    bookings = Booking.objects.active().filter(
+        therapist_id__in=therapist_ids, start__lt=end, blocked_until__gt=start
+    )
+    if leaving_out is not None:
+        bookings = bookings.exclude(pk=leaving_out)
+    for therapist_id, busy_start, blocked_until in bookings.order_by("start").values_list(
+        "therapist_id", "start", "blocked_until"
+    ):
+        busy[therapist_id].append(availability.Interval(busy_start, blocked_until))
+    return [
+        availability.TherapistSchedule(
+            therapist_id=pk,
+            working_hours=hours[pk],
+            time_off=tuple(time_off[pk]),
+            busy=tuple(busy[pk]),
+            dated_hours=tuple(dated[pk]),
+        )
+        for pk in therapist_ids
+    ]
+
+
+@dataclass(frozen=True)
+class Closure:
+    """The clinic closed from `start` to `end`, both days included."""
+
+    start: date
+    end: date
+    reason: str
+
+
+def closures_between(start: date, end: date) -> list[Closure]:
+    """The clinic's closures touching the days from `start` to `end` (both included),
+    by first day, in one query. Datetimes are read as their day in the clinic's zone."""
+    zone = clinic_zone()
+    first = start.astimezone(zone).date() if isinstance(start, datetime) else start
+    last = end.astimezone(zone).date() if isinstance(end, datetime) else end
+    return [
+        Closure(start_date, end_date, reason)
+        for start_date, end_date, reason in ClinicClosure.objects.filter(
+            start_date__lte=last, end_date__gte=first
+        )
+        .order_by("start_date", "pk")
+        .values_list("start_date", "end_date", "reason")
+    ]
+
+
+def bookings_needing_attention(start: datetime, end: datetime) -> set[int]:
+    """The confirmed bookings starting in [start, end) that their therapist's schedule no
+    longer holds (hours changed, time off or a closure saved over them anyway), until
+    they are moved or cancelled. Computed, never stored: five queries."""
+    sessions: dict[int, list[tuple[int, availability.Interval]]] = {}
+    for pk, therapist_id, session_start, session_end in (
+        Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=start, start__lt=end)
+        .order_by("start")
+        .values_list("pk", "therapist_id", "start", "end")
+    ):
+        sessions.setdefault(therapist_id, []).append(
+            (pk, availability.Interval(session_start, session_end))
+        )
+    if not sessions:
+        return set()
+    zone = clinic_zone()
+    # A day either side: a session starting late at night reaches into the next day.
+    schedules = schedules_between(
+        list(sessions), start - timedelta(days=1), end + timedelta(days=1)
+    )
+    return {
+        pk
+        for schedule in schedules
+        for pk in availability.clashes(schedule, sessions[schedule.therapist_id], zone)
+    }
+
+
+@dataclass(frozen=True)
+class ClashingBooking:
+    """A confirmed upcoming booking a schedule change would leave outside its therapist's
+    schedule, as staff need it to decide: no health data."""
+
+    pk: int
+    reference: str
+    start: datetime
+    end: datetime
+    client_first_name: str
+    technique: str
+    therapist: str
+
+
+def schedule_clashes(
+    *,
+    now: datetime,
+    therapist_id: int | None,
+    hours: Sequence[availability.DatedHours] | None = None,
+    time_off: Sequence[availability.Interval] | None = None,
+    closures: Sequence[tuple[date, date]] | None = None,
+) -> list[ClashingBooking]:
+    """The confirmed bookings from `now` on that a proposed change would newly leave
+    outside the schedule, by start: `hours`, `time_off` and `closures`, when given,
+    replace what is stored for the therapist (`None`: every therapist, for a closure).
+    Bookings the stored schedule already does not hold are not listed again.
+    Four queries, one when nobody is booked."""
+    zone = clinic_zone()
+    bookings = Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=now)
+    if therapist_id is not None:
+        bookings = bookings.filter(therapist_id=therapist_id)
+    upcoming: list[ClashingBooking] = []
+    therapist_of: dict[int, int] = {}
+    for pk, who_id, reference, start, end, name, technique, who in bookings.order_by(
+        "start", "pk"
+    ).values_list(
+        "pk",
+        "therapist_id",
+        "reference",
+        "start",
+        "end",
+        "client_name",
+        "technique__name",
+        "therapist__display_name",
+    ):
+        first_name = name.split()[0] if name.split() else ""
+        upcoming.append(ClashingBooking(pk, reference, start, end, first_name, technique, who))
+        therapist_of[pk] = who_id
+    if not upcoming:
+        return []
+    ids = sorted(set(therapist_of.values()))
+    first_day = upcoming[0].start.astimezone(zone).date() - timedelta(days=1)
+    last_day = max(b.end for b in upcoming).astimezone(zone).date() + timedelta(days=1)
+
+    stored_hours: dict[int, list[availability.DatedHours]] = {pk: [] for pk in ids}
+    for row in WorkingHours.objects.filter(therapist_id__in=ids).values_list(
+        "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+    ):
+        stored_hours[row[0]].append(availability.DatedHours(*row[1:]))
+    stored_off: dict[int, list[availability.Interval]] = {pk: [] for pk in ids}
+    for pk, off_start, off_end in TimeOff.objects.filter(
+        therapist_id__in=ids, end__gt=now
+    ).values_list("therapist_id", "start", "end"):
+        stored_off[pk].append(availability.Interval(off_start, off_end))
+    stored_closures = [(c.start, c.end) for c in closures_between(first_day, last_day)]
+
+    def schedule(
+        pk: int,
+        rows: Sequence[availability.DatedHours],
+        away: Sequence[availability.Interval],
+        closed: Sequence[tuple[date, date]],
+    ) -> availability.TherapistSchedule:
+        closed_intervals = [availability.local_day_interval(a, b, zone) for a, b in closed]
+        return availability.TherapistSchedule(
+            pk, {}, time_off=(*away, *closed_intervals), dated_hours=tuple(rows)
+        )
+
+    newly: set[int] = set()
+    for pk in ids:
+        sessions = [
+            (b.pk, availability.Interval(b.start, b.end))
+            for b in upcoming
+            if therapist_of[b.pk] == pk
+        ]
+        before = schedule(pk, stored_hours[pk], stored_off[pk], stored_closures)
+        after = schedule(
+            pk,
+            stored_hours[pk] if hours is None else hours,
+            stored_off[pk] if time_off is None else time_off,
+            stored_closures if closures is None else closures,
+        )
+        newly |= set(availability.clashes(after, sessions, zone)) - set(
+            availability.clashes(before, sessions, zone)
+        )
+    return [b for b in upcoming if b.pk in newly]
+
+
+def horizon(now: datetime, rules: availability.Rules) -> tuple[datetime, datetime]:
+    """An instant range holding every session clients may book, with a day's margin
+    either side for bookings and time off that reach into it."""
+    zone = clinic_zone()
+    days = availability.local_days(now, rules.horizon_days, zone)
+    return (
+        availability.wall_to_utc(days[0], time(0), zone) - timedelta(days=1),
+        availability.wall_to_utc(days[-1], time(0), zone) + timedelta(days=2),
+    )
+
+
+def day_window(day: date, rules: availability.Rules) -> tuple[datetime, datetime]:
+    """The instants of the clinic's `day` (23 or 25 hours on a clock change), widened
+    by the buffer either side for bookings that reach into it."""
+    zone = clinic_zone()
+    return (
+        availability.wall_to_utc(day, time(0), zone) - rules.buffer,
+        availability.wall_to_utc(day + timedelta(days=1), time(0), zone) + rules.buffer,
+    )

@@ -1,0 +1,406 @@
+"""The waitlist: joining it, offering freed times to those waiting, booking an offer.
+
+How freed times are found: the worker's sweep (`sweep`, every WORKER_SWEEP_SECONDS)
+compares every waiting entry with `selectors.free_starts`. A scan rather than a hook in
+each service that frees time: a cancellation, a move, new working hours, time off or a
+closure removed in admin, a changed rule, all show up as free starts without anyone
+remembering to call anything, and a scan that crashed half-way is simply done again.
+The unique (entry, start) constraint makes each offer once-only however many sweeps
+race; each offer's email and text are Notification rows, claimed once by `deliver`.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.booking import services
+from bookings.booking.errors import SAFETY_MESSAGES, BookingError
+from bookings.booking.selectors import free_starts, technique_choices
+from bookings.frontdesk.selectors import first_name
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.gate import Stop
+from bookings.messaging import notifications, phones, sms
+from bookings.models import (
+    Booking,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    NotificationStatus,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
+from bookings.scheduling import availability, selectors
+from bookings.waitlist.matching import PARTS, Wish, suitable_starts
+from catalog.models import Technique
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Offers an entry holds open at once: enough to choose from, few enough not to flood
+# a client's phone when a whole day comes free.
+MAX_OPEN_OFFERS = 3
+# How far ahead a client may ask to wait.
+MAX_WAIT_DAYS = 90
+
+
+class WaitlistError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OfferGone(WaitlistError):
+    """Someone else booked the time first (or it passed): the client stays waiting."""
+
+
+GONE_MESSAGE = (
+    "Sorry, someone booked this time a moment before you. You are still on the waitlist: "
+    "we will tell you when another time comes free."
+)
+
+
+def expires_at(last_day: date) -> datetime:
+    """The end of the last day wanted, in the clinic's zone."""
+    return availability.wall_to_utc(last_day + timedelta(days=1), time(0), selectors.clinic_zone())
+
+
+def wish_of(entry: WaitlistEntry) -> Wish:
+    return Wish(
+        first_day=entry.first_day,
+        last_day=entry.last_day,
+        parts=frozenset(entry.parts_of_day),
+        therapist_id=entry.therapist_id,
+    )
+
+
+def join_waitlist(
+    *,
+    technique: Technique,
+    length_minutes: int,
+    therapist_id: int | None,
+    first_day: date,
+    last_day: date,
+    parts_of_day: list[str],
+    client_name: str,
+    client_email: str,
+    client_phone: str,
+    sms_opt_in: bool,
+    intake: IntakeAnswers | None,
+    acknowledged_warning: bool = False,
+    now: datetime | None = None,
+    by: "User | None" = None,
+) -> WaitlistEntry:
+    """Put a client on the waitlist, or raise WaitlistError / services.UnsafeBooking.
+
+    The same safety screen as booking: an offer must book in one step.
+    """
+    now = now or timezone.now()
+    if not technique.is_active:
+        raise WaitlistError(f"{technique.name} is not offered at the moment.")
+    services._require_safe(technique, intake, acknowledged_warning)
+    try:
+        services._session_length(technique, length_minutes)
+        services._candidates(therapist_id, technique)
+    except BookingError as error:
+        raise WaitlistError(error.message) from error
+    today = now.astimezone(selectors.clinic_zone()).date()
+    if first_day > last_day:
+        raise WaitlistError("The last day must not be before the first day.")
+    if last_day < today:
+        raise WaitlistError("Those days have passed. Please choose days from today on.")
+    if last_day > today + timedelta(days=MAX_WAIT_DAYS):
+        raise WaitlistError(f"Please choose days within the next {MAX_WAIT_DAYS} days.")
+    parts = sorted(set(parts_of_day))
+    if not parts or not set(parts) <= PARTS:
+        raise WaitlistError("Please choose at least one part of the day.")
+    phone = phones.to_e164(client_phone)
+    if phone is None:
+        raise WaitlistError("Please enter a phone number we can reach, e.g. 07700 900123.")
+    if intake is None:  # _require_safe refused it already; mypy does not know
+        raise WaitlistError(SAFETY_MESSAGES[Stop.NOT_SCREENED])
+    return WaitlistEntry.objects.create(
+        client_name=client_name,
+        client_email=client_email,
+        client_phone=phone,
+        sms_opt_in=sms_opt_in,
+        technique=technique,
+        length_minutes=length_minutes,
+        therapist_id=therapist_id,
+        first_day=max(first_day, today),
+        last_day=last_day,
+        parts_of_day=parts,
+        intake_answers=intake.to_dict(),
+        acknowledged_warning=acknowledged_warning,
+        added_by=by,
+        joined_at=now,
+        expires_at=expires_at(last_day),
+    )
+
+
+def _close(entry_id: int, status: WaitlistStatus) -> int:
+    """End an entry: its health answers go, its open offers are withdrawn."""
+    WaitlistOffer.objects.filter(entry_id=entry_id, status=OfferStatus.OPEN).update(
+        status=OfferStatus.WITHDRAWN
+    )
+    return (
+        WaitlistEntry.objects.waiting()
+        .filter(pk=entry_id)
+        .update(status=status, intake_answers=None)
+    )
+
+
+def leave_waitlist(*, entry: WaitlistEntry) -> None:
+    with transaction.atomic():
+        _close(entry.pk, WaitlistStatus.LEFT)
+
+
+def expire_entries(*, now: datetime) -> int:
+    """Entries past their last day end; so do offers of times already past."""
+    with transaction.atomic():
+        WaitlistOffer.objects.filter(status=OfferStatus.OPEN, start__lte=now).update(
+            status=OfferStatus.GONE
+        )
+        ended = list(
+            WaitlistEntry.objects.waiting().filter(expires_at__lte=now).values_list("pk", flat=True)
+        )
+        return sum(_close(pk, WaitlistStatus.EXPIRED) for pk in ended)
+
+
+def offer_url(offer: WaitlistOffer) -> str:
+    return settings.SITE_URL + reverse("bookings:waitlist_offer", args=[offer.token])
+
+
+def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datetime) -> None:
+    recipients: list[tuple[NotificationChannel, str]] = []
+    if entry.client_email:
+        recipients.append((NotificationChannel.EMAIL, entry.client_email))
+    number = phones.to_e164(entry.client_phone) if entry.sms_opt_in else None
+    if number:
+        recipients.append((NotificationChannel.SMS, number))
+    for channel, recipient in recipients:
+        notification = Notification.objects.create(
+            waitlist_offer=offer,
+            kind=NotificationKind.WAITLIST_OFFER,
+            channel=channel,
+            recipient=recipient,
+            session_start=offer.start,
+            scheduled_for=now,
+        )
+        _enqueue_on_commit(notification.pk, now)
+
+
+def _enqueue_on_commit(notification_id: int, now: datetime) -> None:
+    # After commit, like every message: a rolled-back offer sends nothing.
+    transaction.on_commit(lambda: notifications.enqueue(notification_id, now), robust=True)
+
+
+def make_offer(
+    *, entry: WaitlistEntry, start: datetime, now: datetime, by: "User | None" = None
+) -> WaitlistOffer | None:
+    """Offer `start` to the entry, once: None when it was offered before."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                offer = WaitlistOffer.objects.create(
+                    entry=entry,
+                    start=start,
+                    created_at=now,
+                    offered_by=by,
+                )
+        except IntegrityError:
+            return None
+        WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
+            status=WaitlistStatus.OFFERED
+        )
+        _queue_offer_messages(offer, entry, now)
+        return offer
+
+
+def offer_freed_times(*, now: datetime) -> list[WaitlistOffer]:
+    """Offer every waiting entry the free times that suit it, in order of joining."""
+    entries = list(
+        WaitlistEntry.objects.waiting()
+        .filter(expires_at__gt=now, technique__is_active=True)
+        .select_related("technique")
+        .order_by("joined_at", "pk")
+    )
+    if not entries:
+        return []
+    offered: dict[int, set[datetime]] = defaultdict(set)
+    open_count: dict[int, int] = defaultdict(int)
+    for entry_id, start, status in WaitlistOffer.objects.filter(
+        entry__in=[e.pk for e in entries]
+    ).values_list("entry_id", "start", "status"):
+        offered[entry_id].add(start)
+        if status == OfferStatus.OPEN and start > now:
+            open_count[entry_id] += 1
+    groups: dict[tuple[str, int], list[WaitlistEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.technique.slug, entry.length_minutes)].append(entry)
+    zone = selectors.clinic_zone()
+    made: list[WaitlistOffer] = []
+    for (slug, length), waiting in groups.items():
+        choices = technique_choices(slug, now=now)
+        if choices is None:
+            continue
+        slots = free_starts(choices, length_minutes=length, therapist_id=None)
+        for entry in waiting:
+            room = MAX_OPEN_OFFERS - open_count[entry.pk]
+            if room <= 0:
+                continue
+            starts = suitable_starts(wish_of(entry), slots, zone, leaving_out=offered[entry.pk])
+            for start in starts[:room]:
+                offer = make_offer(entry=entry, start=start, now=now)
+                if offer is not None:
+                    made.append(offer)
+    return made
+
+
+def sweep(*, now: datetime | None = None) -> int:
+    """The worker's periodic waitlist work: expire, then offer. Returns offers made."""
+    now = now or timezone.now()
+    expire_entries(now=now)
+    return len(offer_freed_times(now=now))
+
+
+def offer_is_open(offer: WaitlistOffer, now: datetime) -> bool:
+    return (
+        offer.status == OfferStatus.OPEN
+        and offer.start > now
+        and offer.entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+    )
+
+
+def still_free(offer: WaitlistOffer, now: datetime) -> bool:
+    """Whether the offered time is free for this entry right now (a read, no lock)."""
+    entry = offer.entry
+    day = offer.start.astimezone(selectors.clinic_zone()).date()
+    choices = technique_choices(entry.technique.slug, now=now, day=day)
+    if choices is None:
+        return False
+    slots = free_starts(
+        choices, length_minutes=entry.length_minutes, therapist_id=entry.therapist_id
+    )
+    return any(slot.start == offer.start for slot in slots)
+
+
+def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> Booking:
+    """Book the offered time with the entry's details, or raise OfferGone kindly."""
+    now = now or timezone.now()
+    gone = False
+    with transaction.atomic():
+        offer = (
+            WaitlistOffer.objects.select_for_update(of=("self",))
+            .select_related("entry__technique")
+            .get(pk=offer.pk)
+        )
+        entry = offer.entry
+        if not offer_is_open(offer, now):
+            gone = True
+        else:
+            try:
+                booking = services.book_session(
+                    therapist_id=entry.therapist_id,
+                    technique=entry.technique,
+                    length_minutes=entry.length_minutes,
+                    start=offer.start,
+                    client_name=entry.client_name,
+                    client_email=entry.client_email,
+                    client_phone=entry.client_phone,
+                    intake=IntakeAnswers.from_dict(entry.intake_answers or {}),
+                    acknowledged_warning=entry.acknowledged_warning,
+                    sms_opt_in=entry.sms_opt_in,
+                    now=now,
+                )
+            except BookingError:
+                WaitlistOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.GONE)
+                gone = True
+            else:
+                WaitlistOffer.objects.filter(pk=offer.pk).update(
+                    status=OfferStatus.TAKEN, booking=booking
+                )
+                _close(entry.pk, WaitlistStatus.BOOKED)
+                WaitlistEntry.objects.filter(pk=entry.pk).update(booking=booking)
+                # Others offered this time with this therapist alone would only be
+                # disappointed; "anyone" may still find someone else free, so stays open.
+                WaitlistOffer.objects.filter(
+                    start=offer.start,
+                    status=OfferStatus.OPEN,
+                    entry__therapist_id=booking.therapist_id,
+                ).update(status=OfferStatus.GONE)
+    if gone:
+        raise OfferGone(GONE_MESSAGE)
+    return booking
+
+
+# Sending ---------------------------------------------------------------------------
+
+
+def offer_text(offer: WaitlistOffer) -> str:
+    """The text's words: first name, day and time, clinic, link; no surname, no health."""
+    return render_to_string(
+        "sms/waitlist_offer.txt",
+        {
+            "first_name": first_name(offer.entry.client_name),
+            "start": timezone.localtime(offer.start, selectors.clinic_zone()),
+            "offer_url": offer_url(offer),
+            "clinic": notifications._clinic(),
+        },
+    ).strip()
+
+
+def offer_email(offer: WaitlistOffer, recipient: str) -> "notifications.EmailMultiAlternatives":
+    entry = offer.entry
+    start = timezone.localtime(offer.start, selectors.clinic_zone())
+    context = {
+        "first_name": first_name(entry.client_name),
+        "start": start,
+        "end": start + timedelta(minutes=entry.length_minutes),
+        "entry": entry,
+        "technique": entry.technique,
+        "offer_url": offer_url(offer),
+        "clinic": notifications._clinic(),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"A time came free: {start:%A} {start.day} {start:%B} at {start:%H:%M}",
+        body=render_to_string("emails/waitlist_offer.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    message.attach_alternative(
+        notifications.render_html("emails/waitlist_offer.html", context), "text/html"
+    )
+    return message
+
+
+def deliver_offer(notification: Notification, *, now: datetime) -> notifications.Outcome:
+    """Send one claimed offer message, unless the time has gone since it was queued."""
+    offer = notification.waitlist_offer
+    if offer is None:
+        raise ValueError(f"Notification {notification.pk} is not about a waitlist offer")
+    # Someone else booked it since (another entry's offer, a phone call): no message
+    # whose link can only disappoint.
+    if not offer_is_open(offer, now) or not still_free(offer, now):
+        notifications._finish(notification.pk, status=NotificationStatus.SKIPPED)
+        return notifications.Outcome.SKIPPED
+    try:
+        if notification.channel == NotificationChannel.SMS:
+            sms.send_text(to=notification.recipient, body=offer_text(offer))
+        else:
+            offer_email(offer, notification.recipient).send()
+    except Exception as error:
+        return notifications._failed(notification, error, now)
+    notifications._finish(
+        notification.pk, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return notifications.Outcome.SENT

@@ -1,0 +1,171 @@
+"""The waitlist's pages for clients: join it, see or leave your place, book an offer."""
+
+from datetime import date, timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bookings.booking import errors as services
+from bookings.booking.forms import ANYONE
+from bookings.booking.selectors import online_changes_until, technique_choices
+from bookings.intake import gate as safety_gate
+from bookings.intake.cookie import recall
+from bookings.models import ClinicRules, OfferStatus, WaitlistEntry, WaitlistOffer
+from bookings.scheduling import selectors
+from bookings.waitlist import services as waitlist
+from bookings.waitlist.forms import JoinWaitlistForm
+from bookings.waitlist.matching import PARTS
+from clinic.http import HttpResponseSeeOther, no_store, row_by_token
+from clinic.protection import limit_form_posts
+
+# How many days a client waits unless they say otherwise.
+DEFAULT_WAIT_DAYS = 14
+
+
+def _entry(token: str) -> WaitlistEntry:
+    entry: WaitlistEntry = row_by_token(
+        WaitlistEntry.objects.select_related("technique", "therapist"), "token", token
+    )
+    return entry
+
+
+def _offer(token: str) -> WaitlistOffer:
+    offer: WaitlistOffer = row_by_token(
+        WaitlistOffer.objects.select_related("entry__technique", "entry__therapist"),
+        "token",
+        token,
+    )
+    return offer
+
+
+def _initial(request: HttpRequest) -> dict[str, object]:
+    today = timezone.localdate(timezone=selectors.clinic_zone())
+    day = today
+    try:
+        asked: date | None = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        asked = None
+    if asked is not None and today <= asked <= today + timedelta(days=waitlist.MAX_WAIT_DAYS):
+        day = asked
+    return {
+        "length_minutes": request.GET.get("length"),
+        "therapist": request.GET.get("therapist") or ANYONE,
+        "first_day": day,
+        "last_day": day + timedelta(days=DEFAULT_WAIT_DAYS),
+        "parts_of_day": sorted(PARTS),
+    }
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_form_posts
+def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """Join the waitlist for a technique; the same safety screen as booking comes first."""
+    now = timezone.now()
+    choices = technique_choices(slug, now=now, day=timezone.localdate())
+    if choices is None:
+        raise Http404
+    technique = choices.technique
+    answers = recall(request)
+    book_url = reverse("bookings:book", kwargs={"slug": slug})
+    if answers is None or not answers.screened:
+        return HttpResponseSeeOther(reverse("bookings:book_screen", kwargs={"slug": slug}))
+    check = safety_gate.check(answers)
+    if check.stop(slug) is not None:
+        # Urgent signs, a ruled-out technique, words nobody asked about: the booking
+        # steps say what to do, with the care they already take.
+        return HttpResponseSeeOther(book_url)
+    if request.method == "POST":
+        form = JoinWaitlistForm(
+            request.POST, lengths=choices.lengths, therapists=choices.therapists
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = waitlist.join_waitlist(
+                    technique=technique,
+                    length_minutes=data["length_minutes"],
+                    therapist_id=form.therapist_id(),
+                    first_day=data["first_day"],
+                    last_day=data["last_day"],
+                    parts_of_day=data["parts_of_day"],
+                    client_name=data["client_name"],
+                    client_email=data["client_email"],
+                    client_phone=data["client_phone"],
+                    sms_opt_in=data["sms_opt_in"],
+                    intake=answers,
+                    acknowledged_warning=data["acknowledged_warning"],
+                    now=now,
+                )
+            except (waitlist.WaitlistError, services.BookingError) as error:
+                form.add_error(None, error.message)
+            else:
+                return HttpResponseSeeOther(reverse("bookings:waitlist_entry", args=[entry.token]))
+    else:
+        form = JoinWaitlistForm(
+            initial=_initial(request), lengths=choices.lengths, therapists=choices.therapists
+        )
+    page = {
+        "technique": technique,
+        "form": form,
+        "needs_doctor": check.needs_acknowledgement(slug),
+        "book_url": book_url,
+    }
+    response = render(request, "bookings/waitlist_join.html", page)
+    no_store(response)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def waitlist_entry(request: HttpRequest, token: str) -> HttpResponse:
+    entry = _entry(token)
+    return render(request, "bookings/waitlist_entry.html", {"entry": entry})
+
+
+@never_cache
+@require_POST
+def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
+    entry = _entry(token)
+    waitlist.leave_waitlist(entry=entry)
+    return HttpResponseSeeOther(reverse("bookings:waitlist_entry", args=[entry.token]))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
+    """A freed time offered to one waiting client: the first to book it gets it."""
+    offer = _offer(token)
+    now = timezone.now()
+    status = 200
+    gone_message = ""
+    if request.method == "POST":
+        try:
+            booking = waitlist.accept_offer(offer=offer, now=now)
+        except waitlist.OfferGone as error:
+            gone_message = error.message
+            status = 409
+            offer.refresh_from_db()
+        else:
+            return HttpResponseSeeOther(
+                reverse("bookings:booking_detail", args=[booking.manage_token])
+            )
+    entry = offer.entry
+    start = timezone.localtime(offer.start, selectors.clinic_zone())
+    page = {
+        "offer": offer,
+        "entry": entry,
+        "start": start,
+        "end": start + timedelta(minutes=entry.length_minutes),
+        "open": waitlist.offer_is_open(offer, now) and waitlist.still_free(offer, now),
+        "changes_until": online_changes_until(offer.start, rules=ClinicRules.cached(), now=now),
+        "taken": offer.status == OfferStatus.TAKEN,
+        "gone_message": gone_message or waitlist.GONE_MESSAGE,
+    }
+    return render(request, "bookings/waitlist_offer.html", page, status=status)
