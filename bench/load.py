@@ -32,12 +32,12 @@ def screened_intake() -> tuple[str, str]:
     nothing to report: every booking step asks for the screen first."""
     from django.http import HttpResponse
 
-    from bookings.intake import cookie as intake
+    from bookings.intake import cookie as intake_cookie
     from bookings.intake.answers import IntakeAnswers
 
     response = HttpResponse()
-    intake.remember(response, IntakeAnswers(screened=True))
-    return intake.COOKIE_NAME, response.cookies[intake.COOKIE_NAME].value
+    intake_cookie.remember(response, IntakeAnswers(screened=True))
+    return intake_cookie.COOKIE_NAME, response.cookies[intake_cookie.COOKIE_NAME].value
 
 
 @functools.cache  # signed once: signing on every request would be measured too

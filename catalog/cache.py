@@ -89,7 +89,8 @@ def _first_version() -> str | None:
     try:
         if cache.add(VERSION_KEY, version, None):
             return version
-        return cache.get(VERSION_KEY)
+        current: str | None = cache.get(VERSION_KEY)
+        return current
     except Exception as error:
         logger.warning("Catalog page rendered: the cache failed (%s)", type(error).__name__)
         return None

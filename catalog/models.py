@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +21,7 @@ PRESSURE_CODES = [p.value for p in Pressure]
 RULE_EFFECT_CODES = [e.value for e in RuleEffect]
 
 
-class CodeField(models.CharField):
+class CodeField(models.CharField[str, str]):
     """A code from `catalog.vocabulary`, offered in forms and admin by its label.
 
     Labels are copy, not schema: renaming one must not write a migration. So the
@@ -28,7 +29,7 @@ class CodeField(models.CharField):
     constraint on the model keeps the codes valid.
     """
 
-    def deconstruct(self) -> Any:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         kwargs.pop("choices", None)
         return name, "django.db.models.CharField", args, kwargs

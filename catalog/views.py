@@ -1,6 +1,7 @@
 from functools import partial
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView
@@ -18,11 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return cached_page(request, "home", page)
 
 
-class TechniqueListView(ListView):
+class TechniqueListView(ListView[Technique]):
     template_name = "catalog/technique_list.html"
     context_object_name = "techniques"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Technique]:
         return Technique.objects.active().with_lengths()
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -30,11 +31,11 @@ class TechniqueListView(ListView):
         return cached_page(request, "technique_list", page)
 
 
-class TechniqueDetailView(DetailView):
+class TechniqueDetailView(DetailView[Technique]):
     template_name = "catalog/technique_detail.html"
     context_object_name = "technique"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Technique]:
         # Inactive techniques are 404 here: the public site only offers what is bookable.
         return Technique.objects.active().with_lengths()
 

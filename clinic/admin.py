@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
@@ -6,8 +6,12 @@ from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+_ModelT = TypeVar("_ModelT", bound=Model)
+_ChildT = TypeVar("_ChildT", bound=Model)
+_ParentT = TypeVar("_ParentT", bound=Model)
 
-class LabelledListEditableMixin(admin.ModelAdmin):
+
+class LabelledListEditableMixin(admin.ModelAdmin[_ModelT]):
     """Give the inputs of `list_editable` columns an accessible name.
 
     Django renders them with no label at all (axe: "label", critical), so a screen reader
@@ -15,7 +19,9 @@ class LabelledListEditableMixin(admin.ModelAdmin):
     "Display order: Swedish Massage".
     """
 
-    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_changelist_form(
+        self, request: HttpRequest, **kwargs: Any
+    ) -> type[forms.ModelForm[_ModelT]]:
         form_class = super().get_changelist_form(request, **kwargs)
 
         class LabelledChangelistForm(form_class):  # type: ignore[valid-type,misc]  # a class made at run time
@@ -27,7 +33,7 @@ class LabelledListEditableMixin(admin.ModelAdmin):
         return LabelledChangelistForm
 
 
-class LabelledTabularInline(admin.TabularInline):
+class LabelledTabularInline(admin.TabularInline[_ChildT, _ParentT]):
     """A tabular inline whose inputs have an accessible name.
 
     Django puts the field names in column headings only, so every input is unlabelled
@@ -35,8 +41,8 @@ class LabelledTabularInline(admin.TabularInline):
     """
 
     def get_formset(
-        self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
-    ) -> type[BaseInlineFormSet]:
+        self, request: HttpRequest, obj: _ParentT | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[_ChildT, _ParentT, forms.ModelForm[_ChildT]]]:
         formset_class = super().get_formset(request, obj, **kwargs)
 
         class LabelledFormSet(formset_class):  # type: ignore[valid-type,misc]  # a class made at run time

@@ -9,13 +9,11 @@ def client_ip(request: HttpRequest) -> str:
     the right of X-Forwarded-For; anything further left was written by the client and
     could be forged to dodge rate limits.
     """
-    proxies = settings.TRUSTED_PROXY_COUNT
+    proxies: int = settings.TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
+        header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
+    address: str = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
+    return address

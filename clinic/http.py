@@ -1,8 +1,8 @@
 import hmac
 import re
-from typing import Any
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -23,8 +23,10 @@ def no_store(response: HttpResponse) -> HttpResponse:
 # Tokens are secrets.token_urlsafe(32): anything else is not worth a query.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 
+_ModelT = TypeVar("_ModelT", bound=Model)
 
-def row_by_token(queryset: QuerySet[Any], field: str, token: str) -> Any:
+
+def row_by_token(queryset: QuerySet[_ModelT], field: str, token: str) -> _ModelT:
     """The one row whose secret `field` equals `token`, or a plain 404."""
     if not TOKEN_PATTERN.fullmatch(token):
         raise Http404

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -12,7 +14,7 @@ class DatabaseUnavailableMiddleware:
     CONN_HEALTH_CHECKS tests reused ones), so the next request reconnects.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -1,30 +1,61 @@
 """Protection for the public forms against bots and floods."""
 
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from crispy_forms.layout import Div
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django_ratelimit.core import _split_rate, get_usage
+from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
 
 logger = logging.getLogger(__name__)
 
 
+class Rate(NamedTuple):
+    limit: int
+    seconds: int
+
+
+_RATE = re.compile(r"(?P<count>\d+)/(?P<multiple>\d*)(?P<unit>[smhd]?)")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+
+
+def parse_rate(rate: str) -> Rate:
+    """`10/m`, `100/5m`, `3/h`: posts allowed per window, read as django-ratelimit reads
+    them. Anything it would half-read (`10/M` is 10 a second there) is refused here."""
+    match = _RATE.fullmatch(rate)
+    if match is None:
+        raise ValueError(f"Not a rate like 10/m, 100/5m or 3/h: {rate!r}")
+    seconds = _UNIT_SECONDS[match["unit"]] * int(match["multiple"] or 1)
+    if seconds <= 0:
+        raise ValueError(f"A rate's window must be longer than zero: {rate!r}")
+    return Rate(limit=int(match["count"]), seconds=seconds)
+
+
 def _form_rate(group: str, request: HttpRequest) -> str:
-    return settings.FORM_RATE_LIMIT
+    rate: str = settings.FORM_RATE_LIMIT
+    return rate
 
 
 def form_rate_window() -> int:
     """The limiter's window in seconds (3600 for `30/h`)."""
-    return _split_rate(settings.FORM_RATE_LIMIT)[1]
+    return parse_rate(settings.FORM_RATE_LIMIT).seconds
 
 
-def _over_the_limit(request: HttpRequest, group: str) -> bool:
+class FormPostsLimited(Ratelimited):
+    """Over the form rate limit, with the seconds until the limiter's window ends."""
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__()
+        self.seconds_left = seconds_left
+
+
+def _seconds_limited(request: HttpRequest, group: str) -> int | None:
     try:
         usage = get_usage(
             request, group=group, key="ip", rate=_form_rate, method="POST", increment=True
@@ -34,11 +65,10 @@ def _over_the_limit(request: HttpRequest, group: str) -> bool:
         # (fail open): refusing would lose bookings, and what a flood could do is
         # bounded by the database constraints. One line, with no request data.
         logger.warning("Form rate limit not checked: the cache failed (%s)", type(error).__name__)
-        return False
+        return None
     if usage is None or not usage["should_limit"]:
-        return False
-    request.rate_limit_seconds_left = max(int(usage["time_left"]), 1)  # type: ignore[attr-defined]
-    return True
+        return None
+    return max(int(usage["time_left"]), 1)
 
 
 def limit_form_posts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -49,8 +79,10 @@ def limit_form_posts(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST" and _over_the_limit(request, group):
-            raise Ratelimited()
+        if request.method == "POST":
+            seconds_left = _seconds_limited(request, group)
+            if seconds_left is not None:
+                raise FormPostsLimited(seconds_left)
         return view(request, *args, **kwargs)
 
     return limited

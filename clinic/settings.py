@@ -8,9 +8,14 @@ a development convenience is impossible to abuse (SQLite, console email).
 import re
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets classes name their model at run time as mypy sees them: `admin.ModelAdmin[Booking]`,
+# `forms.ModelForm[Client]` (Django makes only QuerySet and a few others subscriptable).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,8 +51,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "django_tasks",
-    "django_tasks_db",
     "simple_history",
     # The trail of looks at health data (bookings/looks.py): its access entries only.
     "auditlog",
@@ -172,24 +175,19 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bookings@clinic.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Emails go out from background tasks. The queue lives in the database, so any number
-# of `python manage.py db_worker` processes on any machines share it; the tests run
-# tasks at once (ImmediateBackend).
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-    }
-}
-# The worker (`python manage.py run_worker`) sweeps the messages every this many seconds:
-# one left "pending" with no task is queued again, and one "sending" for longer than
-# NOTIFICATION_SENDING_LIMIT_SECONDS (the worker died mid-send) is marked "delivery
-# unknown" for staff to resend, never sent again by itself.
+# Emails and texts are Notification rows, and the rows are the queue: any number of
+# `python manage.py run_worker` processes on any machines claim due rows from the
+# database, each row once. A worker with nothing due looks again after
+# WORKER_POLL_SECONDS, so a confirmation goes out about that long after the booking.
+WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=1.0)
+# Every this many seconds the worker marks a message "sending" for longer than
+# NOTIFICATION_SENDING_LIMIT_SECONDS (the worker died mid-send) as "delivery unknown",
+# for staff to resend, never sent again by itself; and offers freed times to the waitlist.
 WORKER_SWEEP_SECONDS = env.int("WORKER_SWEEP_SECONDS", default=60)
 NOTIFICATION_SENDING_LIMIT_SECONDS = env.int("NOTIFICATION_SENDING_LIMIT_SECONDS", default=900)
-# How long a due message may wait for its task before the sweeper queues it again.
-NOTIFICATION_PENDING_GRACE_SECONDS = env.int("NOTIFICATION_PENDING_GRACE_SECONDS", default=120)
-# Finished task results older than this are deleted by the worker once a day.
-TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
+# Send each message as the transaction that queued it commits, in that process, instead
+# of leaving it to the worker: the test suite (pyproject.toml), or a laptop without one.
+NOTIFICATION_SEND_ON_COMMIT = env.bool("NOTIFICATION_SEND_ON_COMMIT", default=False)
 
 # Behind a TLS-terminating proxy. The defaults are the production posture; local
 # development and the test suite switch the redirect off explicitly.

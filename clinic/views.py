@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .context_processors import clinic
-from .protection import form_rate_window
+from .protection import FormPostsLimited, form_rate_window
 
 
 @never_cache
@@ -53,7 +53,7 @@ def _in_words(seconds: int) -> str:
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     # The limiter counts in fixed windows: the client may post again when this one ends.
     window = form_rate_window()
-    seconds_left = getattr(request, "rate_limit_seconds_left", window)
+    seconds_left = exception.seconds_left if isinstance(exception, FormPostsLimited) else window
     context = {"window": _in_words(window), "wait": _in_words(seconds_left)}
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(seconds_left)

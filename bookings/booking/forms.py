@@ -102,8 +102,8 @@ class BookingDetailsForm(HoneypotMixin):
         error_messages={"required": "Please tick this box to confirm you have read the advice."},
     )
 
-    def __init__(self, *args: object, has_intake: bool, needs_doctor: bool, **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, has_intake: bool, needs_doctor: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["client_name"].widget.attrs["autocomplete"] = "name"
         self.fields["client_email"].widget.attrs["autocomplete"] = "email"
         self.fields["client_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")

@@ -13,9 +13,9 @@ from bookings.booking import services
 from bookings.booking.errors import BookingError
 from bookings.booking.forms import CancelForm, RescheduleForm
 from bookings.booking.selectors import free_starts_for_move, online_changes_until
-from bookings.messaging import notifications
+from bookings.messaging import rendering
 from bookings.messaging.ics import CalendarEvent, calendar_file
-from bookings.messaging.notifications import calendar_uid
+from bookings.messaging.rendering import calendar_uid
 from bookings.models import Booking, BookingStatus, ClinicRules, Therapist
 from bookings.scheduling import availability, selectors
 from clinic.http import row_by_token
@@ -41,7 +41,7 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking(token)
     if booking.status != BookingStatus.CONFIRMED:
         raise Http404
-    body = notifications.calendar_for(booking, now=timezone.now())
+    body = rendering.calendar_for(booking, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="massage-{booking.reference}.ics"'
     response["Cache-Control"] = "private, no-store"

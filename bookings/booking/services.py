@@ -17,7 +17,7 @@ from bookings.booking.errors import (
     UnsafeBooking,
 )
 from bookings.booking.selectors import check_start
-from bookings.intake import gate as safety_gate
+from bookings.intake import gate
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.gate import SafetyFacts, Stop
 from bookings.messaging import notifications
@@ -40,7 +40,7 @@ STAFF_HORIZON_DAYS = 400
 REASON_MAX_LENGTH = 200
 
 
-def _session_length(technique: Technique, length_minutes: int) -> SessionLength:
+def offered_length(technique: Technique, length_minutes: int) -> SessionLength:
     length = technique.lengths.filter(minutes=length_minutes).first()
     if length is None:
         raise InvalidBooking(
@@ -50,7 +50,7 @@ def _session_length(technique: Technique, length_minutes: int) -> SessionLength:
     return length
 
 
-def _candidates(therapist_id: int | None, technique: Technique) -> list[int]:
+def candidate_therapist_ids(therapist_id: int | None, technique: Technique) -> list[int]:
     if therapist_id is None:
         ids = list(
             Therapist.objects.active()
@@ -160,7 +160,7 @@ def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
         raise InvalidBooking("Please choose one of the times offered.")
 
 
-def _require_safe(
+def require_safe(
     technique: Technique, intake: IntakeAnswers | None, acknowledged_warning: bool
 ) -> SafetyFacts:
     """Refuse what the client's answers do not allow; return what the booking keeps.
@@ -171,7 +171,7 @@ def _require_safe(
     """
     if intake is None or not intake.screened:
         raise UnsafeBooking(SAFETY_MESSAGES[Stop.NOT_SCREENED], stop=Stop.NOT_SCREENED)
-    check = safety_gate.check(intake)
+    check = gate.check(intake)
     stop = check.stop(technique.slug, acknowledged=acknowledged_warning)
     if stop is not None:
         reasons: tuple[str, ...] = ()
@@ -252,7 +252,7 @@ def book_session(
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
     `therapist_id=None` means anyone who offers the technique and is free then.
-    `intake` must be screened answers (`IntakeAnswers.screened`); see `_require_safe`.
+    `intake` must be screened answers (`IntakeAnswers.screened`); see `require_safe`.
     `notify=False` queues no emails: for demo data, whose clients do not exist.
     Staff (`by`) may book a phone client past the notice and the horizon, and outside
     working hours with a reason, which is kept; never over another session.
@@ -262,13 +262,13 @@ def book_session(
     _require_aware(start)
     if not technique.is_active:
         raise InvalidBooking(f"{technique.name} is not offered at the moment.")
-    facts = _require_safe(technique, intake, acknowledged_warning)
-    session_length = _session_length(technique, length_minutes)
+    facts = require_safe(technique, intake, acknowledged_warning)
+    session_length = offered_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
         rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
-        candidates = _candidates(therapist_id, technique)
+        candidates = candidate_therapist_ids(therapist_id, technique)
         therapist = _pick_therapist(
             candidates,
             start=start,
@@ -376,7 +376,7 @@ def reschedule_booking(
         previous_start = locked.start
         previous_therapist_id = locked.therapist_id
         new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
-        candidates = _candidates(new_therapist_id, locked.technique)
+        candidates = candidate_therapist_ids(new_therapist_id, locked.technique)
         rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
         length = timedelta(minutes=locked.length_minutes)

@@ -29,7 +29,7 @@ from bookings.booking.selectors import (
     technique_choices,
 )
 from bookings.booking.services import book_session
-from bookings.intake import gate as safety_gate
+from bookings.intake import gate
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.cookie import forget, recall, remember
 from bookings.intake.forms import ScreenForm
@@ -93,7 +93,7 @@ class _Steps:
     choices: TechniqueChoices
     answers: IntakeAnswers | None
     form: SlotChoiceForm
-    check: safety_gate.SafetyCheck | None = None
+    check: gate.SafetyCheck | None = None
 
     def chosen(self) -> _Chosen:
         therapist_id = self.form.cleaned_data["therapist"]
@@ -188,13 +188,13 @@ def _safety_stop(
     if answers is None or not answers.screened:
         return HttpResponseSeeOther(_screen_url(technique.slug, data))
     profiles = None if cached is None else cached.profiles()
-    steps.check = check = safety_gate.check(answers, profiles)
+    steps.check = check = gate.check(answers, profiles)
     stop = check.stop(technique.slug)
-    if stop == safety_gate.Stop.UNASKED_TEXT:
+    if stop == gate.Stop.UNASKED_TEXT:
         return HttpResponseSeeOther(reverse("bookings:intake_result"))
-    if stop == safety_gate.Stop.URGENT:
+    if stop == gate.Stop.URGENT:
         return _urgent(request, technique, status)
-    if stop == safety_gate.Stop.RULED_OUT:
+    if stop == gate.Stop.RULED_OUT:
         return _not_advised(
             request,
             technique,
@@ -212,7 +212,7 @@ def _not_advised(
     reasons: tuple[str, ...],
     advised: list[tuple[str, str]],
     status: int,
-    message: str = SAFETY_MESSAGES[safety_gate.Stop.RULED_OUT],
+    message: str = SAFETY_MESSAGES[gate.Stop.RULED_OUT],
 ) -> HttpResponse:
     page = {
         "technique": technique,
@@ -324,7 +324,7 @@ def _kept_step(request: HttpRequest, slug: str, cached: StepCache) -> HttpRespon
     answers = recall(request)
     if answers is None or not answers.screened:
         return None
-    if safety_gate.check(answers, cached.profiles()).stop(slug) is not None:
+    if gate.check(answers, cached.profiles()).stop(slug) is not None:
         return None
     template, page = kept
     step = mark_safe(page["step"])  # noqa: S308  (our own render, see _step_page)
@@ -470,7 +470,7 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
         steps.choices = _choices(slug)
         return again(error.message, status=409)
     except UnsafeBooking as error:
-        if error.stop == safety_gate.Stop.NEEDS_ACKNOWLEDGEMENT:
+        if error.stop == gate.Stop.NEEDS_ACKNOWLEDGEMENT:
             return again(error.message, status=400)
         # The answers changed between the page and the post (another tab): start again.
         return _not_advised(

@@ -43,7 +43,7 @@ from bookings.demo.clients import (
     Story,
     demo_email,
 )
-from bookings.intake import gate as safety_gate
+from bookings.intake import gate
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.selectors import load_profiles
 from bookings.messaging.notifications import OUTCOME_ANSWER_WINDOW, OUTCOME_ASK_DELAY
@@ -67,7 +67,7 @@ class Planned:
     minutes: int
     start: datetime
     intake: IntakeAnswers
-    facts: safety_gate.SafetyFacts
+    facts: gate.SafetyFacts
     status: str
     number: int
     of: int
@@ -170,7 +170,7 @@ def _plan(
         name: {t.slug: t for t in therapist.techniques.filter(is_active=True)}
         for name, therapist in therapists.items()
     }
-    checks: dict[IntakeAnswers, safety_gate.SafetyCheck] = {}
+    checks: dict[IntakeAnswers, gate.SafetyCheck] = {}
     plan: list[Planned] = []
     for name, story_key, username, trend, last_week, sessions, every in CLIENTS:
         therapist, story = therapists.get(username), STORIES[story_key]
@@ -200,7 +200,7 @@ def _plan(
             answers = _answers(story, intake)
             # Stories repeat their answers: screen each set once (the phrase search is slow).
             if answers not in checks:
-                checks[answers] = safety_gate.check(answers, profiles)
+                checks[answers] = gate.check(answers, profiles)
             check = checks[answers]
             if check.stop(technique.slug, acknowledged=False) is not None:
                 raise ValueError(f"The demo answers of {name} would not pass the screen.")

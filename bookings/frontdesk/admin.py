@@ -15,11 +15,7 @@ from django.utils.safestring import SafeString
 
 from bookings.booking import services
 from bookings.booking.errors import BookingError
-from bookings.frontdesk import booking_list
-from bookings.frontdesk import pages as admin_pages
-from bookings.frontdesk import reports as admin_reports
-from bookings.frontdesk import urls as desk_urls
-from bookings.frontdesk import views as admin_desk
+from bookings.frontdesk import booking_list, pages, reports, urls, views
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.intake.answers import (
     condition_labels,
@@ -33,7 +29,7 @@ from bookings.models import (
     Notification,
 )
 from bookings.privacy import looks
-from bookings.records import admin as admin_notes
+from bookings.records import admin as records_admin
 from bookings.records import notes
 from bookings.scheduling import selectors
 from clinic.admin import LabelledTabularInline
@@ -59,7 +55,7 @@ def _bullets(lines: list[str]) -> SafeString | str:
     )
 
 
-class BookingForm(forms.ModelForm):
+class BookingForm(forms.ModelForm[Booking]):
     class Meta:
         model = Booking
         fields = ["client_name", "client_email", "client_phone"]
@@ -74,7 +70,7 @@ class BookingForm(forms.ModelForm):
         return phone
 
 
-class NotificationInline(LabelledTabularInline):
+class NotificationInline(LabelledTabularInline[Notification, Booking]):
     """The message history of a booking: read-only, the worker writes it."""
 
     model = Notification
@@ -93,15 +89,15 @@ class NotificationInline(LabelledTabularInline):
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 
 @admin.register(Booking)
-class BookingAdmin(TherapistScopedAdmin):
+class BookingAdmin(TherapistScopedAdmin[Booking]):
     form = BookingForm
     inlines = [NotificationInline]
     list_display = [
@@ -166,8 +162,8 @@ class BookingAdmin(TherapistScopedAdmin):
         css = {"all": ["css/admin-schedule.css"]}
 
     def get_search_results(
-        self, request: HttpRequest, queryset: models.QuerySet, search_term: str
-    ) -> tuple[models.QuerySet, bool]:
+        self, request: HttpRequest, queryset: models.QuerySet[Booking], search_term: str
+    ) -> tuple[models.QuerySet[Booking], bool]:
         term = search_term.strip()
         found = booking_list.phone_search(queryset, term)
         if found is not None:
@@ -185,7 +181,7 @@ class BookingAdmin(TherapistScopedAdmin):
             request, obj
         )
 
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> "_FieldsetSpec":
+    def get_fieldsets(self, request: HttpRequest, obj: Booking | None = None) -> "_FieldsetSpec":
         health: _FieldsetSpec = []
         if obj is not None and self.may_see_health_answers(request, obj):
             health = [
@@ -267,9 +263,9 @@ class BookingAdmin(TherapistScopedAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        return admin_desk.staff_booking_view(request, self)
+        return views.staff_booking_view(request, self)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         # Cancel instead, so the history stays; only a superuser erases a booking.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
@@ -379,7 +375,7 @@ class BookingAdmin(TherapistScopedAdmin):
     def _apply(
         self,
         request: HttpRequest,
-        queryset: models.QuerySet,
+        queryset: models.QuerySet[Booking],
         service: BookingService,
         done: str,
     ) -> None:
@@ -398,29 +394,29 @@ class BookingAdmin(TherapistScopedAdmin):
             self.message_user(request, f"{succeeded} {noun} {done}.", messages.SUCCESS)
 
     @admin.action(description="Confirm the selected bookings again", permissions=["change"])
-    def confirm_bookings(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def confirm_bookings(self, request: HttpRequest, queryset: models.QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.reinstate_booking, "confirmed")
 
     @admin.action(description="Cancel the selected bookings…", permissions=["change"])
     def cancel_bookings(
-        self, request: HttpRequest, queryset: models.QuerySet
+        self, request: HttpRequest, queryset: models.QuerySet[Booking]
     ) -> HttpResponse | None:
-        return admin_desk.cancel_selected(self, request, queryset)
+        return views.cancel_selected(self, request, queryset)
 
     @admin.action(description="Mark the selected sessions as completed", permissions=["change"])
-    def mark_completed(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def mark_completed(self, request: HttpRequest, queryset: models.QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.mark_completed, "marked as completed")
 
     @admin.action(description="Mark the selected sessions as no-show", permissions=["change"])
-    def mark_no_show(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def mark_no_show(self, request: HttpRequest, queryset: models.QuerySet[Booking]) -> None:
         self._apply(request, queryset, services.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            *admin_pages.urls(self),
-            *desk_urls.urls(self),
-            *admin_reports.urls(self),
-            *admin_notes.urls(self),
+            *pages.urls(self),
+            *urls.urls(self),
+            *reports.urls(self),
+            *records_admin.urls(self),
             *super().get_urls(),
         ]
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.db.models import F, Q, QuerySet, Value
@@ -32,9 +32,12 @@ def phone_digits_of(term: str) -> str | None:
     return digits if len(digits) >= MIN_PHONE_DIGITS else None
 
 
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
+
+
 def with_phone_digits(
-    queryset: QuerySet[Any], digits: str, *more: str, field: str = "client_phone"
-) -> QuerySet[Any]:
+    queryset: _Rows, digits: str, *more: str, field: str = "client_phone"
+) -> _Rows:
     """Bookings whose phone holds `digits`, whatever spaces and punctuation were stored.
 
     Computed in the query (nested REPLACE, the same SQL on SQLite and PostgreSQL)
@@ -50,7 +53,7 @@ def with_phone_digits(
     return queryset.alias(phone_digits=stripped).filter(wanted)
 
 
-def phone_search(queryset: QuerySet[Any], term: str) -> QuerySet[Any] | None:
+def phone_search(queryset: _Rows, term: str) -> _Rows | None:
     """Bookings whose phone matches a search that looks like a phone number, else None.
 
     Numbers are stored in E.164 ("+447700900123") while staff type them as the client

@@ -46,7 +46,7 @@ class Session:
 class Column:
     therapist_id: int
     name: str
-    # The day's working ranges on the clinic's wall clock.
+    # The day's working ranges on the clinic's wall clock: its schedule's `hours_on(day)`.
     working_hours: Sequence[tuple[time, time]] = ()
     time_off: Sequence[availability.Interval] = ()
     sessions: Sequence[Session] = ()
@@ -101,11 +101,7 @@ def _bounds(
     starts: list[datetime] = []
     ends: list[datetime] = []
     for column in columns:
-        schedule = availability.TherapistSchedule(
-            therapist_id=column.therapist_id,
-            working_hours={day.weekday(): tuple(column.working_hours)},
-        )
-        for working in availability.working_intervals(schedule, day, zone):
+        for working in availability.intervals_of_hours(tuple(column.working_hours), day, zone):
             starts.append(working.start)
             ends.append(working.end)
         for session in column.sessions:
@@ -190,11 +186,7 @@ def _column_cells(
     now: datetime,
     when: Callable[[Session], str],
 ) -> list[Cell | None]:
-    schedule = availability.TherapistSchedule(
-        therapist_id=column.therapist_id,
-        working_hours={day.weekday(): tuple(column.working_hours)},
-    )
-    working = availability.working_intervals(schedule, day, zone)
+    working = availability.intervals_of_hours(tuple(column.working_hours), day, zone)
     sessions = sorted(column.sessions, key=lambda s: (s.start.astimezone(UTC), s.booking_id))
     cells: list[Cell | None] = []
     covered_until: datetime | None = None

@@ -55,8 +55,8 @@ def _length_choices() -> list[tuple[int, str]]:
     return [(m, f"{m} minutes") for m in minutes]
 
 
-class ClientChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ClientChoiceField(forms.ModelChoiceField[Client]):
+    def label_from_instance(self, obj: Client) -> str:
         # Two people share a name often enough: the phone and email tell them apart.
         return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
 

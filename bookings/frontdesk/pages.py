@@ -4,14 +4,13 @@ BookingAdmin.get_urls adds `urls(self)`: each page gets the booking admin as
 `booking_admin`, so it shares its permissions, messages and admin site.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from bookings.frontdesk import week_grid
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
-from bookings.models import Booking, Therapist, TimeOff, WorkingHours
+from bookings.models import Booking, Therapist, TimeOff
 from bookings.privacy import looks
 from bookings.privacy import services as privacy
 from bookings.scheduling import availability, selectors
@@ -29,7 +28,7 @@ EARLIEST_WEEK = date(2000, 1, 3)
 LATEST_WEEK = date(2099, 12, 28)
 
 
-def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
+def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
     page = booking_admin.admin_site.admin_view
     kwargs = {"booking_admin": booking_admin}
     return [
@@ -47,7 +46,9 @@ class ClientDataForm(forms.Form):
     )
 
 
-def client_data_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpResponse:
+def client_data_view(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
+) -> HttpResponse:
     """Front desk answers a client's request to see or erase what the clinic holds.
 
     POST only for the lookups too: an email address in a query string would end
@@ -94,7 +95,7 @@ def _client_data_download(email: str) -> JsonResponse:
     return response
 
 
-def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpResponse:
+def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> HttpResponse:
     if not booking_admin.has_view_permission(request):
         raise PermissionDenied
     zone = selectors.clinic_zone()
@@ -105,13 +106,32 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> Http
     if request.GET.get("therapist") and chosen_id is None:
         raise Http404("No such therapist.")
     choices, shown = _therapists_to_show(staff_scope(request), chosen_id)
-    therapists = _with_their_week(shown, start, end)
+    therapists = list(shown.order_by("display_name"))
+    ids = [therapist.pk for therapist in therapists]
+    hours = selectors.hours_between(ids, monday, monday + timedelta(days=6))
+    time_off = _time_off_between(ids, start, end)
+    bookings = _bookings_between(ids, start, end)
+    sessions: dict[int, list[week_grid.Entry]] = {pk: [] for pk in ids}
+    for booking in bookings:
+        sessions[booking.therapist_id].append(_session(booking))
     closed = []
     for closure in selectors.closures_between(monday, monday + timedelta(days=6)):
         days = availability.local_day_interval(closure.start, closure.end, zone)
         label = f"Clinic closed: {closure.reason}"
         closed.append(week_grid.Entry(week_grid.Kind.TIME_OFF, days.start, days.end, label))
-    weeks = [(therapist, _week_of(therapist, monday, zone, closed)) for therapist in therapists]
+    weeks = [
+        (
+            therapist,
+            week_grid.build_week(
+                monday=monday,
+                zone=zone,
+                schedule=hours[therapist.pk],
+                time_off=time_off[therapist.pk] + closed,
+                sessions=sessions[therapist.pk],
+            ),
+        )
+        for therapist in therapists
+    ]
     query = f"&therapist={chosen_id}" if chosen_id is not None else ""
     context = {
         **booking_admin.admin_site.each_context(request),
@@ -128,7 +148,7 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> Http
     # The warning marks shown tell the viewer a client has warning signs: a look each.
     looks.record_marks(
         user=request.user,
-        bookings=[b for therapist, _ in weeks for b in therapist.week_bookings],  # type: ignore[attr-defined]
+        bookings=bookings,
         page=looks.Look.MARK_WEEK,
         now=timezone.now(),
     )
@@ -151,25 +171,33 @@ def _therapists_to_show(
     return choices, Therapist.objects.filter(is_active=True)
 
 
-def _with_their_week(
-    therapists: QuerySet[Therapist], start: datetime, end: datetime
-) -> QuerySet[Therapist]:
-    """Each therapist with their hours, and the week's time off and sessions (one query each)."""
-    return therapists.order_by("display_name").prefetch_related(
-        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
-        Prefetch(
-            "time_off",
-            queryset=TimeOff.objects.filter(start__lt=end, end__gt=start).order_by("start"),
-            to_attr="week_time_off",
-        ),
-        Prefetch(
-            "bookings",
-            queryset=Booking.objects.active()
-            .filter(start__gte=start, start__lt=end)
-            .select_related("technique")
-            .order_by("start"),
-            to_attr="week_bookings",
-        ),
+def _time_off_between(
+    therapist_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[week_grid.Entry]]:
+    """Each therapist's time off overlapping [start, end), by start: one query."""
+    time_off: dict[int, list[week_grid.Entry]] = {pk: [] for pk in therapist_ids}
+    if not therapist_ids:
+        return time_off
+    for therapist_id, off_start, off_end, reason in (
+        TimeOff.objects.filter(therapist_id__in=therapist_ids, start__lt=end, end__gt=start)
+        .order_by("start", "pk")
+        .values_list("therapist_id", "start", "end", "reason")
+    ):
+        time_off[therapist_id].append(
+            week_grid.Entry(week_grid.Kind.TIME_OFF, off_start, off_end, reason or "Time off")
+        )
+    return time_off
+
+
+def _bookings_between(therapist_ids: list[int], start: datetime, end: datetime) -> list[Booking]:
+    """The therapists' active bookings starting in [start, end), by start: one query."""
+    if not therapist_ids:
+        return []
+    return list(
+        Booking.objects.active()
+        .filter(therapist_id__in=therapist_ids, start__gte=start, start__lt=end)
+        .select_related("technique")
+        .order_by("start", "pk")
     )
 
 
@@ -189,31 +217,13 @@ def _requested_day(request: HttpRequest) -> date | None:
     return day if EARLIEST_WEEK <= day <= LATEST_WEEK else None
 
 
-def _week_of(
-    therapist: Therapist, monday: date, zone: ZoneInfo, closed: list[week_grid.Entry]
-) -> list[week_grid.Day]:
-    hours: dict[int, list[tuple[time, time]]] = {}
-    for wh in therapist.working_hours.all():
-        # Each weekday is one date in a week: the rows that hold on that date.
-        if wh.as_dated_hours().holds_on(monday + timedelta(days=wh.weekday)):
-            hours.setdefault(wh.weekday, []).append((wh.start_time, wh.end_time))
-    # week_time_off and week_bookings are the Prefetch(to_attr=...) lists of _with_their_week.
-    time_off = [
-        week_grid.Entry(week_grid.Kind.TIME_OFF, off.start, off.end, off.reason or "Time off")
-        for off in therapist.week_time_off  # type: ignore[attr-defined]
-    ] + closed
-    sessions = [
-        week_grid.Entry(
-            week_grid.Kind.SESSION,
-            b.start,
-            b.end,
-            f"{b.client_name}: {b.technique.name}, {b.length_minutes} min",
-            booking_id=b.pk,
-            status=b.get_status_display(),
-            warning=bool(b.warning_flags),
-        )
-        for b in therapist.week_bookings  # type: ignore[attr-defined]
-    ]
-    return week_grid.build_week(
-        monday=monday, zone=zone, working_hours=hours, time_off=time_off, sessions=sessions
+def _session(booking: Booking) -> week_grid.Entry:
+    return week_grid.Entry(
+        week_grid.Kind.SESSION,
+        booking.start,
+        booking.end,
+        f"{booking.client_name}: {booking.technique.name}, {booking.length_minutes} min",
+        booking_id=booking.pk,
+        status=booking.get_status_display(),
+        warning=bool(booking.warning_flags),
     )

@@ -18,13 +18,14 @@ from django.utils import timezone
 from bookings.frontdesk import owner_report, week_grid
 from bookings.frontdesk.selectors import OwnerWeek, owner_week
 from bookings.frontdesk.staff_scope import staff_scope
+from bookings.models import Booking
 from bookings.scheduling import selectors
 
 EARLIEST_WEEK = date(2000, 1, 3)
 LATEST_WEEK = date(2099, 12, 28)
 
 
-def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
+def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
     page = booking_admin.admin_site.admin_view
     return [
         path(
@@ -36,7 +37,7 @@ def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
     ]
 
 
-def _week(request: HttpRequest, booking_admin: admin.ModelAdmin) -> date:
+def _week(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> date:
     today = timezone.localdate(timezone=selectors.clinic_zone())
     asked = request.GET.get("week", "")
     if not asked:
@@ -63,7 +64,9 @@ def hours(minutes: int) -> str:
     return f"{Decimal(minutes) / 60:.1f}"
 
 
-def week_report_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpResponse:
+def week_report_view(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
+) -> HttpResponse:
     """Front desk and superusers: the figures hold no client's data, but they are the
     business's and the therapists'."""
     if not (staff_scope(request).sees_all and booking_admin.has_view_permission(request)):

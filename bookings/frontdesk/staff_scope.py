@@ -1,5 +1,6 @@
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from django import forms
 from django.contrib import admin
@@ -14,18 +15,20 @@ if TYPE_CHECKING:
     from django.contrib.admin.options import _ListFilterT
     from django.utils.datastructures import _ListOrTuple
 
+_ModelT = TypeVar("_ModelT", bound=models.Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(admin.ModelAdmin[_ModelT]):
     """An admin that only lists and shows: records written by services (notes, outcome
     answers, the trail of looks) are never added, changed or deleted by hand."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return False
 
 
@@ -45,6 +48,10 @@ class StaffScope:
 
 NOBODY = StaffScope(sees_all=False, therapist=None)
 
+# Asked for once per row and per permission check: looked up once per request, and
+# forgotten with it.
+_scopes: "WeakKeyDictionary[HttpRequest, StaffScope]" = WeakKeyDictionary()
+
 
 def staff_scope(request: HttpRequest) -> StaffScope:
     """Superusers and front desk see every therapist; a therapist only themselves.
@@ -52,7 +59,7 @@ def staff_scope(request: HttpRequest) -> StaffScope:
     Anyone else (even with model permissions) sees no therapist's data: the
     schedules hold clients' names and health answers.
     """
-    cached = getattr(request, "_clinic_staff_scope", None)
+    cached = _scopes.get(request)
     if cached is not None:
         return cached
     user = request.user
@@ -63,21 +70,20 @@ def staff_scope(request: HttpRequest) -> StaffScope:
             sees_all=user.is_superuser or user.groups.filter(name=FRONT_DESK).exists(),
             therapist=Therapist.objects.filter(user=user).first(),
         )
-    # Asked for once per row and per permission check: look it up once per request.
-    # HttpRequest declares no such attribute; the cache lives and dies with the request.
-    request._clinic_staff_scope = scope  # type: ignore[attr-defined]
+    _scopes[request] = scope
     return scope
 
 
-class TherapistScopedAdmin(admin.ModelAdmin):
+class TherapistScopedAdmin(admin.ModelAdmin[_ModelT]):
     """Rows belong to a therapist; a therapist user reaches only their own."""
 
     therapist_lookup = "therapist"
 
     def therapist_id_of(self, obj: Any) -> int | None:
-        return obj.therapist_id
+        therapist_id: int | None = obj.therapist_id
+        return therapist_id
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[_ModelT]:
         queryset = super().get_queryset(request)
         scope = staff_scope(request)
         if scope.sees_all:
@@ -88,7 +94,7 @@ class TherapistScopedAdmin(admin.ModelAdmin):
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
-    ) -> Any:
+    ) -> _ModelT:
         # Someone else's object is "not found", never a redirect that hints it exists.
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
@@ -97,16 +103,16 @@ class TherapistScopedAdmin(admin.ModelAdmin):
             raise Http404("No such object.")
         return obj
 
-    def _in_scope(self, request: HttpRequest, obj: Any) -> bool:
+    def _in_scope(self, request: HttpRequest, obj: _ModelT | None) -> bool:
         return obj is None or staff_scope(request).allows(self.therapist_id_of(obj))
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._in_scope(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
     def get_list_filter(self, request: HttpRequest) -> "_ListOrTuple[_ListFilterT]":
@@ -116,8 +122,8 @@ class TherapistScopedAdmin(admin.ModelAdmin):
         return [f for f in filters if f != "therapist"]
 
     def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "therapist":
             scope = staff_scope(request)
             if not scope.sees_all:

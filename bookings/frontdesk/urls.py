@@ -5,9 +5,10 @@ from django.urls import URLPattern, path
 
 from bookings.frontdesk.day_view import day_view
 from bookings.frontdesk.views import cancel_view, move_view
+from bookings.models import Booking
 
 
-def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
+def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
     page = booking_admin.admin_site.admin_view
     kwargs = {"booking_admin": booking_admin}
     return [

@@ -36,7 +36,7 @@ LATEST_DAY = date(2099, 12, 31)
 
 
 def admin_context(
-    request: HttpRequest, booking_admin: admin.ModelAdmin, title: str
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], title: str
 ) -> dict[str, Any]:
     return {
         **booking_admin.admin_site.each_context(request),
@@ -154,7 +154,9 @@ def _initial_technique(form: StaffBookingForm) -> Technique | None:
     return Technique.objects.active().filter(pk=technique_id).first() if technique_id else None
 
 
-def staff_booking_view(request: HttpRequest, booking_admin: admin.ModelAdmin) -> HttpResponse:
+def staff_booking_view(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
+) -> HttpResponse:
     """Book a phone or walk-in client. "Show free times" re-renders with the day's free
     starts (no JavaScript); "Book" calls book_session with the desk's overrides."""
     if not (booking_admin.has_add_permission(request) and staff_scope(request).sees_all):
@@ -251,7 +253,9 @@ def _day_url() -> str:
 # Moving and cancelling ------------------------------------------------------------
 
 
-def _booking_for(request: HttpRequest, booking_admin: admin.ModelAdmin, booking_id: int) -> Booking:
+def _booking_for(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
+) -> Booking:
     """The booking if this user may change it; someone else's is "not found"."""
     if not booking_admin.has_change_permission(request):
         raise PermissionDenied
@@ -275,7 +279,7 @@ def _movable_to(request: HttpRequest, booking: Booking) -> QuerySet[Therapist]:
 
 
 def move_view(
-    request: HttpRequest, booking_admin: admin.ModelAdmin, booking_id: int
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
     """Move a session to another time or therapist; staff may move it inside the
     cancellation window and sooner than the notice clients need."""
@@ -345,7 +349,7 @@ def move_view(
 
 
 def cancel_view(
-    request: HttpRequest, booking_admin: admin.ModelAdmin, booking_id: int
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
     """Ask before cancelling, with an optional reason kept on the booking."""
     booking = _booking_for(request, booking_admin, booking_id)
@@ -373,7 +377,7 @@ def cancel_view(
 
 
 def cancel_selected(
-    booking_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Booking]
+    booking_admin: admin.ModelAdmin[Booking], request: HttpRequest, queryset: QuerySet[Booking]
 ) -> HttpResponse | None:
     """The booking list's cancel action: a confirmation page first, then cancel each one
     this user may change, with the reason."""

@@ -4,7 +4,7 @@ Days are the clinic's calendar days, bounded by local midnights, so a day with a
 clock change is 23 or 25 real hours long and every entry sits at its local time.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -74,17 +74,17 @@ def build_week(
     *,
     monday: date,
     zone: ZoneInfo,
-    working_hours: Mapping[int, Sequence[tuple[time, time]]],
+    schedule: availability.TherapistSchedule,
     time_off: Sequence[Entry],
     sessions: Sequence[Entry],
 ) -> list[Day]:
-    """Seven days of working ranges, breaks (the gaps), time off and sessions.
+    """Seven days of working ranges (the schedule's `hours_on` each day), breaks (the
+    gaps), time off and sessions.
 
     Everything is compared in UTC: Python compares datetimes sharing one tzinfo by
     wall clock, which would merge the two 01:30s of the autumn change. Time off
     spanning several days is clipped to each day it covers.
     """
-    schedule = availability.TherapistSchedule(therapist_id=0, working_hours=working_hours)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings.intake import gate as safety_gate
+from bookings.intake import gate
 from bookings.intake.answers import IntakeAnswers, Triage
 from bookings.intake.cookie import recall, remember
 from bookings.intake.forms import IntakeForm, TextCheckForm
@@ -56,7 +56,7 @@ def intake_result(request: HttpRequest) -> HttpResponse:
     answers = recall(request)
     if answers is None:
         return redirect("bookings:intake")
-    check = safety_gate.check(answers)
+    check = gate.check(answers)
     if check.unasked:
         page = _text_check_page(check, TextCheckForm(signs=[m.sign for m in check.unasked]))
     else:
@@ -74,7 +74,7 @@ def intake_check(request: HttpRequest) -> HttpResponse:
     answers = recall(request)
     if answers is None:
         return redirect("bookings:intake")
-    check = safety_gate.check(answers)
+    check = gate.check(answers)
     form = TextCheckForm(request.POST, signs=[m.sign for m in check.unasked])
     if not form.is_valid():
         response = render(
@@ -85,7 +85,7 @@ def intake_check(request: HttpRequest) -> HttpResponse:
     return _to_result(form.answers(answers))
 
 
-def _text_check_page(check: safety_gate.SafetyCheck, form: TextCheckForm) -> dict[str, object]:
+def _text_check_page(check: gate.SafetyCheck, form: TextCheckForm) -> dict[str, object]:
     return {
         "text_check": form,
         "quotes": [
@@ -95,7 +95,7 @@ def _text_check_page(check: safety_gate.SafetyCheck, form: TextCheckForm) -> dic
     }
 
 
-def _result_page(check: safety_gate.SafetyCheck) -> dict[str, object]:
+def _result_page(check: gate.SafetyCheck) -> dict[str, object]:
     answers = check.answers
     page: dict[str, object] = {
         "answers": answers,

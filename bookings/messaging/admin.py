@@ -1,14 +1,14 @@
 from django.contrib import admin, messages
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.messaging import notifications
 from bookings.models import Notification, WorkerHeartbeat
+from bookings.models.messages import NotificationQuerySet
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     """Every message across bookings, so failed ones (and ones whose delivery is
     unknown) are easy to find and send again."""
 
@@ -39,10 +39,10 @@ class NotificationAdmin(admin.ModelAdmin):
         description="Send the selected failed or “delivery unknown” messages again",
         permissions=["resend"],
     )
-    def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+    def send_again(self, request: HttpRequest, queryset: NotificationQuerySet) -> None:
         queued = sum(
             notifications.send_again(notification) is not None
-            for notification in queryset.needing_staff()  # type: ignore[attr-defined]
+            for notification in queryset.needing_staff()
         )
         skipped = queryset.count() - queued
         self.message_user(request, f"{queued} queued to send again.", messages.SUCCESS)
@@ -56,7 +56,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(admin.ModelAdmin[WorkerHeartbeat]):
     """When each email worker last went round its loop (it beats every few seconds)."""
 
     list_display = ["worker_id", "hostname", "started_at", "last_seen"]

@@ -45,7 +45,9 @@ def calendar_file(
         calendar.add("x-wr-calname", name)
     for item in events:
         calendar.add_component(_event(item, now=now))
-    return calendar.to_ical()
+    # icalendar leaves to_ical() unannotated; it returns the file's bytes.
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _event(item: CalendarEvent, *, now: datetime) -> Event:

@@ -1,30 +1,23 @@
 """Emails and texts about bookings: which ones to send, when, and sending each once.
 
-The booking services call `notify_*` inside their transaction, with their `now`.
-Each message is a Notification row (an email, or a text for clients who asked for
-text reminders); a background task gets its id once the transaction commits and
-`deliver()` claims the row with a conditional UPDATE, so however many workers run the
-task, and however often, one message goes out. A failed send is retried later with a
-growing delay and never touches the booking.
+The booking services call `notify_*` inside their transaction, with their `now`. Each
+message is a Notification row (an email, or a text for clients who asked for text
+reminders) with its status and due time: the row is the queue. The worker claims due
+rows one at a time (`send_next`), so however many workers run, one message goes out
+once; a failed send is retried later with a growing delay and never touches the
+booking. What a message says is `rendering`'s.
 """
 
 import logging
 from datetime import datetime, timedelta
 from enum import StrEnum
-from urllib.parse import urlsplit
 
-import css_inline
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Max
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from bookings.booking.selectors import online_changes_until
-from bookings.messaging import phones, sms
-from bookings.messaging.ics import CalendarEvent, calendar_file
+from bookings.messaging import phones, rendering, sms
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -35,7 +28,9 @@ from bookings.models import (
     NotificationStatus,
     OutcomeRequest,
 )
+from bookings.models.messages import NotificationQuerySet
 from bookings.models.outcomes import intake_baseline
+from bookings.waitlist import offers
 
 logger = logging.getLogger(__name__)
 
@@ -55,32 +50,6 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 OUTCOME_ASK_DELAY = timedelta(days=2)
 OUTCOME_ANSWER_WINDOW = timedelta(days=14)
 
-CLIENT_KINDS = {
-    NotificationKind.CONFIRMATION,
-    NotificationKind.RESCHEDULE,
-    NotificationKind.CANCELLATION,
-    NotificationKind.CANCELLED_BY_CLINIC,
-    NotificationKind.REMINDER,
-}
-CANCELLATION_KINDS = {NotificationKind.CANCELLATION, NotificationKind.CANCELLED_BY_CLINIC}
-CLINIC_KINDS = {
-    NotificationKind.CLINIC_BOOKED,
-    NotificationKind.CLINIC_RESCHEDULED,
-    NotificationKind.CLINIC_CANCELLED,
-}
-
-SUBJECTS = {
-    NotificationKind.CONFIRMATION: "Your massage is booked: {when}",
-    NotificationKind.RESCHEDULE: "Your massage has moved: {when}",
-    NotificationKind.CANCELLATION: "Your massage on {when} is cancelled",
-    NotificationKind.CANCELLED_BY_CLINIC: "Your massage on {when} is cancelled: we are sorry",
-    NotificationKind.REMINDER: "Reminder: your massage {when}",
-    NotificationKind.CLINIC_BOOKED: "New booking {reference}: {when}",
-    NotificationKind.CLINIC_RESCHEDULED: "Booking {reference} moved: {when}",
-    NotificationKind.CLINIC_CANCELLED: "Booking {reference} cancelled: {when}",
-    NotificationKind.OUTCOME_ASK: "How is your back today?",
-}
-
 
 class Outcome(StrEnum):
     SENT = "sent"
@@ -88,23 +57,6 @@ class Outcome(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     NOT_CLAIMED = "not claimed"
-
-
-def site_domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def calendar_uid(booking: Booking) -> str:
-    # Stable for the booking's life, so a move or a cancellation updates the same entry.
-    return f"booking-{booking.reference}@{site_domain()}"
-
-
-def manage_url(booking: Booking) -> str:
-    return settings.SITE_URL + reverse("bookings:manage", args=[booking.manage_token])
-
-
-def outcome_url(outcome: OutcomeRequest) -> str:
-    return settings.SITE_URL + reverse("bookings:outcome", args=[outcome.token])
 
 
 def _next_sequence(booking: Booking) -> int:
@@ -129,7 +81,8 @@ def _queue(
     previous_start: datetime | None = None,
 ) -> Notification:
     if not recipient:
-        recipient = settings.FRONT_DESK_EMAIL if kind in CLINIC_KINDS else booking.client_email
+        clinic = kind in rendering.CLINIC_KINDS
+        recipient = settings.FRONT_DESK_EMAIL if clinic else booking.client_email
     notification = Notification.objects.create(
         booking=booking,
         kind=kind,
@@ -140,22 +93,19 @@ def _queue(
         calendar_sequence=sequence,
         scheduled_for=scheduled_for,
     )
-    notification_id = notification.pk
-    # After commit: a worker must find the row, and a rolled-back booking sends nothing.
-    # Robust: the booking is already saved, so a queue hiccup must not turn into an error
-    # page for the client.
-    transaction.on_commit(lambda: enqueue(notification_id, scheduled_for), robust=True)
+    deliver_on_commit(notification.pk)
     return notification
 
 
-def enqueue(notification_id: int, run_after: datetime) -> None:
-    from bookings.messaging.tasks import send_notification
-
-    task = send_notification
-    if run_after > timezone.now() and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    # A backend that cannot defer runs it now; deliver() leaves it alone until it is due.
-    task.enqueue(notification_id)
+def deliver_on_commit(notification_id: int) -> None:
+    """With NOTIFICATION_SEND_ON_COMMIT (the test suite, a laptop with no worker running),
+    send the message as its transaction commits, through the worker's own `deliver()`.
+    Otherwise nothing: the committed row is the queue, and the worker's poll finds it."""
+    if not settings.NOTIFICATION_SEND_ON_COMMIT:
+        return
+    # After commit, so a rolled-back booking sends nothing. Robust: the booking is saved,
+    # so a failed send must not become an error page; the row is there for the worker.
+    transaction.on_commit(lambda: deliver(notification_id, now=timezone.now()), robust=True)
 
 
 def text_number(booking: Booking) -> str | None:
@@ -300,9 +250,12 @@ def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification
     )
 
 
+# Sending -------------------------------------------------------------------------
+
+
 def _no_longer_needed(notification: Notification, now: datetime) -> bool:
-    booking = booking_of(notification)
-    if notification.kind in CLINIC_KINDS or notification.kind in CANCELLATION_KINDS:
+    booking = rendering.booking_of(notification)
+    if notification.kind in rendering.CLINIC_KINDS | rendering.CANCELLATION_KINDS:
         return False
     if notification.kind == NotificationKind.OUTCOME_ASK:
         return (
@@ -317,45 +270,81 @@ def _no_longer_needed(notification: Notification, now: datetime) -> bool:
     return notification.kind == NotificationKind.REMINDER and now >= booking.start
 
 
-def booking_of(notification: Notification) -> Booking:
-    """The booking a message is about; waitlist offers have none and never come here."""
-    if notification.booking is None:
-        raise ValueError(f"Notification {notification.pk} is not about a booking")
-    return notification.booking
+def _claim(candidates: NotificationQuerySet, *, now: datetime) -> int | None:
+    """Mark the first due message among `candidates` "sending" for this worker alone.
+
+    A short transaction of its own, committed before anything is sent. On PostgreSQL a
+    row another worker is claiming is skipped, not waited for. SQLite has no row locks
+    and ignores the FOR UPDATE; its IMMEDIATE transaction takes the write lock at BEGIN,
+    so two workers' claims run one after the other and the second sees "sending".
+    """
+    with transaction.atomic():
+        due = (
+            candidates.pending()
+            .filter(scheduled_for__lte=now)
+            .order_by("scheduled_for", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        notification_id = due.first()
+        if notification_id is None:
+            return None
+        claimed = Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.PENDING
+        ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return notification_id if claimed else None
+
+
+def send_next(*, now: datetime) -> Outcome | None:
+    """Claim the message that has waited longest and send it; None when nothing is due."""
+    # One row per claim, never a batch: a worker killed after claiming ten would leave
+    # nine it never tried marked "delivery unknown".
+    notification_id = _claim(Notification.objects.all(), now=now)
+    if notification_id is None:
+        return None
+    return _send_claimed(notification_id, now=now)
+
+
+def send_due(*, now: datetime | None = None) -> list[Outcome]:
+    """Send every message due at `now`, one claim at a time, as the worker does."""
+    now = now or timezone.now()
+    outcomes: list[Outcome] = []
+    # A retry is due later than `now`, so this ends once each due row has had its try.
+    while (outcome := send_next(now=now)) is not None:
+        outcomes.append(outcome)
+    return outcomes
 
 
 def deliver(notification_id: int, *, now: datetime) -> Outcome:
-    """Send one notification if it is due and nobody else has taken it."""
-    with transaction.atomic():
-        # The claim: on PostgreSQL a second worker's UPDATE waits for this row, then
-        # finds the status changed and updates nothing.
-        claimed = Notification.objects.filter(
-            pk=notification_id,
-            status=NotificationStatus.PENDING,
-            scheduled_for__lte=now,
-        ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    """Send this one message if it is due and nobody else has taken it."""
+    if _claim(Notification.objects.filter(pk=notification_id), now=now) is None:
         return Outcome.NOT_CLAIMED
+    return _send_claimed(notification_id, now=now)
+
+
+def _send_claimed(notification_id: int, *, now: datetime) -> Outcome:
     notification = Notification.objects.select_related(
         "booking__technique", "booking__therapist", "waitlist_offer__entry__technique"
     ).get(pk=notification_id)
-    if notification.waitlist_offer_id is not None:
-        from bookings.waitlist import services as waitlist
-
-        return waitlist.deliver_offer(notification, now=now)
-    if _no_longer_needed(notification, now):
-        _finish(notification_id, status=NotificationStatus.SKIPPED)
-        return Outcome.SKIPPED
+    offer = notification.waitlist_offer
+    if offer is not None:
+        # Someone else booked it since (another entry's offer, a phone call): no message
+        # whose link can only disappoint.
+        if not offers.offer_is_open(offer, now) or not offers.still_free(offer, now):
+            return _record_skipped(notification_id)
+    elif _no_longer_needed(notification, now):
+        return _record_skipped(notification_id)
     try:
         if notification.channel == NotificationChannel.SMS:
-            sms.send_text(to=notification.recipient, body=text_body(notification))
+            text = offers.offer_text(offer) if offer else rendering.text_body(notification)
+            sms.send_text(to=notification.recipient, body=text)
+        elif offer is not None:
+            offers.offer_email(offer, notification.recipient).send()
         else:
-            build_message(notification, now=now).send()
+            rendering.build_message(notification, now=now).send()
     except Exception as error:
-        return _failed(notification, error, now)
-    # When the mail server took it, which may be well after the claim.
-    _finish(notification_id, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
-    return Outcome.SENT
+        return _record_failure(notification, error, now)
+    return _record_sent(notification_id)
 
 
 def _finish(notification_id: int, **changes: object) -> None:
@@ -364,7 +353,19 @@ def _finish(notification_id: int, **changes: object) -> None:
     )
 
 
-def _failed(notification: Notification, error: Exception, now: datetime) -> Outcome:
+def _record_sent(notification_id: int) -> Outcome:
+    # When the mail server took it, which may be well after the claim.
+    _finish(notification_id, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
+    return Outcome.SENT
+
+
+def _record_skipped(notification_id: int) -> Outcome:
+    _finish(notification_id, status=NotificationStatus.SKIPPED)
+    return Outcome.SKIPPED
+
+
+def _record_failure(notification: Notification, error: Exception, now: datetime) -> Outcome:
+    """A failed attempt: due again after the next retry delay, or failed for good."""
     # The class and a short message say what went wrong; the email itself never
     # goes into the row or the log.
     summary = f"{type(error).__name__}: {error}"[:300]
@@ -378,200 +379,19 @@ def _failed(notification: Notification, error: Exception, now: datetime) -> Outc
     if notification.attempts >= MAX_ATTEMPTS or isinstance(error, sms.SmsRejected):
         _finish(notification.pk, status=NotificationStatus.FAILED, last_error=summary)
         return Outcome.FAILED
-    retry_at = now + RETRY_DELAYS[notification.attempts - 1]
+    # Pending again with a later due time: the row itself is the retry.
     _finish(
         notification.pk,
         status=NotificationStatus.PENDING,
-        scheduled_for=retry_at,
+        scheduled_for=now + RETRY_DELAYS[notification.attempts - 1],
         last_error=summary,
     )
-    enqueue(notification.pk, retry_at)
     return Outcome.RETRY
 
 
-def _calendar_event(notification: Notification) -> CalendarEvent:
-    booking = booking_of(notification)
-    start = notification.session_start
-    return CalendarEvent(
-        uid=calendar_uid(booking),
-        start=start,
-        end=start + timedelta(minutes=booking.length_minutes),
-        summary=f"{booking.technique.name} with {booking.therapist.display_name}",
-        location=f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}",
-        description=f"Booking reference {booking.reference}. "
-        f"To change or cancel: {manage_url(booking)}",
-        sequence=notification.calendar_sequence,
-        cancelled=notification.kind in CANCELLATION_KINDS,
-        organizer_email=settings.CLINIC_EMAIL,
-        attendee_email=booking.client_email,
-    )
-
-
-def _first_name(booking: Booking) -> str:
-    parts = booking.client_name.split()
-    return parts[0] if parts else ""
-
-
-def _clinic() -> dict[str, str]:
-    return {
-        "name": settings.CLINIC_NAME,
-        "address": settings.CLINIC_ADDRESS,
-        "phone": settings.CLINIC_PHONE,
-        "email": settings.CLINIC_EMAIL,
-        "currency": settings.CLINIC_CURRENCY_SYMBOL,
-        "brand_colour": settings.CLINIC_BRAND_COLOUR,
-    }
-
-
-def book_again_url(booking: Booking) -> str:
-    """The technique's booking page while it is offered, else the home page."""
-    if booking.technique.is_active:
-        return settings.SITE_URL + reverse("bookings:book", args=[booking.technique.slug])
-    return settings.SITE_URL + "/"
-
-
-# Email clients drop <style> blocks or parts of them, so the layout's styles go into
-# each element; the block stays for what cannot be inlined (dark mode, small screens).
-_INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
-
-
-def render_html(template_name: str, context: dict[str, object]) -> str:
-    return _INLINER.inline(render_to_string(template_name, context))
-
-
-def email_context(notification: Notification, *, now: datetime) -> dict[str, object]:
-    booking = booking_of(notification)
-    start = timezone.localtime(notification.session_start)
-    previous = notification.previous_start
-    return {
-        "kind": notification.kind,
-        "booking": booking,
-        "first_name": _first_name(booking),
-        "start": start,
-        "end": start + timedelta(minutes=booking.length_minutes),
-        "previous_start": timezone.localtime(previous) if previous else None,
-        # Worked out when it is sent: a retry an hour later must not promise a change
-        # online that is no longer possible.
-        "changes_until": online_changes_until(
-            notification.session_start, rules=ClinicRules.load(), now=now
-        ),
-        "manage_url": manage_url(booking),
-        "book_again_url": book_again_url(booking),
-        "cancel_reason": getattr(booking, "cancel_reason", ""),
-        "outcome_url": _outcome_url_of(notification),
-        "clinic": _clinic(),
-    }
-
-
-def _outcome_url_of(notification: Notification) -> str:
-    if notification.kind != NotificationKind.OUTCOME_ASK:
-        return ""
-    outcome = OutcomeRequest.objects.filter(booking=notification.booking_id).first()
-    return outcome_url(outcome) if outcome else ""
-
-
-def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:
-    booking = booking_of(notification)
-    context = email_context(notification, now=now)
-    start = timezone.localtime(notification.session_start)
-    template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
-    subject = SUBJECTS[NotificationKind(notification.kind)].format(
-        when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
-        reference=booking.reference,
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient],
-        reply_to=[settings.CLINIC_EMAIL],
-    )
-    message.attach_alternative(render_html(f"emails/{template}.html", context), "text/html")
-    if notification.kind in CLIENT_KINDS:
-        cancelling = notification.kind in CANCELLATION_KINDS
-        message.attach(
-            "cancellation.ics" if cancelling else "booking.ics",
-            calendar_file(
-                [_calendar_event(notification)],
-                now=now,
-                method="CANCEL" if cancelling else "REQUEST",
-            ),
-            "text/calendar",
-        )
-    return message
-
-
-def text_body(notification: Notification) -> str:
-    """A text's words: first name, day and time, clinic, link. Texts sit on lock
-    screens, so no surname, no technique, nothing about the client's health."""
-    booking = booking_of(notification)
-    return render_to_string(
-        f"sms/{notification.kind}.txt",
-        {
-            "first_name": _first_name(booking),
-            "start": timezone.localtime(notification.session_start),
-            "manage_url": manage_url(booking),
-            "clinic": _clinic(),
-        },
-    ).strip()
-
-
-def calendar_for(booking: Booking, *, now: datetime) -> bytes:
-    """The client's .ics for the session as it stands, the same event the emails carry."""
-    latest = (
-        Notification.objects.for_booking(booking)
-        .filter(kind__in=CLIENT_KINDS, channel=NotificationChannel.EMAIL)
-        .order_by("-calendar_sequence", "-pk")
-        .first()
-    )
-    notification = Notification(
-        booking=booking,
-        kind=NotificationKind.CONFIRMATION,
-        session_start=booking.start,
-        calendar_sequence=latest.calendar_sequence if latest else 0,
-    )
-    return calendar_file([_calendar_event(notification)], now=now, method="PUBLISH")
-
-
-# The sweeper -------------------------------------------------------------------
-# Run by the worker every WORKER_SWEEP_SECONDS. Messages never silently vanish: one
-# whose task was never queued (the queue failed after the booking committed) is
-# queued again; one a worker claimed and never finished (it died mid-send) is shown
-# to staff as "delivery unknown" rather than sent again, since it may have arrived.
-
-
-def _queued_notification_ids() -> set[int] | None:
-    """Ids with a task waiting or running, or None when the queue cannot be read."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    from bookings.messaging.tasks import send_notification
-
-    backend = send_notification.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return None
-    rows = DBTaskResult.objects.filter(
-        backend_name=backend.alias,
-        task_path=send_notification.module_path,
-        status__in=["READY", "RUNNING"],
-    ).values_list("args_kwargs", flat=True)
-    return {row["args"][0] for row in rows if row.get("args")}
-
-
-def requeue_orphans(*, now: datetime) -> int:
-    """Queue again every due "pending" message that has no task waiting for it."""
-    grace = timedelta(seconds=settings.NOTIFICATION_PENDING_GRACE_SECONDS)
-    due = Notification.objects.pending().filter(
-        scheduled_for__lte=now - grace, created_at__lte=now - grace
-    )
-    queued = _queued_notification_ids()
-    orphans = [pk for pk in due.values_list("pk", flat=True) if queued is None or pk not in queued]
-    for pk in orphans:
-        # A second task for a message is harmless: deliver() claims the row once.
-        enqueue(pk, now)
-    if orphans:
-        logger.warning("Queued %s waiting messages again: they had no task", len(orphans))
-    return len(orphans)
+# Messages never silently vanish: one a worker claimed and never finished (it died
+# mid-send) is shown to staff as "delivery unknown" rather than sent again, since it
+# may have arrived.
 
 
 def mark_stuck_sending(*, now: datetime) -> int:
@@ -590,8 +410,11 @@ def mark_stuck_sending(*, now: datetime) -> int:
 
 
 def sweep(*, now: datetime | None = None) -> tuple[int, int]:
+    """One pass of the worker over the outbox: what a dead worker left "sending" goes to
+    staff, then every due message is sent. Returns (messages tried, marked unknown)."""
     now = now or timezone.now()
-    return requeue_orphans(now=now), mark_stuck_sending(now=now)
+    stuck = mark_stuck_sending(now=now)
+    return len(send_due(now=now)), stuck
 
 
 def send_again(notification: Notification, *, now: datetime | None = None) -> Notification | None:
@@ -605,14 +428,14 @@ def send_again(notification: Notification, *, now: datetime | None = None) -> No
         if _no_longer_needed(old, now):
             return None
         return _queue(
-            booking_of(old),
+            rendering.booking_of(old),
             NotificationKind(old.kind),
             scheduled_for=now,
             sequence=old.calendar_sequence,
             channel=NotificationChannel(old.channel),
             # A number corrected since the failure gets the new text (an email address
             # is read from the booking anyway).
-            recipient=(phones.to_e164(booking_of(old).client_phone) or old.recipient)
+            recipient=(phones.to_e164(rendering.booking_of(old).client_phone) or old.recipient)
             if old.channel == NotificationChannel.SMS
             else "",
             previous_start=old.previous_start,

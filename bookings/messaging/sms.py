@@ -9,11 +9,14 @@ refused this text for good (a bad number), anything else is worth another try.
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from twilio.http.http_client import TwilioHttpClient
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,18 @@ class TwilioBackend(BaseBackend):
         return str(sent.sid)
 
 
-def _twilio_http_client() -> Any:
+def _twilio_http_client() -> "TwilioHttpClient":
     from twilio.http.http_client import TwilioHttpClient
+    from twilio.http.response import Response
 
     class HttpClient(TwilioHttpClient):
         # The library always writes https://api.twilio.com; tests (and a proxy, if a
         # deployment needs one) change the base through TWILIO_API_BASE_URL.
-        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        # Twilio's HttpClient names the second parameter `uri` and its TwilioHttpClient
+        # `url`, so no name is right for both to mypy; Twilio passes it by position.
+        def request(  # type: ignore[override]
+            self, method: str, url: str, *args: Any, **kwargs: Any
+        ) -> Response:
             default = "https://api.twilio.com"
             if url.startswith(default):
                 url = settings.TWILIO_API_BASE_URL + url.removeprefix(default)

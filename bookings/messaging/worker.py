@@ -1,16 +1,21 @@
-"""The email worker: django-tasks-db's loop, kept alive through database blips.
+"""The email worker: one loop over the outbox, kept alive through database blips.
 
-`db_worker` exits on the first lost database connection and every email then waits
-for a person to notice. This worker runs the same loop (in batches: every ready
-task, then back here), and between batches beats its heartbeat, sweeps the messages
-and, once a day, prunes old task results. A lost connection is closed and retried
-with a growing pause; systemd restarts the process if anything else kills it.
+Each round it beats its heartbeat, every WORKER_SWEEP_SECONDS marks what a dead worker
+left "sending" as delivery unknown and offers freed times to the waitlist, once a day
+prunes old heartbeats, and then sends every due message, claiming one row at a time
+(`notifications.send_next`). With nothing due it waits WORKER_POLL_SECONDS. A lost
+database connection is closed and retried with a growing pause; systemd restarts the
+process if anything else kills it.
 """
 
 import logging
+import signal
 import socket
-import time
+import sys
+import threading
 from datetime import datetime, timedelta
+from types import FrameType
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import (
@@ -21,8 +26,6 @@ from django.db import (
     connections,
 )
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from bookings.messaging import notifications
 from bookings.models import WorkerHeartbeat
@@ -35,54 +38,66 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 # Often enough that "last seen" means alive, rarely enough to cost nothing.
 HEARTBEAT_EVERY = timedelta(seconds=5)
-
-
-class _QuietBatches(logging.Filter):
-    # Each batch of the parent loop says "starting" and "no more tasks": noise here.
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = str(record.msg)
-        return not message.startswith(("Starting worker", "No more tasks to run"))
+# A worker silent this long has stopped for good (a deploy, a machine retired); its
+# row in *Email workers* only hides the live ones.
+HEARTBEATS_KEEP = timedelta(days=7)
 
 
 def backoff(failures: int) -> int:
     return BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1]
 
 
-class SupervisedWorker(Worker):
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.keep_running_batches = not self.batch
+class Worker:
+    def __init__(self, *, interval: float, once: bool = False) -> None:
+        self.worker_id = uuid4().hex
+        self.interval = interval
+        self.once = once
         self.started_at = timezone.now()
+        self.stopping = threading.Event()
+        self.sending = False
         self.next_beat: datetime | None = None
         self.next_sweep: datetime | None = None
         self.next_prune: datetime | None = None
         self.failures = 0
 
+    def handle_signals(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self.stop)
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        if self.sending and not self.stopping.is_set():
+            # The message in hand finishes, so it is not left "sending" for staff to check.
+            logger.warning("Email worker %s stopping after this message", self.worker_id)
+            self.stopping.set()
+            return
+        # Nothing in hand, or asked a second time.
+        sys.exit(1 if self.sending else 0)
+
     def run(self) -> None:
         logger.info("Email worker %s starting", self.worker_id)
-        quiet = _QuietBatches()
-        logging.getLogger("django_tasks_db").addFilter(quiet)
-        # The parent loop drains the ready tasks and returns; this loop owns the waiting.
-        self.batch = True
-        try:
-            while self.running:
-                try:
-                    self.between_batches()
-                    super().run()
-                    self.failures = 0
-                except (OperationalError, InterfaceError) as error:
-                    self.lost_database(error)
-                    continue
-                finally:
-                    self.startup_delay = False
-                if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
-                    return
-                if not self.keep_running_batches:
-                    return
-                if self.running:
-                    time.sleep(self.interval)
-        finally:
-            logging.getLogger("django_tasks_db").removeFilter(quiet)
+        while not self.stopping.is_set():
+            try:
+                self.housekeeping(timezone.now())
+                self.send_due()
+                self.failures = 0
+            except (OperationalError, InterfaceError) as error:
+                if self.once:
+                    raise
+                self.lost_database(error)
+                continue
+            if self.once:
+                return
+            self.stopping.wait(self.interval)
+
+    def send_due(self) -> None:
+        while not self.stopping.is_set():
+            self.sending = True
+            try:
+                outcome = notifications.send_next(now=timezone.now())
+            finally:
+                self.sending = False
+            if outcome is None:
+                return
 
     def lost_database(self, error: Exception) -> None:
         self.failures += 1
@@ -98,11 +113,10 @@ class SupervisedWorker(Worker):
                 connection.close()
             except DatabaseError:
                 logger.info("Closing the broken connection failed; a new one opens anyway")
-        time.sleep(pause)
+        self.stopping.wait(pause)
 
-    def between_batches(self) -> None:
+    def housekeeping(self, now: datetime) -> None:
         close_old_connections()
-        now = timezone.now()
         if self.next_beat is None or now >= self.next_beat:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=self.worker_id,
@@ -115,12 +129,11 @@ class SupervisedWorker(Worker):
             )
             self.next_beat = now + HEARTBEAT_EVERY
         if self.next_sweep is None or now >= self.next_sweep:
-            notifications.sweep(now=now)
-            fail_abandoned_tasks(now=now)
+            notifications.mark_stuck_sending(now=now)
             sweep_waitlist(now=now)
             self.next_sweep = now + timedelta(seconds=settings.WORKER_SWEEP_SECONDS)
         if self.next_prune is None or now >= self.next_prune:
-            prune_task_results(now=now)
+            prune_heartbeats(now=now)
             self.next_prune = now + timedelta(days=1)
 
 
@@ -134,20 +147,8 @@ def sweep_waitlist(*, now: datetime) -> None:
         logger.warning("Waitlist sweep failed: %s", type(error).__name__)
 
 
-def fail_abandoned_tasks(*, now: datetime) -> int:
-    """Task rows left "running" by a worker that died; finished, so pruning removes them."""
-    limit = timedelta(seconds=settings.NOTIFICATION_SENDING_LIMIT_SECONDS)
-    return DBTaskResult.objects.filter(status="RUNNING", started_at__lt=now - limit).update(
-        status="FAILED",
-        finished_at=now,
-        exception_class_path="bookings.messaging.worker.WorkerStopped",
-        traceback="The worker stopped while running this task.",
-    )
-
-
-def prune_task_results(*, now: datetime) -> int:
-    keep = timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
-    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=now - keep).delete()
+def prune_heartbeats(*, now: datetime) -> int:
+    deleted, _ = WorkerHeartbeat.objects.filter(last_seen__lt=now - HEARTBEATS_KEEP).delete()
     if deleted:
-        logger.info("Pruned %s old task results", deleted)
+        logger.info("Pruned %s heartbeats of workers long stopped", deleted)
     return deleted

@@ -120,7 +120,8 @@ class Notification(models.Model):
 
 class WorkerHeartbeatQuerySet(models.QuerySet["WorkerHeartbeat"]):
     def latest_beat(self) -> datetime | None:
-        return self.aggregate(latest=models.Max("last_seen"))["latest"]
+        latest: datetime | None = self.aggregate(latest=models.Max("last_seen"))["latest"]
+        return latest
 
 
 class WorkerHeartbeat(models.Model):

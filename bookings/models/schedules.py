@@ -298,7 +298,7 @@ class ClinicRules(models.Model):
         cache down, the pages read the row: slower, never broken.
         """
         try:
-            rules = cache.get(RULES_CACHE_KEY)
+            rules: ClinicRules | None = cache.get(RULES_CACHE_KEY)
         except Exception as error:
             # Redis raises its own errors, not Django's: any failure means "not cached".
             logger.warning(

@@ -11,6 +11,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -82,7 +83,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class LookAdmin(ReadOnlyAdmin):
+class LookAdmin(ReadOnlyAdmin[LogEntry]):
     list_display = ["when", "staff", "what", "opened", "client"]
     list_display_links = None
     list_filter = [WhatFilter, ClientFilter, ("actor", StaffFilter)]
@@ -102,12 +103,13 @@ class LookAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[LogEntry]:
         client_id = Cast(KT("additional_data__client"), BigIntegerField())
         name = Client.objects.filter(pk=OuterRef("client_id")).values("name")[:1]
-        return (
+        entries: QuerySet[LogEntry] = (
             looks.looks()
             .select_related("actor")
             .annotate(client_id=client_id)
             .annotate(client_name=Subquery(name))
         )
+        return entries
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -121,8 +123,9 @@ class LookAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Staff member")
     def staff(self, entry: LogEntry) -> str:
-        if entry.actor is not None:
-            return entry.actor.get_full_name() or entry.actor.get_username()
+        actor: User | None = entry.actor
+        if actor is not None:
+            return actor.get_full_name() or actor.get_username()
         return str((entry.additional_data or {}).get("staff", "—"))
 
     @admin.display(description="What was opened")
@@ -131,7 +134,8 @@ class LookAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Which")
     def opened(self, entry: LogEntry) -> str:
-        return entry.object_repr
+        shown: str = entry.object_repr
+        return shown
 
     @admin.display(description="Client")
     def client(self, entry: LogEntry) -> SafeString | str:

@@ -124,7 +124,9 @@ def _repr(what: Look, booking: Booking | None, client_id: int | None) -> str:
 
 
 def looks() -> QuerySet[LogEntry]:
-    return LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    # django-auditlog ships no types: its LogEntry is Any to mypy, named here.
+    entries: QuerySet[LogEntry] = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    return entries
 
 
 def looks_at(client: Client) -> QuerySet[LogEntry]:

@@ -25,7 +25,7 @@ from bookings.frontdesk.staff_scope import ReadOnlyAdmin, staff_scope
 from bookings.messaging import phones
 from bookings.models import Booking, Client, OutcomeRequest, TreatmentNote
 from bookings.privacy import looks
-from bookings.privacy import services as privacy
+from bookings.privacy import services as privacy_services
 from bookings.records import notes, services
 from bookings.records.outcome_report import MIN_CLIENTS, outcome_report
 from bookings.records.selectors import ClientHistory, client_history, session_outcomes
@@ -36,7 +36,7 @@ from clinic.http import no_store
 from clinic.roles import CLINICAL_LEADS
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(forms.ModelForm[Client]):
     class Meta:
         model = Client
         fields = ["name", "phone", "email", "date_of_birth", "staff_notes"]
@@ -53,10 +53,11 @@ class ClientForm(forms.ModelForm):
         return phone
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
+        email: str = self.cleaned_data["email"]
+        return email.strip()
 
 
-def search_clients(queryset: models.QuerySet, term: str) -> models.QuerySet:
+def search_clients(queryset: QuerySet[Client], term: str) -> QuerySet[Client]:
     """By phone digits when the term looks like a number (spaces and punctuation ignored,
     as in the booking list), else by part of the name or the email."""
     term = term.strip()
@@ -85,7 +86,7 @@ class MergeForm(forms.Form):
         error_messages={"required": "Tick this box to confirm the merge."},
     )
 
-    def __init__(self, *args: Any, choices: models.QuerySet, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: QuerySet[Client], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep: Any = self.fields["keep"]
         keep.queryset = choices
@@ -121,7 +122,7 @@ def book_again_url(client: Client, history: ClientHistory) -> str:
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(admin.ModelAdmin[Client]):
     form = ClientForm
     change_form_template = "admin/bookings/client/change_form.html"
     list_display = ["name", "phone", "email", "date_of_birth"]
@@ -191,7 +192,7 @@ class ClientAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if request.POST.get("action") == "download":
                 response = JsonResponse(
-                    privacy.export_client(client=client), json_dumps_params={"indent": 2}
+                    privacy_services.export_client(client=client), json_dumps_params={"indent": 2}
                 )
                 response["Content-Disposition"] = (
                     f'attachment; filename="client-{client.pk}-data.json"'
@@ -203,7 +204,7 @@ class ClientAdmin(admin.ModelAdmin):
                 else:
                     now = timezone.now()
                     kept = notes.retention_notice(client, now=now)
-                    count = privacy.erase_client(client=client, now=now)
+                    count = privacy_services.erase_client(client=client, now=now)
                     self.message_user(
                         request,
                         f"Erased this client's personal data and {count} booking(s). {kept}",
@@ -216,7 +217,7 @@ class ClientAdmin(admin.ModelAdmin):
         context |= {"form": form, "booking_count": len(history.upcoming) + len(history.past)}
         return no_store(render(request, "admin/bookings/client/data.html", context))
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
         queryset = super().get_queryset(request).filter(merged_into__isnull=True)
         scope = staff_scope(request)
         if scope.sees_all or _is_clinical_lead(request):
@@ -234,7 +235,7 @@ class ClientAdmin(admin.ModelAdmin):
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
-    ) -> Any:
+    ) -> Client:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         obj = super().get_object(request, object_id, from_field)
@@ -243,8 +244,8 @@ class ClientAdmin(admin.ModelAdmin):
         return obj
 
     def get_search_results(
-        self, request: HttpRequest, queryset: models.QuerySet, search_term: str
-    ) -> tuple[models.QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[Client], search_term: str
+    ) -> tuple[QuerySet[Client], bool]:
         if not search_term.strip():
             return queryset, False
         return search_clients(queryset, search_term), False
@@ -273,7 +274,7 @@ class ClientAdmin(admin.ModelAdmin):
         return response
 
 
-def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
+def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
     page = booking_admin.admin_site.admin_view
     return [
         path(
@@ -285,7 +286,7 @@ def urls(booking_admin: admin.ModelAdmin) -> list[URLPattern]:
     ]
 
 
-class TreatmentNoteForm(forms.ModelForm):
+class TreatmentNoteForm(forms.ModelForm[TreatmentNote]):
     techniques = forms.ModelMultipleChoiceField(
         queryset=Technique.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
@@ -312,7 +313,7 @@ class TreatmentNoteForm(forms.ModelForm):
 
 
 def note_form_view(
-    request: HttpRequest, booking_admin: admin.ModelAdmin, booking_id: int
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
     """The session's therapist writes its note; after 24 hours, changes are amendments."""
     booking = Booking.objects.select_related("therapist", "technique").filter(pk=booking_id).first()
@@ -352,7 +353,7 @@ def note_form_view(
 
 
 @admin.register(TreatmentNote)
-class TreatmentNoteAdmin(ReadOnlyAdmin):
+class TreatmentNoteAdmin(ReadOnlyAdmin[TreatmentNote]):
     """Read-only: a note is written and amended from its booking's page."""
 
     list_display = ["session", "client", "therapist", "written_by", "updated_at"]
@@ -409,11 +410,11 @@ def may_read_the_report(request: HttpRequest) -> bool:
 
 
 @admin.register(OutcomeRequest)
-class OutcomeRequestAdmin(ReadOnlyAdmin):
+class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_read_the_report(request)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: OutcomeRequest | None = None) -> bool:
         return obj is None and may_read_the_report(request)
 
     def get_urls(self) -> list[URLPattern]:

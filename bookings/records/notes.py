@@ -107,7 +107,7 @@ def shown(field: str, value: Any) -> str:
     if field == "areas":
         return ", ".join(AREA_LABELS.get(code, code) for code in value)
     if field == "pressure":
-        return dict(PRESSURE_CHOICES).get(value, value)
+        return dict(PRESSURE_CHOICES).get(value, str(value))
     return str(value)
 
 

@@ -16,27 +16,27 @@ from bookings.booking import services
 from bookings.frontdesk.admin import clinic_time
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.models import ClinicClosure, ClinicRules, Therapist, TimeOff, WorkingHours
-from bookings.scheduling import clash_listing as admin_schedule
+from bookings.scheduling import clash_listing
 from bookings.scheduling.step_cache import diary_changed
 from clinic.admin import LabelledTabularInline
 
 
-class WorkingHoursInline(LabelledTabularInline):
+class WorkingHoursInline(LabelledTabularInline[WorkingHours, Therapist]):
     model = WorkingHours
-    form = admin_schedule.WorkingHoursInlineForm
-    formset = admin_schedule.WorkingHoursFormSet
+    form = clash_listing.WorkingHoursInlineForm
+    formset = clash_listing.WorkingHoursFormSet
     extra = 0
     ordering = ["weekday", "start_time", "valid_from"]
 
 
-class TimeOffInline(LabelledTabularInline):
+class TimeOffInline(LabelledTabularInline[TimeOff, Therapist]):
     model = TimeOff
-    formset = admin_schedule.TimeOffFormSet
+    formset = clash_listing.TimeOffFormSet
     extra = 0
     ordering = ["-start"]
 
 
-class TherapistForm(forms.ModelForm):
+class TherapistForm(forms.ModelForm[Therapist]):
     class Meta:
         model = Therapist
         fields = ["user", "display_name", "bio", "techniques", "is_active"]
@@ -57,7 +57,7 @@ class TherapistForm(forms.ModelForm):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
+class TherapistAdmin(clash_listing.ClashListingAdmin[Therapist], TherapistScopedAdmin[Therapist]):
     form = TherapistForm
     therapist_lookup = "pk"
     list_display = ["display_name", "is_active", "techniques_offered"]
@@ -67,13 +67,13 @@ class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     actions = ["issue_new_calendar_link"]
 
-    def therapist_id_of(self, obj: Any) -> int | None:
+    def therapist_id_of(self, obj: Therapist) -> int | None:
         return obj.pk
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Therapist]:
         return super().get_queryset(request).prefetch_related("techniques")
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Therapist | None = None) -> bool:
         # Therapists keep their own name, bio, hours and time off up to date;
         # what they offer and whether they take bookings is front desk's call.
         if (
@@ -84,7 +84,9 @@ class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
             return True
         return super().has_change_permission(request, obj)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Therapist | None = None
+    ) -> tuple[str, ...]:
         if staff_scope(request).sees_all:
             return ("calendar_feed",)
         return ("user", "techniques", "is_active", "calendar_feed")
@@ -113,8 +115,10 @@ class TherapistAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
-    form = admin_schedule.WorkingHoursForm
+class WorkingHoursAdmin(
+    clash_listing.ClashListingAdmin[WorkingHours], TherapistScopedAdmin[WorkingHours]
+):
+    form = clash_listing.WorkingHoursForm
     delete_confirmation_template = "admin/bookings/workinghours/delete_confirmation.html"
     list_display = ["therapist", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
     list_filter = ["therapist", "weekday"]
@@ -132,15 +136,15 @@ class WorkingHoursAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         hours = self.get_object(request, object_id)
-        clashes = admin_schedule.deletion_clashes(hours, timezone.now())
+        clashes = clash_listing.deletion_clashes(hours, timezone.now())
         return super().delete_view(
             request, object_id, {**(extra_context or {}), "schedule_clashes": clashes}
         )
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
-    form = admin_schedule.TimeOffForm
+class TimeOffAdmin(clash_listing.ClashListingAdmin[TimeOff], TherapistScopedAdmin[TimeOff]):
+    form = clash_listing.TimeOffForm
     list_display = ["therapist", "starts", "ends", "reason"]
     list_filter = ["therapist"]
     list_select_related = ["therapist"]
@@ -157,21 +161,21 @@ class TimeOffAdmin(admin_schedule.ClashListingAdmin, TherapistScopedAdmin):
 
 
 @admin.register(ClinicClosure)
-class ClinicClosureAdmin(admin_schedule.ClashListingAdmin):
-    form = admin_schedule.ClinicClosureForm
+class ClinicClosureAdmin(clash_listing.ClashListingAdmin[ClinicClosure]):
+    form = clash_listing.ClinicClosureForm
     list_display = ["reason", "start_date", "end_date"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
 
 
 @admin.register(ClinicRules)
-class ClinicRulesAdmin(admin.ModelAdmin):
+class ClinicRulesAdmin(admin.ModelAdmin[ClinicRules]):
     list_display = ["__str__", "buffer_minutes", "min_notice_minutes", "slot_step_minutes"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not ClinicRules.objects.exists()
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ClinicRules | None = None) -> bool:
         return False
 
     def save_model(self, request: HttpRequest, obj: ClinicRules, form: Any, change: bool) -> None:

@@ -8,22 +8,25 @@ when staff tick "Save anyway" (`SAVE_ANYWAY` in the post). The lists come from
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from bookings.models import ClinicClosure, TimeOff, WorkingHours
+from bookings.models import ClinicClosure, Therapist, TimeOff, WorkingHours
 from bookings.scheduling import availability, selectors
 from bookings.scheduling.step_cache import diary_changed
 
 SAVE_ANYWAY = "save_anyway"
 SAVE_ANYWAY_VALUE = "yes"
+
+_ModelT = TypeVar("_ModelT", bound=Model)
 
 
 def _confirmed(data: Mapping[str, Any]) -> bool:
@@ -68,7 +71,7 @@ def _stored_time_off(therapist_id: int, *, leaving_out: int | None) -> list[avai
     return [availability.Interval(start, end) for start, end in rows.values_list("start", "end")]
 
 
-class ClashCheckedForm(forms.ModelForm):
+class ClashCheckedForm(forms.ModelForm[_ModelT]):
     """A schedule form whose `clashes` are the bookings its change would leave out."""
 
     clashes: list[selectors.ClashingBooking]
@@ -78,7 +81,7 @@ class ClashCheckedForm(forms.ModelForm):
         self.clashes = []
 
 
-class WorkingHoursForm(ClashCheckedForm):
+class WorkingHoursForm(ClashCheckedForm[WorkingHours]):
     class Meta:
         model = WorkingHours
         fields = ["therapist", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
@@ -127,7 +130,7 @@ def _hours_fields(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class TimeOffForm(ClashCheckedForm):
+class TimeOffForm(ClashCheckedForm[TimeOff]):
     class Meta:
         model = TimeOff
         fields = ["therapist", "start", "end", "reason"]
@@ -161,7 +164,7 @@ class TimeOffForm(ClashCheckedForm):
         return cleaned
 
 
-class ClinicClosureForm(ClashCheckedForm):
+class ClinicClosureForm(ClashCheckedForm[ClinicClosure]):
     class Meta:
         model = ClinicClosure
         fields = ["start_date", "end_date", "reason"]
@@ -193,23 +196,24 @@ class ClinicClosureForm(ClashCheckedForm):
 # are checked against each other, then the whole set for clashes.
 
 
-class WorkingHoursInlineForm(forms.ModelForm):
+class WorkingHoursInlineForm(forms.ModelForm[WorkingHours]):
     def _get_validation_exclusions(self) -> set[str]:
         # The formset checks these rows against each other: the stored ones may be
         # changing in this same post (a day split for a new break), so PostgreSQL's
         # constraint is not asked about them one by one. It still refuses an overlap.
+        # django-stubs leaves out this private BaseModelForm method; Django has it.
         exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
         return {*exclusions, "start_time"}
 
 
-class ClashCheckedFormSet(BaseInlineFormSet):
+class ClashCheckedFormSet(BaseInlineFormSet[_ModelT, Therapist, forms.ModelForm[_ModelT]]):
     clashes: list[selectors.ClashingBooking]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clashes = []
 
-    def kept(self) -> list[Any]:
+    def kept(self) -> list[forms.ModelForm[_ModelT]]:
         """The rows that stay: an extra row left empty has no cleaned data."""
         return [
             form
@@ -218,7 +222,7 @@ class ClashCheckedFormSet(BaseInlineFormSet):
         ]
 
 
-class WorkingHoursFormSet(ClashCheckedFormSet):
+class WorkingHoursFormSet(ClashCheckedFormSet[WorkingHours]):
     def clean(self) -> None:
         super().clean()
         if any(form.errors for form in self.forms):
@@ -245,7 +249,7 @@ class WorkingHoursFormSet(ClashCheckedFormSet):
         _refuse_unless_confirmed(self.clashes, self.data)
 
 
-class TimeOffFormSet(ClashCheckedFormSet):
+class TimeOffFormSet(ClashCheckedFormSet[TimeOff]):
     def clean(self) -> None:
         super().clean()
         if any(form.errors for form in self.forms) or self.instance.pk is None:
@@ -275,7 +279,7 @@ def collect_clashes(
     return sorted(found.values(), key=lambda c: (c.start, c.pk))
 
 
-class ClashListingAdmin(admin.ModelAdmin):
+class ClashListingAdmin(admin.ModelAdmin[_ModelT]):
     """Shows the clashes above the form, with the "Save anyway" box.
 
     Every save and delete here (therapists, their hours and time off, closures) changes
@@ -284,7 +288,7 @@ class ClashListingAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/bookings/schedule_change_form.html"
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: _ModelT, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         diary_changed()
 
@@ -293,11 +297,11 @@ class ClashListingAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         diary_changed()
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_model(self, request: HttpRequest, obj: _ModelT) -> None:
         super().delete_model(request, obj)
         diary_changed()
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[_ModelT]) -> None:
         super().delete_queryset(request, queryset)
         diary_changed()
 
@@ -308,7 +312,7 @@ class ClashListingAdmin(admin.ModelAdmin):
         add: bool = False,
         change: bool = False,
         form_url: str = "",
-        obj: Any = None,
+        obj: _ModelT | None = None,
     ) -> HttpResponse:
         adminform = context.get("adminform")
         context["schedule_clashes"] = collect_clashes(

@@ -5,7 +5,7 @@ instances with attributes written onto them, and each makes a fixed number of qu
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,32 +42,13 @@ def schedules_between(
 
     Four queries, none when there is nobody. `leaving_out` is a booking that does not
     stand in its own way: the client's session when they move it by half an hour.
-    Closures become time off for everyone; hours rows dated to hold only part of the
-    window become `dated_hours`, so the common case (no dates) costs nothing more.
+    Closures become time off for everyone; the hours are `hours_between`'s.
     """
     if not therapist_ids:
         return []
     zone = clinic_zone()
     first_day, last_day = _local_dates(start, end, zone)
-    hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
-    dated: dict[int, list[availability.DatedHours]] = {pk: [] for pk in therapist_ids}
-    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in (
-        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-        .order_by("start_time")
-        .values_list(
-            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
-        )
-    ):
-        if (valid_from is None or valid_from <= first_day) and (
-            valid_until is None or valid_until >= last_day
-        ):
-            hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
-        else:
-            dated[therapist_id].append(
-                availability.DatedHours(weekday, start_time, end_time, valid_from, valid_until)
-            )
+    hours = hours_between(therapist_ids, first_day, last_day)
     closed = [
         availability.local_day_interval(closure.start, closure.end, zone)
         for closure in closures_between(first_day, last_day)
@@ -88,15 +69,48 @@ def schedules_between(
     ):
         busy[therapist_id].append(availability.Interval(busy_start, blocked_until))
     return [
-        availability.TherapistSchedule(
-            therapist_id=pk,
-            working_hours=hours[pk],
-            time_off=tuple(time_off[pk]),
-            busy=tuple(busy[pk]),
-            dated_hours=tuple(dated[pk]),
-        )
+        replace(hours[pk], time_off=tuple(time_off[pk]), busy=tuple(busy[pk]))
         for pk in therapist_ids
     ]
+
+
+def hours_between(
+    therapist_ids: Sequence[int], first_day: date, last_day: date
+) -> dict[int, availability.TherapistSchedule]:
+    """The therapists' working hours on the clinic's days from `first_day` to `last_day`
+    (both included), by therapist: schedules with no time off and nothing busy, whose
+    `hours_on(day)` answers for any of those days. One query, none when there is nobody.
+
+    Rows that hold on every one of the days are weekly hours; rows dated to hold on only
+    some of them become `dated_hours`, so the common case (no dates) costs nothing more.
+    """
+    if not therapist_ids:
+        return {}
+    hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
+    dated: dict[int, list[availability.DatedHours]] = {pk: [] for pk in therapist_ids}
+    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+        .order_by("start_time")
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+        )
+    ):
+        if (valid_from is None or valid_from <= first_day) and (
+            valid_until is None or valid_until >= last_day
+        ):
+            hours[therapist_id].setdefault(weekday, []).append((start_time, end_time))
+        else:
+            dated[therapist_id].append(
+                availability.DatedHours(weekday, start_time, end_time, valid_from, valid_until)
+            )
+    return {
+        pk: availability.TherapistSchedule(
+            therapist_id=pk, working_hours=hours[pk], dated_hours=tuple(dated[pk])
+        )
+        for pk in therapist_ids
+    }
 
 
 @dataclass(frozen=True)
@@ -205,11 +219,7 @@ def schedule_clashes(
     first_day = upcoming[0].start.astimezone(zone).date() - timedelta(days=1)
     last_day = max(b.end for b in upcoming).astimezone(zone).date() + timedelta(days=1)
 
-    stored_hours: dict[int, list[availability.DatedHours]] = {pk: [] for pk in ids}
-    for row in WorkingHours.objects.filter(therapist_id__in=ids).values_list(
-        "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
-    ):
-        stored_hours[row[0]].append(availability.DatedHours(*row[1:]))
+    stored_hours = hours_between(ids, first_day, last_day)
     stored_off: dict[int, list[availability.Interval]] = {pk: [] for pk in ids}
     for pk, off_start, off_end in TimeOff.objects.filter(
         therapist_id__in=ids, end__gt=now
@@ -218,15 +228,12 @@ def schedule_clashes(
     stored_closures = [(c.start, c.end) for c in closures_between(first_day, last_day)]
 
     def schedule(
-        pk: int,
-        rows: Sequence[availability.DatedHours],
+        hours_of: availability.TherapistSchedule,
         away: Sequence[availability.Interval],
         closed: Sequence[tuple[date, date]],
     ) -> availability.TherapistSchedule:
         closed_intervals = [availability.local_day_interval(a, b, zone) for a, b in closed]
-        return availability.TherapistSchedule(
-            pk, {}, time_off=(*away, *closed_intervals), dated_hours=tuple(rows)
-        )
+        return replace(hours_of, time_off=(*away, *closed_intervals))
 
     newly: set[int] = set()
     for pk in ids:
@@ -235,10 +242,13 @@ def schedule_clashes(
             for b in upcoming
             if therapist_of[b.pk] == pk
         ]
-        before = schedule(pk, stored_hours[pk], stored_off[pk], stored_closures)
+        before = schedule(stored_hours[pk], stored_off[pk], stored_closures)
         after = schedule(
-            pk,
-            stored_hours[pk] if hours is None else hours,
+            (
+                stored_hours[pk]
+                if hours is None
+                else availability.TherapistSchedule(pk, {}, dated_hours=tuple(hours))
+            ),
             stored_off[pk] if time_off is None else time_off,
             stored_closures if closures is None else closures,
         )

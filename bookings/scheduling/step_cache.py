@@ -105,10 +105,10 @@ def diary_changed(*, therapist_ids: Iterable[int] | None = None) -> None:
     would keep the old diary under the new version.
     """
     ids = None if therapist_ids is None else tuple(therapist_ids)
-    transaction.on_commit(partial(_new_diary_version, ids))
+    transaction.on_commit(partial(new_diary_version, ids))
 
 
-def _new_diary_version(therapist_ids: tuple[int, ...] | None = None) -> None:
+def new_diary_version(therapist_ids: tuple[int, ...] | None = None) -> None:
     versions = {DIARY_VERSION_KEY: uuid4().hex}
     if therapist_ids is None:
         versions[SCHEDULES_VERSION_KEY] = uuid4().hex

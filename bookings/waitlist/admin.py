@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,13 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
-from bookings.booking import errors as services
+from bookings.booking import errors
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
 from bookings.intake.answers import IntakeAnswers
 from bookings.models import WaitlistEntry, WaitlistOffer
+from bookings.models.waitlist import WaitlistEntryQuerySet
 from bookings.scheduling import selectors
-from bookings.waitlist import services as waitlist
+from bookings.waitlist import services
 from bookings.waitlist.forms import StaffWaitlistForm
 from bookings.waitlist.matching import PARTS, Wish, suitable_starts
 from clinic.admin import LabelledTabularInline
@@ -47,14 +49,14 @@ def _scoped(
     return entries.filter(Q(therapist=scope.therapist) | Q(therapist__isnull=True))
 
 
-class OfferInline(LabelledTabularInline):
+class OfferInline(LabelledTabularInline[WaitlistOffer, WaitlistEntry]):
     model = WaitlistOffer
     extra = 0
     fields = ["shown_start", "status", "offered_by", "booking"]
     readonly_fields = ["shown_start", "status", "offered_by", "booking"]
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: WaitlistEntry | None = None) -> bool:
         return False
 
     @admin.display(description="Time offered")
@@ -63,7 +65,7 @@ class OfferInline(LabelledTabularInline):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
     list_display = [
         "client_name",
         "technique",
@@ -99,7 +101,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[WaitlistEntry]:
         return _scoped(request, super().get_queryset(request))
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: WaitlistEntry | None = None) -> bool:
         # Entries change through the services (offers, leaving), never by hand.
         return False
 
@@ -122,11 +124,9 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
         return clinic_datetime(entry.joined_at, selectors.clinic_zone())
 
     @admin.action(description="Take the selected clients off the waitlist", permissions=["delete"])
-    def take_off_the_waitlist(
-        self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]
-    ) -> None:
-        for entry in queryset.waiting():  # type: ignore[attr-defined]
-            waitlist.leave_waitlist(entry=entry)
+    def take_off_the_waitlist(self, request: HttpRequest, queryset: WaitlistEntryQuerySet) -> None:
+        for entry in queryset.waiting():
+            services.leave_waitlist(entry=entry)
         self.message_user(request, "Taken off the waitlist.", messages.SUCCESS)
 
     def get_urls(self) -> list[URLPattern]:
@@ -141,13 +141,13 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
-        if not self.has_add_permission(request):
+        if not self.has_add_permission(request) or not isinstance(request.user, User):
             raise PermissionDenied
         form = StaffWaitlistForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                entry = waitlist.join_waitlist(
+                entry = services.join_waitlist(
                     technique=data["technique"],
                     length_minutes=data["length_minutes"],
                     therapist_id=form.therapist_id(),
@@ -165,9 +165,9 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
                         screened=True,
                     ),
                     acknowledged_warning=data["told_to_see_doctor"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
-            except (waitlist.WaitlistError, services.BookingError) as error:
+            except (services.WaitlistError, errors.BookingError) as error:
                 form.add_error(None, error.message)
             else:
                 self.message_user(
@@ -186,7 +186,8 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
     def offer_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
         """Offer a chosen free start to one waiting client by hand."""
-        if not request.user.has_perm("bookings.add_waitlistoffer"):
+        user = request.user
+        if not isinstance(user, User) or not user.has_perm("bookings.add_waitlistoffer"):
             raise PermissionDenied
         entry = get_object_or_404(
             _scoped(request, WaitlistEntry.objects.waiting().select_related("technique")),
@@ -201,7 +202,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
             if chosen is None:
                 error = "That time is not free any more, or was not chosen. Please pick one below."
             else:
-                offer = waitlist.make_offer(entry=entry, start=chosen, now=now, by=request.user)  # type: ignore[arg-type]
+                offer = services.make_offer(entry=entry, start=chosen, now=now, by=user)
                 if offer is None:
                     error = "This client was offered that time before; each time is offered once."
                 else:
@@ -238,7 +239,7 @@ def free_starts_for(entry: WaitlistEntry, now: datetime) -> list[datetime]:
 
 
 @admin.register(WaitlistOffer)
-class WaitlistOfferAdmin(admin.ModelAdmin):
+class WaitlistOfferAdmin(admin.ModelAdmin[WaitlistOffer]):
     list_display = ["entry", "shown_start", "status", "offered_by", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["entry", "start", "status", "offered_by", "booking", "created_at"]
@@ -246,7 +247,7 @@ class WaitlistOfferAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: WaitlistOffer | None = None) -> bool:
         return False
 
     @admin.display(description="Time offered", ordering="start")

@@ -13,26 +13,20 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from bookings.booking import services
 from bookings.booking.errors import SAFETY_MESSAGES, BookingError
 from bookings.booking.selectors import free_starts, technique_choices
-from bookings.frontdesk.selectors import first_name
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.gate import Stop
-from bookings.messaging import notifications, phones, sms
+from bookings.messaging import notifications, phones
 from bookings.models import (
     Booking,
     Notification,
     NotificationChannel,
     NotificationKind,
-    NotificationStatus,
     OfferStatus,
     WaitlistEntry,
     WaitlistOffer,
@@ -40,6 +34,7 @@ from bookings.models import (
 )
 from bookings.scheduling import availability, selectors
 from bookings.waitlist.matching import PARTS, Wish, suitable_starts
+from bookings.waitlist.offers import offer_is_open
 from catalog.models import Technique
 
 if TYPE_CHECKING:
@@ -106,10 +101,10 @@ def join_waitlist(
     now = now or timezone.now()
     if not technique.is_active:
         raise WaitlistError(f"{technique.name} is not offered at the moment.")
-    services._require_safe(technique, intake, acknowledged_warning)
+    services.require_safe(technique, intake, acknowledged_warning)
     try:
-        services._session_length(technique, length_minutes)
-        services._candidates(therapist_id, technique)
+        services.offered_length(technique, length_minutes)
+        services.candidate_therapist_ids(therapist_id, technique)
     except BookingError as error:
         raise WaitlistError(error.message) from error
     today = now.astimezone(selectors.clinic_zone()).date()
@@ -125,7 +120,7 @@ def join_waitlist(
     phone = phones.to_e164(client_phone)
     if phone is None:
         raise WaitlistError("Please enter a phone number we can reach, e.g. 07700 900123.")
-    if intake is None:  # _require_safe refused it already; mypy does not know
+    if intake is None:  # require_safe refused it already; mypy does not know
         raise WaitlistError(SAFETY_MESSAGES[Stop.NOT_SCREENED])
     return WaitlistEntry.objects.create(
         client_name=client_name,
@@ -175,10 +170,6 @@ def expire_entries(*, now: datetime) -> int:
         return sum(_close(pk, WaitlistStatus.EXPIRED) for pk in ended)
 
 
-def offer_url(offer: WaitlistOffer) -> str:
-    return settings.SITE_URL + reverse("bookings:waitlist_offer", args=[offer.token])
-
-
 def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datetime) -> None:
     recipients: list[tuple[NotificationChannel, str]] = []
     if entry.client_email:
@@ -195,12 +186,7 @@ def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datet
             session_start=offer.start,
             scheduled_for=now,
         )
-        _enqueue_on_commit(notification.pk, now)
-
-
-def _enqueue_on_commit(notification_id: int, now: datetime) -> None:
-    # After commit, like every message: a rolled-back offer sends nothing.
-    transaction.on_commit(lambda: notifications.enqueue(notification_id, now), robust=True)
+        notifications.deliver_on_commit(notification.pk)
 
 
 def make_offer(
@@ -272,27 +258,6 @@ def sweep(*, now: datetime | None = None) -> int:
     return len(offer_freed_times(now=now))
 
 
-def offer_is_open(offer: WaitlistOffer, now: datetime) -> bool:
-    return (
-        offer.status == OfferStatus.OPEN
-        and offer.start > now
-        and offer.entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
-    )
-
-
-def still_free(offer: WaitlistOffer, now: datetime) -> bool:
-    """Whether the offered time is free for this entry right now (a read, no lock)."""
-    entry = offer.entry
-    day = offer.start.astimezone(selectors.clinic_zone()).date()
-    choices = technique_choices(entry.technique.slug, now=now, day=day)
-    if choices is None:
-        return False
-    slots = free_starts(
-        choices, length_minutes=entry.length_minutes, therapist_id=entry.therapist_id
-    )
-    return any(slot.start == offer.start for slot in slots)
-
-
 def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> Booking:
     """Book the offered time with the entry's details, or raise OfferGone kindly."""
     now = now or timezone.now()
@@ -340,67 +305,3 @@ def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> Bookin
     if gone:
         raise OfferGone(GONE_MESSAGE)
     return booking
-
-
-# Sending ---------------------------------------------------------------------------
-
-
-def offer_text(offer: WaitlistOffer) -> str:
-    """The text's words: first name, day and time, clinic, link; no surname, no health."""
-    return render_to_string(
-        "sms/waitlist_offer.txt",
-        {
-            "first_name": first_name(offer.entry.client_name),
-            "start": timezone.localtime(offer.start, selectors.clinic_zone()),
-            "offer_url": offer_url(offer),
-            "clinic": notifications._clinic(),
-        },
-    ).strip()
-
-
-def offer_email(offer: WaitlistOffer, recipient: str) -> "notifications.EmailMultiAlternatives":
-    entry = offer.entry
-    start = timezone.localtime(offer.start, selectors.clinic_zone())
-    context = {
-        "first_name": first_name(entry.client_name),
-        "start": start,
-        "end": start + timedelta(minutes=entry.length_minutes),
-        "entry": entry,
-        "technique": entry.technique,
-        "offer_url": offer_url(offer),
-        "clinic": notifications._clinic(),
-    }
-    message = EmailMultiAlternatives(
-        subject=f"A time came free: {start:%A} {start.day} {start:%B} at {start:%H:%M}",
-        body=render_to_string("emails/waitlist_offer.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient],
-        reply_to=[settings.CLINIC_EMAIL],
-    )
-    message.attach_alternative(
-        notifications.render_html("emails/waitlist_offer.html", context), "text/html"
-    )
-    return message
-
-
-def deliver_offer(notification: Notification, *, now: datetime) -> notifications.Outcome:
-    """Send one claimed offer message, unless the time has gone since it was queued."""
-    offer = notification.waitlist_offer
-    if offer is None:
-        raise ValueError(f"Notification {notification.pk} is not about a waitlist offer")
-    # Someone else booked it since (another entry's offer, a phone call): no message
-    # whose link can only disappoint.
-    if not offer_is_open(offer, now) or not still_free(offer, now):
-        notifications._finish(notification.pk, status=NotificationStatus.SKIPPED)
-        return notifications.Outcome.SKIPPED
-    try:
-        if notification.channel == NotificationChannel.SMS:
-            sms.send_text(to=notification.recipient, body=offer_text(offer))
-        else:
-            offer_email(offer, notification.recipient).send()
-    except Exception as error:
-        return notifications._failed(notification, error, now)
-    notifications._finish(
-        notification.pk, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return notifications.Outcome.SENT

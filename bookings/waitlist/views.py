@@ -10,14 +10,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings.booking import errors as services
+from bookings.booking import errors
 from bookings.booking.forms import ANYONE
 from bookings.booking.selectors import online_changes_until, technique_choices
-from bookings.intake import gate as safety_gate
+from bookings.intake import gate
 from bookings.intake.cookie import recall
 from bookings.models import ClinicRules, OfferStatus, WaitlistEntry, WaitlistOffer
 from bookings.scheduling import selectors
-from bookings.waitlist import services as waitlist
+from bookings.waitlist import offers, services
 from bookings.waitlist.forms import JoinWaitlistForm
 from bookings.waitlist.matching import PARTS
 from clinic.http import HttpResponseSeeOther, no_store, row_by_token
@@ -50,7 +50,7 @@ def _initial(request: HttpRequest) -> dict[str, object]:
         asked: date | None = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         asked = None
-    if asked is not None and today <= asked <= today + timedelta(days=waitlist.MAX_WAIT_DAYS):
+    if asked is not None and today <= asked <= today + timedelta(days=services.MAX_WAIT_DAYS):
         day = asked
     return {
         "length_minutes": request.GET.get("length"),
@@ -76,7 +76,7 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
     book_url = reverse("bookings:book", kwargs={"slug": slug})
     if answers is None or not answers.screened:
         return HttpResponseSeeOther(reverse("bookings:book_screen", kwargs={"slug": slug}))
-    check = safety_gate.check(answers)
+    check = gate.check(answers)
     if check.stop(slug) is not None:
         # Urgent signs, a ruled-out technique, words nobody asked about: the booking
         # steps say what to do, with the care they already take.
@@ -88,7 +88,7 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                entry = waitlist.join_waitlist(
+                entry = services.join_waitlist(
                     technique=technique,
                     length_minutes=data["length_minutes"],
                     therapist_id=form.therapist_id(),
@@ -103,7 +103,7 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
                     acknowledged_warning=data["acknowledged_warning"],
                     now=now,
                 )
-            except (waitlist.WaitlistError, services.BookingError) as error:
+            except (services.WaitlistError, errors.BookingError) as error:
                 form.add_error(None, error.message)
             else:
                 return HttpResponseSeeOther(reverse("bookings:waitlist_entry", args=[entry.token]))
@@ -133,7 +133,7 @@ def waitlist_entry(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def waitlist_leave(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry(token)
-    waitlist.leave_waitlist(entry=entry)
+    services.leave_waitlist(entry=entry)
     return HttpResponseSeeOther(reverse("bookings:waitlist_entry", args=[entry.token]))
 
 
@@ -147,8 +147,8 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
     gone_message = ""
     if request.method == "POST":
         try:
-            booking = waitlist.accept_offer(offer=offer, now=now)
-        except waitlist.OfferGone as error:
+            booking = services.accept_offer(offer=offer, now=now)
+        except services.OfferGone as error:
             gone_message = error.message
             status = 409
             offer.refresh_from_db()
@@ -163,9 +163,9 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
         "entry": entry,
         "start": start,
         "end": start + timedelta(minutes=entry.length_minutes),
-        "open": waitlist.offer_is_open(offer, now) and waitlist.still_free(offer, now),
+        "open": offers.offer_is_open(offer, now) and offers.still_free(offer, now),
         "changes_until": online_changes_until(offer.start, rules=ClinicRules.cached(), now=now),
         "taken": offer.status == OfferStatus.TAKEN,
-        "gone_message": gone_message or waitlist.GONE_MESSAGE,
+        "gone_message": gone_message or services.GONE_MESSAGE,
     }
     return render(request, "bookings/waitlist_offer.html", page, status=status)

@@ -147,6 +147,32 @@ def test_a_closure_is_shaded_and_a_session_it_covers_needs_attention(
     assert change_url(tuesday_session) in html
 
 
+def test_names_with_markup_or_quotes_are_shown_as_text_in_the_day_view(
+    client, now, front_desk_user, therapist
+):
+    therapist.display_name = 'Anna "<script>alert(1)</script>'
+    therapist.save()
+    BookingFactory(
+        therapist=therapist, start=TUESDAY_10, client_name='"Jo<script>alert(2)</script>" Doe'
+    )
+    TimeOffFactory(
+        therapist=therapist,
+        start=clinic_time(NOW + timedelta(days=1), 14),
+        end=clinic_time(NOW + timedelta(days=1), 15),
+        reason="<script>alert(3)</script>",
+    )
+    client.force_login(front_desk_user)
+    html = client.get(DAY_URL, {"date": "2026-03-03"}).content.decode()
+    assert "alert(" in html
+    assert "<script>alert" not in html
+    name = "Anna &quot;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f'<th scope="col">{name}</th>' in html
+    assert f'<span class="visually-hidden"> Book {name} at 09:00</span>' in html
+    first_name = "&quot;Jo&lt;script&gt;alert(2)&lt;/script&gt;&quot;"
+    # The grid's block and the narrow list.
+    assert html.count(f"{first_name} · Swedish Massage") == 2
+
+
 def test_a_session_outside_the_hours_needs_attention_but_others_do_not(
     client, front_desk_user, therapist
 ):

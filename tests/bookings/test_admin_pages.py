@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,6 +120,33 @@ def test_the_week_shows_breaks_time_off_and_hides_cancelled_sessions(client, the
     assert "Time off: Dentist" in html
     assert "12:00 to 16:00" in html
     assert booking_link(cancelled) not in html
+
+
+def test_names_with_markup_or_quotes_are_shown_as_text_in_the_week(
+    client, front_desk_user, therapist
+):
+    therapist.display_name = 'Anna "<script>alert(1)</script>'
+    therapist.save()
+    BookingFactory.create(
+        therapist=therapist,
+        start=datetime(2026, 7, 1, 9, 0, tzinfo=UTC),
+        client_name='Jo "<script>alert(2)</script>',
+    )
+    TimeOffFactory.create(
+        therapist=therapist,
+        start=datetime(2026, 7, 2, 11, 0, tzinfo=UTC),
+        end=datetime(2026, 7, 2, 15, 0, tzinfo=UTC),
+        reason='"<script>alert(3)</script>',
+    )
+    client.force_login(front_desk_user)
+    html = client.get(URL, {"week": "2026-07-01"}).content.decode()
+    assert "alert(" in html
+    assert "<script>alert" not in html
+    name = "Anna &quot;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f'<h2 id="therapist-{therapist.pk}">{name}</h2>' in html
+    assert f">{name}</option>" in html
+    assert "Jo &quot;&lt;script&gt;alert(2)&lt;/script&gt;: Swedish Massage, 60 min</a>" in html
+    assert "Time off: &quot;&lt;script&gt;alert(3)&lt;/script&gt;" in html
 
 
 def test_the_autumn_clock_change_week_shows_a_25_hour_sunday_at_local_times(client, therapist):
@@ -314,16 +341,16 @@ def test_the_week_shows_a_closure_and_only_the_hours_that_hold_that_week(
         weekday=0,
         start_time=time(9),
         end_time=time(12),
-        valid_until=datetime(2026, 7, 5).date(),
+        valid_until=date(2026, 7, 5),
     )
     WorkingHoursFactory(
         therapist=therapist,
         weekday=0,
         start_time=time(13),
         end_time=time(18),
-        valid_from=datetime(2026, 7, 6).date(),
+        valid_from=date(2026, 7, 6),
     )
-    ClinicClosureFactory(start_date=datetime(2026, 7, 8).date(), reason="Staff training")
+    ClinicClosureFactory(start_date=date(2026, 7, 8), reason="Staff training")
     client.force_login(front_desk_user)
     days = client.get(URL, {"week": "2026-07-06"}).context["weeks"][0][1]
     assert days[0].working == ("13:00 to 18:00",)

@@ -125,9 +125,15 @@ def test_a_day_with_nothing_free_is_left_out():
 @st.composite
 def clinics(draw: st.DrawFn) -> tuple[list[TherapistSchedule], datetime]:
     around = draw(
-        st.sampled_from([datetime(2026, 3, 26), datetime(2026, 10, 22), datetime(2026, 6, 1)])
+        st.sampled_from(
+            [
+                datetime(2026, 3, 26, tzinfo=UTC),
+                datetime(2026, 10, 22, tzinfo=UTC),
+                datetime(2026, 6, 1, tzinfo=UTC),
+            ]
+        )
     )
-    now = around.replace(tzinfo=UTC) + minutes(draw(st.integers(0, 4 * 24 * 60)))
+    now = around + minutes(draw(st.integers(0, 4 * 24 * 60)))
 
     def intervals(max_size: int) -> st.SearchStrategy[list[Interval]]:
         return st.lists(

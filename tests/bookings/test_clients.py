@@ -4,6 +4,7 @@ import pytest
 
 from bookings.booking.errors import InvalidBooking
 from bookings.models import Booking, BookingStatus, Client
+from bookings.models.clients import ERASED_NAME
 from bookings.records import selectors
 from tests.clock import NOW
 from tests.factories import BookingFactory, ClientFactory
@@ -243,7 +244,7 @@ def test_erasure_clears_the_record_its_merged_duplicates_and_bookings_and_runs_t
     assert erased == [(jane.pk, now)]
     for record in Client.objects.filter(pk__in=[jane.pk, duplicate.pk]):
         assert (record.name, record.email, record.phone, record.staff_notes) == (
-            privacy.ERASED_NAME,
+            ERASED_NAME,
             "",
             "",
             "",
@@ -252,6 +253,6 @@ def test_erasure_clears_the_record_its_merged_duplicates_and_bookings_and_runs_t
     upcoming.refresh_from_db()
     past.refresh_from_db()
     assert upcoming.status == BookingStatus.CANCELLED
-    assert past.intake_answers is None and past.client_name == privacy.ERASED_NAME
+    assert past.intake_answers is None and past.client_name == ERASED_NAME
     untouched.refresh_from_db()
-    assert untouched.client_name != privacy.ERASED_NAME
+    assert untouched.client_name != ERASED_NAME

@@ -19,8 +19,6 @@ from bookings.messaging.notifications import Outcome, deliver
 from bookings.models import Notification, NotificationKind, NotificationStatus
 from tests.clock import clinic_time
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
 
 @pytest.fixture(autouse=True)
 def screened(screened_client):
@@ -155,7 +153,7 @@ def test_a_move_says_from_when_to_when(book, after_commit, now):
     assert len(note) == 1 and "moved from Wednesday 4 March at 10:00" in note[0].body
 
 
-@override_settings(TASKS=DUMMY_TASKS)
+@override_settings(NOTIFICATION_SEND_ON_COMMIT=False)
 def test_the_old_time_is_kept_on_the_message_until_the_worker_sends_it(book, after_commit, now):
     booking = book()
     first = booking.start

@@ -81,4 +81,4 @@ def test_organizer_and_attendee_are_mail_addresses():
 
 def test_naive_times_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
-        calendar_file([event(start=datetime(2026, 1, 1, 9, 0))], now=NOW)
+        calendar_file([event(start=datetime(2026, 1, 1, 9, 0))], now=NOW)  # noqa: DTZ001

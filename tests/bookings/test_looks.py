@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from bookings.booking import services
 from bookings.models import Booking, Client, TreatmentNote
+from bookings.models.clients import ERASED_NAME
 from bookings.privacy import looks
 from bookings.privacy import services as privacy
 from bookings.records import notes
@@ -186,4 +187,4 @@ def test_erasure_keeps_who_looked_and_when_but_not_the_clients_name(
     stored = json.dumps(list(LogEntry.objects.values()), default=str)
     assert "Jane" not in stored
     assert LogEntry.objects.filter(object_repr=f"{session.reference} · Erased client").exists()
-    assert Client.objects.get(pk=session.client_id).name == privacy.ERASED_NAME
+    assert Client.objects.get(pk=session.client_id).name == ERASED_NAME

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from bookings.booking import services
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging import notifications
+from bookings.messaging import notifications, rendering
 from bookings.messaging.notifications import OUTCOME_ASK_DELAY, Outcome, deliver
 from bookings.models import (
     BookingStatus,
@@ -58,8 +58,8 @@ def test_the_outcome_email_carries_the_link_and_no_health_data(book):
     (message,) = mail.outbox
     assert isinstance(message, mail.EmailMultiAlternatives)
     html = str(message.alternatives[0][0])
-    assert notifications.outcome_url(outcome) in message.body
-    assert notifications.outcome_url(outcome) in html
+    assert rendering.outcome_url(outcome) in message.body
+    assert rendering.outcome_url(outcome) in html
     assert message.subject == "How is your back today?"
     assert not message.attachments
     for text in (str(message.body), html, str(message.subject)):

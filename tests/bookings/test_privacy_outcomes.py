@@ -4,6 +4,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from bookings.models import Booking, OutcomeRequest
+from bookings.models.clients import ERASED_NAME
 from bookings.privacy import services as privacy
 from bookings.privacy.outcomes import erase_outcomes, export_outcomes, purge_outcomes
 from bookings.records import selectors
@@ -180,7 +181,7 @@ def test_erasing_by_email_erases_the_client_record_as_its_page_does(db, now):
     OutcomeRequestFactory(answered=True)  # someone else's
     assert privacy.erase_client_data(email="sam@example.com", now=now) == 1
     client.refresh_from_db()
-    assert client.name == privacy.ERASED_NAME
+    assert client.name == ERASED_NAME
     assert OutcomeRequest.objects.filter(booking__client=client).count() == 0
     assert OutcomeRequest.objects.count() == 1
     assert privacy.export_client_data(email="sam@example.com") == {

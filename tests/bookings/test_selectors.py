@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -111,7 +111,7 @@ def test_choices_for_one_day_read_that_days_bookings_alone(clinic_rules, therapi
 
 # Closures, dated hours and bookings that need attention.
 
-TUESDAY = datetime(2026, 3, 3).date()
+TUESDAY = date(2026, 3, 3)
 
 
 @pytest.mark.django_db
@@ -163,6 +163,49 @@ def test_a_rota_changing_inside_the_window_comes_as_dated_hours(therapist_user):
     assert schedule.working_hours == {}
     assert schedule.hours_on(TUESDAY) == ((time(9), time(17)),)
     assert schedule.hours_on(switch) == ((time(12), time(17)),)
+
+
+@pytest.mark.django_db
+def test_hours_between_answers_each_days_hours_in_one_query(
+    therapist, other_therapist, django_assert_num_queries
+):
+    switch = TUESDAY + timedelta(days=7)
+    WorkingHoursFactory(
+        therapist=other_therapist, weekday=1, start_time=time(18), end_time=time(20)
+    )
+    WorkingHoursFactory(
+        therapist=other_therapist,
+        weekday=1,
+        start_time=time(7),
+        end_time=time(8),
+        valid_from=switch,
+    )
+    with django_assert_num_queries(1):
+        hours = selectors.hours_between([therapist.pk, other_therapist.pk], TUESDAY, switch)
+    assert hours[therapist.pk].hours_on(TUESDAY) == ((time(9), time(13)), (time(14), time(17)))
+    assert hours[other_therapist.pk].hours_on(TUESDAY) == (
+        (time(9), time(13)),
+        (time(14), time(17)),
+        (time(18), time(20)),
+    )
+    assert hours[other_therapist.pk].hours_on(switch)[0] == (time(7), time(8))
+    assert (hours[therapist.pk].time_off, hours[therapist.pk].busy) == ((), ())
+    with django_assert_num_queries(0):
+        assert selectors.hours_between([], TUESDAY, switch) == {}
+
+
+@pytest.mark.django_db
+def test_schedule_clashes_read_a_stored_rota_on_the_days_it_holds(therapist_user):
+    anna = TherapistFactory(user=therapist_user)
+    switch = TUESDAY + timedelta(days=7)
+    WorkingHoursFactory(therapist=anna, weekday=1, valid_until=switch - timedelta(days=1))
+    WorkingHoursFactory(therapist=anna, weekday=1, start_time=time(12), valid_from=switch)
+    held = BookingFactory(therapist=anna, start=TUESDAY_TEN + 7 * 24 * HOUR + 3 * HOUR)
+    already_out = BookingFactory(therapist=anna, start=TUESDAY_TEN + 7 * 24 * HOUR)
+    off = Interval(TUESDAY_TEN, TUESDAY_TEN + 8 * 24 * HOUR)
+    found = selectors.schedule_clashes(now=NOW, therapist_id=anna.pk, time_off=[off])
+    assert [c.pk for c in found] == [held.pk]
+    assert already_out.pk not in {c.pk for c in found}
 
 
 @pytest.mark.django_db

@@ -53,7 +53,7 @@ def test_the_steps_are_served_from_the_cache_until_the_diary_changes(client, the
     assert times(client, therapist) == before_times
     assert counts(client, therapist) == before_counts
     # ...until a write swaps the diary version.
-    step_cache._new_diary_version()
+    step_cache.new_diary_version()
     assert at(4, 10) not in times(client, therapist)
     assert counts(client, therapist)[WEDNESDAY] < before_counts[WEDNESDAY]
 
@@ -113,7 +113,7 @@ def test_the_steps_still_render_when_the_cache_fails(client, therapist, settings
 def test_a_write_while_the_cache_fails_is_only_logged(caplog, settings):
     settings.CACHES = {"default": {"BACKEND": "tests.catalog.test_cache.BrokenCache"}}
     with caplog.at_level(logging.WARNING):
-        step_cache._new_diary_version()
+        step_cache.new_diary_version()
     assert "Booking steps not cleared: the cache failed" in caplog.text
 
 
@@ -254,7 +254,7 @@ def test_a_booking_computes_only_its_own_therapists_runs_again(
     assert counts_for(client, therapist.pk)[WEDNESDAY] < anna_before
     assert counts_for(client, other_therapist.pk)[WEDNESDAY] == ben_before
     # A schedule change (hours, time off, closures, rules) computes everyone's again.
-    step_cache._new_diary_version()
+    step_cache.new_diary_version()
     assert counts_for(client, other_therapist.pk)[WEDNESDAY] < ben_before
 
 

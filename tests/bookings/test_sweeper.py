@@ -33,12 +33,11 @@ def test_a_message_left_sending_past_the_limit_becomes_delivery_unknown(book, se
     assert "may or may not have arrived" in message.last_error
 
 
-def test_a_pending_message_without_a_task_is_sent_by_the_sweeper(book, mailoutbox, monkeypatch):
-    monkeypatch.setattr(notifications, "enqueue", lambda *args: None)
+def test_a_waiting_message_is_sent_by_the_sweep(book, mailoutbox, settings):
+    settings.NOTIFICATION_SEND_ON_COMMIT = False
     booking = book()
-    monkeypatch.undo()
     assert not mailoutbox
-    notifications.sweep(now=timezone.now() + timedelta(minutes=5))
+    assert notifications.sweep(now=timezone.now() + timedelta(minutes=5)) == (2, 0)
     assert _confirmation(booking).status == NotificationStatus.SENT
     assert len(mailoutbox) == 2  # the confirmation and the note to the clinic
 

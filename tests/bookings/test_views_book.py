@@ -288,7 +288,7 @@ def test_the_free_days_step_makes_a_fixed_number_of_queries(
         TimeOffFactory(therapist=therapist, start=at(4, 9), end=at(4, 12))
         for day in range(3, 10):
             BookingFactory(therapist=therapist, technique=swedish, start=at(day, 10 + n % 3))
-    step_cache._new_diary_version()  # as the services do on commit
+    step_cache.new_diary_version()  # as the services do on commit
     _free_days_queries(client, django_assert_num_queries, AFTER_A_WRITE_QUERIES)
     _free_days_queries(client, django_assert_num_queries, WARM_STEP_QUERIES)
     # The time step shares the offer; its day's starts are its own.

@@ -4,9 +4,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bookings.frontdesk.week_grid import Entry, Kind, build_week, monday_of, week_bounds
+from bookings.scheduling.availability import DatedHours, TherapistSchedule
 
 LONDON = ZoneInfo("Europe/London")
-NINE_TO_FIVE_WITH_LUNCH = {0: [(time(13), time(17)), (time(9), time(12))]}
+NO_HOURS = TherapistSchedule(therapist_id=1, working_hours={})
+NINE_TO_FIVE_WITH_LUNCH = TherapistSchedule(
+    therapist_id=1, working_hours={0: [(time(13), time(17)), (time(9), time(12))]}
+)
 
 
 def session(start: datetime, end: datetime, booking_id: int = 1) -> Entry:
@@ -34,7 +38,7 @@ def test_any_day_belongs_to_the_week_starting_that_monday(day, monday):
     ],
 )
 def test_days_are_as_long_as_the_clinics_clock_makes_them(monday, hours):
-    days = build_week(monday=monday, zone=LONDON, working_hours={}, time_off=[], sessions=[])
+    days = build_week(monday=monday, zone=LONDON, schedule=NO_HOURS, time_off=[], sessions=[])
     assert [day.hours for day in days] == hours
     assert [day.clock_change for day in days] == [h != 24 for h in hours]
 
@@ -49,7 +53,7 @@ def test_a_break_is_the_gap_between_working_ranges():
     days = build_week(
         monday=date(2026, 7, 6),
         zone=LONDON,
-        working_hours=NINE_TO_FIVE_WITH_LUNCH,
+        schedule=NINE_TO_FIVE_WITH_LUNCH,
         time_off=[],
         sessions=[],
     )
@@ -57,6 +61,27 @@ def test_a_break_is_the_gap_between_working_ranges():
     assert monday.working == ("09:00 to 12:00", "13:00 to 17:00")
     assert [(e.kind, e.when) for e in monday.entries] == [(Kind.BREAK, "12:00 to 13:00")]
     assert all(not day.working and not day.entries for day in days[1:])
+
+
+def test_each_day_shows_the_hours_its_schedule_holds_on_that_date():
+    # Mondays and Wednesdays every week; a new Friday rota from Friday 10 July on.
+    schedule = TherapistSchedule(
+        therapist_id=1,
+        working_hours={0: [(time(9), time(12))], 2: [(time(14), time(18))]},
+        dated_hours=(
+            DatedHours(4, time(8), time(11), valid_from=date(2026, 7, 10)),
+            DatedHours(4, time(12), time(16), valid_until=date(2026, 7, 3)),
+        ),
+    )
+    this_week = build_week(
+        monday=date(2026, 7, 6), zone=LONDON, schedule=schedule, time_off=[], sessions=[]
+    )
+    last_week = build_week(
+        monday=date(2026, 6, 29), zone=LONDON, schedule=schedule, time_off=[], sessions=[]
+    )
+    working = {day.date.weekday(): day.working for day in this_week if day.working}
+    assert working == {0: ("09:00 to 12:00",), 2: ("14:00 to 18:00",), 4: ("08:00 to 11:00",)}
+    assert last_week[4].working == ("12:00 to 16:00",)
 
 
 def test_time_off_over_several_days_is_clipped_to_each_day():
@@ -67,7 +92,7 @@ def test_time_off_over_several_days_is_clipped_to_each_day():
         "Holiday",
     )
     days = build_week(
-        monday=date(2026, 7, 6), zone=LONDON, working_hours={}, time_off=[off], sessions=[]
+        monday=date(2026, 7, 6), zone=LONDON, schedule=NO_HOURS, time_off=[off], sessions=[]
     )
     assert [[e.when for e in day.entries] for day in days[1:4]] == [
         ["16:00 to 00:00"],
@@ -92,7 +117,7 @@ def test_sessions_sit_on_their_local_day_in_real_time_order_across_the_autumn_ch
     days = build_week(
         monday=date(2026, 10, 19),
         zone=LONDON,
-        working_hours={},
+        schedule=NO_HOURS,
         time_off=[],
         sessions=[late_sunday, second_0115, first_0130, saturday_night],
     )
@@ -111,7 +136,7 @@ def test_the_spring_change_hides_no_session():
     days = build_week(
         monday=date(2026, 3, 23),
         zone=LONDON,
-        working_hours={6: [(time(0, 30), time(3))]},
+        schedule=TherapistSchedule(1, {6: [(time(0, 30), time(3))]}),
         time_off=[],
         sessions=[
             session(

@@ -8,7 +8,6 @@ from catalog.models import (
     AnswerWeight,
     ConditionRule,
     KeywordWeight,
-    Pressure,
     ReliefMechanism,
     SessionLength,
     Technique,
@@ -22,6 +21,7 @@ from catalog.seed import (
     seed_indications,
     seed_warning_phrases,
 )
+from catalog.vocabulary import Pressure
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ the client's page shows the answer.
 
 Time is time-machine's stopped clock (the `clock` fixture), which the live server's
 thread reads too: each step moves it, and the browser only ever sees the server's answers.
-The outcome email goes out the way the worker sends it (the `send_notification` task,
-run by the tests' immediate backend) and the client follows the link in that email.
+The outcome email goes out the way the worker sends it (`deliver`: the worker's claim,
+send and record) and the client follows the link in that email.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.core import mail
 from django.urls import reverse
 
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging.tasks import send_notification
+from bookings.messaging.notifications import Outcome, deliver
 from bookings.models import NotificationKind, NotificationStatus, OutcomeRequest, TreatmentNote
 
 from .browser import (
@@ -60,13 +60,12 @@ def test_a_note_after_the_session_then_the_clients_answer_shows_on_their_chart(
     note = TreatmentNote.objects.get(booking=booking)
     assert (note.pain_before, note.pain_after, note.written_by) == (6, 4, therapist_user)
 
-    # Friday 6 March 11:00, two days on: the worker's task sends the question.
+    # Friday 6 March 11:00, two days on: the worker sends the question.
     ask = booking.notifications.get(kind=NotificationKind.OUTCOME_ASK)
     assert ask.scheduled_for == booking.end + timedelta(days=2)
     clock.move_to(ask.scheduled_for)
     mail.outbox.clear()
-    result = send_notification.enqueue(ask.pk)
-    assert result.return_value == "sent"
+    assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SENT
     ask.refresh_from_db()
     assert ask.status == NotificationStatus.SENT
     (email,) = mail.outbox

@@ -239,7 +239,8 @@ class WorkerProcess:
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url(),
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            # The worker sends; nothing goes out as a transaction commits.
+            "NOTIFICATION_SEND_ON_COMMIT": "false",
             "EMAIL_URL": smtp.url,
             "EMAIL_TIMEOUT": "5",
             "WORKER_SWEEP_SECONDS": "1",
@@ -255,7 +256,7 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "manage.py", self.COMMAND, "--no-reload"),
-                *("--no-startup-delay", "--interval", "0.2"),
+                *("--interval", "0.2"),
             ],
             cwd=ROOT,
             env=self.env,

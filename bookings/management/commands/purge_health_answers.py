@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from bookings.privacy.outcomes import purge_outcomes
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "NOTES_RETENTION_YEARS ago. Run daily (cron or a scheduler)."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=None, help="Override the retention.")
 
     def handle(self, *args: object, days: int | None = None, **options: object) -> None:

@@ -1,0 +1,218 @@
+"""What a message says: the email (text, HTML and calendar file) and the text message
+for a Notification row, rendered when it is sent."""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.booking.selectors import online_changes_until
+from bookings.messaging.ics import CalendarEvent, calendar_file
+from bookings.models import (
+    Booking,
+    ClinicRules,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    OutcomeRequest,
+)
+
+CLIENT_KINDS = {
+    NotificationKind.CONFIRMATION,
+    NotificationKind.RESCHEDULE,
+    NotificationKind.CANCELLATION,
+    NotificationKind.CANCELLED_BY_CLINIC,
+    NotificationKind.REMINDER,
+}
+CANCELLATION_KINDS = {NotificationKind.CANCELLATION, NotificationKind.CANCELLED_BY_CLINIC}
+CLINIC_KINDS = {
+    NotificationKind.CLINIC_BOOKED,
+    NotificationKind.CLINIC_RESCHEDULED,
+    NotificationKind.CLINIC_CANCELLED,
+}
+
+SUBJECTS = {
+    NotificationKind.CONFIRMATION: "Your massage is booked: {when}",
+    NotificationKind.RESCHEDULE: "Your massage has moved: {when}",
+    NotificationKind.CANCELLATION: "Your massage on {when} is cancelled",
+    NotificationKind.CANCELLED_BY_CLINIC: "Your massage on {when} is cancelled: we are sorry",
+    NotificationKind.REMINDER: "Reminder: your massage {when}",
+    NotificationKind.CLINIC_BOOKED: "New booking {reference}: {when}",
+    NotificationKind.CLINIC_RESCHEDULED: "Booking {reference} moved: {when}",
+    NotificationKind.CLINIC_CANCELLED: "Booking {reference} cancelled: {when}",
+    NotificationKind.OUTCOME_ASK: "How is your back today?",
+}
+
+
+def site_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def calendar_uid(booking: Booking) -> str:
+    # Stable for the booking's life, so a move or a cancellation updates the same entry.
+    return f"booking-{booking.reference}@{site_domain()}"
+
+
+def manage_url(booking: Booking) -> str:
+    return f"{settings.SITE_URL}{reverse('bookings:manage', args=[booking.manage_token])}"
+
+
+def outcome_url(outcome: OutcomeRequest) -> str:
+    return f"{settings.SITE_URL}{reverse('bookings:outcome', args=[outcome.token])}"
+
+
+def book_again_url(booking: Booking) -> str:
+    """The technique's booking page while it is offered, else the home page."""
+    if booking.technique.is_active:
+        return f"{settings.SITE_URL}{reverse('bookings:book', args=[booking.technique.slug])}"
+    return f"{settings.SITE_URL}/"
+
+
+def booking_of(notification: Notification) -> Booking:
+    """The booking a message is about; waitlist offers have none and never come here."""
+    if notification.booking is None:
+        raise ValueError(f"Notification {notification.pk} is not about a booking")
+    return notification.booking
+
+
+def clinic_details() -> dict[str, str]:
+    """The clinic as every email and text signs off."""
+    return {
+        "name": settings.CLINIC_NAME,
+        "address": settings.CLINIC_ADDRESS,
+        "phone": settings.CLINIC_PHONE,
+        "email": settings.CLINIC_EMAIL,
+        "currency": settings.CLINIC_CURRENCY_SYMBOL,
+        "brand_colour": settings.CLINIC_BRAND_COLOUR,
+    }
+
+
+def _first_name(booking: Booking) -> str:
+    parts = booking.client_name.split()
+    return parts[0] if parts else ""
+
+
+def _calendar_event(notification: Notification) -> CalendarEvent:
+    booking = booking_of(notification)
+    start = notification.session_start
+    return CalendarEvent(
+        uid=calendar_uid(booking),
+        start=start,
+        end=start + timedelta(minutes=booking.length_minutes),
+        summary=f"{booking.technique.name} with {booking.therapist.display_name}",
+        location=f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}",
+        description=f"Booking reference {booking.reference}. "
+        f"To change or cancel: {manage_url(booking)}",
+        sequence=notification.calendar_sequence,
+        cancelled=notification.kind in CANCELLATION_KINDS,
+        organizer_email=settings.CLINIC_EMAIL,
+        attendee_email=booking.client_email,
+    )
+
+
+# Email clients drop <style> blocks or parts of them, so the layout's styles go into
+# each element; the block stays for what cannot be inlined (dark mode, small screens).
+_INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def render_html(template_name: str, context: dict[str, object]) -> str:
+    return _INLINER.inline(render_to_string(template_name, context))
+
+
+def email_context(notification: Notification, *, now: datetime) -> dict[str, object]:
+    booking = booking_of(notification)
+    start = timezone.localtime(notification.session_start)
+    previous = notification.previous_start
+    return {
+        "kind": notification.kind,
+        "booking": booking,
+        "first_name": _first_name(booking),
+        "start": start,
+        "end": start + timedelta(minutes=booking.length_minutes),
+        "previous_start": timezone.localtime(previous) if previous else None,
+        # Worked out when it is sent: a retry an hour later must not promise a change
+        # online that is no longer possible.
+        "changes_until": online_changes_until(
+            notification.session_start, rules=ClinicRules.load(), now=now
+        ),
+        "manage_url": manage_url(booking),
+        "book_again_url": book_again_url(booking),
+        "cancel_reason": getattr(booking, "cancel_reason", ""),
+        "outcome_url": _outcome_url_of(notification),
+        "clinic": clinic_details(),
+    }
+
+
+def _outcome_url_of(notification: Notification) -> str:
+    if notification.kind != NotificationKind.OUTCOME_ASK:
+        return ""
+    outcome = OutcomeRequest.objects.filter(booking=notification.booking_id).first()
+    return outcome_url(outcome) if outcome else ""
+
+
+def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlternatives:
+    booking = booking_of(notification)
+    context = email_context(notification, now=now)
+    start = timezone.localtime(notification.session_start)
+    template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
+    subject = SUBJECTS[NotificationKind(notification.kind)].format(
+        when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
+        reference=booking.reference,
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    message.attach_alternative(render_html(f"emails/{template}.html", context), "text/html")
+    if notification.kind in CLIENT_KINDS:
+        cancelling = notification.kind in CANCELLATION_KINDS
+        message.attach(
+            "cancellation.ics" if cancelling else "booking.ics",
+            calendar_file(
+                [_calendar_event(notification)],
+                now=now,
+                method="CANCEL" if cancelling else "REQUEST",
+            ),
+            "text/calendar",
+        )
+    return message
+
+
+def text_body(notification: Notification) -> str:
+    """A text's words: first name, day and time, clinic, link. Texts sit on lock
+    screens, so no surname, no technique, nothing about the client's health."""
+    booking = booking_of(notification)
+    return render_to_string(
+        f"sms/{notification.kind}.txt",
+        {
+            "first_name": _first_name(booking),
+            "start": timezone.localtime(notification.session_start),
+            "manage_url": manage_url(booking),
+            "clinic": clinic_details(),
+        },
+    ).strip()
+
+
+def calendar_for(booking: Booking, *, now: datetime) -> bytes:
+    """The client's .ics for the session as it stands, the same event the emails carry."""
+    latest = (
+        Notification.objects.for_booking(booking)
+        .filter(kind__in=CLIENT_KINDS, channel=NotificationChannel.EMAIL)
+        .order_by("-calendar_sequence", "-pk")
+        .first()
+    )
+    notification = Notification(
+        booking=booking,
+        kind=NotificationKind.CONFIRMATION,
+        session_start=booking.start,
+        calendar_sequence=latest.calendar_sequence if latest else 0,
+    )
+    return calendar_file([_calendar_event(notification)], now=now, method="PUBLISH")
