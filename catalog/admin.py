@@ -167,7 +167,17 @@ class WarningPhraseForm(forms.ModelForm[WarningPhrase]):
 
     def clean_phrase(self) -> str:
         # Matching ignores case and spacing; store one spelling so duplicates show.
-        return " ".join(self.cleaned_data["phrase"].split()).lower()
+        phrase = " ".join(self.cleaned_data["phrase"].split()).lower()
+        # A phrase names one sign: the same words under two would ask two questions.
+        kept = WarningPhrase.objects.filter(phrase=phrase).exclude(pk=self.instance.pk).first()
+        if kept is not None:
+            raise forms.ValidationError(
+                "This phrase is kept already, under “%(sign)s”. Try a sentence also "
+                "shows the phrases that already find these words.",
+                code="duplicate",
+                params={"sign": kept.get_sign_display()},
+            )
+        return phrase
 
 
 @admin.register(WarningPhrase)

@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 from .vocabulary import (
     ANSWER_CHOICES,
     ANSWER_CODES,
-    CONDITIONS,
+    RULE_CONDITION_CHOICES,
+    RULE_CONDITION_CODES,
     WARNING_SIGNS,
     Pressure,
     RuleEffect,
@@ -215,12 +216,13 @@ class KeywordWeight(models.Model):
 
 
 class ConditionRule(models.Model):
-    """What a health condition means for a technique, and why, in words clients read."""
+    """What a health condition or a risk factor means for a technique, and why, in words
+    clients read."""
 
     technique = models.ForeignKey(
         Technique, on_delete=models.CASCADE, related_name="condition_rules"
     )
-    condition = CodeField(max_length=30, choices=CONDITIONS.form_choices)
+    condition = CodeField("condition or risk factor", max_length=30, choices=RULE_CONDITION_CHOICES)
     effect = CodeField(max_length=20, choices=[(e.value, e.label) for e in RuleEffect])
     reason = models.CharField(
         max_length=300,
@@ -239,7 +241,7 @@ class ConditionRule(models.Model):
                 fields=["technique", "condition"], name="condition_rule_unique_per_technique"
             ),
             models.CheckConstraint(
-                condition=models.Q(condition__in=list(CONDITIONS.codes)),
+                condition=models.Q(condition__in=list(RULE_CONDITION_CODES)),
                 name="condition_rule_condition_known",
             ),
             models.CheckConstraint(

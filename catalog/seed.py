@@ -473,6 +473,102 @@ DOCTOR_FIRST_RULES: list[tuple[str, str, tuple[str, str], tuple[str, str]]] = [
 ]
 
 
+ALL_TECHNIQUES = [
+    "deep-tissue",
+    "swedish",
+    "trigger-point",
+    "myofascial-release",
+    "lymphatic-drainage",
+]
+GENTLE = ["swedish", "myofascial-release", "lymphatic-drainage"]
+DOCTOR_CHECK = (
+    "Together with back pain, this can point to a problem a doctor should rule out "
+    "before any massage; please see your GP first."
+)
+
+# Risk factor -> [(technique slugs, effect, reason the client reads)], after the
+# International Framework for Red Flags (Finucane et al. 2020). Written by migration
+# catalog 0013; clinical leads edit them in admin like any condition rule (history kept).
+# A rule for every technique makes massage wait: no online booking, the desk only with
+# a clinical override.
+RISK_FACTOR_RULES: dict[str, list[tuple[list[str], str, str]]] = {
+    "over_50_new": [
+        (
+            FIRM,
+            DOCTOR_FIRST,
+            "New back pain after 50 is worth a doctor's check before firm pressure.",
+        ),
+    ],
+    "cancer": [
+        (
+            ALL_TECHNIQUES,
+            DOCTOR_FIRST,
+            "After any cancer, new back pain should be checked by your doctor or cancer "
+            "team before massage.",
+        ),
+    ],
+    "weight_loss": [
+        (ALL_TECHNIQUES, DOCTOR_FIRST, f"Losing weight without trying. {DOCTOR_CHECK}")
+    ],
+    "steroids": [
+        (
+            FIRM,
+            EXCLUDE,
+            "Long use of steroids can thin the bones, so firm pressure could injure them.",
+        ),
+    ],
+    "drugs_immunity": [
+        (
+            ALL_TECHNIQUES,
+            DOCTOR_FIRST,
+            "With a weaker defence against infection, back pain can come from an infection "
+            "near the spine; a doctor should check first.",
+        ),
+    ],
+    "spine_surgery": [
+        (
+            [*FIRM, "myofascial-release"],
+            EXCLUDE,
+            "Firm pressure or stretching near recent spine surgery or a wound could harm it.",
+        ),
+        (
+            ["swedish", "lymphatic-drainage"],
+            DOCTOR_FIRST,
+            "After spine surgery, or with a hot, red or leaking wound, your surgeon or "
+            "doctor should agree first.",
+        ),
+    ],
+    "fever": [
+        (
+            ALL_TECHNIQUES,
+            DOCTOR_FIRST,
+            "A fever with back pain can mean an infection; please see a doctor first.",
+        ),
+    ],
+    "fall": [
+        (
+            FIRM,
+            EXCLUDE,
+            "After a fall or knock with fragile bones, firm pressure could hurt a small "
+            "break that has not been found.",
+        ),
+        (
+            GENTLE,
+            DOCTOR_FIRST,
+            "Even a small fall or knock can break a fragile bone; a doctor should check first.",
+        ),
+    ],
+    "pregnancy_problem": [
+        (
+            ALL_TECHNIQUES,
+            EXCLUDE,
+            "Bleeding or severe tummy pain in pregnancy needs your midwife or doctor today, "
+            "not a massage.",
+        ),
+    ],
+}
+
+
 def seeded_condition_rules() -> list[tuple[str, str, str, str]]:
     """(condition, technique slug, effect, reason) as a fresh clinic has them today."""
     now = {(c, slug): after for c, slug, _, after in DOCTOR_FIRST_RULES}
@@ -481,7 +577,30 @@ def seeded_condition_rules() -> list[tuple[str, str, str, str]]:
         for condition, rules in CONDITION_RULES.items()
         for slugs, effect, reason in rules
         for slug in slugs
+    ] + [
+        (risk, slug, effect, reason)
+        for risk, rules in RISK_FACTOR_RULES.items()
+        for slugs, effect, reason in rules
+        for slug in slugs
     ]
+
+
+def seed_risk_factor_rules(
+    apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None
+) -> None:
+    """Add the risk factors' rules that are missing, for the techniques there are; a
+    rule a clinical lead already wrote for that technique and risk stays as it is."""
+    Technique = apps.get_model("catalog", "Technique")
+    ConditionRule = apps.get_model("catalog", "ConditionRule")
+    techniques = {t.slug: t for t in Technique.objects.all()}
+    existing = set(ConditionRule.objects.values_list("technique__slug", "condition"))
+    ConditionRule.objects.bulk_create(
+        ConditionRule(technique=techniques[slug], condition=risk, effect=effect, reason=reason)
+        for risk, rules in RISK_FACTOR_RULES.items()
+        for slugs, effect, reason in rules
+        for slug in slugs
+        if slug in techniques and (slug, risk) not in existing
+    )
 
 
 def seed_catalog(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
@@ -863,12 +982,13 @@ WARNING_PHRASES: dict[str, list[str]] = {
 def seed_warning_phrases(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
     """Add the warning phrases that are missing; clinical leads' edits stay as they are."""
     WarningPhrase = apps.get_model("catalog", "WarningPhrase")
-    existing = set(WarningPhrase.objects.values_list("sign", "phrase"))
+    # A phrase kept under any sign stays where it is (catalog/seed_phrases.MOVED).
+    existing = set(WarningPhrase.objects.values_list("phrase", flat=True))
     WarningPhrase.objects.bulk_create(
         WarningPhrase(sign=sign, phrase=phrase)
         for sign, phrases in WARNING_PHRASES.items()
         for phrase in phrases
-        if (sign, phrase) not in existing
+        if phrase not in existing
     )
 
 

@@ -10,90 +10,13 @@ Codes are stored; labels and phrases are copy and can change freely (no migratio
 Adding a choice to a question touches this file and a test.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from enum import Enum, StrEnum
+from collections.abc import Mapping
+from enum import StrEnum
 from types import MappingProxyType
 
-
-class Kind(Enum):
-    ONE = "one"
-    """One choice (radio buttons)."""
-    MANY = "many"
-    """Any number of choices (tick boxes)."""
-    NUMBER = "number"
-    """A whole number; its choices are bands of numbers, for weighing."""
-    TEXT = "text"
-    """The client's own words."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    code: str
-    label: str
-    """What the client ticks on the form (and staff read on a booking)."""
-    phrase: str
-    """How the answer reads back to the client, after "You said ..."."""
-    urgent: bool = False
-    """Warning signs only: emergency care today, and no booking is offered."""
-    up_to: int | None = None
-    """Bands of a number only: the highest number in the band."""
-    implies: tuple[str, ...] = ()
-    """Warning signs only: the health conditions (CONDITIONS codes) this sign means the
-    client has too, so the conditions' rules apply whether or not they ticked them."""
-
-
-@dataclass(frozen=True)
-class Question:
-    field: str
-    """Its name in the form and in the answers kept with a booking."""
-    code: str
-    """The prefix of its answer codes, as in "area:lower"."""
-    label: str
-    """What the client reads on the form."""
-    admin_label: str
-    """What staff read above the answer on a booking."""
-    kind: Kind
-    choices: tuple[Choice, ...] = ()
-    help_text: str = ""
-    weight_label: str | None = None
-    """What content editors read when they weigh its answers; None when nobody may
-    (health conditions and warning signs decide safety, never preference)."""
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(choice.code for choice in self.choices)
-
-    @property
-    def form_choices(self) -> list[tuple[str, str]]:
-        return [(choice.code, choice.label) for choice in self.choices]
-
-    def choice(self, code: str) -> Choice:
-        """The choice with this code; KeyError when there is none."""
-        for choice in self.choices:
-            if choice.code == code:
-                return choice
-        raise KeyError(code)
-
-    def label_of(self, value: object) -> str:
-        """The label for a stored code, or the value itself when it is no code (a number)."""
-        if self.kind is not Kind.NUMBER:
-            for choice in self.choices:
-                if choice.code == value:
-                    return choice.label
-        return str(value)
-
-    def in_order(self, codes: Iterable[str]) -> tuple[str, ...]:
-        """These codes in the order the form lists them, each once."""
-        chosen = set(codes)
-        return tuple(code for code in self.codes if code in chosen)
-
-    def band_of(self, number: int | None) -> str:
-        """The code of the band this number falls in, "" for no number."""
-        if number is None:
-            return ""
-        return next((c.code for c in self.choices if c.up_to is not None and number <= c.up_to), "")
-
+from catalog.questions import Choice as Choice
+from catalog.questions import Kind as Kind
+from catalog.questions import Question as Question
 
 DESCRIPTION_MAX_LENGTH = 1000
 INTENSITY_MAX = 10
@@ -239,11 +162,18 @@ CONDITIONS = Question(
     field="conditions",
     code="condition",
     label="Do any of these apply to you?",
-    help_text="They change which massage is safe for you. Tick all that apply, or none.",
+    help_text="They change which massage is safe for you. Tick each one that applies, "
+    "or “None of these”.",
     admin_label="Health conditions",
     kind=Kind.MANY,
     choices=(
-        Choice("pregnancy", "Pregnancy", "you are pregnant"),
+        Choice(
+            "pregnancy",
+            "Pregnancy",
+            "you are pregnant",
+            caution="Please tell your therapist how far along you are: they will have you "
+            "lie on your side and keep the pressure gentle.",
+        ),
         Choice(
             "blood_thinners",
             "Blood thinners or a bleeding disorder",
@@ -272,35 +202,63 @@ CONDITIONS = Question(
 WARNING_SIGNS = Question(
     field="warning_signs",
     code="warning_sign",
-    label="Do you have any of these right now?",
-    help_text="Tick all that apply, or none.",
+    label="Right now, do you have any of these?",
+    help_text="Answer yes or no to each one.",
     admin_label="Warning signs",
     kind=Kind.MANY,
-    # Urgent: get care today, no booking is offered. The others: see a doctor before
-    # booking; booking only with an acknowledgement.
+    # Urgent: emergency signs, each asked as its own yes/no, modelled on the cauda equina
+    # cards of UK spinal pathways plus chest or tearing pain and quickly failing legs; a
+    # "yes" means emergency care today and no booking. The others are never asked as
+    # such (the risk factors ask what they stood for): the client's own words may still
+    # name them, and bookings made before keep them. A doctor should see them first.
     choices=(
         Choice(
-            "bladder_bowel",
-            "New loss of bladder or bowel control",
-            "you have newly lost control of your bladder or bowel",
+            "saddle_numbness",
+            "Numbness or pins and needles between your legs, around your genitals or "
+            "back passage, or where you sit",
+            "you have numbness or tingling between your legs or where you sit",
             urgent=True,
         ),
         Choice(
-            "saddle_numbness",
-            "Numbness around the groin or buttocks",
-            "you have numbness around your groin or buttocks",
+            "wiping_change",
+            "Wiping after the toilet feels different or numb",
+            "wiping after the toilet feels different",
+            urgent=True,
+        ),
+        Choice(
+            "bladder_change",
+            "Trouble starting or stopping a wee, or not feeling your bladder is full",
+            "you have trouble starting or stopping a wee, or cannot feel your bladder is full",
+            urgent=True,
+        ),
+        Choice(
+            "bladder_bowel",
+            "Leaking wee or poo, or needing pads",
+            "you are leaking wee or poo, or need pads",
+            urgent=True,
+        ),
+        Choice(
+            "sexual_change",
+            "A change in sexual feeling or function",
+            "your sexual feeling or function has changed",
+            urgent=True,
+        ),
+        Choice(
+            "both_legs",
+            "Both legs weak or numb, or giving way",
+            "both your legs are weak or numb, or give way",
             urgent=True,
         ),
         Choice(
             "leg_weakness",
-            "Weakness in the legs that is quickly getting worse",
-            "your legs are weak and quickly getting weaker",
+            "A leg getting weaker quickly, over hours or days",
+            "a leg is quickly getting weaker",
             urgent=True,
         ),
         Choice(
             "chest_pain",
-            "Chest pain together with the back pain",
-            "you have chest pain as well as the back pain",
+            "Sudden severe chest pain, or a tearing pain in your upper back",
+            "you have sudden severe chest pain or a tearing pain in your upper back",
             urgent=True,
         ),
         Choice(
@@ -327,6 +285,65 @@ WARNING_SIGNS = Question(
         ),
     ),
 )
+RISK_FACTORS = Question(
+    field="risk_factors",
+    code="risk",
+    label="Do any of these apply to you?",
+    help_text="Tick each one that applies, or “None of these”.",
+    admin_label="Risk factors",
+    kind=Kind.MANY,
+    # After the International Framework for Red Flags (Finucane et al. 2020): each is a
+    # condition code too, so clinical leads' condition rules decide what it means for
+    # each technique (doctor first, or ruled out). The follow-ups are asked only when
+    # what they follow was answered yes.
+    choices=(
+        Choice(
+            "over_50_new",
+            "You are 50 or over, and this back pain is new",
+            "you are 50 or over and this back pain is new",
+        ),
+        Choice("cancer", "Cancer of any kind, now or in the past", "you have had cancer"),
+        Choice(
+            "weight_loss", "Losing weight without trying", "you are losing weight without trying"
+        ),
+        Choice(
+            "steroids",
+            "Taking steroid tablets or injections for three months or more",
+            "you have taken steroids for three months or more",
+        ),
+        Choice(
+            "drugs_immunity",
+            "Injecting drugs, or a weak immune system (for example from chemotherapy, HIV "
+            "or transplant medicines)",
+            "you inject drugs or your immune system is weak",
+        ),
+        Choice(
+            "spine_surgery",
+            "An operation on your spine in the last year, or a wound on your back that is "
+            "hot, red or leaking",
+            "you had spine surgery in the last year, or have a hot, red or leaking wound",
+        ),
+        Choice(
+            "fever",
+            "A fever, or feeling hot and shivery, with the back pain",
+            "you have a fever with the pain",
+            implies=("infection",),
+        ),
+        Choice(
+            "fall",
+            "With thin bones or steroids: have you had a fall, slip or knock recently, "
+            "even a small one?",
+            "you had a fall, slip or knock recently",
+            follows=("osteoporosis", "steroids"),
+        ),
+        Choice(
+            "pregnancy_problem",
+            "In this pregnancy: do you have any bleeding, or severe pain in your tummy?",
+            "you have bleeding or severe tummy pain in this pregnancy",
+            follows=("pregnancy",),
+        ),
+    ),
+)
 DESCRIPTION = Question(
     field="description",
     code="description",
@@ -348,17 +365,47 @@ QUESTIONS: tuple[Question, ...] = (
     TRIGGERS,
     PRESSURE,
     CONDITIONS,
+    RISK_FACTORS,
     WARNING_SIGNS,
     DESCRIPTION,
 )
 """Every question, in the order the form asks them."""
 
-URGENT_SIGNS = frozenset(c.code for c in WARNING_SIGNS.choices if c.urgent)
+EMERGENCY_SIGNS: tuple[Choice, ...] = tuple(c for c in WARNING_SIGNS.choices if c.urgent)
+"""The emergency signs, each asked as its own yes/no question, in the form's order."""
+URGENT_SIGNS = frozenset(c.code for c in EMERGENCY_SIGNS)
 DOCTOR_FIRST_SIGNS = frozenset(c.code for c in WARNING_SIGNS.choices if not c.urgent)
 IMPLIED_CONDITIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {c.code: c.implies for c in WARNING_SIGNS.choices if c.implies}
 )
 """Warning sign -> the health conditions it brings with it (a fever is an infection's)."""
+RISK_IMPLIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {c.code: c.implies for c in RISK_FACTORS.choices if c.implies}
+)
+"""Risk factor -> the health conditions it brings with it."""
+FOLLOW_UPS: tuple[Choice, ...] = tuple(c for c in RISK_FACTORS.choices if c.follows)
+"""Risk factors asked only after what they follow was answered yes."""
+NONE_OF_THESE = "none"
+"""The explicit answer of a list where nothing applies: an empty list is no answer."""
+
+RULE_CONDITIONS: tuple[Choice, ...] = (*CONDITIONS.choices, *RISK_FACTORS.choices)
+"""What a condition rule can be about: a health condition or a risk factor, one code each."""
+RULE_CONDITION_CODES: tuple[str, ...] = tuple(c.code for c in RULE_CONDITIONS)
+RULE_CONDITION_CHOICES: list[tuple[str, list[tuple[str, str]]]] = [
+    (CONDITIONS.admin_label, CONDITIONS.form_choices),
+    (RISK_FACTORS.admin_label, [(c.code, c.phrase.capitalize()) for c in RISK_FACTORS.choices]),
+]
+"""The rule conditions grouped, for a choice field (the risk factors by their phrases,
+which read as statements)."""
+
+SAFETY_QUESTIONS: tuple[str, ...] = (
+    *(f"{WARNING_SIGNS.code}:{c.code}" for c in EMERGENCY_SIGNS),
+    CONDITIONS.code,
+    RISK_FACTORS.code,
+)
+"""Every safety question a screened answer set has answered explicitly (each emergency
+sign, the conditions list, the risk factors list). Answers kept with fewer (an older
+set of questions) count as not screened, so the client is asked again."""
 
 WEIGHED_QUESTIONS = tuple(q for q in QUESTIONS if q.weight_label is not None)
 """The questions whose answers content editors weigh for each technique."""

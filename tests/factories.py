@@ -31,6 +31,7 @@ from bookings.models import (
 )
 from bookings.models.outcomes import intake_baseline
 from catalog.models import SessionLength, Technique
+from catalog.vocabulary import EMERGENCY_SIGNS, FOLLOW_UPS, NONE_OF_THESE
 from clinic.roles import THERAPISTS
 from tests.clock import NOW
 
@@ -41,8 +42,46 @@ Week = Mapping[int, Sequence[tuple[time, time]]]
 WEEKDAYS_WITH_LUNCH: Week = {day: [(time(9), time(13)), (time(14), time(17))] for day in range(6)}
 EVERY_DAY_NINE_TO_FIVE: Week = {day: [(time(9), time(17))] for day in range(7)}
 
-# What every booking needs at least: the two safety questions answered, nothing ticked.
+# What every booking needs at least: every safety question answered, nothing applies.
 SCREENED_INTAKE = IntakeAnswers(screened=True)
+
+
+def safety_post(
+    *,
+    signs: Iterable[str] = (),
+    conditions: Iterable[str] = (),
+    risks: Iterable[str] = (),
+) -> dict[str, object]:
+    """The safety questions as a client (or the desk) posts them, every one answered:
+    each emergency sign yes when in `signs`, else no; the lists as given or "None of
+    these"; each follow-up whose parent is ticked answered yes when in `risks`."""
+    signs, conditions, risks = set(signs), list(conditions), list(risks)
+    follow_ups = {f.code for f in FOLLOW_UPS}
+    data: dict[str, object] = {
+        f"sign_{s.code}": "yes" if s.code in signs else "no" for s in EMERGENCY_SIGNS
+    }
+    base = [r for r in risks if r not in follow_ups]
+    data["conditions"] = conditions or [NONE_OF_THESE]
+    data["risk_factors"] = base or [NONE_OF_THESE]
+    ticked = {*conditions, *base}
+    for follow in FOLLOW_UPS:
+        if ticked & set(follow.follows):
+            data[f"follow_{follow.code}"] = "yes" if follow.code in risks else "no"
+    return data
+
+
+def answered(data: Mapping[str, object]) -> dict[str, object]:
+    """Intake data with its safety answers given as lists (`warning_signs`, `conditions`,
+    `risk_factors`) as the form posts them: every safety question answered. A warning
+    sign that is not an emergency sign is no question of its own, and is left out."""
+    rest = dict(data)
+    signs = rest.pop("warning_signs", [])
+    conditions = rest.pop("conditions", [])
+    risks = rest.pop("risk_factors", [])
+    assert isinstance(signs, list | tuple) and isinstance(conditions, list | tuple)
+    assert isinstance(risks, list | tuple)
+    return safety_post(signs=signs, conditions=conditions, risks=risks) | rest
+
 
 # What a client who consented would have stored (the intake's codes, as in the database).
 INTAKE_ANSWERS: dict[str, object] = {

@@ -6,21 +6,24 @@ from django.urls import reverse
 from django.views.debug import SafeExceptionReporterFilter
 
 from bookings.models import Booking
+from tests.factories import answered
 
 pytestmark = pytest.mark.django_db
 
 # Words nobody would type by chance: if they show up anywhere, the answers leaked there.
 MARKER = "quokka-zebra-7731"
-INTAKE = {
-    "areas": ["lower"],
-    "duration": "months",
-    "intensity": "6",
-    "frequency": "often",
-    "feelings": ["tight"],
-    "pressure": "medium",
-    "warning_signs": ["night_pain"],
-    "description": f"It started after moving house {MARKER}",
-}
+INTAKE = answered(
+    {
+        "areas": ["lower"],
+        "duration": "months",
+        "intensity": "6",
+        "frequency": "often",
+        "feelings": ["tight"],
+        "pressure": "medium",
+        "risk_factors": ["over_50_new"],
+        "description": f"It started after moving house {MARKER}",
+    }
+)
 DETAILS = {
     "length": 60,
     "therapist": "any",

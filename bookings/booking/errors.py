@@ -37,12 +37,14 @@ class UnsafeBooking(InvalidBooking):
 
 
 SAFETY_MESSAGES: dict[Stop, str] = {
-    Stop.NOT_SCREENED: "Before booking, please answer two short questions about your health.",
+    Stop.NOT_SCREENED: "Before booking, please answer a few short questions about your health.",
     Stop.UNASKED_TEXT: "Before booking, please answer a question about what you wrote.",
     Stop.URGENT: "Your answers suggest you need urgent medical care today, not a massage.",
+    Stop.SHOULD_WAIT: "From your answers about your health, massage should wait for now: "
+    "please see a doctor first, or phone the clinic to talk it through.",
     Stop.RULED_OUT: "From your answers about your health, this massage is not advised for you.",
-    Stop.NEEDS_ACKNOWLEDGEMENT: "Please confirm you have read the advice to see a doctor "
-    "before the session.",
+    Stop.NEEDS_ACKNOWLEDGEMENT: "Please confirm you have read the advice for your session: "
+    "to see a doctor first, or the care it needs.",
 }
 
 

@@ -102,7 +102,14 @@ class BookingDetailsForm(HoneypotMixin):
         error_messages={"required": "Please tick this box to confirm you have read the advice."},
     )
 
-    def __init__(self, *args: Any, has_intake: bool, needs_doctor: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        has_intake: bool,
+        needs_doctor: bool,
+        cautions_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client_name"].widget.attrs["autocomplete"] = "name"
         self.fields["client_email"].widget.attrs["autocomplete"] = "email"
@@ -111,6 +118,10 @@ class BookingDetailsForm(HoneypotMixin):
             del self.fields["consent"]
         if not needs_doctor:
             del self.fields["acknowledge_warning"]
+        elif cautions_only:
+            self.fields[
+                "acknowledge_warning"
+            ].label = "I have read the care my session needs, and I still want to book."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

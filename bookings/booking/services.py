@@ -161,30 +161,30 @@ def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
 
 
 def require_safe(
-    technique: Technique, intake: IntakeAnswers | None, acknowledged_warning: bool
+    technique: Technique,
+    intake: IntakeAnswers | None,
+    acknowledged_warning: bool,
+    clinical_override_reason: str = "",
 ) -> SafetyFacts:
     """Refuse what the client's answers do not allow; return what the booking keeps.
 
-    Every booking, online or by staff, passes here: an unscreened intake, a sign their
-    own words mention that nobody asked about, an urgent sign, a ruled-out technique and
-    doctor-first advice not acknowledged are all refused.
+    Every booking, online or by staff, passes here, and refuses exactly what the result
+    page says: an emergency sign, an unscreened intake (a question unanswered), a sign
+    their own words mention that nobody asked about, "massage should wait" (unless staff
+    give a clinical override with its reason), a ruled-out technique, and doctor-first
+    advice or a caution not acknowledged.
     """
-    if intake is None or not intake.screened:
+    if intake is None:
         raise UnsafeBooking(SAFETY_MESSAGES[Stop.NOT_SCREENED], stop=Stop.NOT_SCREENED)
     check = gate.check(intake)
-    stop = check.stop(technique.slug, acknowledged=acknowledged_warning)
+    stop = check.stop(
+        technique.slug,
+        acknowledged=acknowledged_warning,
+        clinical_override=bool(clinical_override_reason.strip()),
+    )
     if stop is not None:
-        reasons: tuple[str, ...] = ()
-        if stop == Stop.RULED_OUT:
-            reasons = check.why_not(technique.slug)
-        elif stop == Stop.NEEDS_ACKNOWLEDGEMENT:
-            reasons = check.doctor_first_reasons(technique.slug)
-        raise UnsafeBooking(
-            SAFETY_MESSAGES[stop],
-            stop=stop,
-            reasons=reasons,
-            advised=check.advised(leaving_out=technique.slug),
-        )
+        reasons, advised = check.explain(technique.slug, stop)
+        raise UnsafeBooking(SAFETY_MESSAGES[stop], stop=stop, reasons=reasons, advised=advised)
     return check.facts(technique.slug)
 
 
@@ -247,6 +247,7 @@ def book_session(
     by: "User | None" = None,
     ignore_notice_and_horizon: bool = False,
     outside_hours_reason: str = "",
+    clinical_override_reason: str = "",
     client_id: int | None = None,
 ) -> Booking:
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
@@ -255,14 +256,17 @@ def book_session(
     `intake` must be screened answers (`IntakeAnswers.screened`); see `require_safe`.
     `notify=False` queues no emails: for demo data, whose clients do not exist.
     Staff (`by`) may book a phone client past the notice and the horizon, and outside
-    working hours with a reason, which is kept; never over another session.
+    working hours with a reason, which is kept; never over another session. Only staff
+    may book past "massage should wait", with a clinical override reason, which is kept
+    (staff only).
     """
     outside_hours_reason = _reason(outside_hours_reason)
+    clinical_override_reason = _reason(clinical_override_reason) if by is not None else ""
     now = now or timezone.now()
     _require_aware(start)
     if not technique.is_active:
         raise InvalidBooking(f"{technique.name} is not offered at the moment.")
-    facts = require_safe(technique, intake, acknowledged_warning)
+    facts = require_safe(technique, intake, acknowledged_warning, clinical_override_reason)
     session_length = offered_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
@@ -301,6 +305,7 @@ def book_session(
             sms_opt_in=sms_opt_in,
             booked_by=by,
             override_reason=outside_hours_reason,
+            safety_override_reason=clinical_override_reason,
         )
         if notify:
             notifications.notify_booked(booking, now=now)

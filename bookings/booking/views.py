@@ -37,7 +37,6 @@ from bookings.models import Therapist
 from bookings.scheduling import availability, selectors
 from bookings.scheduling.step_cache import StepCache
 from catalog.models import Technique
-from catalog.vocabulary import WARNING_SIGNS
 from clinic.context_processors import clinic as clinic_context
 from clinic.http import HttpResponseSeeOther, no_store
 from clinic.protection import limit_form_posts
@@ -110,6 +109,7 @@ class _Steps:
             "lengths": self.choices.lengths,
             "therapists": self.choices.therapists,
             "choice": self.form,
+            "cautions": self.check.cautions(self.choices.technique.slug) if self.check else (),
         }
 
     def details_form(self, data: QueryDict | None = None) -> BookingDetailsForm:
@@ -119,6 +119,7 @@ class _Steps:
             # Consent is about the back-pain answers; a screen alone has none to keep.
             has_intake=self.answers is not None and bool(self.answers.areas),
             needs_doctor=self.check is not None and self.check.needs_acknowledgement(slug),
+            cautions_only=self.check is not None and not self.check.needs_doctor(slug),
         )
 
 
@@ -181,26 +182,30 @@ def _safety_stop(
     cached: StepCache | None = None,
 ) -> HttpResponse | None:
     """Send the client wherever their answers must go before they may choose a time:
-    the screen's two questions, the question about their own words, emergency advice,
+    the screen's questions, the question about their own words, emergency advice,
     or why this technique is not advised and what is instead."""
     technique = steps.choices.technique
     answers = steps.answers
-    if answers is None or not answers.screened:
+    if answers is None:
         return HttpResponseSeeOther(_screen_url(technique.slug, data))
     profiles = None if cached is None else cached.profiles()
     steps.check = check = gate.check(answers, profiles)
     stop = check.stop(technique.slug)
-    if stop == gate.Stop.UNASKED_TEXT:
-        return HttpResponseSeeOther(reverse("bookings:intake_result"))
     if stop == gate.Stop.URGENT:
         return _urgent(request, technique, status)
-    if stop == gate.Stop.RULED_OUT:
+    if stop == gate.Stop.NOT_SCREENED:
+        return HttpResponseSeeOther(_screen_url(technique.slug, data))
+    if stop == gate.Stop.UNASKED_TEXT:
+        return HttpResponseSeeOther(reverse("bookings:intake_result"))
+    if stop in (gate.Stop.SHOULD_WAIT, gate.Stop.RULED_OUT):
+        reasons, advised = check.explain(technique.slug, stop)
         return _not_advised(
             request,
             technique,
-            reasons=check.why_not(technique.slug),
-            advised=check.advised(leaving_out=technique.slug),
+            reasons=reasons,
+            advised=advised,
             status=status,
+            message=SAFETY_MESSAGES[stop],
         )
     return None
 
@@ -230,21 +235,26 @@ def _not_advised(
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def book_screen(request: HttpRequest, slug: str) -> HttpResponse:
-    """Two questions before booking straight from a technique page: warning signs and
-    health conditions. The answers join the intake cookie; then back to the booking."""
+    """The safety questions before booking straight from a technique page (emergency signs,
+    conditions, risk factors). The answers join the intake cookie; then back to the booking."""
     technique = Technique.objects.active().filter(slug=slug).first()
     if technique is None:
         raise Http404
     earlier = recall(request)
     if request.method == "POST":
         form = ScreenForm(request.POST)
-        if form.is_valid():
+        urgent = form.urgent_signs_said()
+        if form.is_valid() or urgent:
+            # An emergency sign answered yes goes on to its advice at once, whatever else
+            # is still unanswered.
+            answers = (
+                form.answers(earlier) if not form.errors else IntakeAnswers(warning_signs=urgent)
+            )
             onward = HttpResponseSeeOther(_book_url(slug, request.GET))
-            remember(onward, form.answers(earlier))
+            remember(onward, answers)
             return onward
     else:
-        initial = earlier.to_dict() if earlier is not None and earlier.screened else None
-        form = ScreenForm(initial=initial)
+        form = ScreenForm(initial=ScreenForm.safety_initial(earlier) if earlier else None)
     page = {"technique": technique, "form": form, "query": _flow_query(request.GET)}
     response = render(request, "bookings/book_screen.html", page)
     no_store(response)
@@ -324,11 +334,13 @@ def _kept_step(request: HttpRequest, slug: str, cached: StepCache) -> HttpRespon
     answers = recall(request)
     if answers is None or not answers.screened:
         return None
-    if gate.check(answers, cached.profiles()).stop(slug) is not None:
+    check = gate.check(answers, cached.profiles())
+    if check.stop(slug) is not None:
         return None
     template, page = kept
     step = mark_safe(page["step"])  # noqa: S308  (our own render, see _step_page)
-    return render(request, template, page | {"step": step})
+    # The cautions are this visitor's: beside the kept list, never inside it.
+    return render(request, template, page | {"step": step, "cautions": check.cautions(slug)})
 
 
 def _step_page(
@@ -348,7 +360,9 @@ def _step_page(
     context = {"technique_name": steps.choices.technique.name, "step": step, **shown}
     if not steps.form.errors:
         cached.keep_page(steps.choices, template, context)
-    return render(request, template, context)
+    slug = steps.choices.technique.slug
+    cautions = steps.check.cautions(slug) if steps.check is not None else ()
+    return render(request, template, context | {"cautions": cautions})
 
 
 def _day_label(day: date) -> str:
@@ -381,7 +395,7 @@ def _details_page(
         "problem": problem,
         "alternatives": [{"start": s, "iso": start_param(s)} for s in alternatives],
         "answers": answers,
-        "doctor_first": _doctor_first(steps),
+        "doctor_first": steps.check.advice(steps.choices.technique.slug) if steps.check else None,
         "therapist_param": chosen.therapist_param,
         "changes_until": online_changes_until(
             start, rules=steps.choices.rules, now=steps.choices.now
@@ -390,18 +404,6 @@ def _details_page(
     response = render(request, "bookings/book_details.html", context, status=status)
     no_store(response)
     return response
-
-
-def _doctor_first(steps: _Steps) -> dict[str, object] | None:
-    """The see-a-doctor-first advice this booking must acknowledge, if any."""
-    slug = steps.choices.technique.slug
-    check = steps.check
-    if check is None or not check.needs_acknowledgement(slug):
-        return None
-    return {
-        "signs": [WARNING_SIGNS.label_of(s) for s in check.answers.doctor_first_signs],
-        "reasons": check.doctor_first_reasons(slug),
-    }
 
 
 def _why_not_free(choices: TechniqueChoices, chosen: _Chosen, start: datetime) -> str:

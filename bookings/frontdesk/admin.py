@@ -145,6 +145,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         "their_words_checked",
         "advice_acknowledged",
         "warning_acknowledged_at",
+        "safety_override_reason",
         "checked_with_client",
         "sms_opt_in",
         "health_answers",
@@ -194,6 +195,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
                             "their_words_checked",
                             "advice_acknowledged",
                             "warning_acknowledged_at",
+                            "safety_override_reason",
                             "checked_with_client",
                         ],
                         "description": "Kept with every booking, consent or not: needed to "
@@ -309,6 +311,11 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
     @admin.display(description="Safety")
     def warnings(self, obj: Booking) -> SafeString | str:
         labels = warning_sign_labels(obj.warning_flags)
+        # Risk factors and cautions travel as confirmed advice; an override as its reason.
+        if obj.acknowledged_advice and not labels:
+            labels.append("Advice confirmed: check before starting")
+        if obj.safety_override_reason:
+            labels.append("Clinical override")
         if not labels:
             return ""
         return format_html('<span class="booking-warning">⚠ {}</span>', "; ".join(labels))
@@ -338,7 +345,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
     def their_words_checked(self, obj: Booking) -> SafeString | str:
         return _bullets(text_check_lines(obj.text_checks))
 
-    @admin.display(description="See-a-doctor advice they confirmed reading")
+    @admin.display(description="Advice and cautions they confirmed reading")
     def advice_acknowledged(self, obj: Booking) -> SafeString | str:
         advice = obj.acknowledged_advice if isinstance(obj.acknowledged_advice, list) else []
         return _bullets([str(line) for line in advice])

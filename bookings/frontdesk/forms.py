@@ -7,11 +7,13 @@ from django import forms
 from django.utils import timezone
 
 from bookings.booking.forms import CancelForm
+from bookings.intake.answers import IntakeAnswers
+from bookings.intake.forms import SafetyFieldsMixin, follow_up_field
 from bookings.messaging import phones
 from bookings.models import Client, Therapist
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
-from catalog.vocabulary import CONDITIONS, WARNING_SIGNS
+from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
 
 __all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "local_day_and_time"]
 
@@ -61,27 +63,64 @@ class ClientChoiceField(forms.ModelChoiceField[Client]):
         return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
 
 
-class StaffScreenForm(forms.Form):
-    """The two safety questions front desk asks a phone or walk-in client: the same
-    rules as the online screen (a booking and a waitlist entry both ask them)."""
+class StaffScreenForm(SafetyFieldsMixin):
+    """The safety questions front desk asks a phone or walk-in client: the same questions
+    and rules as online, each answered explicitly (the emergency signs one by one, or
+    one "asked: none of these apply"); a booking and a waitlist entry both ask them."""
 
-    warning_signs = forms.MultipleChoiceField(
-        label=WARNING_SIGNS.admin_label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(c.code, c.label) for c in WARNING_SIGNS.choices],
-    )
-    conditions = forms.MultipleChoiceField(
-        label=CONDITIONS.admin_label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(c.code, c.label) for c in CONDITIONS.choices],
-    )
+    allow_signs_none = True
+
     told_to_see_doctor = forms.BooleanField(
-        label="I advised the client to see a doctor before the session",
+        label="I advised the client to see a doctor before the session, and read them any "
+        "care the session needs",
         required=False,
-        help_text="Needed when a sign that a doctor should see them first is ticked.",
+        help_text="Needed when their answers say a doctor should see them first, or the "
+        "session needs care (pregnancy...).",
     )
+    clinical_override = forms.BooleanField(
+        label="Clinical override: book although massage should wait", required=False
+    )
+    clinical_override_reason = forms.CharField(
+        label="Why (kept with the booking, staff only)",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text="E.g. the client's GP has agreed in writing. Never shown to the client.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Two lists, two names staff tell apart at a glance.
+        self.fields["conditions"].label = CONDITIONS.admin_label
+        self.fields["risk_factors"].label = RISK_FACTORS.admin_label
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (
+            cleaned.get("clinical_override")
+            and not cleaned.get("clinical_override_reason", "").strip()
+        ):
+            self.add_error(
+                "clinical_override_reason",
+                forms.ValidationError("Say why massage need not wait.", code="reason_required"),
+            )
+        return cleaned
+
+    def intake(self) -> IntakeAnswers:
+        """The answers as the booking service takes them; call only after `is_valid()`."""
+        return IntakeAnswers(**self.safety_answers(), screened=True)
+
+    def grouped_safety_fields(self) -> dict[str, list[forms.BoundField]]:
+        """The safety questions' fields, grouped as the desk's pages lay them out."""
+        signs_none = self.signs_none_field
+        return {
+            "emergency_fields": [*self.emergency_fields, *([signs_none] if signs_none else [])],
+            "list_fields": self.list_fields,
+            "follow_up_fields": [self[follow_up_field(f.code)] for f in FOLLOW_UPS],
+        }
+
+    def override_reason(self) -> str:
+        data = self.cleaned_data
+        return data["clinical_override_reason"] if data.get("clinical_override") else ""
 
 
 class StaffBookingForm(StaffScreenForm, WhenForm):

@@ -51,6 +51,8 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             "client_name",
             "technique__name",
             "warning_flags",
+            "acknowledged_advice",
+            "safety_override_reason",
             "client_id",
             "reference",
         )
@@ -62,7 +64,9 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             blocked_until=row["blocked_until"],
             client_first_name=first_name(row["client_name"]),
             technique=row["technique__name"],
-            warning=bool(row["warning_flags"]),
+            warning=bool(
+                row["warning_flags"] or row["acknowledged_advice"] or row["safety_override_reason"]
+            ),
             client_id=row["client_id"],
             reference=row["reference"],
         )

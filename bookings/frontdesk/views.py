@@ -24,7 +24,6 @@ from bookings.booking.forms import CancelForm
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk.forms import MoveForm, StaffBookingForm, local_day_and_time
 from bookings.frontdesk.staff_scope import staff_scope
-from bookings.intake.answers import IntakeAnswers
 from bookings.models import Booking, BookingStatus, Client, Therapist
 from bookings.records.admin import search_clients
 from bookings.scheduling import availability, selectors
@@ -180,12 +179,9 @@ def staff_booking_view(
                 client_email=data["client_email"],
                 client_phone=data["client_phone"],
                 client_id=data["client"].pk if data["client"] else None,
-                # Staff asked the two screening questions: the same rules as online.
-                intake=IntakeAnswers(
-                    warning_signs=tuple(data["warning_signs"]),
-                    conditions=tuple(data["conditions"]),
-                    screened=True,
-                ),
+                # Staff asked every safety question: the same rules as online.
+                intake=form.intake(),
+                clinical_override_reason=form.override_reason(),
                 sms_opt_in=data["sms_opt_in"],
                 consent=data["consent"],
                 acknowledged_warning=data["told_to_see_doctor"],
@@ -219,8 +215,10 @@ def staff_booking_view(
         "client_fields": [
             form[n] for n in ("client_name", "client_phone", "sms_opt_in", "client_email")
         ],
-        "safety_fields": [
-            form[n] for n in ("warning_signs", "conditions", "told_to_see_doctor", "consent")
+        **form.grouped_safety_fields(),
+        "safety_fields": [form[n] for n in ("told_to_see_doctor", "consent")],
+        "clinical_override_fields": [
+            form[n] for n in ("clinical_override", "clinical_override_reason")
         ],
         "override_fields": [form[n] for n in ("outside_hours", "outside_hours_reason")],
         "free_times": free,

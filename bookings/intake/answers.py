@@ -16,6 +16,8 @@ from catalog.vocabulary import (
     INTENSITY_MAX,
     NO_PRESSURE_PREFERENCE,
     QUESTIONS,
+    RISK_FACTORS,
+    SAFETY_QUESTIONS,
     URGENT_SIGNS,
     WARNING_SIGNS,
     WEIGHED_QUESTIONS,
@@ -48,11 +50,13 @@ class IntakeAnswers:
     triggers: tuple[str, ...] = ()
     pressure: str = NO_PRESSURE_PREFERENCE
     conditions: tuple[str, ...] = ()
+    risk_factors: tuple[str, ...] = ()
     warning_signs: tuple[str, ...] = ()
     description: str = ""
     screened: bool = False
-    """True once the client (or staff for them) answered the warning-signs and conditions
-    questions."""
+    """True once the client (or staff for them) answered every safety question
+    explicitly (`catalog.vocabulary.SAFETY_QUESTIONS`): each emergency sign yes or no,
+    the conditions and the risk factors each with what applies or "None of these"."""
     text_checked: tuple[str, ...] = ()
     """Warning-sign codes their own words seemed to mention, asked explicitly and answered
     "no"."""
@@ -76,7 +80,10 @@ class IntakeAnswers:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+        kept = {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+        # Which questions the screen asked travels with the answers, so answers given
+        # to an older set of questions read back as not screened.
+        return kept | {"asked": list(SAFETY_QUESTIONS) if self.screened else []}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> "IntakeAnswers":
@@ -95,7 +102,12 @@ class IntakeAnswers:
                     kwargs[question.field] = value
             elif isinstance(value, str):
                 kwargs[question.field] = value[:DESCRIPTION_MAX_LENGTH]
-        kwargs["screened"] = data.get("screened") is True
+        asked = data.get("asked")
+        kwargs["screened"] = (
+            data.get("screened") is True
+            and isinstance(asked, list)
+            and set(SAFETY_QUESTIONS) <= set(asked)
+        )
         checked = data.get("text_checked")
         if isinstance(checked, list):
             kwargs["text_checked"] = WARNING_SIGNS.in_order(
@@ -143,10 +155,19 @@ def warning_sign_labels(codes: object) -> list[str]:
 
 
 def condition_labels(codes: object) -> list[str]:
-    """The labels of stored condition codes (anything that is not a list reads as none)."""
+    """The labels of stored condition and risk-factor codes (anything that is not a list
+    reads as none); a risk factor reads as its phrase, a statement about the client."""
     if not isinstance(codes, list):
         return []
-    return [CONDITIONS.label_of(code) for code in codes]
+    risks = {c.code: c.phrase for c in RISK_FACTORS.choices}
+    return [
+        risks[code].capitalize() if code in risks else CONDITIONS.label_of(code) for code in codes
+    ]
+
+
+UNSCREENED_LANGUAGE = "unscreened_language"
+"""A text check that is no sign: their words were in a language the clinic does not
+screen (the quote is its name)."""
 
 
 def text_check_lines(checks: object) -> list[str]:
@@ -154,7 +175,9 @@ def text_check_lines(checks: object) -> list[str]:
     if not isinstance(checks, list):
         return []
     return [
-        f"{WARNING_SIGNS.label_of(c.get('sign'))}: they wrote “{c.get('quote', '')}”"
+        f"Description not screened (language: {c.get('quote', '')})"
+        if c.get("sign") == UNSCREENED_LANGUAGE
+        else f"{WARNING_SIGNS.label_of(c.get('sign'))}: they wrote “{c.get('quote', '')}”"
         for c in checks
         if isinstance(c, dict)
     ]

@@ -1,9 +1,9 @@
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
 
@@ -15,47 +15,227 @@ from catalog.vocabulary import (
     DESCRIPTION,
     DESCRIPTION_MAX_LENGTH,
     DURATION,
+    EMERGENCY_SIGNS,
     FEELINGS,
+    FOLLOW_UPS,
     FREQUENCY,
     INTENSITY,
     INTENSITY_MAX,
     NO_PRESSURE_PREFERENCE,
+    NONE_OF_THESE,
     PRESSURE,
+    RISK_FACTORS,
     TRIGGERS,
     WARNING_SIGNS,
+    Choice,
+    Question,
 )
 from clinic.protection import HoneypotMixin, honeypot_layout
 
+YES_NO = [(YES, "Yes"), (NO, "No")]
+ANSWER_EACH = "Please answer yes or no."
+TICK_OR_NONE = "Please tick each one that applies, or “None of these”."
+NONE_AND_TICKS = "“None of these” cannot go with a ticked answer: please check this list."
+SIGNS_NONE = "signs_none"
+"""Staff only: one explicit "asked, none apply" for every emergency sign at once."""
 
-class SafetyQuestionsForm(HoneypotMixin):
-    """The two questions every booking is screened with: warning signs, then conditions."""
 
-    conditions = forms.MultipleChoiceField(
-        label=CONDITIONS.label,
-        help_text=CONDITIONS.help_text,
-        choices=CONDITIONS.form_choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+def sign_field(code: str) -> str:
+    return f"sign_{code}"
+
+
+def follow_up_field(code: str) -> str:
+    return f"follow_{code}"
+
+
+def _yes_no(label: str, *, required: bool = True) -> forms.ChoiceField:
+    # Radios with no initial value: nothing is answered until the client answers it.
+    return forms.ChoiceField(
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={"required": ANSWER_EACH, "invalid_choice": ANSWER_EACH},
     )
-    warning_signs = forms.MultipleChoiceField(
-        label=WARNING_SIGNS.label,
-        help_text=WARNING_SIGNS.help_text,
-        choices=WARNING_SIGNS.form_choices,
+
+
+def _list_or_none(question: Question, choices: Sequence[Choice]) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=question.label,
+        help_text=question.help_text,
+        choices=[*((c.code, c.label) for c in choices), (NONE_OF_THESE, "None of these")],
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={"required": TICK_OR_NONE, "invalid_choice": TICK_OR_NONE},
     )
+
+
+class SafetyAnswers(TypedDict):
+    """The safety questions' answers, as the `IntakeAnswers` fields they fill."""
+
+    warning_signs: tuple[str, ...]
+    conditions: tuple[str, ...]
+    risk_factors: tuple[str, ...]
+
+
+BASE_RISKS = tuple(c for c in RISK_FACTORS.choices if not c.follows)
+
+
+class SafetyFieldsMixin(forms.Form):
+    """The safety questions every booking is screened with, from `catalog.vocabulary`:
+    each emergency sign its own yes/no, then the conditions and the risk factors, each
+    list answered with what applies or an explicit "None of these", then the follow-ups
+    that matter (the fall question only with thin bones or steroids). Nothing is pre-set
+    and nothing can be left unanswered: an unticked box is no answer.
+    """
+
+    allow_signs_none = False
+    """Staff may answer every emergency sign at once with "asked, none apply"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        signs_required = not self.allow_signs_none
+        for sign in EMERGENCY_SIGNS:
+            self.fields[sign_field(sign.code)] = _yes_no(sign.label, required=signs_required)
+        if self.allow_signs_none:
+            self.fields[SIGNS_NONE] = forms.BooleanField(
+                label="Asked: none of these apply", required=False
+            )
+        self.fields["conditions"] = _list_or_none(CONDITIONS, CONDITIONS.choices)
+        self.fields["risk_factors"] = _list_or_none(RISK_FACTORS, BASE_RISKS)
+        for follow in FOLLOW_UPS:
+            self.fields[follow_up_field(follow.code)] = _yes_no(follow.label, required=False)
+
+    def urgent_signs_said(self) -> tuple[str, ...]:
+        """Emergency signs answered "yes" in the post, whatever else is wrong with it: the
+        emergency advice never waits behind another answer."""
+        if not self.is_bound:
+            return ()
+        return tuple(
+            s.code
+            for s in EMERGENCY_SIGNS
+            if self.data.get(self.add_prefix(sign_field(s.code))) == YES
+        )
+
+    def _clean_list(self, name: str) -> tuple[str, ...]:
+        ticked = list(self.cleaned_data[name])
+        if NONE_OF_THESE in ticked and len(ticked) > 1:
+            raise forms.ValidationError(NONE_AND_TICKS, code="none_and_ticks")
+        return tuple(t for t in ticked if t != NONE_OF_THESE)
 
     def clean_conditions(self) -> tuple[str, ...]:
-        return CONDITIONS.in_order(self.cleaned_data["conditions"])
+        return CONDITIONS.in_order(self._clean_list("conditions"))
 
-    def clean_warning_signs(self) -> tuple[str, ...]:
-        return WARNING_SIGNS.in_order(self.cleaned_data["warning_signs"])
+    def clean_risk_factors(self) -> tuple[str, ...]:
+        return RISK_FACTORS.in_order(self._clean_list("risk_factors"))
 
-    def safety_fieldsets(self) -> tuple[Fieldset, Fieldset]:
-        return (
-            Fieldset("Warning signs", "warning_signs"),
-            Fieldset("Your health", "conditions"),
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.allow_signs_none:
+            answered = [s for s in EMERGENCY_SIGNS if cleaned.get(sign_field(s.code))]
+            if cleaned.get(SIGNS_NONE):
+                for sign in answered:
+                    if cleaned[sign_field(sign.code)] == YES:
+                        self.add_error(
+                            sign_field(sign.code),
+                            forms.ValidationError(
+                                "This says yes, but “none of these apply” is ticked.",
+                                code="none_and_yes",
+                            ),
+                        )
+            else:
+                for sign in EMERGENCY_SIGNS:
+                    name = sign_field(sign.code)
+                    if not cleaned.get(name) and name not in self.errors:
+                        self.add_error(name, forms.ValidationError(ANSWER_EACH, code="required"))
+        said_yes = {*cleaned.get("conditions", ()), *cleaned.get("risk_factors", ())}
+        for follow in FOLLOW_UPS:
+            name = follow_up_field(follow.code)
+            if said_yes & set(follow.follows) and not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, forms.ValidationError(ANSWER_EACH, code="required"))
+        return cleaned
+
+    def safety_answers(self) -> SafetyAnswers:
+        """The explicit answers as `IntakeAnswers` fields; call only after `is_valid()`."""
+        data = self.cleaned_data
+        said_yes = {*data["conditions"], *data["risk_factors"]}
+        follow_ups = [
+            f.code
+            for f in FOLLOW_UPS
+            if said_yes & set(f.follows) and data.get(follow_up_field(f.code)) == YES
+        ]
+        return SafetyAnswers(
+            warning_signs=tuple(
+                s.code for s in EMERGENCY_SIGNS if data.get(sign_field(s.code)) == YES
+            ),
+            conditions=data["conditions"],
+            risk_factors=RISK_FACTORS.in_order([*data["risk_factors"], *follow_ups]),
         )
+
+    @staticmethod
+    def safety_initial(answers: IntakeAnswers) -> dict[str, object]:
+        """The safety questions as these answers gave them, when they were all answered
+        (answers to an older set of questions leave them blank, to be asked afresh)."""
+        if not answers.screened:
+            return {}
+        initial: dict[str, object] = {
+            sign_field(s.code): YES if s.code in answers.warning_signs else NO
+            for s in EMERGENCY_SIGNS
+        }
+        base = [r for r in answers.risk_factors if r in {c.code for c in BASE_RISKS}]
+        initial["conditions"] = list(answers.conditions) or [NONE_OF_THESE]
+        initial["risk_factors"] = base or [NONE_OF_THESE]
+        for follow in FOLLOW_UPS:
+            said_yes = {*answers.conditions, *answers.risk_factors}
+            if said_yes & set(follow.follows):
+                initial[follow_up_field(follow.code)] = (
+                    YES if follow.code in answers.risk_factors else NO
+                )
+        return initial
+
+    @property
+    def emergency_fields(self) -> list[forms.BoundField]:
+        return [self[sign_field(s.code)] for s in EMERGENCY_SIGNS]
+
+    @property
+    def signs_none_field(self) -> forms.BoundField | None:
+        return self[SIGNS_NONE] if SIGNS_NONE in self.fields else None
+
+    @property
+    def list_fields(self) -> list[forms.BoundField]:
+        return [self["conditions"], self["risk_factors"]]
+
+    @property
+    def follow_up_fields(self) -> list[dict[str, object]]:
+        """Each follow-up, and whether it shows without CSS's help: what it follows was
+        ticked in this post or the answers given before, or it has an error."""
+        if self.is_bound:
+            ticked = (
+                {*self.data.getlist(self.add_prefix("conditions"))}
+                | {*self.data.getlist(self.add_prefix("risk_factors"))}
+                if hasattr(self.data, "getlist")
+                else set()
+            )
+        else:
+            ticked = {*self._initial_list("conditions"), *self._initial_list("risk_factors")}
+        return [
+            {
+                "code": f.code,
+                "field": self[follow_up_field(f.code)],
+                "shown": bool(ticked & set(f.follows)) or follow_up_field(f.code) in self.errors,
+            }
+            for f in FOLLOW_UPS
+        ]
+
+    def _initial_list(self, name: str) -> list[str]:
+        value = self.initial.get(name) or []
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+    def safety_layout(self) -> HTML:
+        return HTML('{% include "bookings/_safety_questions.html" %}')
+
+
+class SafetyQuestionsForm(SafetyFieldsMixin, HoneypotMixin):
+    """The safety questions as clients answer them (with the honeypot)."""
 
 
 class ScreenForm(SafetyQuestionsForm):
@@ -65,16 +245,11 @@ class ScreenForm(SafetyQuestionsForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*self.safety_fieldsets(), honeypot_layout())
+        self.helper.layout = Layout(self.safety_layout(), honeypot_layout())
 
     def answers(self, earlier: IntakeAnswers | None) -> IntakeAnswers:
-        """Earlier answers (if any) with these two questions answered afresh."""
-        return replace(
-            earlier or IntakeAnswers(),
-            conditions=self.cleaned_data["conditions"],
-            warning_signs=self.cleaned_data["warning_signs"],
-            screened=True,
-        )
+        """Earlier answers (if any) with the safety questions answered afresh."""
+        return replace(earlier or IntakeAnswers(), **self.safety_answers(), screened=True)
 
 
 class IntakeForm(SafetyQuestionsForm):
@@ -155,7 +330,7 @@ class IntakeForm(SafetyQuestionsForm):
         self.helper.form_action = reverse("bookings:intake")
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            *self.safety_fieldsets(),
+            self.safety_layout(),
             Fieldset("Your back pain", "areas", "duration", "intensity", "frequency"),
             Fieldset("How it feels", "feelings", "triggers", "pressure"),
             Fieldset("In your own words", "description"),
@@ -192,18 +367,18 @@ class IntakeForm(SafetyQuestionsForm):
             feelings=data["feelings"],
             triggers=data["triggers"],
             pressure=data["pressure"],
-            conditions=data["conditions"],
-            warning_signs=data["warning_signs"],
+            **self.safety_answers(),
             description=data["description"],
             screened=True,
             text_checked=earlier.text_checked if earlier is not None and same_words else (),
         )
 
-    @staticmethod
-    def initial_from(answers: IntakeAnswers) -> dict[str, object]:
+    @classmethod
+    def initial_from(cls, answers: IntakeAnswers) -> dict[str, object]:
         """The form filled in with answers given before (from the cookie)."""
         data = answers.to_dict()
-        return {k: v for k, v in data.items() if k not in ("screened", "text_checked")}
+        skip = ("screened", "text_checked", "asked", "conditions", "risk_factors", "warning_signs")
+        return {k: v for k, v in data.items() if k not in skip} | cls.safety_initial(answers)
 
 
 class TextCheckForm(HoneypotMixin):

@@ -5,15 +5,19 @@ page, the suggestion and the booking service:
 
 - an urgent warning sign: emergency care today (triage URGENT, nothing is booked);
 - a doctor-first warning sign: see a doctor first (triage SEE_DOCTOR);
-- a warning sign brings the health conditions it implies (a fever is an infection's,
-  `catalog.vocabulary.IMPLIED_CONDITIONS`), ticked or not;
-- each condition rule of a technique: EXCLUDE rules it out, DOCTOR_FIRST lets it be
+- a warning sign or a risk factor brings the health conditions it implies (a fever is
+  an infection's, `catalog.vocabulary.IMPLIED_CONDITIONS`), ticked or not;
+- risk factors are condition codes too: each condition rule of a technique, for a
+  condition or a risk factor, decides: EXCLUDE rules it out, DOCTOR_FIRST lets it be
   booked only once the client confirms a doctor agreed (triage SEE_DOCTOR), DEMOTE
-  only moves it down the suggestion.
+  moves it down the suggestion and makes its reason a caution the booking shows and
+  has acknowledged; a condition's own caution (pregnancy) applies to every technique;
+- when every technique is ruled out or moved down, massage should wait: nothing is
+  booked online, and the front desk only with a clinical override and its reason.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -23,6 +27,9 @@ from catalog.vocabulary import (
     CONDITIONS,
     DOCTOR_FIRST_SIGNS,
     IMPLIED_CONDITIONS,
+    RISK_FACTORS,
+    RISK_IMPLIES,
+    RULE_CONDITION_CODES,
     URGENT_SIGNS,
     WARNING_SIGNS,
     RuleEffect,
@@ -48,28 +55,43 @@ class Screen:
     doctor_first_reasons: tuple[str, ...]
     """What the client must acknowledge before booking, in sentences."""
     conditions: tuple[str, ...]
-    """Ticked and implied by warning signs, in the form's order."""
+    """Conditions and risk factors, ticked or implied by warning signs and risk factors,
+    in the form's order."""
     massage_should_wait: bool
     """Every technique is ruled out or moved down: better to wait, or see a doctor."""
+    cautions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Technique slug -> the care it needs with these answers, in sentences the client
+    reads and acknowledges before booking (DEMOTE rules, conditions' own cautions)."""
 
     def verdict(self, slug: str) -> Verdict:
         """An unknown (or no longer offered) technique is ruled out."""
         return self.verdicts.get(slug, Verdict.RULED_OUT)
+
+    def cautions_for(self, slug: str) -> tuple[str, ...]:
+        return tuple(self.cautions.get(slug, ()))
 
     def advised(self) -> tuple[str, ...]:
         """The techniques that are not ruled out; ranking them is the suggestion's job."""
         return tuple(slug for slug, v in self.verdicts.items() if v is not Verdict.RULED_OUT)
 
 
-def implied_conditions(signs: Iterable[str]) -> tuple[str, ...]:
-    """The health conditions these warning signs bring with them, in the form's order."""
+def implied_conditions(signs: Iterable[str], risks: Iterable[str] = ()) -> tuple[str, ...]:
+    """The health conditions these warning signs and risk factors bring with them, in
+    the form's order."""
     implied = {condition for sign in signs for condition in IMPLIED_CONDITIONS.get(sign, ())}
+    implied |= {condition for risk in risks for condition in RISK_IMPLIES.get(risk, ())}
     return CONDITIONS.in_order(implied)
 
 
 def all_conditions(answers: IntakeAnswers) -> tuple[str, ...]:
-    """Ticked conditions and those the ticked warning signs imply, in the form's order."""
-    return CONDITIONS.in_order({*answers.conditions, *implied_conditions(answers.warning_signs)})
+    """Ticked conditions and risk factors, and the conditions they and the warning signs
+    imply, in the form's order (conditions first)."""
+    present = {
+        *answers.conditions,
+        *answers.risk_factors,
+        *implied_conditions(answers.warning_signs, answers.risk_factors),
+    }
+    return tuple(code for code in RULE_CONDITION_CODES if code in present)
 
 
 def applying_rules(
@@ -80,7 +102,7 @@ def applying_rules(
     return tuple(
         sorted(
             (rule for rule in profile.rules if rule.condition in present),
-            key=lambda rule: (CONDITIONS.codes.index(rule.condition), rule.effect),
+            key=lambda rule: (RULE_CONDITION_CODES.index(rule.condition), rule.effect),
         )
     )
 
@@ -104,17 +126,34 @@ def rule_sentence(rule: ConditionRule, answers: IntakeAnswers) -> str:
 
 
 def said(condition: str, answers: IntakeAnswers) -> str:
+    if condition in RISK_FACTORS.codes:
+        return RISK_FACTORS.choice(condition).phrase
     if condition not in answers.conditions:
+        for risk in answers.risk_factors:
+            if condition in RISK_IMPLIES.get(risk, ()):
+                return RISK_FACTORS.choice(risk).phrase
         for sign in answers.warning_signs:
             if condition in IMPLIED_CONDITIONS.get(sign, ()):
                 return WARNING_SIGNS.choice(sign).phrase
     return CONDITIONS.choice(condition).phrase
 
 
+def condition_cautions(conditions: Iterable[str]) -> tuple[str, ...]:
+    """The cautions every technique carries for these conditions (pregnancy)."""
+    present = set(conditions)
+    return tuple(
+        f"You said {c.phrase}. {c.caution}"
+        for c in CONDITIONS.choices
+        if c.caution and c.code in present
+    )
+
+
 def screen(answers: IntakeAnswers, profiles: Iterable[TechniqueProfile]) -> Screen:
     conditions = all_conditions(answers)
     verdicts: dict[str, Verdict] = {}
     reasons: dict[str, tuple[str, ...]] = {}
+    cautions: dict[str, tuple[str, ...]] = {}
+    everywhere = condition_cautions(conditions)
     moved_down: dict[str, bool] = {}
     doctor_first: list[str] = [
         f"You said {WARNING_SIGNS.choice(sign).phrase}: please see a doctor before a massage."
@@ -126,6 +165,10 @@ def screen(answers: IntakeAnswers, profiles: Iterable[TechniqueProfile]) -> Scre
         verdict = verdict_of(rules)
         verdicts[profile.slug] = verdict
         reasons[profile.slug] = tuple(rule_sentence(rule, answers) for rule in rules)
+        cautions[profile.slug] = (
+            *(rule_sentence(r, answers) for r in rules if r.effect == RuleEffect.DEMOTE),
+            *everywhere,
+        )
         moved_down[profile.slug] = verdict is not Verdict.OK or any(
             rule.effect == RuleEffect.DEMOTE for rule in rules
         )
@@ -149,4 +192,5 @@ def screen(answers: IntakeAnswers, profiles: Iterable[TechniqueProfile]) -> Scre
         doctor_first_reasons=tuple(doctor_first),
         conditions=conditions,
         massage_should_wait=bool(moved_down) and all(moved_down.values()),
+        cautions=MappingProxyType(cautions),
     )

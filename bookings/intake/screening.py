@@ -4,20 +4,42 @@ Pure: text and (sign, phrase) pairs in, matches out. The phrases are data clinic
 leads keep in admin (`catalog.WarningPhrase`, read by `selectors.warning_phrases()`).
 
 A phrase is words matched whole, ignoring case and accents (apostrophes too, so
-"cant" is "can't"). A word ending in * matches words that start with it; "..."
-between words allows up to three other words of the same clause in between. A
-mention the client denies ("no fever", "I haven't fallen", "never lost control")
-does not count: a denial word shortly before the phrase, in the same clause. A
-denial inside the phrase itself ("no control ... bladder", "can't feel my legs") is
-part of what it says, so it still counts.
+"cant" is "can't"), with typos in its longer words allowed (`fuzzy`). A word ending
+in * matches words that start with it; "..." between words allows up to three other
+words of the same clause in between. A mention that the words around it take back
+does not count (`negation`: "no fever", "my mum had cancer", "fell asleep"); a denial
+inside the phrase itself ("no control ... bladder", "can't feel my legs") is part of
+what it says, so it still counts. Where two signs' phrases match the same words, the
+longer phrase names the sign ("numb between my legs" is the saddle's, not a leg's).
+Text in a language the clinic does not screen is said so (`language`), never passed
+as if it had been read.
 """
 
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from bookings.intake import language
+from bookings.intake.context import LOCATED_SIGNS
+from bookings.intake.fuzzy import Closeness, compare
+from bookings.intake.negation import LOST_WHERE, NEGATIONS, why_not_counted
 from catalog.vocabulary import WARNING_SIGNS
+
+__all__ = [
+    "GAP",
+    "NEGATIONS",
+    "NearMiss",
+    "PhraseMatch",
+    "ScreeningResult",
+    "find_warning_phrases",
+    "fold",
+    "phrase_words",
+    "screen_text",
+    "tokens",
+    "undenied_spans",
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +50,8 @@ class PhraseMatch:
     """The stored phrase that matched."""
     quote: str
     """The client's own words that matched, exactly as they wrote them."""
+    typos: tuple[tuple[str, str], ...] = ()
+    """(their word, the phrase's word) where a typo was read as the word."""
 
 
 @dataclass(frozen=True)
@@ -43,60 +67,24 @@ class Token:
 
 GAP = "..."
 MAX_GAP = 3
-NEGATION_REACH = 6
-"""How many words before a mention a denial still reaches."""
-
-NEGATIONS = frozenset(
-    {
-        "no",
-        "not",
-        "never",
-        "without",
-        "nor",
-        "neither",
-        "none",
-        "nothing",
-        "deny",
-        "denies",
-        "denied",
-        "dont",
-        "doesnt",
-        "didnt",
-        "havent",
-        "hasnt",
-        "hadnt",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "aint",
-        "nope",
-    }
-)
-"""Words that deny what follows them. "can't" and "couldn't" are left out on purpose:
-they usually describe the sign ("I can't hold my pee"), not deny it."""
-
-PSEUDO_NEGATIONS: tuple[tuple[str, ...], ...] = (
-    ("not", "sure"),
-    ("not", "certain"),
-    ("not", "only"),
-    ("not", "just"),
-    ("no", "idea"),
-    ("no", "doubt"),
-    ("dont", "know"),
-    ("didnt", "know"),
-    ("doesnt", "help"),
-    ("didnt", "help"),
-    ("not", "to", "mention"),
-    ("no", "longer", "able"),
-)
-"""Denial words that deny nothing after them ("not sure if it is a fever")."""
-
-ANSWERS_NO = frozenset({"no", "none", "nope", "negative", "nil"})
-"""A clause of one of these right after a mention denies it ("Fever? No.")."""
-
 CLAUSE_WORDS = frozenset(
-    {"but", "although", "though", "however", "except", "yet", "whereas", "and"}
+    {
+        "but",
+        "although",
+        "though",
+        "however",
+        "except",
+        "yet",
+        "whereas",
+        "and",
+        "because",
+        "cause",
+        "since",
+        "so",
+        "which",
+        "while",
+        "whilst",
+    }
 )
 CLAUSE_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\n]|\s[-\u2013\u2014]\s")
 # Numbers stand apart from the letters they are written with: "8kg" is "8" and "kg".
@@ -128,12 +116,66 @@ def tokens(text: str) -> list[Token]:
         if CLAUSE_PUNCTUATION.search(flat[previous_end : match.start()]):
             clause += 1
         previous_end = match.end()
-        if word in CLAUSE_WORDS:
+        if word in CLAUSE_WORDS and not _idiom(found, flat, match.end()):
             clause += 1
         found.append(Token(word, origin[match.start()], origin[match.end() - 1] + 1, clause))
-    return found
+    return _one_word_for_cannot(found)
 
 
+AND_IDIOMS = frozenset({("pins", "needles"), ("hot", "cold"), ("aches", "pains")})
+"""Pairs joined by "and" that are one thing: "no pins and needles or numbness" is one clause."""
+
+
+def _idiom(before: Sequence[Token], flat: str, after: int) -> bool:
+    following = _WORD.match(flat, after + 1)
+    return bool(
+        before and following and (before[-1].word, following.group().replace("'", "")) in AND_IDIOMS
+    )
+
+
+CANNOT = "cant"
+INABILITY: tuple[tuple[str, ...], ...] = (
+    ("havent", "been", "able", "to"),
+    ("hasnt", "been", "able", "to"),
+    ("not", "been", "able", "to"),
+    ("no", "longer", "able", "to"),
+    ("can", "no", "longer"),
+    ("not", "able", "to"),
+    ("wasnt", "able", "to"),
+    ("werent", "able", "to"),
+    ("isnt", "able", "to"),
+    ("unable", "to"),
+    ("cannot",),
+    ("couldnt",),
+)
+"""Ways of saying "can't": read as "can't", in the text and in the phrases alike, so
+"can't hold ... pee" also finds "no longer able to hold my pee"."""
+
+
+def _one_word_for_cannot(words: list[Token]) -> list[Token]:
+    merged: list[Token] = []
+    at = 0
+    while at < len(words):
+        said = next(
+            (
+                len(way)
+                for way in INABILITY
+                if tuple(t.word for t in words[at : at + len(way)]) == way
+                and len({t.clause for t in words[at : at + len(way)]}) == 1
+            ),
+            0,
+        )
+        if said:
+            last = words[at + said - 1]
+            merged.append(Token(CANNOT, words[at].start, last.end, words[at].clause))
+            at += said
+        else:
+            merged.append(words[at])
+            at += 1
+    return merged
+
+
+@lru_cache(maxsize=4096)
 def phrase_words(phrase: str) -> tuple[str, ...]:
     """A stored phrase as the words it matches, "..." for a gap and a trailing * kept."""
     words: list[str] = []
@@ -148,61 +190,202 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
             words.append(word + ("*" if star else ""))
     while words and words[-1] == GAP:
         words.pop()
-    return tuple(words)
+    plain = [Token(w, 0, 0, 0) for w in words]
+    return tuple(t.word for t in _one_word_for_cannot(plain))
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A phrase that almost matched, and why it did not count (for "Try a sentence")."""
+
+    sign: str
+    phrase: str
+    quote: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    matches: tuple[PhraseMatch, ...]
+    """At most one per sign, in WARNING_SIGNS order."""
+    near_misses: tuple[NearMiss, ...] = ()
+    unscreened_language: str | None = None
+    """The code of a language the clinic does not screen that (part of) the text is in:
+    its warning signs cannot be read from it."""
+
+    @property
+    def language_name(self) -> str:
+        return language.language_name(self.unscreened_language or "")
+
+
+@dataclass(frozen=True)
+class _Found:
+    sign: str
+    phrase: str
+    matched: tuple[int, ...]
+    weight: int
+    typos: tuple[tuple[str, str], ...]
+    near: str
+    """Why a word only nearly matched; "" when every word counts."""
+
+
+def screen_text(
+    text: str, phrases: Iterable[tuple[str, str]], *, near_misses: bool = False
+) -> ScreeningResult:
+    """The warning signs in the text, and whether the text could be read at all.
+
+    `near_misses` also lists phrases that almost matched and why they did not count
+    (a denial, a typo too far from the word, another sign's longer phrase).
+    """
+    words = tokens(text)
+    unscreened = language.unscreened_language(text) if words else None
+    if not words:
+        return ScreeningResult(matches=())
+    folded = [t.word for t in words]
+    clauses = [t.clause for t in words]
+    counted: list[_Found] = []
+    missed: list[NearMiss] = []
+    starts = _Starts(words, loose=near_misses)
+
+    def quote(matched: Sequence[int]) -> str:
+        return text[words[matched[0]].start : words[matched[-1]].end]
+
+    for sign, phrase in phrases:
+        pattern = phrase_words(phrase)
+        if not pattern or pattern[0] == GAP:
+            continue
+        for found in _occurrences(words, pattern, loose=near_misses, starts=starts):
+            if found.near:
+                missed.append(NearMiss(sign, phrase, quote(found.matched), found.near))
+                continue
+            why = why_not_counted(
+                folded, clauses, found.matched, sign, lost_where=_names_a_loss(pattern)
+            )
+            if why is not None:
+                if near_misses:
+                    missed.append(NearMiss(sign, phrase, quote(found.matched), why))
+                continue
+            counted.append(_Found(sign, phrase, found.matched, len(pattern), found.typos, ""))
+    kept: list[_Found] = []
+    # The longest phrase names the sign of the words it matched; shorter phrases of
+    # other signs over the same words stand down.
+    for found in sorted(counted, key=lambda f: (-f.weight, f.matched[0])):
+        rival = next(
+            (
+                k
+                for k in kept
+                if k.sign != found.sign
+                and (set(k.matched) & set(found.matched) or _says_where(k, found, words))
+            ),
+            None,
+        )
+        if rival is None:
+            kept.append(found)
+        elif near_misses:
+            why = f"the same words match the longer “{rival.phrase}”"
+            missed.append(NearMiss(found.sign, found.phrase, quote(found.matched), why))
+    first: dict[str, _Found] = {}
+    for found in sorted(kept, key=lambda f: (words[f.matched[0]].start, -words[f.matched[-1]].end)):
+        first.setdefault(found.sign, found)
+    matches = tuple(
+        PhraseMatch(
+            sign=sign,
+            phrase=first[sign].phrase,
+            quote=quote(first[sign].matched),
+            typos=first[sign].typos,
+        )
+        for sign in WARNING_SIGNS.codes
+        if sign in first
+    )
+    shown = {(m.sign, m.phrase) for m in matches}
+    return ScreeningResult(
+        matches=matches,
+        near_misses=tuple(dict.fromkeys(m for m in missed if (m.sign, m.phrase) not in shown)),
+        unscreened_language=unscreened,
+    )
 
 
 def find_warning_phrases(text: str, phrases: Iterable[tuple[str, str]]) -> list[PhraseMatch]:
     """(sign, phrase) pairs in; at most one match per sign, in WARNING_SIGNS order.
 
-    Whole words, case- and accent-insensitive, negated mentions ("no numbness",
-    "never lost control") do not match. Of several mentions of one sign, the first in
-    the text is quoted.
+    Of several mentions of one sign, the first in the text is quoted.
     """
-    words = tokens(text)
-    if not words:
-        return []
-    best: dict[str, tuple[int, int, PhraseMatch]] = {}
-    for sign, phrase in phrases:
-        pattern = phrase_words(phrase)
-        if not pattern or pattern[0] == GAP:
-            continue
-        for matched in _occurrences(words, pattern):
-            if _denied(words, matched):
-                continue
-            first, last = matched[0], matched[-1]
-            key = (words[first].start, -words[last].end)
-            if sign not in best or key < best[sign][:2]:
-                quote = text[words[first].start : words[last].end]
-                best[sign] = (*key, PhraseMatch(sign=sign, phrase=phrase, quote=quote))
-            break
-    return [best[sign][2] for sign in WARNING_SIGNS.codes if sign in best]
+    return list(screen_text(text, phrases).matches)
 
 
 def undenied_spans(text: str, pattern: Sequence[str]) -> list[tuple[int, int]]:
     """Where the text mentions these words, as (start, end), only the mentions it does not deny.
 
-    For keywords outside the warning signs (the suggestion's), with the same rules.
+    For keywords outside the warning signs (the suggestion's), with the same denials;
+    as written, no typo read as a word (a preference is not worth a guess).
     """
     words = tokens(text)
+    folded = [t.word for t in words]
+    clauses = [t.clause for t in words]
     return [
-        (words[matched[0]].start, words[matched[-1]].end)
-        for matched in _occurrences(words, tuple(pattern))
-        if not _denied(words, matched)
+        (words[found.matched[0]].start, words[found.matched[-1]].end)
+        for found in _occurrences(words, tuple(pattern), loose=False)
+        if not found.typos and why_not_counted(folded, clauses, found.matched, "") is None
     ]
 
 
-def _occurrences(words: Sequence[Token], pattern: Sequence[str]) -> Iterable[tuple[int, ...]]:
-    """The token indexes of the pattern's words, wherever it matches, earliest first."""
-    for first in range(len(words)):
-        matched = _match_from(words, pattern, first)
-        if matched is not None:
-            yield matched
+def _occurrences(
+    words: Sequence[Token], pattern: Sequence[str], *, loose: bool, starts: "_Starts | None" = None
+) -> Iterable[_Found]:
+    """The pattern's words wherever it matches, earliest first."""
+    starts = starts or _Starts(words, loose=loose)
+    for first in starts.of(pattern[0]):
+        found = _match_from(words, pattern, first, loose=loose)
+        if found is not None:
+            yield found
+
+
+class _Starts:
+    """Where each phrase's first word is in the text: each distinct word compared once."""
+
+    def __init__(self, words: Sequence[Token], *, loose: bool) -> None:
+        self.worst = Closeness.NEAR if loose else Closeness.TYPO
+        self.positions: dict[str, list[int]] = {}
+        for index, token in enumerate(words):
+            self.positions.setdefault(token.word, []).append(index)
+        self.known: dict[str, list[int]] = {}
+
+    def of(self, wanted: str) -> list[int]:
+        if wanted not in self.known:
+            self.known[wanted] = sorted(
+                index
+                for word, indexes in self.positions.items()
+                if compare(word, wanted).closeness <= self.worst
+                for index in indexes
+            )
+        return self.known[wanted]
 
 
 def _match_from(
-    words: Sequence[Token], pattern: Sequence[str], first: int
-) -> tuple[int, ...] | None:
-    if not _same_word(words[first].word, pattern[0]):
+    words: Sequence[Token], pattern: Sequence[str], first: int, *, loose: bool
+) -> _Found | None:
+    typos: list[tuple[str, str]] = []
+    near: list[str] = []
+
+    def fits(at: int, wanted: str) -> bool:
+        compared = compare(words[at].word, wanted)
+        if compared.closeness == Closeness.SAME:
+            return True
+        if compared.closeness <= Closeness.TYPO:
+            typos.append((words[at].word, wanted))
+            return True
+        if loose and compared.closeness == Closeness.NEAR:
+            near.append(
+                f"“{words[at].word}” is {compared.edits} edit(s) from “{wanted}”, "
+                f"{compared.allowed} allowed for a word that long"
+                if words[at].word[:1] == wanted[:1]
+                else f"“{words[at].word}” is close to “{wanted}” but starts differently "
+                "or is an everyday word"
+            )
+            return True
+        return False
+
+    if not fits(first, pattern[0]):
         return None
     at = first
     matched = [first]
@@ -221,9 +404,7 @@ def _match_from(
             token = words[candidate]
             # Words of the phrase itself may be clause words ("pins and needles"); the
             # gap may not cross into another clause.
-            if _same_word(token.word, wanted) and (
-                token.clause == clause or token.word in CLAUSE_WORDS
-            ):
+            if (token.clause == clause or token.word in CLAUSE_WORDS) and fits(candidate, wanted):
                 at = candidate
                 matched.append(at)
                 break
@@ -233,38 +414,22 @@ def _match_from(
             return None
         # A clause word inside the phrase starts a new clause number: carry on from it.
         index += 1
-    return tuple(matched)
+    return _Found(
+        sign="",
+        phrase="",
+        matched=tuple(matched),
+        weight=len(pattern),
+        typos=tuple(typos),
+        near="; ".join(near),
+    )
 
 
-def _same_word(word: str, wanted: str) -> bool:
-    if wanted.endswith("*"):
-        return word.startswith(wanted[:-1])
-    return word == wanted
+def _names_a_loss(pattern: Sequence[str]) -> bool:
+    return len(pattern) > 1 and pattern[1] in LOST_WHERE
 
 
-def _denied(words: Sequence[Token], matched: Sequence[int]) -> bool:
-    first, last = matched[0], matched[-1]
-    # A denial in a gap of the phrase ("my legs are not numb") denies it too; one that
-    # is a word of the phrase itself does not.
-    own = set(matched)
-    if any(words[i].word in NEGATIONS for i in range(first, last + 1) if i not in own):
-        return True
-    clause = words[first].clause
-    before = [
-        token.word
-        for token in words[max(0, first - NEGATION_REACH) : first]
-        if token.clause == clause
-    ]
-    for index, word in enumerate(before):
-        if word in NEGATIONS and not _pseudo_negation(before, index):
-            return True
-    after = last + 1
-    if after < len(words) and words[after].clause != words[last].clause:
-        answer = [t.word for t in words[after:] if t.clause == words[after].clause]
-        if len(answer) == 1 and answer[0] in ANSWERS_NO:
-            return True
-    return False
-
-
-def _pseudo_negation(words: Sequence[str], index: int) -> bool:
-    return any(tuple(words[index : index + len(pseudo)]) == pseudo for pseudo in PSEUDO_NEGATIONS)
+def _says_where(longer: _Found, bare: _Found, words: Sequence[Token]) -> bool:
+    """A bare "tingly" next to "my privates have gone numb" is the saddle's tingling."""
+    if bare.weight > 1 or {longer.sign, bare.sign} - LOCATED_SIGNS:
+        return False
+    return abs(words[longer.matched[-1]].clause - words[bare.matched[0]].clause) <= 2

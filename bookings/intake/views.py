@@ -35,6 +35,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(request.POST)
         if form.is_valid():
             return _to_result(form.answers(earlier))
+        urgent = form.urgent_signs_said()
+        if urgent:
+            # An emergency sign answered yes: its advice comes now, not after the rest.
+            return _to_result(IntakeAnswers(warning_signs=urgent))
     else:
         form = IntakeForm(initial=IntakeForm.initial_from(earlier) if earlier else None)
     response = render(request, "bookings/intake.html", {"form": form})
@@ -57,7 +61,10 @@ def intake_result(request: HttpRequest) -> HttpResponse:
     if answers is None:
         return redirect("bookings:intake")
     check = gate.check(answers)
-    if check.unasked:
+    if not check.urgent and not answers.screened:
+        # Answers to an older set of questions (or none): asked again, nothing assumed.
+        return redirect("bookings:intake")
+    if check.unasked and not check.urgent:
         page = _text_check_page(check, TextCheckForm(signs=[m.sign for m in check.unasked]))
     else:
         page = _result_page(check)
@@ -99,19 +106,15 @@ def _result_page(check: gate.SafetyCheck) -> dict[str, object]:
     answers = check.answers
     page: dict[str, object] = {
         "answers": answers,
+        "unscreened_language": check.unscreened_language,
         "is_urgent": check.urgent,
         "urgent_signs": [WARNING_SIGNS.label_of(s) for s in answers.urgent_signs],
     }
     if check.urgent:
         return page
     screen = check.screen
-    if screen.massage_should_wait or not screen.advised():
-        return page | {
-            "should_wait": True,
-            "wait_reasons": _unique(
-                [*screen.doctor_first_reasons, *(r for rs in screen.reasons.values() for r in rs)]
-            ),
-        }
+    if check.should_wait:
+        return page | {"should_wait": True, "wait_reasons": check.wait_reasons()}
     ranked = suggest(answers, check.profiles)
     allowed = [s for s in ranked if screen.verdict(s.slug) != Verdict.RULED_OUT]
     return page | {

@@ -102,7 +102,7 @@ class Booking(models.Model):
     acknowledged_advice = models.JSONField(
         default=list,
         blank=True,
-        help_text="The see-a-doctor-first advice the client confirmed reading.",
+        help_text="The see-a-doctor-first advice and the cautions the client confirmed reading.",
     )
     safety_checked_at = models.DateTimeField("checked with the client at", null=True, blank=True)
     safety_checked_by = models.ForeignKey(
@@ -128,6 +128,13 @@ class Booking(models.Model):
         max_length=200,
         blank=True,
         help_text="Why staff booked it outside the therapist's working hours.",
+    )
+    safety_override_reason = models.CharField(
+        "clinical override",
+        max_length=200,
+        blank=True,
+        help_text="Why staff booked it although the client's answers said massage should "
+        "wait (staff only; never shown to the client).",
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(

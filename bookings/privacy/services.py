@@ -40,6 +40,7 @@ SAFETY_FACTS_CLEARED: dict[str, Any] = {
     "health_conditions": [],
     "text_checks": [],
     "acknowledged_advice": [],
+    "safety_override_reason": "",
 }
 
 
@@ -56,6 +57,7 @@ def purge_health_answers(*, retention_days: int, now: datetime) -> int:
         | ~Q(health_conditions=[])
         | ~Q(text_checks=[])
         | ~Q(acknowledged_advice=[])
+        | ~Q(safety_override_reason="")
     )
     return (
         Booking.objects.filter(end__lt=cutoff)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from bookings.booking import errors
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
-from bookings.intake.answers import IntakeAnswers
 from bookings.models import WaitlistEntry, WaitlistOffer
 from bookings.models.waitlist import WaitlistEntryQuerySet
 from bookings.scheduling import selectors
@@ -158,12 +157,8 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
                     client_email=data["client_email"],
                     client_phone=data["client_phone"],
                     sms_opt_in=data["sms_opt_in"],
-                    # Staff asked the two screening questions: the same rules as online.
-                    intake=IntakeAnswers(
-                        warning_signs=tuple(data["warning_signs"]),
-                        conditions=tuple(data["conditions"]),
-                        screened=True,
-                    ),
+                    # Staff asked every safety question: the same rules as online.
+                    intake=form.intake(),
                     acknowledged_warning=data["told_to_see_doctor"],
                     by=request.user,
                 )
@@ -179,6 +174,9 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
             "opts": self.opts,
             "title": "Add a client to the waitlist",
             "form": form,
+            **form.grouped_safety_fields(),
+            "client_fields": form.client_fields(),
+            "safety_fields": [form["told_to_see_doctor"]],
         }
         response = render(request, "admin/bookings/waitlistentry/add.html", context)
         response["Cache-Control"] = "private, no-store"

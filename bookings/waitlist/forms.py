@@ -93,7 +93,8 @@ class WaitForm(forms.Form):
 
 class JoinWaitlistForm(HoneypotMixin, WaitForm):
     acknowledged_warning = forms.BooleanField(
-        label="I have read the advice to see a doctor before the session", required=False
+        label="I have read the advice for my session (seeing a doctor first, or the care it needs)",
+        required=False,
     )
 
 
@@ -119,3 +120,11 @@ class StaffWaitlistForm(StaffScreenForm, WaitForm):
         self.fields["client_name"].label = "Client's name"
         self.fields["client_phone"].label = "Client's phone"
         self.fields["sms_opt_in"].label = "Text the client when a time comes free"
+        # "Massage should wait" keeps a client off the waitlist: no override here.
+        del self.fields["clinical_override"], self.fields["clinical_override_reason"]
+
+    def client_fields(self) -> list[forms.BoundField]:
+        """Who is waiting: the visible fields that are neither the wait nor the screen."""
+        screen = {f.name for group in self.grouped_safety_fields().values() for f in group}
+        screen.add("told_to_see_doctor")
+        return [f for f in self.visible_fields()[6:] if f.name not in screen]

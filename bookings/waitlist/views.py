@@ -74,12 +74,13 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
     technique = choices.technique
     answers = recall(request)
     book_url = reverse("bookings:book", kwargs={"slug": slug})
-    if answers is None or not answers.screened:
+    if answers is None:
         return HttpResponseSeeOther(reverse("bookings:book_screen", kwargs={"slug": slug}))
     check = gate.check(answers)
     if check.stop(slug) is not None:
-        # Urgent signs, a ruled-out technique, words nobody asked about: the booking
-        # steps say what to do, with the care they already take.
+        # Urgent signs, questions unanswered, massage should wait, a ruled-out technique,
+        # words nobody asked about: the booking steps say what to do, with the care they
+        # already take.
         return HttpResponseSeeOther(book_url)
     if request.method == "POST":
         form = JoinWaitlistForm(
@@ -115,6 +116,8 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
         "technique": technique,
         "form": form,
         "needs_doctor": check.needs_acknowledgement(slug),
+        "doctor_first": check.needs_doctor(slug),
+        "cautions": check.cautions(slug),
         "book_url": book_url,
     }
     response = render(request, "bookings/waitlist_join.html", page)

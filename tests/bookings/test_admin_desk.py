@@ -17,6 +17,7 @@ from tests.factories import (
     ClinicClosureFactory,
     TherapistFactory,
     TimeOffFactory,
+    answered,
 )
 
 pytestmark = pytest.mark.django_db
@@ -271,18 +272,22 @@ DAY_VIEW_QUERIES = 15
 
 
 def form_data(who, **overrides):
-    return {
-        "action": "book",
-        "technique": who.techniques.get().pk,
-        "length_minutes": 60,
-        "therapist": who.pk,
-        "day": "2026-03-03",
-        "time": "10:00",
-        "client_name": "Pat Phone",
-        "client_phone": "07700 900456",
-        "client_email": "",
-        **overrides,
-    }
+    """The desk's form, every safety question answered ("no", "None of these") unless
+    `warning_signs`, `conditions` or `risk_factors` say otherwise."""
+    return answered(
+        {
+            "action": "book",
+            "technique": who.techniques.get().pk,
+            "length_minutes": 60,
+            "therapist": who.pk,
+            "day": "2026-03-03",
+            "time": "10:00",
+            "client_name": "Pat Phone",
+            "client_phone": "07700 900456",
+            "client_email": "",
+            **overrides,
+        }
+    )
 
 
 def test_a_gap_link_opens_the_booking_form_prefilled(client, now, front_desk_user, therapist):
@@ -313,10 +318,10 @@ def test_front_desk_books_a_phone_client_without_an_email(
 ):
     client.force_login(front_desk_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(ADD_URL, form_data(therapist, warning_signs=["night_pain"]))
+        response = client.post(ADD_URL, form_data(therapist, conditions=["pregnancy"]))
     assert response.status_code == 200 and "advised the client" in response.content.decode()
     response = client.post(
-        ADD_URL, form_data(therapist, warning_signs=["night_pain"], told_to_see_doctor="on")
+        ADD_URL, form_data(therapist, conditions=["pregnancy"], told_to_see_doctor="on")
     )
     assert response.status_code == 302
     assert response["Location"] == f"{DAY_URL}?date=2026-03-03"
@@ -326,7 +331,8 @@ def test_front_desk_books_a_phone_client_without_an_email(
         therapist,
         front_desk_user,
     )
-    assert booking.client_email == "" and booking.warning_flags == ["night_pain"]
+    assert booking.client_email == "" and booking.health_conditions == ["pregnancy"]
+    assert any("lie on your side" in line for line in booking.acknowledged_advice)
     kinds = set(Notification.objects.for_booking(booking).values_list("kind", flat=True))
     assert kinds == {NotificationKind.CLINIC_BOOKED}
     assert any("Booked Pat Phone with Anna K." in t for t in texts(response))

@@ -10,6 +10,7 @@ from bookings.models import (
     WaitlistStatus,
 )
 from tests.bookings.waitlist_helpers import WEDNESDAY_2PM, fill_wednesday_afternoon, join
+from tests.factories import answered
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +24,20 @@ def offer_url(entry: WaitlistEntry) -> str:
 
 
 def staff_post(**overrides: object) -> dict[str, object]:
-    return {
-        "technique": "",
-        "length_minutes": "60",
-        "therapist": "any",
-        "first_day": "2026-03-04",
-        "last_day": "2026-03-05",
-        "parts_of_day": ["morning"],
-        "client_name": "Phone Client",
-        "client_phone": "07700 900456",
-        "client_email": "",
-    } | overrides
+    return answered(
+        {
+            "technique": "",
+            "length_minutes": "60",
+            "therapist": "any",
+            "first_day": "2026-03-04",
+            "last_day": "2026-03-05",
+            "parts_of_day": ["morning"],
+            "client_name": "Phone Client",
+            "client_phone": "07700 900456",
+            "client_email": "",
+        }
+        | overrides
+    )
 
 
 def test_the_day_view_lists_who_waits_for_that_day(client, front_desk_user, therapist, now):
@@ -87,7 +91,7 @@ def test_a_doctor_first_sign_needs_the_advice_given_before_a_phone_client_waits(
     client, front_desk_user, therapist, swedish, now
 ):
     client.force_login(front_desk_user)
-    data = staff_post(technique=swedish.pk, warning_signs=["night_pain"])
+    data = staff_post(technique=swedish.pk, conditions=["pregnancy"])
 
     response = client.post(ADD_URL, data)
 

@@ -137,6 +137,7 @@ def test_kept_answers_read_back_in_words_for_staff():
         ("What brings it on", "Not answered"),
         ("Pressure they prefer", "No preference"),
         ("Health conditions", "Not answered"),
+        ("Risk factors", "Not answered"),
         ("Warning signs", "Constant pain at night or at rest"),
         ("In their own words", "sciatica"),
     ]

@@ -3,6 +3,7 @@ import pytest
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.forms import IntakeForm
 from catalog.vocabulary import DURATION, PRESSURE
+from tests.factories import safety_post
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,9 @@ def test_the_form_turns_ticks_into_typed_answers_in_the_order_it_asks():
             "frequency": "sometimes",
             "feelings": ["spasms", "tight"],
             "pressure": "gentle",
-            "warning_signs": ["leg_numbness", "fever"],
             "description": "  twisted   while\r\n gardening ",
         }
+        | safety_post(signs=["leg_weakness", "chest_pain"], risks=["fever", "cancer"])
     )
 
     assert form.is_valid(), form.errors
@@ -30,7 +31,8 @@ def test_the_form_turns_ticks_into_typed_answers_in_the_order_it_asks():
         frequency="sometimes",
         feelings=("tight", "spasms"),
         pressure="gentle",
-        warning_signs=("fever", "leg_numbness"),
+        risk_factors=("cancer", "fever"),
+        warning_signs=("leg_weakness", "chest_pain"),
         description="twisted while gardening",
         screened=True,
     )

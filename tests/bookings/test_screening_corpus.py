@@ -1,11 +1,11 @@
 from bookings.intake.screening import find_warning_phrases
-from catalog import seed
+from catalog.seed_phrases import seeded_phrases
 from catalog.vocabulary import WARNING_SIGNS
 
 from .screening_corpus import ORDINARY, RED_FLAGS
 
 # Measured on the very phrases a fresh clinic opens with.
-SEEDED = [(sign, phrase) for sign, phrases in seed.WARNING_PHRASES.items() for phrase in phrases]
+SEEDED = seeded_phrases()
 
 
 def test_the_corpus_is_big_enough_and_covers_every_sign():

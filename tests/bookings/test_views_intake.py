@@ -1,21 +1,25 @@
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from bookings.intake.answers import IntakeAnswers, Triage
-from bookings.intake.cookie import COOKIE_NAME, recall
+from bookings.intake.cookie import COOKIE_NAME, recall, remember
 from catalog.models import AnswerWeight, KeywordWeight, Technique
 from catalog.vocabulary import (
     DESCRIPTION_MAX_LENGTH,
     DOCTOR_FIRST_SIGNS,
+    EMERGENCY_SIGNS,
     URGENT_SIGNS,
     WARNING_SIGNS,
 )
+from tests.factories import answered
 
 if TYPE_CHECKING:
     # What the test client returns: a response with `context`, `templates`... (stubs only).
@@ -47,8 +51,9 @@ DESK = {
 
 def post(client: Client, data: Mapping[str, object]) -> "Response":
     """Post the intake; a valid post is followed to its result page, whose response
-    carries the redirect's cookies (where the answers were set)."""
-    response = client.post(URL, data)
+    carries the redirect's cookies (where the answers were set). Every safety question
+    is answered ("no", "None of these") unless the data says otherwise."""
+    response = client.post(URL, answered(data))
     if response.status_code != 303:
         return response
     assert response["Location"] == RESULT
@@ -77,9 +82,18 @@ def test_the_intake_page_asks_every_question_in_labelled_fieldsets(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    for legend in ["Your back pain", "How it feels", "Your health", "Warning signs"]:
-        assert f"<legend>{legend}</legend>" in html
+    for legend in [
+        "Your back pain",
+        "How it feels",
+        "Your health",
+        "Emergency signs",
+        "Things a doctor should know about",
+        *(sign.label for sign in EMERGENCY_SIGNS),
+    ]:
+        assert f">{legend}</legend>" in html
     for name in [
+        *(f"sign_{sign.code}" for sign in EMERGENCY_SIGNS),
+        "risk_factors",
         "areas",
         "duration",
         "intensity",
@@ -88,7 +102,6 @@ def test_the_intake_page_asks_every_question_in_labelled_fieldsets(client):
         "triggers",
         "pressure",
         "conditions",
-        "warning_signs",
         "description",
     ]:
         assert f'name="{name}"' in html
@@ -208,21 +221,35 @@ def test_an_emergency_sign_gets_emergency_advice_and_no_booking(client, sign):
     assert answers.triage == Triage.URGENT
 
 
-# A fever implies an infection, which rules out or moves down every massage: the
-# result says massage should wait (tested in test_views_safety.py).
+# Signs no longer asked as questions still come from the client's own words (answered
+# "yes" on the words' question). A fever implies an infection, which rules out or moves
+# down every massage: the result says massage should wait (tested in
+# test_views_safety.py).
 @pytest.mark.parametrize("sign", sorted(DOCTOR_FIRST_SIGNS - {"fever"}))
 def test_a_doctor_first_sign_advises_a_doctor_but_still_suggests(client, sign):
-    response = post(client, {**KNOTS, "warning_signs": [sign]})
+    response = post(client, KNOTS)
+    answers = recalled(response)
+    assert answers is not None
+    kept = HttpResponse()
+    remember(kept, replace(answers, warning_signs=(sign,)))
+    client.cookies[COOKIE_NAME] = kept.cookies[COOKIE_NAME].value
 
-    text = main_text(response)
+    text = main_text(client.get(RESULT))
     assert "Please see a doctor before you book" in text
     assert WARNING_SIGNS.label_of(sign) in text
     assert "asks you to confirm that you have read this advice" in text
     assert "Our suggestion for you Trigger Point Therapy" in text
     assert "emergency care" not in text
-    answers = recalled(response)
-    assert answers is not None
-    assert answers.doctor_first_signs == (sign,)
+
+
+def test_a_doctor_first_risk_factor_advises_a_doctor_but_still_suggests(client):
+    response = post(client, {**KNOTS, "risk_factors": ["over_50_new"]})
+
+    text = main_text(response)
+    assert "Please see a doctor before you book" in text
+    assert "New back pain after 50" in text
+    assert "Our suggestion for you" in text
+    assert "emergency care" not in text
 
 
 def test_without_warning_signs_there_is_no_medical_advice_box(client):
@@ -239,7 +266,8 @@ NONSENSE = {
     "an unknown duration": {**KNOTS, "duration": "forever"},
     "an unknown feeling": {**KNOTS, "feelings": ["tight", "<script>"]},
     "an unknown condition": {**KNOTS, "conditions": ["broken heart"]},
-    "an unknown warning sign": {**KNOTS, "warning_signs": ["none"]},
+    "an unknown answer to a sign": {**KNOTS, "sign_chest_pain": "maybe"},
+    "a sign left unanswered": {**KNOTS, "sign_both_legs": ""},
     "an unknown pressure": {**KNOTS, "pressure": "crushing"},
     "pain above ten": {**KNOTS, "intensity": "11"},
     "pain below zero": {**KNOTS, "intensity": "-1"},
@@ -352,14 +380,16 @@ def test_a_post_bigger_than_any_form_is_refused_without_a_crash(client, settings
 
 
 def test_a_bot_filling_the_hidden_field_gets_no_suggestion_and_no_cookie(client):
-    data = {
-        "areas": ["lower"],
-        "duration": "weeks",
-        "intensity": "4",
-        "frequency": "often",
-        "pressure": "any",
-        "website": "http://spam.example",
-    }
+    data = answered(
+        {
+            "areas": ["lower"],
+            "duration": "weeks",
+            "intensity": "4",
+            "frequency": "often",
+            "pressure": "any",
+            "website": "http://spam.example",
+        }
+    )
     response = client.post(reverse("bookings:intake"), data)
     assert response.status_code == 200
     assert "Show my suggestion" in response.content.decode()

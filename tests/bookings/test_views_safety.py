@@ -14,11 +14,11 @@ from bookings.booking.services import book_session
 from bookings.intake import cookie as intake
 from bookings.intake import gate as safety_gate
 from bookings.intake.answers import IntakeAnswers
-from bookings.intake.safety import Verdict
 from bookings.models import Booking
 from catalog.models import ConditionRule, Technique
 from catalog.vocabulary import CONDITIONS
 from tests.clock import NOW
+from tests.factories import answered, safety_post
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def submit(client: Client, slug: str, **more: str) -> Any:
 
 
 def test_a_valid_intake_redirects_with_303_to_a_result_page_read_from_the_cookie(client):
-    response = client.post(INTAKE, KNOTS)
+    response = client.post(INTAKE, answered(KNOTS))
 
     assert response.status_code == 303
     assert response["Location"] == RESULT
@@ -92,11 +92,11 @@ def test_a_valid_intake_redirects_with_303_to_a_result_page_read_from_the_cookie
 
 def test_reloading_the_result_neither_posts_again_nor_spends_the_rate_limit(client, settings):
     settings.FORM_RATE_LIMIT = "1/h"
-    assert client.post(INTAKE, KNOTS).status_code == 303
+    assert client.post(INTAKE, answered(KNOTS)).status_code == 303
 
     for _ in range(5):
         assert client.get(RESULT).status_code == 200
-    assert client.post(INTAKE, KNOTS).status_code == 429
+    assert client.post(INTAKE, answered(KNOTS)).status_code == 429
 
 
 def test_the_result_without_answers_sends_the_client_to_the_questions(client):
@@ -107,7 +107,9 @@ def test_the_result_without_answers_sends_the_client_to_the_questions(client):
 
 
 def test_going_back_to_the_questions_shows_the_answers_given(client):
-    client.post(INTAKE, {**KNOTS, "conditions": ["pregnancy"], "description": "sore neck"})
+    client.post(
+        INTAKE, answered({**KNOTS, "conditions": ["pregnancy"], "description": "sore neck"})
+    )
 
     html = client.get(INTAKE).content.decode()
 
@@ -121,7 +123,7 @@ def test_the_questions_ask_warning_signs_and_conditions_first(client):
 
     order = [
         html.index(f"<legend>{legend}</legend>")
-        for legend in ("Warning signs", "Your health", "Your back pain")
+        for legend in ("Emergency signs", "Your health", "Your back pain")
     ]
     assert order == sorted(order)
 
@@ -129,7 +131,7 @@ def test_the_questions_ask_warning_signs_and_conditions_first(client):
 # The screen step ---------------------------------------------------------------------------
 
 
-def test_booking_without_answers_asks_the_two_safety_questions_first(client, clinic):
+def test_booking_without_answers_asks_the_safety_questions_first(client, clinic):
     response = client.get(book_url("swedish", length="60", therapist="any"))
 
     assert response.status_code == 303
@@ -138,7 +140,8 @@ def test_booking_without_answers_asks_the_two_safety_questions_first(client, cli
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'name="warning_signs"' in html and 'name="conditions"' in html
+    assert 'name="sign_saddle_numbness"' in html and 'name="conditions"' in html
+    assert 'name="risk_factors"' in html
     assert 'name="areas"' not in html
     assert "no-store" in page["Cache-Control"]
 
@@ -147,7 +150,7 @@ def test_the_screen_keeps_the_answers_and_returns_to_the_booking(client, clinic)
     with_intake(client, IntakeAnswers(areas=("lower",)))  # an intake from before the screen
     screen = reverse("bookings:book_screen", args=["swedish"]) + "?length=60&therapist=any"
 
-    response = client.post(screen, {"conditions": ["osteoporosis"]})
+    response = client.post(screen, safety_post(conditions=["osteoporosis"]))
 
     assert response.status_code == 303
     assert response["Location"] == book_url("swedish", length="60", therapist="any")
@@ -161,7 +164,7 @@ def test_the_screen_keeps_the_answers_and_returns_to_the_booking(client, clinic)
 def test_nonsense_on_the_screen_is_a_form_error_and_nothing_is_remembered(client, clinic):
     screen = reverse("bookings:book_screen", args=["swedish"])
 
-    response = client.post(screen, {"warning_signs": ["<script>"]})
+    response = client.post(screen, safety_post() | {"sign_chest_pain": "<script>"})
 
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -174,7 +177,7 @@ def test_the_screen_of_an_unknown_technique_is_a_404(client, clinic):
 
 def test_an_urgent_sign_on_the_screen_gets_emergency_advice_and_no_times(client, clinic):
     screen = reverse("bookings:book_screen", args=["swedish"]) + "?length=60&therapist=any"
-    response = client.post(screen, {"warning_signs": ["bladder_bowel"]}, follow=True)
+    response = client.post(screen, safety_post(signs=["bladder_bowel"]), follow=True)
 
     text = text_of(response)
     assert "Please get medical help today" in text
@@ -336,7 +339,7 @@ def test_the_emergency_result_has_tap_to_call_numbers_and_no_booking_or_privacy_
 ):
     settings.EMERGENCY_NUMBER = "112"
     settings.NON_EMERGENCY_NUMBER = "116 117"
-    client.post(INTAKE, {**KNOTS, "warning_signs": ["saddle_numbness"]})
+    client.post(INTAKE, answered({**KNOTS, "warning_signs": ["saddle_numbness"]}))
 
     page = client.get(RESULT)
 
@@ -347,18 +350,21 @@ def test_the_emergency_result_has_tap_to_call_numbers_and_no_booking_or_privacy_
         assert booking_words not in text
 
 
-def test_all_conditions_never_leave_a_ruled_out_technique_bookable(client, clinic):
+def test_all_conditions_mean_massage_should_wait_and_nothing_is_bookable(client, clinic):
     with_intake(client, IntakeAnswers(conditions=CONDITIONS.codes, screened=True))
     check = safety_gate.check(recalled(client) or IntakeAnswers())
+    assert check.should_wait
 
     for slug in check.names:
-        ruled_out = check.screen.verdict(slug) == Verdict.RULED_OUT
         response = client.get(book_url(slug, length="60", therapist="any"))
-        assert ("not advised for you" in text_of(response)) == ruled_out, slug
+        text = text_of(response)
+        assert "not advised for you" in text, slug
+        assert "massage should wait" in text, slug
+        assert "days" not in response.context
 
 
 def test_every_condition_ticked_means_massage_should_wait_with_no_suggestion(client):
-    client.post(INTAKE, {**KNOTS, "conditions": list(CONDITIONS.codes)})
+    client.post(INTAKE, answered({**KNOTS, "conditions": list(CONDITIONS.codes)}))
 
     text = text_of(client.get(RESULT))
 
@@ -368,7 +374,7 @@ def test_every_condition_ticked_means_massage_should_wait_with_no_suggestion(cli
 
 
 def test_a_fever_means_massage_should_wait(client):
-    client.post(INTAKE, {**KNOTS, "warning_signs": ["fever"]})
+    client.post(INTAKE, answered({**KNOTS, "risk_factors": ["fever"]}))
 
     text = text_of(client.get(RESULT))
 
@@ -382,7 +388,7 @@ NUMB = "My left leg goes numb when I sit"
 
 
 def test_words_that_seem_to_mention_a_sign_are_asked_about_before_any_suggestion(client):
-    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(INTAKE, answered({**KNOTS, "description": NUMB}))
 
     page = client.get(RESULT)
 
@@ -395,7 +401,7 @@ def test_words_that_seem_to_mention_a_sign_are_asked_about_before_any_suggestion
 
 
 def test_answering_no_notes_the_check_and_then_shows_the_suggestion(client):
-    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(INTAKE, answered({**KNOTS, "description": NUMB}))
 
     response = client.post(CHECK, {"leg_numbness": "no"})
 
@@ -409,7 +415,7 @@ def test_answering_no_notes_the_check_and_then_shows_the_suggestion(client):
 
 
 def test_answering_yes_ticks_the_sign_and_triage_decides(client):
-    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(INTAKE, answered({**KNOTS, "description": NUMB}))
 
     client.post(CHECK, {"leg_numbness": "yes"})
 
@@ -419,7 +425,7 @@ def test_answering_yes_ticks_the_sign_and_triage_decides(client):
 
 
 def test_an_unanswered_question_is_asked_again(client):
-    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(INTAKE, answered({**KNOTS, "description": NUMB}))
 
     response = client.post(CHECK, {"leg_numbness": "maybe"})
 
@@ -430,12 +436,12 @@ def test_an_unanswered_question_is_asked_again(client):
 
 
 def test_the_same_words_sent_again_keep_their_answer(client):
-    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(INTAKE, answered({**KNOTS, "description": NUMB}))
     client.post(CHECK, {"leg_numbness": "no"})
 
-    client.post(INTAKE, {**KNOTS, "description": NUMB})
+    client.post(INTAKE, answered({**KNOTS, "description": NUMB}))
     assert "Our suggestion for you" in text_of(client.get(RESULT))
-    client.post(INTAKE, {**KNOTS, "description": "I had a fall off my bike"})
+    client.post(INTAKE, answered({**KNOTS, "description": "I had a fall off my bike"}))
     assert "One more question" in text_of(client.get(RESULT))
 
 

@@ -275,7 +275,7 @@ def test_leaving_the_waitlist_withdraws_open_offers(full_afternoon, now, after_c
 
 
 def test_joining_needs_the_safety_screen(clinic_rules, therapist):
-    with pytest.raises(UnsafeBooking, match="two short questions"):
+    with pytest.raises(UnsafeBooking, match="a few short questions"):
         join(intake=None)
     assert not WaitlistEntry.objects.exists()
 

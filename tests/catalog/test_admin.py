@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from catalog.models import AnswerWeight, ConditionRule, KeywordWeight, Technique, WarningPhrase
+from catalog.vocabulary import WARNING_SIGNS
 
 pytestmark = pytest.mark.django_db
 
@@ -319,9 +320,11 @@ def test_a_clinical_lead_can_try_a_sentence_against_the_phrases(client, clinical
     html = response.content.decode()
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
-    assert "New loss of bladder or bowel control" in html
+    assert WARNING_SIGNS.label_of("bladder_bowel") in html
     assert "NO control of my bladder" in html
-    assert "Fever together" not in html
+    found, near_misses = html.split("<h2>Near misses</h2>")
+    assert "Fever together" not in found
+    assert "denied by “no”" in near_misses
 
 
 def test_trying_nothing_is_a_form_error_and_nobody_else_may_try(

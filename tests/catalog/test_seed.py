@@ -15,13 +15,15 @@ from catalog.models import (
 )
 from catalog.seed import (
     DOCTOR_FIRST_RULES,
-    WARNING_PHRASES,
+    RISK_FACTOR_RULES,
     ask_doctor_first,
     seed_catalog,
     seed_indications,
+    seed_risk_factor_rules,
     seed_warning_phrases,
 )
-from catalog.vocabulary import Pressure
+from catalog.seed_phrases import seeded_phrases
+from catalog.vocabulary import CONDITIONS, RISK_FACTORS, Pressure
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +131,7 @@ def test_seeding_again_keeps_what_staff_changed():
 
 
 def test_a_fresh_clinic_screens_with_every_seeded_warning_phrase():
-    seeded = {(sign, phrase) for sign, phrases in WARNING_PHRASES.items() for phrase in phrases}
+    seeded = set(seeded_phrases())
 
     assert set(WarningPhrase.objects.values_list("sign", "phrase")) == seeded
     for _, phrase in seeded:
@@ -151,9 +153,9 @@ def test_seeding_phrases_again_adds_only_the_missing_ones():
 
 def test_rules_saying_a_doctor_should_agree_first_ask_for_it():
     doctor_first = set(
-        ConditionRule.objects.filter(effect="doctor_first").values_list(
-            "technique__slug", "condition"
-        )
+        ConditionRule.objects.filter(
+            effect="doctor_first", condition__in=CONDITIONS.codes
+        ).values_list("technique__slug", "condition")
     )
 
     assert doctor_first == {
@@ -166,6 +168,36 @@ def test_rules_saying_a_doctor_should_agree_first_ask_for_it():
             technique__slug="myofascial-release", condition="recent_surgery"
         ).reason
     )
+
+
+def test_every_risk_factor_rule_is_seeded_as_written():
+    seeded = {
+        (risk, slug, effect, reason)
+        for risk, rules in RISK_FACTOR_RULES.items()
+        for slugs, effect, reason in rules
+        for slug in slugs
+    }
+    stored = set(
+        ConditionRule.objects.filter(condition__in=RISK_FACTORS.codes).values_list(
+            "condition", "technique__slug", "effect", "reason"
+        )
+    )
+
+    assert stored == seeded
+    assert {risk for risk, *_ in stored} == set(RISK_FACTORS.codes)
+
+
+def test_seeding_risk_factor_rules_again_leaves_a_leads_edit_alone():
+    rule = ConditionRule.objects.get(technique__slug="swedish", condition="cancer")
+    rule.effect, rule.reason = "demote", "Edited by a clinical lead."
+    rule.save()
+    count = ConditionRule.objects.count()
+
+    seed_risk_factor_rules(apps)
+
+    rule.refresh_from_db()
+    assert (rule.effect, rule.reason) == ("demote", "Edited by a clinical lead.")
+    assert ConditionRule.objects.count() == count
 
 
 def test_the_doctor_first_change_leaves_a_rule_staff_edited_alone():

@@ -174,6 +174,31 @@ def write_note_from_booking_page(
     expect(page.get_by_text("Treatment note saved.")).to_be_visible()
 
 
+def answer_safety_questions(
+    page: Page,
+    *,
+    yes: Iterable[str] = (),
+    conditions: Iterable[str] = (),
+    risks: Iterable[str] = (),
+) -> None:
+    """Answer every safety question as a client does: a Yes or No button for each
+    emergency sign (codes in `yes` answered Yes), then tick the conditions and risk
+    factors given by their labels, or "None of these"."""
+    from catalog.vocabulary import EMERGENCY_SIGNS
+
+    said_yes = set(yes)
+    for sign in EMERGENCY_SIGNS:
+        group = page.get_by_role("group", name=sign.label, exact=True)
+        group.locator("label", has_text="Yes" if sign.code in said_yes else "No").click()
+    for name, ticked in (
+        ("Your health", list(conditions)),
+        ("Things a doctor should know about", list(risks)),
+    ):
+        group = page.get_by_role("group", name=name)
+        for label in ticked or ["None of these"]:
+            group.get_by_label(label, exact=True).check()
+
+
 def save_screenshot(page: Page, name: str) -> Path:
     """A full-page PNG at artifacts/screenshots/<name>-<width>.png."""
     width = page.viewport_size["width"] if page.viewport_size else 0

@@ -1,5 +1,6 @@
 """The front desk's booking list and schedule edits, at the desk's 1280 px screen."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from bookings.models import TimeOff
@@ -89,4 +90,44 @@ def test_front_desk_sees_the_bookings_time_off_would_strand_before_saving(
     page.goto("/admin/bookings/booking/?attention=yes")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     expect(page.get_by_text("Needs attention")).not_to_have_count(0)
+    assert_no_browser_problems(browser_log)
+
+
+def test_front_desk_books_a_phone_client_only_with_every_safety_question_answered(
+    page, browser_log, now, clinic_rules, front_desk_user, therapist
+):
+    from bookings.models import Booking
+    from catalog.vocabulary import EMERGENCY_SIGNS
+
+    log_into_admin(page, front_desk_user)
+    page.goto("/admin/bookings/booking/add/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a phone or walk-in client")
+    page.get_by_label("Technique").select_option(label="Swedish Massage")
+    page.get_by_label("Length").select_option("60")
+    page.get_by_label("Date").fill("2026-03-03")
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("Client's name").fill("Pat Phone")
+    page.get_by_label("Client's phone").fill("07700 900456")
+    page.get_by_role("button", name="Book", exact=True).click()
+
+    # Nothing answered: every question says so, and nothing is booked.
+    expect(page.get_by_text("Please answer yes or no.")).to_have_count(len(EMERGENCY_SIGNS))
+    save_screenshot(page, "admin-desk-book-unanswered")
+    assert not Booking.objects.exists()
+
+    for sign in EMERGENCY_SIGNS:
+        question = page.get_by_role("group", name=re.compile("^" + re.escape(sign.label)))
+        question.get_by_label("No", exact=True).check()
+    for group in ("Health conditions", "Risk factors"):
+        page.get_by_role("group", name=re.compile(f"^{group}")).get_by_label(
+            "None of these"
+        ).check()
+    save_screenshot(page, "admin-desk-book-answered")
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Book", exact=True).click()
+
+    expect(page.get_by_text("Booked Pat Phone")).to_be_visible()
+    booking = Booking.objects.get()
+    assert booking.health_conditions == [] and booking.warning_flags == []
     assert_no_browser_problems(browser_log)

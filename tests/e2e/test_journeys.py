@@ -22,6 +22,7 @@ from tests.factories import TherapistFactory
 from .browser import (
     PHONE,
     BrowserLog,
+    answer_safety_questions,
     assert_accessible,
     assert_no_browser_problems,
     assert_no_horizontal_scroll,
@@ -57,7 +58,13 @@ def check_public_page(page: Page, name: str) -> None:
     assert_accessible(page)
 
 
-def answer_intake(page: Page, *, warning_sign: str | None = None) -> None:
+def answer_intake(
+    page: Page,
+    *,
+    yes: tuple[str, ...] = (),
+    conditions: tuple[str, ...] = (),
+    risks: tuple[str, ...] = (),
+) -> None:
     page.goto("/find-your-massage/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Find the right massage")
     page.get_by_label("Lower back").check()
@@ -66,8 +73,7 @@ def answer_intake(page: Page, *, warning_sign: str | None = None) -> None:
     page.get_by_label("Most days").check()
     page.get_by_label("Tight or stiff").check()
     page.get_by_label("Long sitting, desk work or posture").check()
-    if warning_sign:
-        page.get_by_label(warning_sign).check()
+    answer_safety_questions(page, yes=yes, conditions=conditions, risks=risks)
 
 
 def show_suggestion(page: Page) -> None:
@@ -213,11 +219,11 @@ def test_a_client_without_javascript_books_from_the_intake(page, browser_log, cl
 def test_a_client_with_a_doctor_first_sign_books_only_after_reading_the_advice(
     page, browser_log, clinic
 ):
-    answer_intake(page, warning_sign="A recent fall or accident")
+    answer_intake(page, risks=("You are 50 or over, and this back pain is new",))
     show_suggestion(page)
 
     advice = page.get_by_role("region", name="Please see a doctor before you book")
-    expect(advice).to_contain_text("A recent fall or accident")
+    expect(advice).to_contain_text("New back pain after 50")
     check_public_page(page, "intake-result-see-a-doctor")
     book_top_suggestion(page)
     choose_length_and_anyone(page)
@@ -240,7 +246,7 @@ def test_a_client_with_a_doctor_first_sign_books_only_after_reading_the_advice(
     booking = confirm_booking(page)
 
     assert booking.start == datetime(2026, 3, 3, 11, 0, tzinfo=UTC)
-    assert booking.warning_flags == ["injury"]
+    assert booking.health_conditions == ["over_50_new"]
     assert booking.warning_acknowledged_at is not None
     assert_no_browser_problems(browser_log)
 
@@ -249,7 +255,8 @@ def test_a_client_with_a_doctor_first_sign_books_only_after_reading_the_advice(
 def test_a_client_with_an_urgent_sign_is_sent_to_emergency_care_and_cannot_book(
     page, browser_log: BrowserLog, clinic
 ):
-    answer_intake(page, warning_sign="New loss of bladder or bowel control")
+    answer_intake(page, yes=("bladder_bowel",))
+    check_public_page(page, "intake-questions-answered")
     show_suggestion(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Please get emergency care today")
@@ -271,7 +278,9 @@ def test_a_client_with_an_urgent_sign_is_sent_to_emergency_care_and_cannot_book(
 def pick_technique_and_book(page: Page, slug: str) -> None:
     page.goto(f"/techniques/{slug}/")
     page.get_by_role("link", name="Book this technique").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Two questions before you book")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "A few safety questions before you book"
+    )
 
 
 @both_widths
@@ -279,8 +288,13 @@ def test_a_client_booking_from_a_technique_page_answers_the_safety_screen_first(
     page, browser_log, clinic
 ):
     pick_technique_and_book(page, "swedish")
-    expect(page.get_by_role("group", name="Warning signs")).to_be_visible()
+    expect(page.get_by_role("group", name="Emergency signs")).to_be_visible()
     expect(page.get_by_role("group", name="Your health")).to_be_visible()
+    # Nothing is pre-set: continuing at once asks every question again.
+    page.get_by_role("button", name="Continue to booking").click()
+    expect(page.get_by_text("Please answer yes or no.").first).to_be_visible()
+    check_public_page(page, "book-0-screen-unanswered")
+    answer_safety_questions(page)
     check_public_page(page, "book-0-screen")
     page.get_by_role("button", name="Continue to booking").click()
 
@@ -301,7 +315,7 @@ def test_a_condition_on_the_screen_turns_a_ruled_out_technique_into_advice(
     page, browser_log, clinic
 ):
     pick_technique_and_book(page, "deep-tissue")
-    page.get_by_label("Blood thinners or a bleeding disorder").check()
+    answer_safety_questions(page, conditions=["Blood thinners or a bleeding disorder"])
     page.get_by_role("button", name="Continue to booking").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -22,6 +22,7 @@ from bookings.waitlist import services as waitlist
 from tests.bookings.waitlist_helpers import WEDNESDAY_2PM, fill_wednesday_afternoon
 
 from .browser import (
+    answer_safety_questions,
     assert_accessible,
     assert_no_browser_problems,
     assert_no_horizontal_scroll,
@@ -47,6 +48,7 @@ def test_a_waiting_client_books_a_cancelled_time_from_the_offer_link(
 
     page.goto("/techniques/swedish/")
     page.get_by_role("link", name="Book this technique").click()
+    answer_safety_questions(page)
     page.get_by_role("button", name="Continue to booking").click()
     page.get_by_role("button", name="Show free days").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day")
