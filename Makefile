@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development only: the demo site runs with DEBUG on and plain HTTP.
 DEV_ENV := DEBUG=true SECURE_SSL_REDIRECT=false PORT=$(PORT)
 
-.PHONY: run test faults worker bench install lint format
+.PHONY: run test faults security worker bench install lint format
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -31,6 +31,10 @@ test: install
 # The fault suite (tests/faults): real Redis, SMTP and worker processes, broken on purpose.
 faults: install
 	$(BIN)/python -m pytest $(TEST_DB) -m faults tests/faults $(ARGS)
+
+# The probe's cases (marker `security`); the races print their figures at the end.
+security: install
+	$(BIN)/python -m pytest $(TEST_DB) -m security $(ARGS)
 
 # Benchmarks on a throwaway PostgreSQL database (docs/benchmarks.md); ARGS=--quick for a short run.
 bench: install

@@ -30,5 +30,6 @@ urlpatterns = [
     path("manage/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
     path("manage/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"),
     path("how-is-your-back/<str:token>/", records_views.outcome, name="outcome"),
+    path("confirm-email/<str:token>/", records_views.confirm_email, name="confirm_email"),
     path("calendar/<str:token>.ics", manage.calendar_feed, name="calendar_feed"),
 ]

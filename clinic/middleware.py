@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
@@ -5,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from .context_processors import clinic
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:
@@ -23,6 +26,14 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
+        # What broke and where, for whoever reads the log; never the request's data.
+        match = request.resolver_match
+        logger.error(
+            "Database unavailable in %s: %s (SQLSTATE %s)",
+            match.view_name if match is not None else "an unresolved path",
+            type(exception).__name__,
+            getattr(exception.__cause__, "sqlstate", None) or "none",
+        )
         # Rendered without the request: context processors might touch the database.
         html = render_to_string("503.html", clinic(request))
         return HttpResponse(html, status=503, headers={"Retry-After": "30"})

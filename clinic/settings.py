@@ -224,17 +224,21 @@ CONTENT_SECURITY_POLICY = {
 # 0 means clients connect directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Admin login throttling: after 5 failures for one username from one address, that
-# pair is locked for an hour. Attempts live in the database, shared by all servers, so
+# Admin login throttling (clinic/login_throttle.py): after 5 failures for one username
+# from one address, that pair is locked for an hour; after 10 for one username from any
+# addresses, that username is. Attempts live in the database, shared by all servers, so
 # the admin login keeps working (and keeps counting) while the cache is down.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters: login_throttle.LoginThrottle reads the pair's count, then the
+# username's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_VERBOSE = False
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "clinic.login_throttle.LoginThrottle"
 
 # Public form posts (intake, booking) per client address.
 RATELIMIT_IP_META_KEY = "clinic.client_ip.client_ip"

@@ -22,6 +22,7 @@ from catalog import seed
 from catalog.models import Technique, WarningPhrase
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS, sync_roles
 
+from . import races
 from .clock import NOW, clinic_time
 from .factories import SCREENED_INTAKE, WEEKDAYS_WITH_LUNCH, StaffFactory, TherapistFactory, Week
 
@@ -57,6 +58,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
             connection = connections[alias]
             if hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if races.FIGURES:
+        terminalreporter.write_sep("=", "races on PostgreSQL")
+        for line in races.FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -259,6 +259,7 @@ class BookingFactory(ModelFactory[Booking]):
     """A confirmed Swedish massage, 60 minutes at 60.00, Tuesday 3 March 2026 at 10:00 UTC.
 
     Traits: `past` (Friday 27 February), `cancelled`, `completed` (past, and took place),
+    `unproven` (booked online, the email link not yet tapped),
     `with_intake` (consented health answers kept), `with_warning` (a doctor-first sign,
     acknowledged), `with_safety_facts` (what every booking keeps: a sign, a condition, words
     answered "no", the advice acknowledged).
@@ -270,6 +271,7 @@ class BookingFactory(ModelFactory[Booking]):
     class Params:
         past = factory.Trait(start=NOW - timedelta(days=3) + timedelta(hours=2))
         cancelled = factory.Trait(status=BookingStatus.CANCELLED)
+        unproven = factory.Trait(email_confirmed_at=None)
         completed = factory.Trait(past=True, status=BookingStatus.COMPLETED)
         with_intake = factory.Trait(
             intake_answers=factory.LazyFunction(lambda: deepcopy(INTAKE_ANSWERS)),
@@ -303,6 +305,9 @@ class BookingFactory(ModelFactory[Booking]):
     start = NOW + timedelta(days=1, hours=2)
     end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.length_minutes))
     blocked_until = factory.LazyAttribute(lambda o: o.end + timedelta(minutes=15))
+    # The client tapped the link in the booking email: the session links its therapist to
+    # the client's record of care (records/access.py). Trait `unproven`: not yet.
+    email_confirmed_at = factory.LazyAttribute(lambda o: o.start - timedelta(days=3))
 
 
 class OutcomeRequestFactory(ModelFactory[OutcomeRequest]):

@@ -20,6 +20,17 @@ YES, NO = "yes", "no"
 ANYONE = "any"
 
 
+class DayField(forms.DateField):
+    """A day within the site's years: `day=0001-01-01` is a day we do not understand,
+    not an overflow in the arithmetic that follows (availability.day_in_range)."""
+
+    def to_python(self, value: Any) -> Any:
+        day = super().to_python(value)
+        if day is not None and not availability.day_in_range(day):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
+
+
 class SlotChoiceForm(forms.Form):
     """The choices made so far, carried in the query string (GET) or hidden fields (POST)."""
 
@@ -34,7 +45,7 @@ class SlotChoiceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Please choose a therapist from the list, or “anyone”."},
     )
-    day = forms.DateField(
+    day = DayField(
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid": "That day is not a date we understand. Please pick a day."},

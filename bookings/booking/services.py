@@ -5,9 +5,10 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bookings.booking import locks
 from bookings.booking.errors import (
     OVERLAP_CONSTRAINT,
     PROBLEM_MESSAGES,
@@ -28,6 +29,7 @@ from bookings.models import (
     ClinicRules,
     Therapist,
     new_calendar_token,
+    new_email_token,
 )
 from bookings.scheduling import availability, selectors
 from bookings.scheduling.step_cache import diary_changed as _diary_changed
@@ -73,15 +75,13 @@ def candidate_therapist_ids(therapist_id: int | None, technique: Technique) -> l
 
 
 def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
-    """Lock the therapists' rows before their schedules are read.
+    """Lock the therapists' rows before their schedules are read (booking/locks.py).
 
     The lock makes concurrent bookings for one therapist queue up, so the second
     one reads the first one's booking and gets a friendly answer; the exclusion
-    constraint stays the guarantee. SQLite ignores FOR UPDATE: its IMMEDIATE
-    transactions already serialise writers.
+    constraint stays the guarantee.
     """
-    locked = Therapist.objects.select_for_update().filter(pk__in=therapist_ids).order_by("pk")
-    return {therapist.pk: therapist for therapist in locked}
+    return locks.lock_therapists(therapist_ids)
 
 
 def _pick_therapist(
@@ -188,47 +188,44 @@ def require_safe(
     return check.facts(technique.slug)
 
 
-# The first key of the two-key advisory lock: any fixed number, so these locks never
-# meet another use of PostgreSQL's advisory locks.
-CLIENT_EMAIL_LOCK = 14_001
-
-
-def _lock_client_email(email: str) -> None:
-    """Make a first booking with this address wait for another one still in progress.
-
-    Two first bookings with one new address, for different therapists, lock no common
-    row: without this both find no client and each makes one. The key is the address
-    as `email__iexact` compares it (upper case), and the lock is released at commit, so
-    the one that waited then finds the client the first one made. SQLite needs none: its
-    IMMEDIATE transactions (clinic/settings.py) already run one writer at a time.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, hashtext(upper(%s)))", [CLIENT_EMAIL_LOCK, email]
-        )
-
-
-def _client_for(*, client_id: int | None, name: str, email: str, phone: str) -> Client:
-    """Staff name the client; online, only the exact same email (any case) is the same
-    person. Names and phones are shared in families and never matched: a wrong guess
-    would show one person's history to another, and front desk can merge by hand."""
+def _client_for(
+    *, client_id: int | None, name: str, email: str, phone: str, online: bool
+) -> Client:
+    """Staff name the client, or join the record with the exact same email (any case).
+    Online, a typed email proves nothing: a booking whose address another record holds
+    waits on a provisional record of its own (`same_email_as`) until the client confirms
+    the address (records/identity.py) or front desk decides. Names and phones are shared
+    in families and never matched: a wrong guess would show one person's history to
+    another."""
     if client_id is not None:
+        # The lock order's second step (booking/locks.py): wait for a merge or an erasure
+        # of the record in progress, then read it as they left it.
+        locks.lock_clients(ids=[client_id])
         client = Client.objects.select_related("merged_into").filter(pk=client_id).first()
         if client is None:
             raise InvalidBooking("That client record no longer exists. Please search again.")
         return client.merged_into or client
     email = email.strip()
     if email:
-        _lock_client_email(email)
-        existing = Client.objects.filter(email__iexact=email).order_by("pk").first()
+        locks.lock_clients(email=email)
+        existing = (
+            Client.objects.filter(email__iexact=email, same_email_as__isnull=True)
+            .select_related("merged_into")
+            .order_by("pk")
+            .first()
+        )
         if existing is not None:
             # An address of a merged duplicate belongs to the client it was merged into.
-            return existing.merged_into or existing
+            holder = existing.merged_into or existing
+            if online:
+                return Client.objects.create(
+                    name=name.strip(), email=email, phone=phone, same_email_as=holder
+                )
+            return holder
     return Client.objects.create(name=name.strip(), email=email, phone=phone)
 
 
+@locks.retry_on_deadlock
 def book_session(
     *,
     therapist_id: int | None,
@@ -283,8 +280,14 @@ def book_session(
         )
         booking = Booking.objects.create(
             client=_client_for(
-                client_id=client_id, name=client_name, email=client_email, phone=client_phone
+                client_id=client_id,
+                name=client_name,
+                email=client_email,
+                phone=client_phone,
+                online=by is None,
             ),
+            # Online, the booking email carries a link that proves the address.
+            email_token=new_email_token() if by is None and client_email.strip() else None,
             client_name=client_name,
             client_email=client_email,
             client_phone=client_phone,
@@ -317,6 +320,7 @@ def _locked(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().get(pk=booking.pk)
 
 
+@locks.retry_on_deadlock
 def cancel_booking(
     *,
     booking: Booking,
@@ -358,6 +362,7 @@ def cancel_booking(
         return locked
 
 
+@locks.retry_on_deadlock
 def reschedule_booking(
     *,
     booking: Booking,
@@ -375,13 +380,18 @@ def reschedule_booking(
     now = now or timezone.now()
     _require_aware(start)
     with _slot_taken_is_unavailable(), transaction.atomic():
+        # The lock order (booking/locks.py): the therapists first, then the booking.
+        current = Booking.objects.select_related("technique").get(pk=booking.pk)
+        new_therapist_id = therapist_id if therapist_id is not None else current.therapist_id
+        candidates = candidate_therapist_ids(new_therapist_id, current.technique)
+        _lock_therapists(candidates)
         locked = _locked(booking)
+        if locked.therapist_id != current.therapist_id and therapist_id is None:
+            raise InvalidBooking("This booking changed a moment ago. Please reload the page.")
         if locked.status != BookingStatus.CONFIRMED:
             raise InvalidBooking("Only a confirmed booking can be moved.")
         previous_start = locked.start
         previous_therapist_id = locked.therapist_id
-        new_therapist_id = therapist_id if therapist_id is not None else locked.therapist_id
-        candidates = candidate_therapist_ids(new_therapist_id, locked.technique)
         rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
         length = timedelta(minutes=locked.length_minutes)
@@ -419,16 +429,21 @@ def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
     return _finish(booking, BookingStatus.NO_SHOW, now)
 
 
+@locks.retry_on_deadlock
 def reinstate_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Confirm a cancelled booking again (e.g. one cancelled by mistake), if its time is
     still free. The client is sent the booking again (`notify_reinstated`): the
     confirmation with its calendar entry, the reminder and the outcome question."""
     now = now or timezone.now()
     with _slot_taken_is_unavailable(), transaction.atomic():
+        # The lock order (booking/locks.py): the therapist first, then the booking.
+        therapist_id = Booking.objects.values_list("therapist_id", flat=True).get(pk=booking.pk)
+        _lock_therapists([therapist_id])
         locked = _locked(booking)
         if locked.status == BookingStatus.CONFIRMED:
             return locked
-        _lock_therapists([locked.therapist_id])
+        if locked.therapist_id != therapist_id:
+            raise InvalidBooking("This booking changed a moment ago. Please reload the page.")
         clash = (
             Booking.objects.active()
             .for_therapist(locked.therapist_id)
@@ -468,7 +483,11 @@ def record_safety_check(
 ) -> Booking:
     """The booking's therapist went through its safety facts with the client."""
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("therapist").get(pk=booking.pk)
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("therapist")
+            .get(pk=booking.pk)
+        )
         if locked.therapist.user_id != by.pk:
             raise InvalidBooking("Only the therapist of this session can record the check.")
         if locked.status == BookingStatus.CANCELLED:

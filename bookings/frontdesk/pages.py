@@ -23,10 +23,6 @@ from bookings.privacy import looks
 from bookings.privacy import services as privacy
 from bookings.scheduling import availability, selectors
 
-# The schedule page accepts any week in this range; anything else is a typo.
-EARLIEST_WEEK = date(2000, 1, 3)
-LATEST_WEEK = date(2099, 12, 28)
-
 
 def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
     page = booking_admin.admin_site.admin_view
@@ -61,20 +57,28 @@ def client_data_view(
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         action = request.POST.get("action")
-        if action == "download":
-            return _client_data_download(email)
-        if action == "erase":
-            if not form.cleaned_data["confirm_erase"]:
-                form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
-            else:
-                count = privacy.erase_client_data(email=email, now=timezone.now())
-                booking_admin.message_user(
-                    request, f"Erased the personal data of {count} booking(s) for that address."
-                )
-                return HttpResponseRedirect(request.path)
+        try:
+            if action == "download":
+                return _client_data_download(email, request.user)
+            if action == "erase":
+                if not form.cleaned_data["confirm_erase"]:
+                    form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
+                else:
+                    count = privacy.erase_client_data(email=email, now=timezone.now())
+                    booking_admin.message_user(
+                        request,
+                        f"Erased the personal data of {count} booking(s) for that address.",
+                    )
+                    return HttpResponseRedirect(request.path)
+        except privacy.AmbiguousAddress as error:
+            form.add_error(None, str(error))
+        clients = privacy.clients_with(email)
+        shared = len(clients) > 1
+        bookings = privacy.address_bookings(email, clients[0] if clients else None)
         found = {
-            "bookings": privacy.bookings_with(email).select_related("technique").order_by("start"),
-            "clients": privacy.clients_with(email),
+            "bookings": [] if shared else bookings.select_related("technique").order_by("start"),
+            "clients": clients,
+            "shared": shared,
         }
     context = {
         **booking_admin.admin_site.each_context(request),
@@ -86,10 +90,9 @@ def client_data_view(
     return render(request, "admin/bookings/booking/client_data.html", context)
 
 
-def _client_data_download(email: str) -> JsonResponse:
-    response = JsonResponse(
-        privacy.export_client_data(email=email), json_dumps_params={"indent": 2}
-    )
+def _client_data_download(email: str, reader: Any) -> JsonResponse:
+    data = privacy.export_client_data(email=email, reader=reader, now=timezone.now())
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="client-data.json"'
     response["Cache-Control"] = "no-store"
     return response
@@ -210,11 +213,7 @@ def _int_or_none(value: str) -> int | None:
 
 
 def _requested_day(request: HttpRequest) -> date | None:
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        return None
-    return day if EARLIEST_WEEK <= day <= LATEST_WEEK else None
+    return availability.parse_day(request.GET.get("week", ""))
 
 
 def _session(booking: Booking) -> week_grid.Entry:

@@ -3,7 +3,6 @@
 BookingAdmin.get_urls adds `urls(self)`, like the other booking pages.
 """
 
-import csv
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,10 +18,8 @@ from bookings.frontdesk import owner_report, week_grid
 from bookings.frontdesk.selectors import OwnerWeek, owner_week
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.models import Booking
-from bookings.scheduling import selectors
-
-EARLIEST_WEEK = date(2000, 1, 3)
-LATEST_WEEK = date(2099, 12, 28)
+from bookings.scheduling import availability, selectors
+from clinic import csv_cells
 
 
 def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
@@ -42,11 +39,8 @@ def _week(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> dat
     asked = request.GET.get("week", "")
     if not asked:
         return week_grid.monday_of(today)
-    try:
-        monday = week_grid.monday_of(date.fromisoformat(asked))
-    except ValueError:
-        monday = None
-    if monday is None or not EARLIEST_WEEK <= monday <= LATEST_WEEK:
+    day = availability.parse_day(asked)
+    if day is None or not availability.day_in_range(monday := week_grid.monday_of(day)):
         booking_admin.message_user(
             request, "That week could not be read; showing this week.", messages.WARNING
         )
@@ -121,7 +115,7 @@ def _csv(week: OwnerWeek) -> HttpResponse:
         f'attachment; filename="week-report-{week.monday.isoformat()}.csv"'
     )
     response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
+    writer = csv_cells.writer(response)
     writer.writerow([*CSV_HEADER, f"Takings at list price ({settings.CLINIC_CURRENCY_SYMBOL})"])
     for row in [*week.rows, week.total]:
         shown = _shown(row)

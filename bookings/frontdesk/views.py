@@ -30,9 +30,6 @@ from bookings.scheduling import availability, selectors
 from catalog.models import Technique
 from clinic.http import no_store
 
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2099, 12, 31)
-
 
 def admin_context(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], title: str
@@ -55,11 +52,7 @@ def _staff_user(request: HttpRequest) -> User:
 
 
 def parse_day(value: str) -> date | None:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
+    return availability.parse_day(value)
 
 
 # Booking a phone or walk-in client ------------------------------------------------

@@ -9,11 +9,12 @@ booking. What a message says is `rendering`'s.
 """
 
 import logging
+import threading
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -299,6 +300,7 @@ def send_next(*, now: datetime) -> Outcome | None:
     """Claim the message that has waited longest and send it; None when nothing is due."""
     # One row per claim, never a batch: a worker killed after claiming ten would leave
     # nine it never tried marked "delivery unknown".
+    record_unrecorded()
     notification_id = _claim(Notification.objects.all(), now=now)
     if notification_id is None:
         return None
@@ -317,6 +319,7 @@ def send_due(*, now: datetime | None = None) -> list[Outcome]:
 
 def deliver(notification_id: int, *, now: datetime) -> Outcome:
     """Send this one message if it is due and nobody else has taken it."""
+    record_unrecorded()
     if _claim(Notification.objects.filter(pk=notification_id), now=now) is None:
         return Outcome.NOT_CLAIMED
     return _send_claimed(notification_id, now=now)
@@ -353,10 +356,48 @@ def _finish(notification_id: int, **changes: object) -> None:
     )
 
 
+# Messages the mail server or the text provider took while the database refused to
+# record it: kept in this process and recorded as sent once the database is back
+# (`record_unrecorded`, first thing in each round of the worker and before each send),
+# so a delivered message is never left "sending", marked "delivery unknown" and resent.
+_unrecorded: dict[int, datetime] = {}
+_unrecorded_lock = threading.Lock()
+
+
 def _record_sent(notification_id: int) -> Outcome:
     # When the mail server took it, which may be well after the claim.
-    _finish(notification_id, status=NotificationStatus.SENT, sent_at=timezone.now(), last_error="")
+    sent_at = timezone.now()
+    try:
+        _finish(notification_id, status=NotificationStatus.SENT, sent_at=sent_at, last_error="")
+    except DatabaseError as error:
+        with _unrecorded_lock:
+            _unrecorded[notification_id] = sent_at
+        logger.warning(
+            "Notification %s was sent but recording it failed (%s); "
+            "it is recorded when the database is back",
+            notification_id,
+            type(error).__name__,
+        )
+        raise
     return Outcome.SENT
+
+
+def record_unrecorded() -> int:
+    """Record as sent the messages sent while the database refused (see above), even
+    one marked "delivery unknown" meanwhile. Returns how many; a database still away
+    raises, and they wait for the next try."""
+    with _unrecorded_lock:
+        waiting = dict(_unrecorded)
+    for notification_id, sent_at in waiting.items():
+        Notification.objects.filter(
+            pk=notification_id,
+            status__in=[NotificationStatus.SENDING, NotificationStatus.UNKNOWN],
+        ).update(status=NotificationStatus.SENT, sent_at=sent_at, last_error="")
+        with _unrecorded_lock:
+            _unrecorded.pop(notification_id, None)
+    if waiting:
+        logger.info("Recorded %s messages sent while the database was away", len(waiting))
+    return len(waiting)
 
 
 def _record_skipped(notification_id: int) -> Outcome:

@@ -62,6 +62,13 @@ def manage_url(booking: Booking) -> str:
     return f"{settings.SITE_URL}{reverse('bookings:manage', args=[booking.manage_token])}"
 
 
+def confirm_email_url(booking: Booking) -> str:
+    """The booking email's "Confirm your email" link, while the address is unproven."""
+    if booking.email_token is None or booking.email_confirmed_at is not None:
+        return ""
+    return f"{settings.SITE_URL}{reverse('bookings:confirm_email', args=[booking.email_token])}"
+
+
 def outcome_url(outcome: OutcomeRequest) -> str:
     return f"{settings.SITE_URL}{reverse('bookings:outcome', args=[outcome.token])}"
 
@@ -141,6 +148,9 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
             notification.session_start, rules=ClinicRules.load(), now=now
         ),
         "manage_url": manage_url(booking),
+        "confirm_email_url": confirm_email_url(booking)
+        if notification.kind == NotificationKind.CONFIRMATION
+        else "",
         "book_again_url": book_again_url(booking),
         "cancel_reason": getattr(booking, "cancel_reason", ""),
         "outcome_url": _outcome_url_of(notification),

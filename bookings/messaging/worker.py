@@ -117,6 +117,8 @@ class Worker:
 
     def housekeeping(self, now: datetime) -> None:
         close_old_connections()
+        # Sent while the database was away: recorded before anything can mark it unknown.
+        notifications.record_unrecorded()
         if self.next_beat is None or now >= self.next_beat:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=self.worker_id,

@@ -5,6 +5,7 @@ from .bookings import REFERENCE_LENGTH as REFERENCE_LENGTH
 from .bookings import Booking as Booking
 from .bookings import BookingQuerySet as BookingQuerySet
 from .bookings import BookingStatus as BookingStatus
+from .bookings import new_email_token as new_email_token
 from .bookings import new_manage_token as new_manage_token
 from .bookings import new_reference as new_reference
 from .clients import Client as Client

@@ -25,6 +25,11 @@ def new_manage_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_email_token() -> str:
+    # The key of the "confirm your email" link: proves the booker reads that inbox.
+    return secrets.token_urlsafe(32)
+
+
 class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     CANCELLED = "cancelled", "Cancelled"
@@ -136,6 +141,13 @@ class Booking(models.Model):
         help_text="Why staff booked it although the client's answers said massage should "
         "wait (staff only; never shown to the client).",
     )
+    # An online booking's email is only typed until the client taps the link in the
+    # booking email (records/identity.py): only then may it join the record of care
+    # another booking holds, or open that record to this booking's therapist.
+    email_token = models.CharField(
+        max_length=43, unique=True, null=True, blank=True, default=None, editable=False
+    )
+    email_confirmed_at = models.DateTimeField("email confirmed at", null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,10 @@ class ClientQuerySet(models.QuerySet["Client"]):
         """Clients not merged into another record."""
         return self.filter(merged_into__isnull=True)
 
+    def unconfirmed(self) -> "ClientQuerySet":
+        """Provisional records waiting for the client's proof or front desk's decision."""
+        return self.current().filter(same_email_as__isnull=False)
+
 
 class Client(models.Model):
     """One person the clinic treats: their bookings, notes and outcomes hang from here."""
@@ -36,6 +40,17 @@ class Client(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # An online booking typed an email another client holds, unproven: it waits on this
+    # provisional record until the client confirms the email or front desk decides
+    # ("Join to ..." / "Different person"). Empty for every settled record.
+    same_email_as = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="unconfirmed: same email as",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -32,6 +32,8 @@ class Look(models.TextChoices):
     BOOKING = "booking", "Intake answers and safety facts"
     NOTE = "note", "Treatment note"
     CLIENT_NOTES = "client_notes", "Client's treatment notes"
+    CLIENT_OUTCOMES = "client_outcomes", "Client's pain chart"
+    EXPORT = "export", "Client's data download"
     # A list that marks a booking whose client has warning signs to check.
     MARK_LIST = "mark_list", "Safety mark on the booking list"
     MARK_DAY = "mark_day", "Safety mark on the day view"
@@ -41,16 +43,18 @@ class Look(models.TextChoices):
 Opened = Booking | TreatmentNote | Client
 
 
-def record_look(*, user: Any, opened: Opened, now: datetime) -> LogEntry:
+def record_look(*, user: Any, opened: Opened, now: datetime, what: Look | None = None) -> LogEntry:
     """Note that staff member `user` opened `opened`'s health data at `now`: a booking's
     page (intake answers, safety facts), a treatment note (its booking must be loaded),
-    or a client's notes on the client page."""
+    or a client's notes on the client page. `what` names another kind of look at the
+    same thing: the client's pain chart, a data download."""
     if isinstance(opened, TreatmentNote):
-        what, booking, client_id = Look.NOTE, opened.booking, opened.booking.client_id
+        kind, booking, client_id = Look.NOTE, opened.booking, opened.booking.client_id
     elif isinstance(opened, Booking):
-        what, booking, client_id = Look.BOOKING, opened, opened.client_id
+        kind, booking, client_id = Look.BOOKING, opened, opened.client_id
     else:
-        what, booking, client_id = Look.CLIENT_NOTES, None, opened.pk
+        kind, booking, client_id = Look.CLIENT_NOTES, None, opened.pk
+    what = what or kind
     entry: LogEntry = LogEntry.objects.log_create(
         opened,
         force_log=True,

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from bookings.models import Client, OutcomeRequest
 from bookings.privacy.retention import purge_past_retention
+from bookings.records.access import HealthDataRule
 
 # A request holds health data once it keeps a baseline or an answer; one with neither
 # is only a link.
@@ -22,9 +23,11 @@ HOLDS_HEALTH_DATA = (
 )
 
 
-def export_outcomes(client: Client) -> dict[str, Any]:
+def export_outcomes(client: Client, rule: HealthDataRule) -> dict[str, Any]:
+    """The client's scores and baselines the reader may read (the pain chart's rule)."""
     kept = (
-        OutcomeRequest.objects.filter(booking__client=client)
+        rule.outcomes()
+        .filter(booking__client=client)
         .filter(HOLDS_HEALTH_DATA)
         .order_by("booking__start", "pk")
         .values_list(

@@ -1,8 +1,9 @@
 """Each record of care's part of a client's export and erasure, listed in one place.
 
-An export part returns {"its key": JSON-ready data}; an erase part clears its rows of the
-client inside erase_client's transaction, before the bookings are anonymised. A new kind
-of record about a client adds its two functions here.
+An export part returns {"its key": JSON-ready data}, reading health data only through the
+reader's rule (records/access.py), so it leaves out what the reader may not read; an erase
+part clears its rows of the client inside erase_client's transaction, before the bookings
+are anonymised. A new kind of record about a client adds its two functions here.
 """
 
 from collections.abc import Callable
@@ -13,9 +14,10 @@ from bookings.models import Client
 from bookings.privacy.looks import erase_looks
 from bookings.privacy.outcomes import erase_outcomes, export_outcomes
 from bookings.privacy.waitlist import erase_waitlist, export_waitlist
+from bookings.records.access import HealthDataRule
 from bookings.records.notes import erase_notes, export_notes
 
-ExportPart = Callable[[Client], dict[str, Any]]
+ExportPart = Callable[[Client, HealthDataRule], dict[str, Any]]
 ErasePart = Callable[[Client, datetime], object]
 
 EXPORT_PARTS: list[ExportPart] = [export_outcomes, export_waitlist, export_notes]

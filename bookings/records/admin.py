@@ -26,7 +26,8 @@ from bookings.messaging import phones
 from bookings.models import Booking, Client, OutcomeRequest, TreatmentNote
 from bookings.privacy import looks
 from bookings.privacy import services as privacy_services
-from bookings.records import notes, services
+from bookings.records import client_pages, notes, services
+from bookings.records.access import clients_in_care, health_data_rule
 from bookings.records.outcome_report import MIN_CLIENTS, outcome_report
 from bookings.records.selectors import ClientHistory, client_history, session_outcomes
 from bookings.scheduling import selectors
@@ -121,11 +122,28 @@ def book_again_url(client: Client, history: ClientHistory) -> str:
     return f"{reverse('admin:bookings_booking_add')}?{urlencode(query)}"
 
 
+class UnconfirmedFilter(admin.SimpleListFilter):
+    title = "identity"
+    parameter_name = "identity"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return [("unconfirmed", "Unconfirmed: same email as another client")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Client]) -> QuerySet[Client]:
+        if self.value() == "unconfirmed":
+            return queryset.filter(same_email_as__isnull=False)
+        return queryset
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin[Client]):
     form = ClientForm
     change_form_template = "admin/bookings/client/change_form.html"
-    list_display = ["name", "phone", "email", "date_of_birth"]
+    list_display = ["name", "phone", "email", "date_of_birth", "identity"]
+    list_filter = [UnconfirmedFilter]
+    list_select_related = ["same_email_as"]
     search_fields = ["name", "email"]
     readonly_fields = ["created_at", "updated_at"]
     fields = ["name", "phone", "email", "date_of_birth", "staff_notes", "created_at", "updated_at"]
@@ -135,12 +153,24 @@ class ClientAdmin(admin.ModelAdmin[Client]):
         return [
             path("<int:client_id>/merge/", page(self.merge_view), name="bookings_client_merge"),
             path("<int:client_id>/data/", page(self.data_view), name="bookings_client_data"),
+            path(
+                "<int:client_id>/identity/",
+                page(client_pages.identity_view),
+                {"client_admin": self},
+                name="bookings_client_identity",
+            ),
             *super().get_urls(),
         ]
 
-    def _desk_client(self, request: HttpRequest, client_id: int) -> Client:
-        """Merging and privacy requests are front desk's (and superusers')."""
-        if not (staff_scope(request).sees_all and self.has_change_permission(request)):
+    @admin.display(description="Identity")
+    def identity(self, obj: Client) -> str:
+        return client_pages.unconfirmed(obj)
+
+    def _desk_client(self, request: HttpRequest, client_id: int, *, export: bool = False) -> Client:
+        """Merging and privacy requests are front desk's (and superusers'); a clinical
+        lead also downloads a client's whole record."""
+        desk = staff_scope(request).sees_all and self.has_change_permission(request)
+        if not (desk or (export and health_data_rule(request.user).whole)):
             raise PermissionDenied
         client = self.get_queryset(request).filter(pk=client_id).first()
         if client is None:
@@ -187,17 +217,21 @@ class ClientAdmin(admin.ModelAdmin[Client]):
 
     def data_view(self, request: HttpRequest, client_id: int) -> HttpResponse:
         """A client's request to see (download) or erase what the clinic holds."""
-        client = self._desk_client(request, client_id)
+        client = self._desk_client(request, client_id, export=True)
+        may_erase = staff_scope(request).sees_all and self.has_change_permission(request)
         form = ClientDataForm(request.POST or None)
         if request.method == "POST":
             if request.POST.get("action") == "download":
-                response = JsonResponse(
-                    privacy_services.export_client(client=client), json_dumps_params={"indent": 2}
+                data = privacy_services.export_client(
+                    client=client, reader=request.user, now=timezone.now()
                 )
+                response = JsonResponse(data, json_dumps_params={"indent": 2})
                 response["Content-Disposition"] = (
                     f'attachment; filename="client-{client.pk}-data.json"'
                 )
                 return no_store(response)
+            if request.POST.get("action") == "erase" and not may_erase:
+                raise PermissionDenied
             if request.POST.get("action") == "erase" and form.is_valid():
                 if not form.cleaned_data["confirm_erase"]:
                     form.add_error("confirm_erase", "Tick this box to confirm the erasure.")
@@ -214,7 +248,11 @@ class ClientAdmin(admin.ModelAdmin[Client]):
                     )
         context = self._page(request, client, f"{client.name}'s data: see or erase")
         history = client_history(client.pk)
-        context |= {"form": form, "booking_count": len(history.upcoming) + len(history.past)}
+        context |= {
+            "form": form,
+            "booking_count": len(history.upcoming) + len(history.past),
+            "may_erase": may_erase,
+        }
         return no_store(render(request, "admin/bookings/client/data.html", context))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
@@ -224,14 +262,9 @@ class ClientAdmin(admin.ModelAdmin[Client]):
             return queryset
         if scope.therapist is None:
             return queryset.none()
-        # A therapist reaches the clients they have (or had) a session with.
-        return queryset.filter(
-            pk__in=models.Subquery(
-                Booking.objects.for_therapist(scope.therapist)
-                .filter(client__isnull=False)
-                .values("client_id")
-            )
-        )
+        # A therapist reaches the clients a confirmed session of theirs links them to
+        # (records/access.py): a typed email opens nobody's record.
+        return queryset.filter(pk__in=models.Subquery(clients_in_care(request.user)))
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
@@ -260,9 +293,12 @@ class ClientAdmin(admin.ModelAdmin[Client]):
         extra_context = dict(extra_context or {})
         client = self.get_object(request, object_id)
         history = client_history(client.pk, now=timezone.now())
-        extra_context |= {
+        desk = staff_scope(request).sees_all and self.has_change_permission(request, client)
+        extra_context |= client_pages.page_context(request, self, client) | {
             "history": history,
-            "desk": staff_scope(request).sees_all and self.has_change_permission(request, client),
+            "desk": desk,
+            # A clinical lead downloads the whole record; front desk has the data page.
+            "may_export": not desk and health_data_rule(request.user).whole,
             "zone": selectors.clinic_zone(),
             "book_again_url": book_again_url(client, history)
             if staff_scope(request).sees_all

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet, Subquery
+from django.db.models import Max, QuerySet
 
 from bookings.models import Booking, BookingStatus, Client, NoteAmendment, TreatmentNote
 from bookings.models.notes import PRESSURE_CHOICES
 from bookings.privacy.retention import past_retention, purge_past_retention, years_before
+from bookings.records.access import HealthDataRule, health_data_rule
 from catalog.vocabulary import AREAS
-from clinic.roles import CLINICAL_LEADS
 
 EDIT_WINDOW = timedelta(hours=24)
 TEXT_FIELDS = ("subjective", "objective", "assessment", "plan")
@@ -50,33 +50,12 @@ def is_editable(note_or_booking: TreatmentNote | Booking, *, now: datetime) -> b
     return now <= editable_until(booking)
 
 
-def _is_lead(user: Any) -> bool:
-    return bool(user.is_superuser or user.groups.filter(name=CLINICAL_LEADS).exists())
-
-
 def visible_notes(user: Any) -> QuerySet[TreatmentNote]:
-    """The notes `user` may read: their own, their clients' (anyone they treat), or all
-    for clinical leads and superusers. Front desk and content editors: none."""
-    notes = TreatmentNote.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return notes.none()
-    if _is_lead(user):
-        return notes
-    return notes.filter(_treats(user))
-
-
-def _treats(user: Any) -> Q:
-    """Their own notes and sessions, and every note of a client they have a session with."""
-    their_clients = (
-        Booking.objects.filter(therapist__user=user, client__isnull=False)
-        .exclude(status=BookingStatus.CANCELLED)
-        .values("client_id")
-    )
-    return (
-        Q(written_by=user)
-        | Q(booking__therapist__user=user)
-        | Q(booking__client__in=Subquery(their_clients))
-    )
+    """The notes `user` may read (records/access.py, the one rule for health data): their
+    own sessions' and those they wrote; every note of a client a confirmed session of
+    theirs links them to; all for clinical leads and superusers. Front desk and content
+    editors: none."""
+    return health_data_rule(user).notes()
 
 
 def may_read_any_notes(user: Any) -> bool:
@@ -137,7 +116,11 @@ def write_note(*, booking: Booking, by: Any, now: datetime, **values: Any) -> Tr
     if unknown:
         raise TypeError(f"Not note fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("therapist").get(pk=booking.pk)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("therapist")
+            .get(pk=booking.pk)
+        )
         if not may_write_note(by, booking):
             raise NoteError("Only the session's therapist writes its treatment note.")
         note = TreatmentNote.objects.filter(booking=booking).first()
@@ -163,7 +146,9 @@ def amend_note(
         raise TypeError(f"Not note fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         note = (
-            TreatmentNote.objects.select_for_update()
+            # The note's row alone: its booking's therapist is only read (the lock
+            # order, booking/locks.py, puts therapists first).
+            TreatmentNote.objects.select_for_update(of=("self",))
             .select_related("booking__therapist")
             .get(pk=note.pk)
         )
@@ -235,10 +220,11 @@ def kept_until(client: Client, *, years: int) -> datetime | None:
 # The client's part of the privacy export and erasure (bookings/privacy/parts.py).
 
 
-def export_notes(client: Client) -> dict[str, Any]:
-    """The client's treatment notes, as first written and as amended."""
+def export_notes(client: Client, rule: HealthDataRule) -> dict[str, Any]:
+    """The client's treatment notes the reader may read, as first written and as amended."""
     client_notes = (
-        TreatmentNote.objects.filter(booking__client=client)
+        rule.notes()
+        .filter(booking__client=client)
         .select_related("booking", "written_by")
         .prefetch_related("techniques", "amendments__by")
         .order_by("booking__start")

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, OutcomeRequest
@@ -80,15 +80,19 @@ def client_history(client_id: int, *, now: datetime | None = None) -> ClientHist
 # Outcomes: the client's pain over time and the clinical leads' report ------------
 
 
-def client_pain_series(client_id: int) -> list[PainPoint]:
+def client_pain_series(
+    client_id: int, *, readable: QuerySet[OutcomeRequest] | None = None
+) -> list[PainPoint]:
     """The client's first intake pain score (the baseline kept with the earliest
     session's outcome request that has one), then each session's answer to the outcome
-    question, oldest first. One query."""
+    question, oldest first. One query. `readable`: the outcome requests the viewer may
+    read (records/access.py); the client page always passes them."""
     zone = clinic_zone()
     intake: PainPoint | None = None
     answers: list[PainPoint] = []
     rows = (
-        OutcomeRequest.objects.filter(booking__client_id=client_id)
+        (OutcomeRequest.objects.all() if readable is None else readable)
+        .filter(booking__client_id=client_id)
         .filter(Q(intake_score__isnull=False) | Q(score__isnull=False))
         .order_by("booking__start", "pk")
         .values_list("booking__start", "intake_score", "answered_at", "score")

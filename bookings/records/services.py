@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.booking.errors import BookingError, InvalidBooking
+from bookings.booking.locks import retry_on_deadlock
 from bookings.models import (
     Booking,
     Client,
@@ -16,8 +17,9 @@ class MergeError(BookingError):
     pass
 
 
+@retry_on_deadlock
 def merge_clients(
-    *, keep: Client, duplicate: Client, by: "User", now: datetime | None = None
+    *, keep: Client, duplicate: Client, by: "User | None", now: datetime | None = None
 ) -> Client:
     """Front desk found one person twice: everything of `duplicate` moves to `keep`.
 
@@ -29,7 +31,12 @@ def merge_clients(
     with transaction.atomic():
         locked = {
             c.pk: c
-            for c in Client.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+            # The lock order (booking/locks.py): both records, by primary key, then their
+            # bookings. A booking joining the duplicate meanwhile waits for this lock
+            # (booking/locks.lock_clients) and then finds it merged into `keep`.
+            for c in Client.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk])
+            .order_by("pk")
         }
         kept, dup = locked.get(keep.pk), locked.get(duplicate.pk)
         if kept is None or dup is None:

@@ -1,19 +1,21 @@
-"""The client's answer to "How is your back today?", reached by the link in the email
-two days after a session. No login: the token is the key, and it opens once."""
+"""The client's token pages, no login: the answer to "How is your back today?" (the link
+in the email two days after a session; it opens once) and "Confirm your email" (the link
+in the booking email, which proves the address is theirs)."""
 
 from datetime import datetime
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bookings.models import BookingStatus, OutcomeRequest
+from bookings.models import Booking, BookingStatus, OutcomeRequest
 from bookings.models.outcomes import OUTCOME_SCORE_MAX
-from bookings.records import services
-from clinic.http import row_by_token
+from bookings.records import identity, services
+from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 from clinic.protection import limit_form_posts
 
 SCORE_CHOICES = [(n, str(n)) for n in range(OUTCOME_SCORE_MAX + 1)]
@@ -63,3 +65,21 @@ def outcome(request: HttpRequest, token: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "scores": range(OUTCOME_SCORE_MAX + 1)}
     return render(request, "bookings/outcome.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_form_posts
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """A page that asks, a POST that confirms: a mail scanner that follows the link
+    confirms nothing. Confirming twice is harmless; an old or unknown link is a 404.
+    The page says the same whatever records hold the address."""
+    now = timezone.now()
+    booking: Booking = row_by_token(Booking.objects.all(), "email_token", token)
+    if not identity.email_link_open(booking, now=now):
+        raise Http404
+    if request.method == "POST":
+        identity.confirm_email(booking=booking, now=now)
+        return HttpResponseSeeOther(reverse("bookings:confirm_email", args=[token]))
+    context = {"booking": booking, "confirmed": booking.email_confirmed_at is not None}
+    return no_store(render(request, "bookings/confirm_email.html", context))

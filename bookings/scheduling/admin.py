@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,7 +17,7 @@ from bookings.booking import services
 from bookings.frontdesk.admin import clinic_time
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.models import ClinicClosure, ClinicRules, Therapist, TimeOff, WorkingHours
-from bookings.scheduling import clash_listing
+from bookings.scheduling import availability, clash_listing
 from bookings.scheduling.step_cache import diary_changed
 from clinic.admin import LabelledTabularInline
 
@@ -142,6 +143,18 @@ class WorkingHoursAdmin(
         )
 
 
+def _drill_down_out_of_range(request: HttpRequest, field: str) -> HttpResponse | None:
+    """The date drill-down (`date_hierarchy`) for years the site works in: Django adds a
+    day or a month to the one asked for, which overflows at year 9999. Out of range, the
+    list says its filter was wrong, as Django does for other bad filters."""
+    year = request.GET.get(f"{field}__year")
+    if year is None or (
+        year.isdigit() and availability.EARLIEST_YEAR <= int(year) <= availability.LATEST_YEAR
+    ):
+        return None
+    return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+
 @admin.register(TimeOff)
 class TimeOffAdmin(clash_listing.ClashListingAdmin[TimeOff], TherapistScopedAdmin[TimeOff]):
     form = clash_listing.TimeOffForm
@@ -150,6 +163,12 @@ class TimeOffAdmin(clash_listing.ClashListingAdmin[TimeOff], TherapistScopedAdmi
     list_select_related = ["therapist"]
     date_hierarchy = "start"
     ordering = ["-start"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        refused = _drill_down_out_of_range(request, "start")
+        return refused or super().changelist_view(request, extra_context)
 
     @admin.display(description="From", ordering="start")
     def starts(self, obj: TimeOff) -> str:
@@ -166,6 +185,12 @@ class ClinicClosureAdmin(clash_listing.ClashListingAdmin[ClinicClosure]):
     list_display = ["reason", "start_date", "end_date"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        refused = _drill_down_out_of_range(request, "start_date")
+        return refused or super().changelist_view(request, extra_context)
 
 
 @admin.register(ClinicRules)

@@ -340,6 +340,26 @@ def parse_start(value: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+EARLIEST_DAY = date(EARLIEST_YEAR, 1, 1)
+LATEST_DAY = date(LATEST_YEAR, 12, 31)
+
+
+def day_in_range(day: date) -> bool:
+    """Whether a day is one the site could show: any day a query or a form carries is
+    checked here before it is added to, turned into a time or looked up, as years near
+    1 or 9999 overflow that arithmetic."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def parse_day(value: str) -> date | None:
+    """A YYYY-MM-DD day within the site's years; None for anything else."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return day if day_in_range(day) else None
+
+
 def on_step_grid(start: datetime, step: timedelta, zone: ZoneInfo) -> bool:
     """Whether `start` is a wall-clock multiple of `step` (09:00, 09:15...), as offered."""
     local = start.astimezone(zone)

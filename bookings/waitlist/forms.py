@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from bookings.booking.forms import ANYONE
+from bookings.booking.forms import ANYONE, DayField
 from bookings.frontdesk.forms import DateInput, StaffScreenForm
 from bookings.messaging import phones
 from bookings.models import PartOfDay, Therapist
@@ -21,8 +21,8 @@ class WaitForm(forms.Form):
 
     length_minutes = forms.TypedChoiceField(label="Length", coerce=int, choices=())
     therapist = forms.ChoiceField(label="Therapist", choices=())
-    first_day = forms.DateField(label="First day that suits", widget=DateInput())
-    last_day = forms.DateField(label="Last day that suits", widget=DateInput())
+    first_day = DayField(label="First day that suits", widget=DateInput())
+    last_day = DayField(label="Last day that suits", widget=DateInput())
     parts_of_day = forms.MultipleChoiceField(
         label="Parts of the day that suit you",
         choices=PartOfDay.choices,

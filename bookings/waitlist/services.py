@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings.booking import services
+from bookings.booking import locks, services
 from bookings.booking.errors import SAFETY_MESSAGES, BookingError
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.intake.answers import IntakeAnswers
@@ -258,50 +258,83 @@ def sweep(*, now: datetime | None = None) -> int:
     return len(offer_freed_times(now=now))
 
 
+class _TakenMeanwhile(Exception):
+    """The offer was withdrawn or ended while its time was being booked."""
+
+
+@locks.retry_on_deadlock
 def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> Booking:
-    """Book the offered time with the entry's details, or raise OfferGone kindly."""
+    """Book the offered time with the entry's details, or raise OfferGone kindly.
+
+    The lock order (booking/locks.py): the therapists who could take the time first,
+    then (in `book_session`) the client, then the offers. Clicks on offers of one time
+    queue on the therapists' rows holding no offer, so the winner can mark the others'
+    offers gone without waiting for them, and an erasure holding the client's record
+    never waits for an offer a click holds.
+    """
     now = now or timezone.now()
-    gone = False
-    with transaction.atomic():
-        offer = (
-            WaitlistOffer.objects.select_for_update(of=("self",))
-            .select_related("entry__technique")
-            .get(pk=offer.pk)
-        )
-        entry = offer.entry
-        if not offer_is_open(offer, now):
-            gone = True
-        else:
-            try:
-                booking = services.book_session(
-                    therapist_id=entry.therapist_id,
-                    technique=entry.technique,
-                    length_minutes=entry.length_minutes,
-                    start=offer.start,
-                    client_name=entry.client_name,
-                    client_email=entry.client_email,
-                    client_phone=entry.client_phone,
-                    intake=IntakeAnswers.from_dict(entry.intake_answers or {}),
-                    acknowledged_warning=entry.acknowledged_warning,
-                    sms_opt_in=entry.sms_opt_in,
-                    now=now,
-                )
-            except BookingError:
-                WaitlistOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.GONE)
-                gone = True
-            else:
-                WaitlistOffer.objects.filter(pk=offer.pk).update(
-                    status=OfferStatus.TAKEN, booking=booking
-                )
-                _close(entry.pk, WaitlistStatus.BOOKED)
-                WaitlistEntry.objects.filter(pk=entry.pk).update(booking=booking)
-                # Others offered this time with this therapist alone would only be
-                # disappointed; "anyone" may still find someone else free, so stays open.
-                WaitlistOffer.objects.filter(
-                    start=offer.start,
-                    status=OfferStatus.OPEN,
-                    entry__therapist_id=booking.therapist_id,
-                ).update(status=OfferStatus.GONE)
-    if gone:
+    try:
+        with transaction.atomic():
+            booking = _book_offer(offer.pk, now)
+    except _TakenMeanwhile:
+        booking = None
+    if booking is None:
         raise OfferGone(GONE_MESSAGE)
+    return booking
+
+
+def _open_offer(offer_id: int) -> WaitlistOffer | None:
+    # None once an erasure has deleted it (with its entry) since the link was opened.
+    return WaitlistOffer.objects.select_related("entry__technique").filter(pk=offer_id).first()
+
+
+def _book_offer(offer_id: int, now: datetime) -> Booking | None:
+    offer = _open_offer(offer_id)
+    if offer is None:
+        return None
+    entry = offer.entry
+    try:
+        candidates = services.candidate_therapist_ids(entry.therapist_id, entry.technique)
+    except BookingError:
+        candidates = []
+    locks.lock_therapists(candidates)
+    # Read again once the therapists are ours: a click that held them before us may
+    # have taken this time, or marked this offer gone.
+    offer = _open_offer(offer_id)
+    if offer is None or not offer_is_open(offer, now):
+        return None
+    entry = offer.entry
+    try:
+        booking = services.book_session(
+            therapist_id=entry.therapist_id,
+            technique=entry.technique,
+            length_minutes=entry.length_minutes,
+            start=offer.start,
+            client_name=entry.client_name,
+            client_email=entry.client_email,
+            client_phone=entry.client_phone,
+            intake=IntakeAnswers.from_dict(entry.intake_answers or {}),
+            acknowledged_warning=entry.acknowledged_warning,
+            sms_opt_in=entry.sms_opt_in,
+            now=now,
+        )
+    except BookingError:
+        WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
+            status=OfferStatus.GONE
+        )
+        return None
+    taken = WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
+        status=OfferStatus.TAKEN, booking=booking
+    )
+    if not taken:  # withdrawn or expired while we booked: the booking goes too
+        raise _TakenMeanwhile
+    _close(entry.pk, WaitlistStatus.BOOKED)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(booking=booking)
+    # Others offered this time with this therapist alone would only be disappointed;
+    # "anyone" may still find someone else free, so stays open.
+    WaitlistOffer.objects.filter(
+        start=offer.start,
+        status=OfferStatus.OPEN,
+        entry__therapist_id=booking.therapist_id,
+    ).update(status=OfferStatus.GONE)
     return booking

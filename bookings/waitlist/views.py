@@ -154,7 +154,11 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
         except services.OfferGone as error:
             gone_message = error.message
             status = 409
-            offer.refresh_from_db()
+            try:
+                offer.refresh_from_db()
+            except WaitlistOffer.DoesNotExist:
+                # Erased (the client asked to be forgotten) while this page was open.
+                raise Http404 from None
         else:
             return HttpResponseSeeOther(
                 reverse("bookings:booking_detail", args=[booking.manage_token])

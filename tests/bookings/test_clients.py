@@ -23,25 +23,42 @@ def test_an_online_booking_makes_a_new_client_with_its_details(book):
     )
 
 
-def test_a_booking_with_the_same_email_in_another_case_and_spaces_joins_that_client(book, now):
+def test_an_online_booking_with_a_known_email_waits_on_a_provisional_record(book, now):
     first = book(client_email="jane@example.org")
     second = book(
         start=first.start + timedelta(days=1), client_email="  JANE@Example.org ", client_name="J"
     )
 
+    # A typed email proves nothing: the second booking joins nobody's record yet.
+    assert second.client_id != first.client_id
+    assert second.client.same_email_as_id == first.client_id
+    assert list(Client.objects.unconfirmed()) == [second.client]
+
+
+def test_confirming_the_email_joins_the_record_with_that_address(book, now):
+    from bookings.records.identity import confirm_email
+
+    first = book(client_email="jane@example.org")
+    second = book(start=first.start + timedelta(days=1), client_email="  JANE@Example.org ")
+
+    assert confirm_email(booking=second, now=now)
+
+    second.refresh_from_db()
     assert second.client_id == first.client_id
-    assert Client.objects.count() == 1
+    assert second.email_confirmed_at == now
+    assert not Client.objects.unconfirmed().exists()
 
 
-def test_first_bookings_with_two_therapists_and_one_email_make_one_client(book, other_therapist):
+def test_first_bookings_with_two_therapists_and_one_email_make_one_record(book, other_therapist):
     # On PostgreSQL the address's lock is taken and released by each booking in turn.
     first = book(client_email="sam@example.org")
     second = book(therapist_id=other_therapist.pk, client_email=" SAM@example.org")
     third = book(therapist_id=other_therapist.pk, start=second.end + timedelta(hours=1))
 
-    assert second.client_id == first.client_id
+    # One record with the address; the second waits on a provisional one pointing at it.
+    assert second.client.same_email_as_id == first.client_id
     assert third.client_id != first.client_id
-    assert Client.objects.count() == 2
+    assert Client.objects.filter(same_email_as__isnull=True).count() == 2
 
 
 def test_a_different_email_is_a_new_client_even_with_the_same_name_and_phone(book):
@@ -189,25 +206,33 @@ def test_a_merged_client_cannot_be_merged_again_nor_into_itself(now, front_desk_
         merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
 
 
-def test_an_online_booking_with_a_merged_duplicates_email_joins_the_kept_client(
+def test_an_online_booking_with_a_merged_duplicates_email_waits_on_the_kept_client(
     book, front_desk_user
 ):
+    from bookings.records.identity import confirm_email
     from bookings.records.services import merge_clients
 
-    keep = ClientFactory(email="jane@example.org")
+    keep = ClientFactory(name="Jane Doe", email="jane@example.org")
     duplicate = ClientFactory(email="jane.old@example.org")
     merge_clients(keep=keep, duplicate=duplicate, by=front_desk_user)
 
-    assert book(client_email="Jane.Old@example.org").client_id == keep.pk
+    booking = book(client_email="Jane.Old@example.org")
+    assert booking.client.same_email_as == keep
+
+    confirm_email(booking=booking, now=booking.created_at)
+    booking.refresh_from_db()
+    assert booking.client_id == keep.pk
 
 
 # A client's data
 
 
-def test_the_export_holds_the_record_every_booking_and_the_other_parts(now, therapist, monkeypatch):
+def test_the_export_holds_the_record_every_booking_and_the_other_parts(
+    now, therapist, monkeypatch, superuser
+):
     from bookings.privacy import services as privacy
 
-    monkeypatch.setattr(privacy, "EXPORT_PARTS", [lambda c: {"treatment_notes": [c.pk]}])
+    monkeypatch.setattr(privacy, "EXPORT_PARTS", [lambda c, rule: {"treatment_notes": [c.pk]}])
     jane = ClientFactory(name="Jane", date_of_birth=date(1980, 5, 1))
     references = {
         BookingFactory(
@@ -217,7 +242,7 @@ def test_the_export_holds_the_record_every_booking_and_the_other_parts(now, ther
     }
     BookingFactory(therapist=therapist, client_email="jane@example.org")  # another record
 
-    data = privacy.export_client(client=jane)
+    data = privacy.export_client(client=jane, reader=superuser, now=NOW)
 
     assert data["client"]["date_of_birth"] == "1980-05-01"
     assert {b["reference"] for b in data["bookings"]} == references

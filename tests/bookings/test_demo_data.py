@@ -19,6 +19,7 @@ from bookings.models import (
     Booking,
     BookingStatus,
     Client,
+    ClinicClosure,
     NoteAmendment,
     Notification,
     OutcomeRequest,
@@ -324,3 +325,18 @@ def test_a_demo_client_sees_one_therapist_in_the_past_and_next_week(demo):
         assert client.bookings.values("therapist").distinct().count() == 1, client
     coming = Booking.objects.filter(start__gt=DEMO_NOW).values("client").distinct().count()
     assert coming >= len(CLIENTS) * 0.8
+
+
+@pytest.mark.django_db
+def test_demo_data_closes_the_clinic_on_the_bank_holidays_of_the_coming_year_once(demo):
+    load_demo_data()
+    load_demo_data()
+
+    closures = list(ClinicClosure.objects.values_list("start_date", "end_date", "reason"))
+    assert (date(2026, 12, 25), date(2026, 12, 25), "Bank holiday: Christmas Day") in closures
+    assert (date(2026, 12, 28), date(2026, 12, 28), "Bank holiday: Boxing Day (observed)") in (
+        closures
+    )
+    assert (date(2027, 1, 1), date(2027, 1, 1), "Bank holiday: New Year's Day") in closures
+    assert len(closures) == len({start for start, _, _ in closures})
+    assert all(date(2026, 11, 18) <= start <= date(2027, 11, 19) for start, _, _ in closures)

@@ -11,6 +11,7 @@ from bookings.models import BookingStatus, TreatmentNote
 from bookings.models.clients import ERASED_NAME
 from bookings.privacy.looks import looks, record_look
 from bookings.records import notes
+from bookings.records.access import health_data_rule
 from tests.clock import NOW
 from tests.factories import BookingFactory, OutcomeRequestFactory
 
@@ -111,8 +112,8 @@ def test_the_client_page_reads_notes_in_a_fixed_number_of_queries(
     client.force_login(therapist_user)
     url = client_url(written.booking.client)
     client.get(url)
-    # The page's own reads, the notes, and the pain chart's one (outcomes).
-    with django_assert_num_queries(17):
+    # The page's own reads, the notes, and the pain chart's (the reader's rule, outcomes).
+    with django_assert_num_queries(19):
         assert client.get(url).status_code == 200
 
 
@@ -140,9 +141,13 @@ def test_retention_runs_from_the_clients_last_visit(therapist, therapist_user):
     assert list(TreatmentNote.objects.values_list("booking", flat=True)) == [old.pk]
 
 
-def test_the_export_holds_the_notes_and_their_amendments(written, therapist_user, swedish):
+def test_the_export_holds_the_notes_and_their_amendments(
+    written, therapist_user, swedish, superuser
+):
     notes.amend_note(note=written, by=therapist_user, now=NOW, techniques=[swedish])
-    exported = notes.export_notes(written.booking.client)["treatment_notes"]
+    exported = notes.export_notes(written.booking.client, health_data_rule(superuser))[
+        "treatment_notes"
+    ]
     assert [n["subjective"] for n in exported] == ["Stiff lower back."]
     assert exported[0]["techniques"] == swedish.name
     assert [(a["field"], a["old_value"]) for a in exported[0]["amendments"]] == [("techniques", "")]
@@ -168,11 +173,23 @@ def data_page(client_record):
     return reverse("admin:bookings_client_data", args=[client_record.pk])
 
 
-def test_the_clients_export_download_holds_their_notes(client, clock, written, front_desk_user):
+def test_a_clinical_leads_export_download_holds_the_notes(client, clock, written, clinical_lead):
+    client.force_login(clinical_lead)
+    response = client.post(data_page(written.booking.client), {"action": "download"})
+    exported = json.loads(response.content)
+    assert [n["subjective"] for n in exported["treatment_notes"]] == ["Stiff lower back."]
+    assert exported["left_out"] == []
+
+
+def test_front_desks_export_download_leaves_the_notes_out_and_says_so(
+    client, clock, written, front_desk_user
+):
     client.force_login(front_desk_user)
     response = client.post(data_page(written.booking.client), {"action": "download"})
-    exported = json.loads(response.content)["treatment_notes"]
-    assert [n["subjective"] for n in exported] == ["Stiff lower back."]
+    exported = json.loads(response.content)
+    assert exported["treatment_notes"] == []
+    assert "Stiff lower back" not in response.content.decode()
+    assert "front desk may not read them" in exported["left_out"][0]
 
 
 def test_erasing_a_client_keeps_notes_inside_retention_and_says_so_plainly(

@@ -72,11 +72,11 @@ def test_the_retention_command_uses_the_setting(therapist, settings, capsys):
     assert "1 booking(s)" in capsys.readouterr().out
 
 
-def test_export_holds_everything_about_one_email_and_nothing_about_others(therapist):
+def test_export_holds_everything_about_one_email_and_nothing_about_others(therapist, superuser):
     mine = make_booking(therapist, start=NOW + timedelta(days=1), email="Sam@Example.com")
     make_booking(therapist, start=NOW + timedelta(days=3), email="someone@else.com")
 
-    data = export_client_data(email="sam@example.com")
+    data = export_client_data(email="sam@example.com", reader=superuser, now=NOW)
 
     assert data["email"] == "sam@example.com"
     [exported] = data["bookings"]
@@ -87,7 +87,7 @@ def test_export_holds_everything_about_one_email_and_nothing_about_others(therap
     assert exported["health_consent_at"] is not None
 
 
-def test_erase_anonymises_every_booking_and_cancels_upcoming_ones(therapist):
+def test_erase_anonymises_every_booking_and_cancels_upcoming_ones(therapist, superuser):
     past = make_booking(therapist, start=NOW - timedelta(days=10), status=BookingStatus.COMPLETED)
     upcoming = make_booking(therapist, start=NOW + timedelta(days=2))
     other = make_booking(therapist, start=NOW + timedelta(days=4), email="other@example.com")
@@ -105,7 +105,7 @@ def test_erase_anonymises_every_booking_and_cancels_upcoming_ones(therapist):
     assert upcoming.status == BookingStatus.CANCELLED
     other.refresh_from_db()
     assert other.client_name == "Sam Client"
-    assert export_client_data(email="sam@example.com")["bookings"] == []
+    assert export_client_data(email="sam@example.com", reader=superuser, now=NOW)["bookings"] == []
 
 
 def test_erase_cancels_through_the_service_and_emails_nobody(
@@ -131,10 +131,10 @@ SAFETY_FACTS = {
 }
 
 
-def test_export_includes_the_safety_facts_kept_without_consent(therapist):
+def test_export_includes_the_safety_facts_kept_without_consent(therapist, superuser):
     make_booking(therapist, start=NOW + timedelta(days=1), safety_checked_at=NOW, **SAFETY_FACTS)
 
-    (exported,) = export_client_data(email="sam@example.com")["bookings"]
+    (exported,) = export_client_data(email="sam@example.com", reader=superuser, now=NOW)["bookings"]
 
     assert exported["health_conditions"] == ["blood_thinners"]
     assert exported["text_checks"] == [{"sign": "injury", "quote": "had a fall"}]

@@ -8,17 +8,18 @@ from bookings.models.clients import ERASED_NAME
 from bookings.privacy import services as privacy
 from bookings.privacy.outcomes import erase_outcomes, export_outcomes, purge_outcomes
 from bookings.records import selectors
+from bookings.records.access import health_data_rule
 from bookings.records.outcome_report import outcome_report
 from tests.clock import NOW
 from tests.factories import INTAKE_ANSWERS, BookingFactory, ClientFactory, OutcomeRequestFactory
 
 
-def test_a_clients_export_holds_their_answers_and_only_theirs(db, now):
+def test_a_clients_export_holds_their_answers_and_only_theirs(db, now, superuser):
     client = ClientFactory()
     answered = OutcomeRequestFactory(answered=True, booking__client=client)
     OutcomeRequestFactory(booking__client=client)  # never answered, no answers kept
     OutcomeRequestFactory(answered=True)  # someone else's
-    assert export_outcomes(client) == {
+    assert export_outcomes(client, health_data_rule(superuser)) == {
         "outcome_scores": [
             {
                 "booking": answered.booking.reference,
@@ -33,7 +34,7 @@ def test_a_clients_export_holds_their_answers_and_only_theirs(db, now):
     }
 
 
-def test_a_clients_export_holds_the_intake_baseline_kept_with_each_outcome(db, now):
+def test_a_clients_export_holds_the_intake_baseline_kept_with_each_outcome(db, now, superuser):
     client = ClientFactory()
     answered = OutcomeRequestFactory(
         answered=True, booking__client=client, booking__with_intake=True
@@ -43,7 +44,7 @@ def test_a_clients_export_holds_the_intake_baseline_kept_with_each_outcome(db, n
         booking__with_intake=True,
         booking__start=answered.booking.start + timedelta(days=7),
     )
-    exported = export_outcomes(client)["outcome_scores"]
+    exported = export_outcomes(client, health_data_rule(superuser))["outcome_scores"]
     assert [
         (o["booking"], o["intake_pain_0_to_10"], o["intake_areas"], o["intake_feelings"])
         for o in exported
@@ -54,33 +55,33 @@ def test_a_clients_export_holds_the_intake_baseline_kept_with_each_outcome(db, n
     assert [o["how_is_your_back_0_to_10"] for o in exported] == [3, None]
 
 
-def test_erasing_a_client_deletes_their_outcomes_and_nobody_elses(db, now):
+def test_erasing_a_client_deletes_their_outcomes_and_nobody_elses(db, now, superuser):
     client = ClientFactory()
     OutcomeRequestFactory(answered=True, booking__client=client)
     other = OutcomeRequestFactory(answered=True)
     erase_outcomes(client, now)
     assert list(OutcomeRequest.objects.all()) == [other]
-    assert export_outcomes(client) == {"outcome_scores": []}
+    assert export_outcomes(client, health_data_rule(superuser)) == {"outcome_scores": []}
 
 
-def test_a_client_with_no_outcomes_exports_an_empty_list(db):
-    assert export_outcomes(ClientFactory()) == {"outcome_scores": []}
+def test_a_client_with_no_outcomes_exports_an_empty_list(db, superuser):
+    assert export_outcomes(ClientFactory(), health_data_rule(superuser)) == {"outcome_scores": []}
 
 
-def test_a_clients_export_and_erasure_include_their_outcome_scores(db, now):
+def test_a_clients_export_and_erasure_include_their_outcome_scores(db, now, superuser):
     client = ClientFactory()
     OutcomeRequestFactory(answered=True, booking__client=client)
-    exported = privacy.export_client(client=client)
+    exported = privacy.export_client(client=client, reader=superuser, now=NOW)
     assert [o["how_is_your_back_0_to_10"] for o in exported["outcome_scores"]] == [3]
     privacy.erase_client(client=client, now=now)
     assert not OutcomeRequest.objects.exists()
 
 
-def test_a_clients_export_and_erasure_include_their_intake_baseline(db, now):
+def test_a_clients_export_and_erasure_include_their_intake_baseline(db, now, superuser):
     client = ClientFactory()
     OutcomeRequestFactory(booking__client=client, booking__with_intake=True)
     other = OutcomeRequestFactory(booking__with_intake=True)
-    exported = privacy.export_client(client=client)["outcome_scores"]
+    exported = privacy.export_client(client=client, reader=superuser, now=NOW)["outcome_scores"]
     assert [(o["intake_pain_0_to_10"], o["intake_areas"]) for o in exported] == [(5, ["lower"])]
     privacy.erase_client(client=client, now=now)
     assert list(OutcomeRequest.objects.all()) == [other]
@@ -153,26 +154,30 @@ def test_the_daily_purge_command_deletes_outcomes_past_notes_retention(db, setti
     assert OutcomeRequest.objects.get(pk=recent.pk).intake_score == 5
 
 
-def test_the_export_by_email_holds_the_whole_record_of_the_client_with_that_address(db, now):
+def test_the_export_by_email_holds_the_whole_record_of_the_client_with_that_address(
+    db, now, superuser
+):
     client = ClientFactory(email="sam@example.com")
     OutcomeRequestFactory(answered=True, booking__client=client, booking__with_intake=True)
     OutcomeRequestFactory(answered=True, booking__with_intake=True)  # someone else's
-    data = privacy.export_client_data(email=" SAM@example.com ")
+    data = privacy.export_client_data(email=" SAM@example.com ", reader=superuser, now=NOW)
     (record,) = data["client_records"]
     assert record["client"]["email"] == "sam@example.com"
     assert [o["how_is_your_back_0_to_10"] for o in record["outcome_scores"]] == [3]
     assert "treatment_notes" in record and "waitlist" in record
 
 
-def test_the_export_by_email_of_a_merged_duplicate_gives_the_record_kept(db, now):
+def test_the_export_by_email_of_a_merged_duplicate_gives_the_record_kept(db, now, superuser):
     kept = ClientFactory(email="sam@work.example")
     ClientFactory(email="sam@example.com", merged_into=kept)
-    (record,) = privacy.export_client_data(email="sam@example.com")["client_records"]
+    (record,) = privacy.export_client_data(email="sam@example.com", reader=superuser, now=NOW)[
+        "client_records"
+    ]
     assert record["client"]["email"] == "sam@work.example"
     assert [m["email"] for m in record["merged_records"]] == ["sam@example.com"]
 
 
-def test_erasing_by_email_erases_the_client_record_as_its_page_does(db, now):
+def test_erasing_by_email_erases_the_client_record_as_its_page_does(db, now, superuser):
     client = ClientFactory(email="sam@example.com", name="Sam Client")
     # Booked with another address, but the same person's record: it goes too.
     OutcomeRequestFactory(
@@ -184,8 +189,9 @@ def test_erasing_by_email_erases_the_client_record_as_its_page_does(db, now):
     assert client.name == ERASED_NAME
     assert OutcomeRequest.objects.filter(booking__client=client).count() == 0
     assert OutcomeRequest.objects.count() == 1
-    assert privacy.export_client_data(email="sam@example.com") == {
+    assert privacy.export_client_data(email="sam@example.com", reader=superuser, now=NOW) == {
         "email": "sam@example.com",
+        "left_out": [],
         "bookings": [],
         "client_records": [],
     }

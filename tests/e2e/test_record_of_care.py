@@ -20,6 +20,7 @@ from django.urls import reverse
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging.notifications import Outcome, deliver
 from bookings.models import NotificationKind, NotificationStatus, OutcomeRequest, TreatmentNote
+from bookings.records.identity import confirm_email
 
 from .browser import (
     PHONE,
@@ -46,6 +47,9 @@ def test_a_note_after_the_session_then_the_clients_answer_shows_on_their_chart(
     # Booked on Monday 2 March for Wednesday 4 March, 10:00-11:00, with the intake kept.
     booking = book(intake=INTAKE, consent=True)
     assert booking.intake_answers is not None and booking.intake_answers["intensity"] == 7
+    # She taps "Confirm my email" in the booking email: the session now links Anna to
+    # her record of care (a typed email alone would not).
+    assert confirm_email(booking=booking, now=booking.created_at)
 
     # Wednesday 11:05: the session has just ended and Anna writes its note.
     clock.move_to(booking.end + timedelta(minutes=5))

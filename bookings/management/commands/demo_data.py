@@ -13,11 +13,13 @@ from bookings.booking.errors import BookingError
 from bookings.booking.services import book_session
 from bookings.demo import clients as demo_clients
 from bookings.demo import history as demo_history
+from bookings.demo.closures import bank_holidays
 from bookings.intake.answers import IntakeAnswers
 from bookings.models import (
     Booking,
     BookingStatus,
     Client,
+    ClinicClosure,
     ClinicRules,
     Therapist,
     TimeOff,
@@ -25,6 +27,7 @@ from bookings.models import (
 )
 from bookings.scheduling import availability
 from bookings.scheduling.selectors import clinic_zone
+from bookings.scheduling.step_cache import diary_changed
 from catalog.models import Technique
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 
@@ -96,6 +99,7 @@ class Command(BaseCommand):
             for username, profile in THERAPISTS_PROFILES.items():
                 self._ensure_therapist(username, *profile)
         self._ensure_history()
+        self._ensure_closures()
         self._ensure_bookings()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in at /admin/ with:"))
         for username, _, _, group_name in STAFF:
@@ -158,6 +162,22 @@ class Command(BaseCommand):
                 "(no emails queued)."
             )
 
+    def _ensure_closures(self) -> None:
+        """Close the clinic on each bank holiday of the coming year, once: the desk books
+        up to a year ahead, and clients see the closures as their horizon reaches them."""
+        today = timezone.localdate(timezone=clinic_zone())
+        last = today + timedelta(days=366)
+        made = [
+            ClinicClosure.objects.create(
+                start_date=day, end_date=day, reason=f"Bank holiday: {name}"[:80]
+            )
+            for day, name in bank_holidays(today, last)
+            if not ClinicClosure.objects.filter(start_date__lte=day, end_date__gte=day).exists()
+        ]
+        if made:
+            diary_changed()
+            self.stdout.write(f"Closed the clinic on {len(made)} bank holidays ahead.")
+
     def _ensure_bookings(self) -> None:
         """Fill about half of each working day of the coming week, once.
 
@@ -175,6 +195,9 @@ class Command(BaseCommand):
         today = now.astimezone(zone).date()
         days = [today + timedelta(days=n) for n in range(1, DEMO_DAYS + 1)]
         made = 0
+        # Booked by the desk, as phoned-in sessions are: the demo's clients are the
+        # records they name, with no email link waiting to be tapped.
+        desk = get_user_model().objects.filter(username="frontdesk").first()
         # The same number as the client's past bookings (the history gave them one each).
         phones = dict(
             Client.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").values_list(
@@ -224,6 +247,7 @@ class Command(BaseCommand):
                                 intake=IntakeAnswers(screened=True),
                                 now=now,
                                 notify=False,
+                                by=desk,
                             )
                         except BookingError:
                             continue  # e.g. a real booking already holds that time

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0024_outcome_intake_baseline"),
+        ("bookings", "0025_online_email_proof"),
     ]
 
     operations = [
