@@ -4,6 +4,7 @@ from a free gap, moved, and cancelled with a reason; a therapist's own column.
 Each new admin page is axe-checked in the journey that reaches it.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -44,6 +45,12 @@ def test_front_desk_books_a_phone_client_from_a_gap_moves_it_and_cancels_it(
     page.get_by_label("Length").select_option(label="60 minutes")
     page.get_by_label("Client's name").fill("Pat Phone")
     page.get_by_label("Client's phone").fill("07700 900456")
+    # Asked every safety question: the emergency signs at once, then the two lists.
+    page.get_by_label("Asked: none of these apply").check()
+    for group in ("Health conditions", "Risk factors"):
+        page.get_by_role("group", name=re.compile(f"^{group}")).get_by_label(
+            "None of these"
+        ).check()
     assert_accessible(page)
     save_screenshot(page, "desk-book")
     page.get_by_role("button", name="Book", exact=True).click()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Booking
+from tests.factories import safety_post
 from tests.faults.conftest import clinic_time
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 BOOK = reverse("bookings:book", kwargs={"slug": "swedish"})
 SUBMIT = reverse("bookings:book_submit", kwargs={"slug": "swedish"})
 INTAKE = reverse("bookings:intake")
-INTAKE_ANSWERS = {
+INTAKE_ANSWERS = safety_post() | {
     "areas": ["lower"],
     "duration": "weeks",
     "intensity": "4",
