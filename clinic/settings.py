@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     # Records who changed a safety rule (condition rules, warning phrases) in its history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: a view answers a swapped-in fragment instead of the whole page.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
