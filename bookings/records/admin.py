@@ -1,9 +1,5 @@
-"""The clinical leads' outcomes report, in the admin as the "Outcomes" page.
-
-The OutcomeRequest admin has no list or change pages of rows: its only page is the
-report, figures over many clients, each with its N. A single answer stays out of sight
-here; therapists read their clients' scores on the client page.
-"""
+"""Clients and treatment notes in the admin: the client page (history, pain chart,
+notes, merge, data requests) and the note pages. The outcomes pages are in outcomes.py."""
 
 from typing import Any
 
@@ -23,13 +19,15 @@ from django.utils.http import urlencode
 from bookings.frontdesk import booking_list
 from bookings.frontdesk.staff_scope import ReadOnlyAdmin, staff_scope
 from bookings.messaging import phones
-from bookings.models import Booking, Client, OutcomeRequest, TreatmentNote
+from bookings.models import Booking, Client, TreatmentNote
 from bookings.privacy import looks
 from bookings.privacy import services as privacy_services
-from bookings.records import client_pages, notes, services
+from bookings.records import client_pages, notes, outcomes, services
 from bookings.records.access import clients_in_care, health_data_rule
-from bookings.records.outcome_report import MIN_CLIENTS, outcome_report
-from bookings.records.selectors import ClientHistory, client_history, session_outcomes
+from bookings.records.selectors import (
+    ClientHistory,
+    client_history,
+)
 from bookings.scheduling import selectors
 from catalog.models import Technique
 from catalog.vocabulary import AREAS
@@ -141,6 +139,7 @@ class UnconfirmedFilter(admin.SimpleListFilter):
 class ClientAdmin(admin.ModelAdmin[Client]):
     form = ClientForm
     change_form_template = "admin/bookings/client/change_form.html"
+    change_list_template = "admin/bookings/client/change_list.html"
     list_display = ["name", "phone", "email", "date_of_birth", "identity"]
     list_filter = [UnconfirmedFilter]
     list_select_related = ["same_email_as"]
@@ -154,6 +153,12 @@ class ClientAdmin(admin.ModelAdmin[Client]):
             path("<int:client_id>/merge/", page(self.merge_view), name="bookings_client_merge"),
             path("<int:client_id>/data/", page(self.data_view), name="bookings_client_data"),
             path(
+                "review/",
+                page(outcomes.review_view),
+                {"admin_site": self.admin_site},
+                name="bookings_client_review",
+            ),
+            path(
                 "<int:client_id>/identity/",
                 page(client_pages.identity_view),
                 {"client_admin": self},
@@ -165,6 +170,12 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     @admin.display(description="Identity")
     def identity(self, obj: Client) -> str:
         return client_pages.unconfirmed(obj)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra = {**(extra_context or {}), "may_read_reviews": outcomes.may_read_reviews(request)}
+        return super().changelist_view(request, extra)
 
     def _desk_client(self, request: HttpRequest, client_id: int, *, export: bool = False) -> Client:
         """Merging and privacy requests are front desk's (and superusers'); a clinical
@@ -436,40 +447,3 @@ class TreatmentNoteAdmin(ReadOnlyAdmin[TreatmentNote]):
             response.render()
         looks.record_look(user=request.user, opened=note, now=timezone.now())
         return no_store(response)
-
-
-def may_read_the_report(request: HttpRequest) -> bool:
-    """Clinical leads and superusers. A permission, not a group lookup: the admin asks
-    on every page (its app list), and permissions are read once per request."""
-    user = request.user
-    return user.is_active and user.is_staff and user.has_perm("bookings.report_outcomerequest")
-
-
-@admin.register(OutcomeRequest)
-class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_read_the_report(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: OutcomeRequest | None = None) -> bool:
-        return obj is None and may_read_the_report(request)
-
-    def get_urls(self) -> list[URLPattern]:
-        info = self.opts.app_label, self.opts.model_name
-        page = self.admin_site.admin_view(self.changelist_view)
-        return [path("", page, name=f"{info[0]}_{info[1]}_changelist")]
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        if not may_read_the_report(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Outcomes: how pain changed after sessions",
-            "opts": self.opts,
-            "report": outcome_report(session_outcomes()),
-            "min_clients": MIN_CLIENTS,
-        }
-        response = render(request, "admin/bookings/outcomerequest/report.html", context)
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -1,6 +1,8 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils import timezone
 from bookings.models import Booking, BookingStatus, OutcomeRequest
 from bookings.records.outcome_report import SessionOutcome
 from bookings.records.pain_chart import PainPoint
+from bookings.records.responders import Band, Progress, SessionScores
 from bookings.scheduling.selectors import clinic_zone
 
 
@@ -145,3 +148,109 @@ def session_outcomes() -> list[SessionOutcome]:
             )
         )
     return outcomes
+
+
+# Responders: is the client getting better? (records/responders.py) -----------------
+
+# The answers read together as one course of care: a client back after a long gap
+# starts again from the intake of their return.
+EPISODE_DAYS = 180
+
+
+@dataclass(frozen=True)
+class ClientProgress:
+    client_id: int
+    client_name: str
+    therapist: str
+    since: datetime
+    progress: Progress
+
+
+def _progress_rows(readable: QuerySet[OutcomeRequest], now: datetime) -> QuerySet[OutcomeRequest]:
+    return (
+        readable.filter(booking__start__gte=now - timedelta(days=EPISODE_DAYS))
+        .filter(booking__client__isnull=False)
+        .filter(Q(intake_score__isnull=False) | Q(score__isnull=False))
+        .order_by("booking__client_id", "booking__start", "pk")
+    )
+
+
+def _progresses(rows: Iterable[tuple[Any, ...]]) -> list[ClientProgress]:
+    """Rows in client, then session order. The therapist named is the latest session's."""
+    first: dict[int, tuple[str, datetime, int]] = {}
+    therapists: dict[int, str] = {}
+    scores: dict[int, list[int]] = {}
+    for client_id, name, therapist, start, intake_score, score in rows:
+        if client_id not in first:
+            if intake_score is None:
+                continue  # no baseline yet: answers before it cannot be read
+            first[client_id] = (name, start, intake_score)
+            scores[client_id] = []
+        therapists[client_id] = therapist
+        if score is not None:
+            scores[client_id].append(score)
+    return [
+        ClientProgress(
+            client_id=client_id,
+            client_name=name,
+            therapist=therapists[client_id],
+            since=since,
+            progress=Progress(baseline, tuple(scores[client_id])),
+        )
+        for client_id, (name, since, baseline) in first.items()
+    ]
+
+
+_PROGRESS_FIELDS = (
+    "booking__client_id",
+    "booking__client__name",
+    "booking__therapist__display_name",
+    "booking__start",
+    "intake_score",
+    "score",
+)
+
+
+def client_progress(
+    client_id: int, *, readable: QuerySet[OutcomeRequest], now: datetime | None = None
+) -> ClientProgress | None:
+    """The client's answers of the last EPISODE_DAYS against the first intake score among
+    them, or None without a baseline. One query."""
+    rows = _progress_rows(readable, now or timezone.now()).filter(booking__client_id=client_id)
+    found = _progresses(rows.values_list(*_PROGRESS_FIELDS))
+    return found[0] if found else None
+
+
+def clients_to_review(
+    *, readable: QuerySet[OutcomeRequest], now: datetime | None = None
+) -> list[ClientProgress]:
+    """The clients (among those the viewer may read) whose answers say review: worse by 2
+    or more, or REVIEW_AFTER answers without a clinically important improvement. The
+    worse first, then the longest without improvement. One query."""
+    rows = _progress_rows(readable, now or timezone.now()).values_list(*_PROGRESS_FIELDS)
+    flagged = [p for p in _progresses(rows) if p.progress.needs_review]
+    return sorted(
+        flagged,
+        key=lambda p: (p.progress.band is not Band.WORSE, -len(p.progress.scores), p.client_name),
+    )
+
+
+def session_scores() -> list[SessionScores]:
+    """Every outcome request with a kept intake score or an answer, in session order, for
+    the responder rates of the outcomes report. One query."""
+    rows = (
+        OutcomeRequest.objects.filter(booking__client__isnull=False)
+        .filter(Q(intake_score__isnull=False) | Q(score__isnull=False))
+        .order_by("booking__start", "pk")
+        .values_list(
+            "booking__client_id",
+            "booking__technique__name",
+            "intake_score",
+            "score",
+            "intake_areas",
+        )
+    )
+    return [
+        SessionScores(client_id, technique, intake, score, tuple(areas or ()))
+        for client_id, technique, intake, score, areas in rows
+    ]

@@ -29,4 +29,8 @@ def pain_over_time(context: template.Context, client: Client) -> dict[str, Any]:
         # pain_chart escapes every value it writes into the markup.
         "svg": mark_safe(pain_chart.pain_chart_svg(points)),  # noqa: S308
         "summary": pain_chart.summary(points),
+        # Read against the baseline: improved, recovered, no change or worse (responders.py).
+        "progress": selectors.client_progress(client.pk, readable=rule.outcomes())
+        if points
+        else None,
     }

@@ -81,9 +81,9 @@ def test_the_client_page_partial_shows_the_chart_and_its_table_in_one_query(
     request = RequestFactory().get("/")
     request.user = superuser
     ContentType.objects.get_for_model(Client)  # cached for the rest of a server's life
-    # The reader's rule (their groups), the one query of the series, and the look on the
-    # trail.
-    with django_assert_num_queries(3):
+    # The reader's rule (their groups), the one query of the series, the look on the
+    # trail, and the client's progress against their baseline (records/responders.py).
+    with django_assert_num_queries(4):
         html = render_to_string(
             "admin/bookings/client/_outcomes.html", {"client": jane}, request=request
         )
@@ -153,13 +153,13 @@ def test_the_report_reads_its_data_in_one_query_however_many_outcomes(
     with django_assert_num_queries(1):
         assert len(selectors.session_outcomes()) == 4
     client.force_login(clinical_lead)
-    # Session, user, their permissions (two), then the data: the same count with three
-    # times the outcomes.
-    with django_assert_num_queries(5):
+    # Session, user, their permissions (two), then the data for the figures and for the
+    # responder rates: the same count with three times the outcomes.
+    with django_assert_num_queries(6):
         client.get(REPORT_URL)
     for n in range(8):
         session(ClientFactory(), 40 + n, intensity=5, score=n)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(REPORT_URL)
 
 
