@@ -4,11 +4,13 @@ from bookings.intake import admin as intake_admin
 from bookings.messaging import admin as messaging_admin
 from bookings.privacy import admin as privacy_admin
 from bookings.records import admin as records_admin
+from bookings.records import home_care as home_care_admin
 from bookings.scheduling import admin as scheduling_admin
 from bookings.waitlist import admin as waitlist_admin
 
 __all__ = [
     "frontdesk_admin",
+    "home_care_admin",
     "intake_admin",
     "messaging_admin",
     "privacy_admin",

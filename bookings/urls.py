@@ -3,6 +3,7 @@ from django.urls import path
 from bookings.booking import manage
 from bookings.booking import views as booking_views
 from bookings.intake.views import intake, intake_check, intake_result
+from bookings.records import home_care
 from bookings.records import views as records_views
 from bookings.waitlist import views as waitlist_views
 
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("manage/<str:token>/", manage.manage, name="manage"),
     path("manage/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
+    path("manage/<str:token>/home-care/", home_care.home_care, name="home_care"),
     path("manage/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"),
     path("how-is-your-back/<str:token>/", records_views.outcome, name="outcome"),
     path("confirm-email/<str:token>/", records_views.confirm_email, name="confirm_email"),

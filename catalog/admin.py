@@ -1,14 +1,24 @@
+import hashlib
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Field, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic import display
 from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
+from clinic.roles import CLINICAL_LEADS
 
 from .cache import clear_catalog_pages
 from .models import (
@@ -112,13 +122,110 @@ class TechniqueAdmin(
     ordering = ["display_order", "name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SessionLengthInline, AnswerWeightInline, KeywordWeightInline, ConditionRuleInline]
+    change_form_template = "admin/catalog/technique/change_form.html"
+    readonly_fields = ["self_care_review"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "pressure", "is_active", "display_order"]}),
         (
             "What clients read",
             {"fields": ["indications", "method", "what_to_expect", "cautions"]},
         ),
+        ("Between sessions (home care)", {"fields": ["self_care", "self_care_review"]}),
     ]
+
+    @admin.display(description="Clinical review")
+    def self_care_review(self, obj: Technique) -> str:
+        if not obj.self_care:
+            return "No advice written."
+        if obj.self_care_reviewed_at is None:
+            return (
+                "Not reviewed yet: clients do not see this advice until a clinical lead reviews it."
+            )
+        when = display.clinic_datetime(obj.self_care_reviewed_at, ZoneInfo(settings.TIME_ZONE))
+        return f"Reviewed by {obj.self_care_reviewed_by} on {when}: clients see it."
+
+    def save_model(
+        self, request: HttpRequest, obj: Technique, form: forms.Form, change: bool
+    ) -> None:
+        if "self_care" in form.changed_data:
+            # New words need a new clinical review before clients read them.
+            obj.self_care_reviewed_at = None
+            obj.self_care_reviewed_by = ""
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[URLPattern]:
+        page = self.admin_site.admin_view(require_POST(self.review_self_care_view))
+        return [
+            path(
+                "<int:technique_id>/review-self-care/",
+                page,
+                name="catalog_technique_review_self_care",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        technique = self.get_object(request, object_id)
+        extra = {
+            **(extra_context or {}),
+            "may_review_self_care": may_review(request),
+            "self_care_digest": self_care_digest(technique.self_care) if technique else "",
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def review_self_care_view(self, request: HttpRequest, technique_id: int) -> HttpResponse:
+        """A clinical lead approves the advice as they read it: the form carries a digest
+        of the words shown, so words an editor changed meanwhile are not approved unseen.
+        A conditional UPDATE, so a repeat or a second lead changes nothing."""
+        user = request.user
+        if not may_review(request) or not isinstance(user, User):
+            raise PermissionDenied
+        technique = get_object_or_404(Technique, pk=technique_id)
+        shown = request.POST.get("digest", "")
+        reviewed = 0
+        if shown == self_care_digest(technique.self_care):
+            reviewed = (
+                Technique.objects.filter(
+                    pk=technique.pk, self_care=technique.self_care, self_care_reviewed_at=None
+                )
+                .exclude(self_care="")
+                .update(
+                    self_care_reviewed_at=timezone.now(),
+                    self_care_reviewed_by=user.get_full_name() or user.get_username(),
+                )
+            )
+        if reviewed:
+            clear_catalog_pages()
+            self.message_user(request, f"Reviewed: clients now see the advice for {technique}.")
+        elif technique.self_care_reviewed_at is not None:
+            self.message_user(request, "Nothing to review: it is already reviewed.", messages.INFO)
+        else:
+            self.message_user(
+                request,
+                "The advice changed while you were reading it: read it again, then review.",
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(reverse("admin:catalog_technique_change", args=[technique.pk]))
+
+
+def self_care_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def may_review(request: HttpRequest) -> bool:
+    """Clinical leads (and superusers) review clinical advice; editors only write it."""
+    user = request.user
+    return bool(
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.groups.filter(name=CLINICAL_LEADS).exists())
+    )
 
 
 @admin.register(AnswerWeight)

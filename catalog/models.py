@@ -69,6 +69,17 @@ class Technique(models.Model):
         "offered", default=True, help_text="Untick to hide it from the public site."
     )
     display_order = models.PositiveSmallIntegerField(default=0)
+    self_care = models.TextField(
+        "between sessions",
+        blank=True,
+        help_text="General self-care advice for between sessions: gentle movement, "
+        "stretches, heat, posture. Modest and general, nothing that needs an assessment. "
+        "Clients see it (with the suggestion and in the confirmation email) once a "
+        "clinical lead has reviewed it; changing it asks for a new review.",
+    )
+    # Who reviewed the advice, by name (a staff account may be removed later), and when.
+    self_care_reviewed_by = models.CharField(max_length=150, blank=True, editable=False)
+    self_care_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TechniqueQuerySet.as_manager()
 
@@ -85,6 +96,11 @@ class Technique(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:technique_detail", kwargs={"slug": self.slug})
+
+    @property
+    def reviewed_self_care(self) -> str:
+        """The between-sessions advice clients may read: only once reviewed."""
+        return self.self_care if self.self_care_reviewed_at else ""
 
 
 class SessionLength(models.Model):

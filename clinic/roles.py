@@ -51,6 +51,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.noteamendment": VIEW,
         # Clients' 0-10 answers after sessions: the outcomes report and the client page.
         "bookings.outcomerequest": ("view", "report"),
+        # The clinic's list of home exercises is theirs to keep; plans they read.
+        "bookings.homeexercise": EVERYTHING,
+        "bookings.homecareplan": VIEW,
     },
     FRONT_DESK: CATALOG
     | {model: VIEW for model in SAFETY}
@@ -82,6 +85,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.outcomerequest": VIEW,
         # Who waits for them or for anyone: they see who might fill a gap.
         "bookings.waitlistentry": ("view",),
+        # Home-care plans for their own sessions' clients, from the clinic's exercises.
+        "bookings.homeexercise": VIEW,
+        "bookings.homecareplan": ("view", "add", "change"),
     },
 }
 

@@ -31,6 +31,7 @@ from bookings.models import (
 from bookings.privacy import looks
 from bookings.records import admin as records_admin
 from bookings.records import notes
+from bookings.records import services as records_services
 from bookings.scheduling import selectors
 from clinic.admin import LabelledTabularInline
 from clinic.display import clinic_datetime, money
@@ -439,6 +440,8 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         extra_context = {
             **(extra_context or {}),
             "may_write_note": booking is not None and notes.may_write_note(request.user, booking),
+            "may_write_home_care": booking is not None
+            and records_services.may_write_home_care(request.user, booking, now=timezone.now()),
         }
         response = super().change_view(request, object_id, form_url, extra_context)
         if shows_health and request.method == "GET" and response.status_code == 200:

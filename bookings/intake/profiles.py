@@ -31,3 +31,5 @@ class TechniqueProfile:
     rules: tuple[ConditionRule, ...] = ()
     pressure: str = Pressure.MEDIUM
     """Its usual pressure (a `Pressure` code): with nothing else to go on, gentler first."""
+    self_care: str = ""
+    """Advice for between sessions, once a clinical lead reviewed it (else "")."""

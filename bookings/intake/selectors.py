@@ -15,6 +15,7 @@ def load_profiles() -> list[TechniqueProfile]:
             summary=technique.summary,
             display_order=technique.display_order,
             pressure=technique.pressure,
+            self_care=technique.reviewed_self_care,
             weights=MappingProxyType({w.answer: w.weight for w in technique.answer_weights.all()}),
             keywords=MappingProxyType(
                 {k.keyword: k.weight for k in technique.keyword_weights.all()}

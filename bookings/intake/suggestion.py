@@ -38,6 +38,8 @@ class Suggestion:
     needs_doctor: bool = False
     """A condition rule says a doctor should agree first: bookable only once the client
     confirms it (`safety.Verdict.DOCTOR_FIRST`)."""
+    self_care: str = ""
+    """What to do between sessions (reviewed advice), shown with the top suggestion."""
 
 
 NO_STRONG_MATCH = (
@@ -148,6 +150,7 @@ def _score(
         drawbacks=tuple(drawbacks),
         cautions=checked.reasons.get(profile.slug, ()),
         needs_doctor=needs_doctor,
+        self_care=profile.self_care,
     )
 
 

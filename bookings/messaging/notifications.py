@@ -23,6 +23,7 @@ from bookings.models import (
     Booking,
     BookingStatus,
     ClinicRules,
+    HomeCarePlan,
     Notification,
     NotificationChannel,
     NotificationKind,
@@ -242,6 +243,16 @@ def notify_reinstated(booking: Booking, *, now: datetime) -> None:
     _queue_outcome_ask(booking)
 
 
+def notify_home_care(booking: Booking, *, now: datetime) -> bool:
+    """Tell the client their therapist wrote a home-care plan: the email links to it
+    behind the booking's private link and never holds the plan itself (health data).
+    False when the client has no email address to tell."""
+    if not booking.client_email:
+        return False
+    _queue(booking, NotificationKind.HOME_CARE, scheduled_for=now)
+    return True
+
+
 def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification:
     return _queue(
         booking,
@@ -258,6 +269,8 @@ def _no_longer_needed(notification: Notification, now: datetime) -> bool:
     booking = rendering.booking_of(notification)
     if notification.kind in rendering.CLINIC_KINDS | rendering.CANCELLATION_KINDS:
         return False
+    if notification.kind == NotificationKind.HOME_CARE:
+        return not HomeCarePlan.objects.filter(booking=booking).exists()
     if notification.kind == NotificationKind.OUTCOME_ASK:
         return (
             booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)

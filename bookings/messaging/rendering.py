@@ -46,6 +46,7 @@ SUBJECTS = {
     NotificationKind.CLINIC_RESCHEDULED: "Booking {reference} moved: {when}",
     NotificationKind.CLINIC_CANCELLED: "Booking {reference} cancelled: {when}",
     NotificationKind.OUTCOME_ASK: "How is your back today?",
+    NotificationKind.HOME_CARE: "Your home-care plan is ready",
 }
 
 
@@ -60,6 +61,12 @@ def calendar_uid(booking: Booking) -> str:
 
 def manage_url(booking: Booking) -> str:
     return f"{settings.SITE_URL}{reverse('bookings:manage', args=[booking.manage_token])}"
+
+
+def home_care_url(booking: Booking) -> str:
+    """Where the client reads their home-care plan: behind the booking's private link."""
+    path = reverse("bookings:home_care", args=[booking.manage_token])
+    return f"{settings.SITE_URL}{path}"
 
 
 def confirm_email_url(booking: Booking) -> str:
@@ -154,6 +161,9 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
         "book_again_url": book_again_url(booking),
         "cancel_reason": getattr(booking, "cancel_reason", ""),
         "outcome_url": _outcome_url_of(notification),
+        "home_care_url": home_care_url(booking)
+        if notification.kind == NotificationKind.HOME_CARE
+        else "",
         "clinic": clinic_details(),
     }
 

@@ -13,6 +13,8 @@ from .constraints import DateRange as DateRange
 from .constraints import PostgresOnlyExclusionConstraint as PostgresOnlyExclusionConstraint
 from .constraints import TsTzRange as TsTzRange
 from .constraints import WallClockRange as WallClockRange
+from .homecare import HomeCarePlan as HomeCarePlan
+from .homecare import HomeExercise as HomeExercise
 from .messages import Notification as Notification
 from .messages import NotificationChannel as NotificationChannel
 from .messages import NotificationKind as NotificationKind

@@ -19,6 +19,8 @@ class NotificationKind(models.TextChoices):
     # Two days after the session: "How is your back today?", a link to one question.
     OUTCOME_ASK = "outcome_ask", "How is your back?"
     WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time came free"
+    # After a session: the therapist wrote a home-care plan (read behind the private link).
+    HOME_CARE = "home_care", "Home-care plan waiting"
 
 
 class NotificationChannel(models.TextChoices):

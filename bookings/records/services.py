@@ -1,4 +1,6 @@
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -6,9 +8,13 @@ from django.utils import timezone
 
 from bookings.booking.errors import BookingError, InvalidBooking
 from bookings.booking.locks import retry_on_deadlock
+from bookings.messaging import notifications
 from bookings.models import (
     Booking,
+    BookingStatus,
     Client,
+    HomeCarePlan,
+    HomeExercise,
     OutcomeRequest,
 )
 
@@ -77,3 +83,47 @@ def record_outcome(*, outcome: OutcomeRequest, score: int, now: datetime) -> boo
             pk=outcome.pk, score__isnull=True, expires__gt=now
         ).update(score=score, answered_at=now)
     return bool(stored)
+
+
+def may_write_home_care(user: Any, booking: Booking, *, now: datetime) -> bool:
+    """The session's own therapist, once the session has started (a plan follows what
+    they found), and never for a cancelled one."""
+    return bool(
+        user.is_authenticated
+        and booking.status != BookingStatus.CANCELLED
+        and booking.therapist.user_id == user.pk
+        and booking.start <= now
+    )
+
+
+@transaction.atomic
+def save_home_care_plan(
+    *,
+    booking: Booking,
+    exercises: Iterable[HomeExercise],
+    advice: str,
+    by: User,
+    now: datetime,
+) -> tuple[HomeCarePlan, bool]:
+    """Write or rewrite the session's home-care plan. The client is told once per plan,
+    by email, that it is waiting; returns the plan and whether they were told now. A
+    repeat of the same post saves the same plan and tells no one again."""
+    if not may_write_home_care(by, booking, now=now):
+        raise InvalidBooking(
+            "Only the session's therapist writes its home-care plan, after it starts."
+        )
+    chosen = list(exercises)
+    if not chosen and not advice.strip():
+        raise InvalidBooking("Choose an exercise or write some advice.")
+    plan, _ = HomeCarePlan.objects.select_for_update().get_or_create(
+        booking=booking, defaults={"written_by": by, "written_at": now, "updated_at": now}
+    )
+    plan.advice = advice.strip()
+    plan.updated_at = now
+    told = False
+    if plan.client_told_at is None and notifications.notify_home_care(booking, now=now):
+        plan.client_told_at = now
+        told = True
+    plan.save()
+    plan.exercises.set(chosen)
+    return plan, told

@@ -28,6 +28,7 @@ from bookings.models import (
 from bookings.scheduling import availability
 from bookings.scheduling.selectors import clinic_zone
 from bookings.scheduling.step_cache import diary_changed
+from catalog.cache import clear_catalog_pages
 from catalog.models import Technique
 from clinic.roles import CLINICAL_LEADS, CONTENT_EDITORS, FRONT_DESK, THERAPISTS
 
@@ -98,6 +99,12 @@ class Command(BaseCommand):
                 self._ensure_user(username, first, last, group_name)
             for username, profile in THERAPISTS_PROFILES.items():
                 self._ensure_therapist(username, *profile)
+            # The demo's clinical lead has read the shipped between-sessions advice; a
+            # real clinic's lead reviews it before clients see it.
+            Technique.objects.exclude(self_care="").filter(self_care_reviewed_at=None).update(
+                self_care_reviewed_at=timezone.now(), self_care_reviewed_by="Clara Lead"
+            )
+            clear_catalog_pages()
         self._ensure_history()
         self._ensure_closures()
         self._ensure_bookings()
