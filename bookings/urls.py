@@ -32,6 +32,11 @@ urlpatterns = [
     path("manage/<str:token>/home-care/", home_care.home_care, name="home_care"),
     path("manage/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"),
     path("how-is-your-back/<str:token>/", records_views.outcome, name="outcome"),
+    path(
+        "how-is-your-back/<str:token>/activities/",
+        records_views.outcome_activities,
+        name="outcome_activities",
+    ),
     path("confirm-email/<str:token>/", records_views.confirm_email, name="confirm_email"),
     path("calendar/<str:token>.ics", manage.calendar_feed, name="calendar_feed"),
 ]

@@ -94,7 +94,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # Models of our apps whose permissions no group gets, on purpose: only superusers
 # manage them. (The trail of who looked at health data is django-auditlog's LogEntry,
 # which no group gets either: bookings/admin_looks.py shows it to superusers only.)
-SUPERUSERS_ONLY: frozenset[str] = frozenset()
+SUPERUSERS_ONLY: frozenset[str] = frozenset(
+    {
+        # The clients' everyday-activity scores (PSFS): read on the client page beside
+        # the pain chart, through the outcome answers' rule; no admin pages of their own.
+        "bookings.functionactivity",
+        "bookings.functionscore",
+    }
+)
 
 
 def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:

@@ -22,6 +22,9 @@ from .messages import NotificationStatus as NotificationStatus
 from .messages import WorkerHeartbeat as WorkerHeartbeat
 from .notes import NoteAmendment as NoteAmendment
 from .notes import TreatmentNote as TreatmentNote
+from .outcomes import FUNCTION_ACTIVITIES_MAX as FUNCTION_ACTIVITIES_MAX
+from .outcomes import FunctionActivity as FunctionActivity
+from .outcomes import FunctionScore as FunctionScore
 from .outcomes import OutcomeRequest as OutcomeRequest
 from .schedules import RULES_CACHE_KEY as RULES_CACHE_KEY
 from .schedules import ClinicClosure as ClinicClosure

@@ -83,3 +83,53 @@ class OutcomeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome of booking {self.booking_id}"
+
+
+# The Patient-Specific Functional Scale (freely usable): the client names up to three
+# everyday activities their back makes hard, and scores how able they are to do each,
+# 0 (unable) to 10 (as before the problem), at the start and with every third outcome
+# question after it.
+FUNCTION_ACTIVITIES_MAX = 3
+
+
+class FunctionActivity(models.Model):
+    """An activity the client named, in their own words ("Lifting my toddler")."""
+
+    client = models.ForeignKey(
+        "bookings.Client", on_delete=models.CASCADE, related_name="function_activities"
+    )
+    # Named with this outcome answer: erasing or purging the answers erases it too.
+    named_in = models.ForeignKey(OutcomeRequest, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    named_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["named_at", "pk"]
+        verbose_name = "everyday activity"
+        verbose_name_plural = "everyday activities"
+
+    def __str__(self) -> str:
+        return "Everyday activity"
+
+
+class FunctionScore(models.Model):
+    activity = models.ForeignKey(FunctionActivity, on_delete=models.CASCADE, related_name="scores")
+    outcome = models.ForeignKey(
+        OutcomeRequest, on_delete=models.CASCADE, related_name="function_scores"
+    )
+    score = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "outcome"], name="function_score_once_per_answer"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__lte=OUTCOME_SCORE_MAX), name="function_score_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Everyday activity score"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from bookings.models import Client, OutcomeRequest
+from bookings.models import Client, FunctionScore, OutcomeRequest
 from bookings.privacy.retention import purge_past_retention
 from bookings.records.access import HealthDataRule
 
@@ -40,7 +40,18 @@ def export_outcomes(client: Client, rule: HealthDataRule) -> dict[str, Any]:
             "answered_at",
         )
     )
+    activities = (
+        FunctionScore.objects.filter(
+            activity__client=client, outcome__in=rule.outcomes().values("pk")
+        )
+        .order_by("activity__named_at", "activity_id", "answered_at")
+        .values_list("activity__name", "score", "answered_at")
+    )
     return {
+        "everyday_activities_0_to_10": [
+            {"activity": name, "able_0_to_10": score, "answered_at": answered_at.isoformat()}
+            for name, score, answered_at in activities
+        ],
         "outcome_scores": [
             {
                 "booking": reference,
@@ -52,7 +63,7 @@ def export_outcomes(client: Client, rule: HealthDataRule) -> dict[str, Any]:
                 "answered_at": answered_at.isoformat() if answered_at else None,
             }
             for reference, start, intake_score, areas, feelings, score, answered_at in kept
-        ]
+        ],
     }
 
 

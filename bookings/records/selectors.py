@@ -7,7 +7,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, OutcomeRequest
+from bookings.models import (
+    FUNCTION_ACTIVITIES_MAX,
+    Booking,
+    BookingStatus,
+    FunctionActivity,
+    FunctionScore,
+    OutcomeRequest,
+)
 from bookings.records.outcome_report import SessionOutcome
 from bookings.records.pain_chart import PainPoint
 from bookings.records.responders import Band, Progress, SessionScores
@@ -254,3 +261,69 @@ def session_scores() -> list[SessionScores]:
         SessionScores(client_id, technique, intake, score, tuple(areas or ()))
         for client_id, technique, intake, score, areas in rows
     ]
+
+
+# Everyday activities (the Patient-Specific Functional Scale) -----------------------
+
+# Asked with the first answer, then with every third outcome answer after it.
+FUNCTION_EVERY = 3
+
+
+def function_due(outcome: OutcomeRequest) -> list[FunctionActivity] | None:
+    """What the activity questions ask with this (answered) outcome: [] to name up to
+    three activities, the client's activities to score again, or None when not due
+    (not answered, no client record, already given, or not the third answer yet)."""
+    client_id = outcome.booking.client_id
+    if outcome.score is None or client_id is None:
+        return None
+    if FunctionScore.objects.filter(outcome=outcome).exists():
+        return None
+    activities = list(
+        FunctionActivity.objects.filter(client_id=client_id).order_by("-named_at", "-pk")[
+            :FUNCTION_ACTIVITIES_MAX
+        ]
+    )
+    if not activities:
+        return []
+    # Counted in session order: the answers to sessions after the last scored one's.
+    last_scored = (
+        FunctionScore.objects.filter(activity__client_id=client_id)
+        .order_by("-outcome__booking__start")
+        .values_list("outcome__booking__start", flat=True)
+        .first()
+    )
+    answers_since = OutcomeRequest.objects.answered().filter(booking__client_id=client_id)
+    if last_scored is not None:
+        answers_since = answers_since.filter(booking__start__gt=last_scored)
+    if answers_since.count() < FUNCTION_EVERY:
+        return None
+    return activities[::-1]
+
+
+@dataclass(frozen=True)
+class ActivityScores:
+    name: str
+    scores: tuple[tuple[datetime, int], ...]
+    """(answered at, 0-10), oldest first."""
+
+    @property
+    def change(self) -> int | None:
+        if len(self.scores) < 2:
+            return None
+        return self.scores[-1][1] - self.scores[0][1]
+
+
+def function_series(client_id: int, *, readable: QuerySet[OutcomeRequest]) -> list[ActivityScores]:
+    """The client's activities and their scores over time, as far as the viewer may read
+    the outcome answers. One query."""
+    rows = (
+        FunctionScore.objects.filter(
+            activity__client_id=client_id, outcome__in=readable.values("pk")
+        )
+        .order_by("activity__named_at", "activity_id", "answered_at")
+        .values_list("activity_id", "activity__name", "answered_at", "score")
+    )
+    found: dict[int, tuple[str, list[tuple[datetime, int]]]] = {}
+    for activity_id, name, answered_at, score in rows:
+        found.setdefault(activity_id, (name, []))[1].append((answered_at, score))
+    return [ActivityScores(name, tuple(scores)) for name, scores in found.values()]

@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +10,12 @@ from bookings.booking.errors import BookingError, InvalidBooking
 from bookings.booking.locks import retry_on_deadlock
 from bookings.messaging import notifications
 from bookings.models import (
+    FUNCTION_ACTIVITIES_MAX,
     Booking,
     BookingStatus,
     Client,
+    FunctionActivity,
+    FunctionScore,
     HomeCarePlan,
     HomeExercise,
     OutcomeRequest,
@@ -127,3 +130,41 @@ def save_home_care_plan(
     plan.save()
     plan.exercises.set(chosen)
     return plan, told
+
+
+def record_function_answers(
+    *,
+    outcome: OutcomeRequest,
+    named: Sequence[tuple[str, int]] = (),
+    scored: Mapping[int, int] | None = None,
+    now: datetime,
+) -> bool:
+    """Store the everyday-activity answers given with `outcome`: newly `named`
+    activities with their first scores, or the scores of the client's activities by id.
+    Once per outcome: False when they were already given (a second POST)."""
+    client_id = outcome.booking.client_id
+    if client_id is None:
+        raise InvalidBooking("These questions need a client record.")
+    if any(not 0 <= score <= 10 for score in [*(s for _, s in named), *(scored or {}).values()]):
+        raise InvalidBooking("Each answer is a number from 0 to 10.")
+    with transaction.atomic():
+        # One answer at a time per outcome: the lock makes a double click wait, then see.
+        OutcomeRequest.objects.select_for_update().filter(pk=outcome.pk).first()
+        if FunctionScore.objects.filter(outcome=outcome).exists():
+            return False
+        scores: dict[int, int] = dict(scored or {})
+        known = set(
+            FunctionActivity.objects.filter(client_id=client_id).values_list("pk", flat=True)
+        )
+        if not set(scores) <= known:
+            raise InvalidBooking("Those activities are not this client's.")
+        for name, score in named[:FUNCTION_ACTIVITIES_MAX]:
+            activity = FunctionActivity.objects.create(
+                client_id=client_id, named_in=outcome, name=name.strip()[:100], named_at=now
+            )
+            scores[activity.pk] = score
+        FunctionScore.objects.bulk_create(
+            FunctionScore(activity_id=pk, outcome=outcome, score=score, answered_at=now)
+            for pk, score in scores.items()
+        )
+    return bool(scores)

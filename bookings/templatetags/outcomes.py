@@ -33,4 +33,8 @@ def pain_over_time(context: template.Context, client: Client) -> dict[str, Any]:
         "progress": selectors.client_progress(client.pk, readable=rule.outcomes())
         if points
         else None,
+        # Everyday activities (PSFS), given only with outcome answers.
+        "activities": selectors.function_series(client.pk, readable=rule.outcomes())
+        if points
+        else [],
     }

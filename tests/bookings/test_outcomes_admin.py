@@ -82,8 +82,9 @@ def test_the_client_page_partial_shows_the_chart_and_its_table_in_one_query(
     request.user = superuser
     ContentType.objects.get_for_model(Client)  # cached for the rest of a server's life
     # The reader's rule (their groups), the one query of the series, the look on the
-    # trail, and the client's progress against their baseline (records/responders.py).
-    with django_assert_num_queries(4):
+    # trail, the client's progress against their baseline (records/responders.py) and
+    # their everyday-activity scores.
+    with django_assert_num_queries(5):
         html = render_to_string(
             "admin/bookings/client/_outcomes.html", {"client": jane}, request=request
         )

@@ -13,6 +13,8 @@ from bookings.records.outcome_report import outcome_report
 from tests.clock import NOW
 from tests.factories import INTAKE_ANSWERS, BookingFactory, ClientFactory, OutcomeRequestFactory
 
+NOTHING: dict[str, list[object]] = {"everyday_activities_0_to_10": [], "outcome_scores": []}
+
 
 def test_a_clients_export_holds_their_answers_and_only_theirs(db, now, superuser):
     client = ClientFactory()
@@ -20,6 +22,7 @@ def test_a_clients_export_holds_their_answers_and_only_theirs(db, now, superuser
     OutcomeRequestFactory(booking__client=client)  # never answered, no answers kept
     OutcomeRequestFactory(answered=True)  # someone else's
     assert export_outcomes(client, health_data_rule(superuser)) == {
+        "everyday_activities_0_to_10": [],
         "outcome_scores": [
             {
                 "booking": answered.booking.reference,
@@ -30,7 +33,7 @@ def test_a_clients_export_holds_their_answers_and_only_theirs(db, now, superuser
                 "how_is_your_back_0_to_10": 3,
                 "answered_at": (NOW - timedelta(days=1)).isoformat(),
             }
-        ]
+        ],
     }
 
 
@@ -61,11 +64,11 @@ def test_erasing_a_client_deletes_their_outcomes_and_nobody_elses(db, now, super
     other = OutcomeRequestFactory(answered=True)
     erase_outcomes(client, now)
     assert list(OutcomeRequest.objects.all()) == [other]
-    assert export_outcomes(client, health_data_rule(superuser)) == {"outcome_scores": []}
+    assert export_outcomes(client, health_data_rule(superuser)) == NOTHING
 
 
 def test_a_client_with_no_outcomes_exports_an_empty_list(db, superuser):
-    assert export_outcomes(ClientFactory(), health_data_rule(superuser)) == {"outcome_scores": []}
+    assert export_outcomes(ClientFactory(), health_data_rule(superuser)) == NOTHING
 
 
 def test_a_clients_export_and_erasure_include_their_outcome_scores(db, now, superuser):
