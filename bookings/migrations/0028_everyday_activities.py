@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0027_i28_home_care"),
+        ("bookings", "0027_home_care_plans"),
     ]
 
     operations = [
