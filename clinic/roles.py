@@ -88,7 +88,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # Models of our apps whose permissions no group gets, on purpose: only superusers
 # manage them. (The trail of who looked at health data is django-auditlog's LogEntry,
 # which no group gets either: bookings/admin_looks.py shows it to superusers only.)
-SUPERUSERS_ONLY: frozenset[str] = frozenset()
+# Sign-in links are keys to a client's "My bookings": nobody at the clinic needs them.
+SUPERUSERS_ONLY: frozenset[str] = frozenset({"bookings.signinlink"})
 
 
 def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
