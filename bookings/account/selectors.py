@@ -26,16 +26,17 @@ ROLE_NAMES = (
     (FRONT_DESK, "Front desk"),
 )
 
-# What was opened, in the client's words (privacy/looks.py names them for staff).
+# What they did, in the client's words (privacy/looks.py names it for staff): the words
+# after who did it ("A therapist opened your pain chart").
 LOOKED_AT = {
-    looks.Look.BOOKING: "Your health answers for a session",
-    looks.Look.NOTE: "A treatment note from a session",
-    looks.Look.CLIENT_NOTES: "Your treatment notes",
-    looks.Look.CLIENT_OUTCOMES: "Your pain chart",
-    looks.Look.EXPORT: "A download of your record",
-    looks.Look.MARK_LIST: "Your booking's safety mark, on the list of bookings",
-    looks.Look.MARK_DAY: "Your booking's safety mark, on the day's schedule",
-    looks.Look.MARK_WEEK: "Your booking's safety mark, on the week's schedule",
+    looks.Look.BOOKING: "opened your health answers",
+    looks.Look.NOTE: "opened a treatment note",
+    looks.Look.CLIENT_NOTES: "opened your treatment notes",
+    looks.Look.CLIENT_OUTCOMES: "opened your pain chart",
+    looks.Look.EXPORT: "downloaded your record",
+    looks.Look.MARK_LIST: "saw your booking's safety mark on the list of bookings",
+    looks.Look.MARK_DAY: "saw your booking's safety mark on the day's schedule",
+    looks.Look.MARK_WEEK: "saw your booking's safety mark on the week's schedule",
 }
 
 
@@ -139,7 +140,7 @@ def trail(client: Client) -> list[TrailLine]:
             TrailLine(
                 at=timezone.localtime(entry.timestamp, zone),
                 who=_who(entry.actor, by_first_name=by_first_name),
-                what=LOOKED_AT.get(facts.get("what", ""), "Your health data"),
+                what=LOOKED_AT.get(facts.get("what", ""), "opened your health data"),
                 session_day=start.astimezone(zone).date() if start else None,
             )
         )

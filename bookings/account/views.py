@@ -93,6 +93,9 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseSeeOther(reverse("bookings:account"))
     elif _link_works(token):
         return no_store(render(request, "bookings/account/sign_in_link.html", {"token": token}))
+    # A double click, or Back to the link, once signed in: where the first click went.
+    if session.signed_in_client(request, timezone.now()) is not None:
+        return HttpResponseSeeOther(reverse("bookings:account"))
     # Unknown, used or expired: one answer for all three, so a guess learns nothing.
     page = render(
         request, "bookings/account/sign_in_link_spent.html", {"form": SignInForm()}, status=410
@@ -143,7 +146,7 @@ def book_again(request: HttpRequest, client: Client, reference: str) -> HttpResp
     if not past.technique.is_active:
         raise Http404
     last = selectors.last_answers(client)
-    form = BookAgainForm(request.POST or None)
+    form = BookAgainForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reuse = form.cleaned_data["reuse_answers"] and last is not None
         onward = HttpResponseSeeOther(_book_url(past))

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings.account import session
-from bookings.account.services import ADDRESS_WINDOW, LINKS_PER_ADDRESS
+from bookings.account.services import ADDRESS_WINDOW, LINKS_PER_ADDRESS, request_sign_in_link
+from bookings.messaging import notifications
 from bookings.models import Notification, NotificationStatus, SignInLink
 from tests.factories import BookingFactory, ClientFactory
 
@@ -120,9 +121,7 @@ def test_opening_the_link_asks_for_one_click_and_spends_nothing(
     assert client.get(ACCOUNT)["Location"] == SIGN_IN
 
 
-def test_the_link_signs_in_once(
-    client, jane, now, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_link_signs_in_once(client, jane, now, mailoutbox, django_capture_on_commit_callbacks):
     ask(client, jane.email, django_capture_on_commit_callbacks)
     url = reverse("bookings:account_sign_in_link", args=[emailed_token(mailoutbox)])
 
@@ -266,3 +265,34 @@ def test_a_merged_clients_link_signs_in_the_kept_record(
     jane.save()
     client.post(reverse("bookings:account_sign_in_link", args=[emailed_token(mailoutbox)]))
     assert b"KEPT2345" in client.get(ACCOUNT).content
+
+
+def test_the_outbox_sends_no_link_that_expired_while_it_waited(jane, clock, now, mailoutbox):
+    request_sign_in_link(email=jane.email, now=now)  # no commit here: the row waits
+    clock.shift(timedelta(minutes=31))
+
+    assert notifications.send_due() == [notifications.Outcome.SKIPPED]
+    assert mailoutbox == []
+
+
+def test_staff_cannot_send_a_failed_sign_in_email_again(jane, now):
+    request_sign_in_link(email=jane.email, now=now)
+    message = Notification.objects.get()
+    Notification.objects.filter(pk=message.pk).update(status=NotificationStatus.FAILED)
+
+    assert notifications.send_again(message) is None
+
+
+def test_a_second_click_or_back_to_the_link_once_signed_in_leads_to_my_bookings(
+    client, jane, now, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(client, jane.email, django_capture_on_commit_callbacks)
+    url = reverse("bookings:account_sign_in_link", args=[emailed_token(mailoutbox)])
+    assert client.post(url)["Location"] == ACCOUNT
+
+    again = client.post(url)
+    back = client.get(url)
+
+    assert again.status_code == back.status_code == 303
+    assert again["Location"] == back["Location"] == ACCOUNT
+    assert SignInLink.objects.filter(used_at__isnull=False).count() == 1
