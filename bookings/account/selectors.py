@@ -65,6 +65,16 @@ def history(client: Client, now: datetime) -> ClientHistory:
     return client_history(client.pk, now=now)
 
 
+def book_again_ids(history: ClientHistory) -> set[int]:
+    """The past sessions offered "book this again": the latest of each technique,
+    therapist and length, so ten sessions of one kind offer it once."""
+    latest: dict[tuple[int, int, int], int] = {}
+    for session in history.past:  # newest first
+        key = (session.technique_id, session.therapist_id, session.length_minutes)
+        latest.setdefault(key, session.booking_id)
+    return set(latest.values())
+
+
 @dataclass(frozen=True)
 class PainChart:
     svg: str

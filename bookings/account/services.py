@@ -77,3 +77,14 @@ def use_sign_in_link(*, token: str, now: datetime) -> Client | None:
         person = client.merged_into or client if client is not None else None
         # Erased since the link went out: their address is gone, and so is the way in.
         return person if person is not None and person.email else None
+
+
+def erase_sign_in_links(client: Client, now: datetime) -> None:
+    """The client's part of the privacy erasure (privacy/parts.py): their links, and
+    with them the emails' rows that hold their address. Nothing of them is exported:
+    a link is a used or spent key, not something about the person."""
+    SignInLink.objects.filter(client_id__in=_record_ids(client)).delete()
+
+
+def _record_ids(client: Client) -> list[int]:
+    return [client.pk, *Client.objects.filter(merged_into=client).values_list("pk", flat=True)]

@@ -21,7 +21,7 @@ from bookings.account.forms import BookAgainForm, SignInForm
 from bookings.booking.forms import ANYONE
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.cookie import remember
-from bookings.models import Booking, Client, SignInLink
+from bookings.models import Booking, Client, ClinicRules, SignInLink
 from bookings.models.accounts import token_digest
 from bookings.privacy.services import export_own_data
 from clinic.http import HttpResponseSeeOther, no_store
@@ -31,6 +31,9 @@ from clinic.protection import limit_form_posts
 ASKED_KEY = "account_asked_for"
 
 ClientView = Callable[..., HttpResponse]
+
+# Past sessions listed in full; earlier ones fold away.
+PAST_SHOWN = 3
 
 
 def client_page(view: ClientView) -> Callable[..., HttpResponse]:
@@ -114,9 +117,19 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @client_page
 def account(request: HttpRequest, client: Client) -> HttpResponse:
     now = timezone.now()
+    history = selectors.history(client, now)
+    rules = ClinicRules.cached()
     context = {
         "client": client,
-        "history": selectors.history(client, now),
+        "history": history,
+        "recent": history.past[:PAST_SHOWN],
+        "earlier": history.past[PAST_SHOWN:],
+        # What the booking's own page will allow: the clinic's window, as it decides.
+        "changeable": {
+            s.booking_id for s in history.upcoming if now < rules.online_changes_close_at(s.start)
+        },
+        "window_hours": rules.cancellation_window_hours,
+        "again": selectors.book_again_ids(history),
         "pain": selectors.pain(client),
     }
     return render(request, "bookings/account/home.html", context)

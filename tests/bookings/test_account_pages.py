@@ -237,3 +237,37 @@ def test_another_client_signed_in_sees_none_of_janes_looks(client, jane, john, t
 
 def test_the_sign_in_link_row_of_a_signed_in_client_is_spent(signed_in, jane):
     assert SignInLink.objects.get(client=jane).used_at is not None
+
+
+def test_a_session_inside_the_clinics_window_says_to_phone_instead_of_move(
+    signed_in, jane, now, settings
+):
+    BookingFactory(
+        reference="JANESOON",
+        client=jane,
+        client_email=jane.email,
+        start=now + timedelta(hours=5),
+    )
+    html = signed_in.get(ACCOUNT).content.decode()
+    soon = html.split("JANESOON")[1].split("</li>")[0]
+    assert "Less than 24 hours away: to change it, please phone" in soon
+    assert settings.CLINIC_PHONE in soon
+    assert "Move or cancel" not in soon
+
+
+def test_book_again_is_offered_once_per_kind_of_session_and_old_ones_fold_away(
+    signed_in, jane, therapist, now
+):
+    for weeks in range(2, 6):
+        BookingFactory(
+            reference=f"JANEOLD{weeks}",
+            client=jane,
+            client_email=jane.email,
+            therapist=therapist,
+            completed=True,
+            start=now - timedelta(weeks=weeks),
+        )
+    html = signed_in.get(ACCOUNT).content.decode()
+    assert html.count("Book this again<") == 1
+    assert "JANEPAST" in html.split("<details")[0]
+    assert "3 earlier sessions" in html  # six past: three shown, three folded

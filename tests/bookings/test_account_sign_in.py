@@ -12,6 +12,7 @@ from bookings.account import session
 from bookings.account.services import ADDRESS_WINDOW, LINKS_PER_ADDRESS, request_sign_in_link
 from bookings.messaging import notifications
 from bookings.models import Notification, NotificationStatus, SignInLink
+from bookings.privacy.services import erase_client
 from tests.factories import BookingFactory, ClientFactory
 
 SIGN_IN = reverse("bookings:account_sign_in")
@@ -296,3 +297,14 @@ def test_a_second_click_or_back_to_the_link_once_signed_in_leads_to_my_bookings(
     assert again.status_code == back.status_code == 303
     assert again["Location"] == back["Location"] == ACCOUNT
     assert SignInLink.objects.filter(used_at__isnull=False).count() == 1
+
+
+def test_erasing_a_client_deletes_their_links_and_the_emails_rows_with_their_address(jane, now):
+    request_sign_in_link(email=jane.email, now=now)
+    request_sign_in_link(email="nobody@example.org", now=now)
+
+    erase_client(client=jane, now=now)
+
+    assert not SignInLink.objects.filter(client=jane).exists()
+    assert not Notification.objects.filter(recipient__iexact="jane@example.org").exists()
+    assert SignInLink.objects.count() == 1  # another address's request is not theirs
