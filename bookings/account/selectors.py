@@ -1,6 +1,7 @@
-"""What "My bookings" reads: the client's own sessions, pain chart, last answers and the
-trail of staff looks at their record. Every read takes the signed-in client and goes no
-further than their record (and the duplicates merged into it)."""
+"""What "My bookings" reads: whether a sign-in link works; then the client's own
+sessions, pain chart, last answers and the trail of staff looks at their record. Each of
+those takes the signed-in client and goes no further than their record (and the
+duplicates merged into it)."""
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -9,12 +10,23 @@ from typing import Any
 from django.utils import timezone
 
 from bookings.intake.answers import IntakeAnswers
-from bookings.models import Booking, BookingQuerySet, Client, ClinicRules, TrailNames
+from bookings.models import (
+    Booking,
+    BookingQuerySet,
+    Client,
+    ClinicRules,
+    SignInLink,
+    TrailNames,
+)
+from bookings.models.accounts import token_digest
 from bookings.privacy import looks
 from bookings.records import pain_chart
 from bookings.records.selectors import ClientHistory, client_history, client_pain_series
 from bookings.scheduling.selectors import clinic_zone
 from clinic.roles import CLINICAL_LEADS, FRONT_DESK, THERAPISTS
+
+# A token is a SHA-256 HMAC in hex (SignInLink.token).
+TOKEN_LENGTH = 64
 
 # The newest looks shown; the clinic's own trail keeps them all.
 TRAIL_SHOWN = 100
@@ -38,6 +50,14 @@ LOOKED_AT = {
     looks.Look.MARK_DAY: "saw your booking's safety mark on the day's schedule",
     looks.Look.MARK_WEEK: "saw your booking's safety mark on the week's schedule",
 }
+
+
+def link_works(token: str, now: datetime) -> bool:
+    """Whether a sign-in link would sign someone in: a read, so opening the link (or a
+    mail scanner fetching it) spends nothing."""
+    if len(token) != TOKEN_LENGTH:
+        return False
+    return SignInLink.objects.usable(now).filter(token_digest=token_digest(token)).exists()
 
 
 def record_ids(client: Client) -> list[int]:

@@ -21,8 +21,7 @@ from bookings.account.forms import BookAgainForm, SignInForm
 from bookings.booking.forms import ANYONE
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.cookie import remember
-from bookings.models import Booking, Client, ClinicRules, SignInLink
-from bookings.models.accounts import token_digest
+from bookings.models import Booking, Client, ClinicRules
 from bookings.privacy.services import export_own_data
 from clinic.http import HttpResponseSeeOther, no_store
 from clinic.protection import limit_form_posts
@@ -75,15 +74,6 @@ def sign_in_sent(request: HttpRequest) -> HttpResponse:
     return no_store(render(request, "bookings/account/sign_in_sent.html", context))
 
 
-def _link_works(token: str) -> bool:
-    """A read, so opening the link (or a mail scanner fetching it) spends nothing."""
-    if len(token) != 64:
-        return False
-    return (
-        SignInLink.objects.usable(timezone.now()).filter(token_digest=token_digest(token)).exists()
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -94,7 +84,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
         if client is not None:
             session.sign_in(request, client, timezone.now())
             return HttpResponseSeeOther(reverse("bookings:account"))
-    elif _link_works(token):
+    elif selectors.link_works(token, timezone.now()):
         return no_store(render(request, "bookings/account/sign_in_link.html", {"token": token}))
     # A double click, or Back to the link, once signed in: where the first click went.
     if session.signed_in_client(request, timezone.now()) is not None:
