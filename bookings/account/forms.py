@@ -1,9 +1,7 @@
 from django import forms
 
-from clinic.protection import HoneypotMixin
 
-
-class SignInForm(HoneypotMixin, forms.Form):
+class SignInForm(forms.Form):
     email = forms.EmailField(
         label="Your email",
         max_length=254,
