@@ -1,5 +1,6 @@
 from django.urls import path
 
+from bookings.account import views as account_views
 from bookings.booking import manage
 from bookings.booking import views as booking_views
 from bookings.intake.views import intake, intake_check, intake_result
@@ -39,4 +40,22 @@ urlpatterns = [
     ),
     path("confirm-email/<str:token>/", records_views.confirm_email, name="confirm_email"),
     path("calendar/<str:token>.ics", manage.calendar_feed, name="calendar_feed"),
+    # My bookings: the client's own account, signed in by a link sent to their email
+    path("my-bookings/", account_views.account, name="account"),
+    path("my-bookings/sign-in/", account_views.sign_in, name="account_sign_in"),
+    path("my-bookings/sign-in/sent/", account_views.sign_in_sent, name="account_sign_in_sent"),
+    path(
+        "my-bookings/sign-in/<str:token>/",
+        account_views.sign_in_link,
+        name="account_sign_in_link",
+    ),
+    path("my-bookings/sign-out/", account_views.sign_out, name="account_sign_out"),
+    path("my-bookings/who-looked/", account_views.who_looked, name="account_who_looked"),
+    path("my-bookings/my-record.json", account_views.download, name="account_download"),
+    path("my-bookings/<str:reference>/", account_views.booking, name="account_booking"),
+    path(
+        "my-bookings/<str:reference>/again/",
+        account_views.book_again,
+        name="account_book_again",
+    ),
 ]

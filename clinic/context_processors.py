@@ -10,6 +10,7 @@ MENU = {
     "techniques": "catalog:technique_list",
     "how_massage_helps": "catalog:how_massage_helps",
     "intake": "bookings:intake",
+    "my_bookings": "bookings:account",
 }
 
 

@@ -100,6 +100,8 @@ SUPERUSERS_ONLY: frozenset[str] = frozenset(
         # the pain chart, through the outcome answers' rule; no admin pages of their own.
         "bookings.functionactivity",
         "bookings.functionscore",
+        # Sign-in links are keys to a client's "My bookings": nobody at the clinic needs them.
+        "bookings.signinlink",
     }
 )
 

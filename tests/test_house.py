@@ -36,6 +36,7 @@ STUB_ONLY_NAMES = {
 BOOKINGS_ROOT_FILES = {"__init__.py", "apps.py", "urls.py", "admin.py", "sms.py"}
 # sms.py: SMS_BACKEND values in .env files name `bookings.sms.<Backend>`.
 BOOKINGS_ROOT_PACKAGES = {
+    "account",
     "booking",
     "demo",
     "frontdesk",

@@ -18,6 +18,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from bookings.account import links
 from bookings.messaging import phones, rendering, sms
 from bookings.models import (
     Booking,
@@ -340,10 +341,16 @@ def deliver(notification_id: int, *, now: datetime) -> Outcome:
 
 def _send_claimed(notification_id: int, *, now: datetime) -> Outcome:
     notification = Notification.objects.select_related(
-        "booking__technique", "booking__therapist", "waitlist_offer__entry__technique"
+        "booking__technique",
+        "booking__therapist",
+        "waitlist_offer__entry__technique",
+        "sign_in_link",
     ).get(pk=notification_id)
-    offer = notification.waitlist_offer
-    if offer is not None:
+    offer, link = notification.waitlist_offer, notification.sign_in_link
+    if link is not None:
+        if not links.link_is_open(link, now):
+            return _record_skipped(notification_id)
+    elif offer is not None:
         # Someone else booked it since (another entry's offer, a phone call): no message
         # whose link can only disappoint.
         if not offers.offer_is_open(offer, now) or not offers.still_free(offer, now):
@@ -354,6 +361,8 @@ def _send_claimed(notification_id: int, *, now: datetime) -> Outcome:
         if notification.channel == NotificationChannel.SMS:
             text = offers.offer_text(offer) if offer else rendering.text_body(notification)
             sms.send_text(to=notification.recipient, body=text)
+        elif link is not None:
+            links.sign_in_email(link, notification.recipient).send()
         elif offer is not None:
             offers.offer_email(offer, notification.recipient).send()
         else:
@@ -478,6 +487,8 @@ def send_again(notification: Notification, *, now: datetime | None = None) -> No
     with transaction.atomic():
         old = Notification.objects.select_for_update().get(pk=notification.pk)
         if old.status not in (NotificationStatus.FAILED, NotificationStatus.UNKNOWN):
+            return None
+        if old.booking_id is None:
             return None
         if _no_longer_needed(old, now):
             return None

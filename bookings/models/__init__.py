@@ -1,5 +1,6 @@
 # Re-exports only (as Zulip's zerver/models/__init__.py): the model code lives in the topic
 # files. Migrations store some of these paths (bookings.models.new_reference, ...).
+from .accounts import SignInLink as SignInLink
 from .bookings import REFERENCE_ALPHABET as REFERENCE_ALPHABET
 from .bookings import REFERENCE_LENGTH as REFERENCE_LENGTH
 from .bookings import Booking as Booking
@@ -31,6 +32,7 @@ from .schedules import ClinicClosure as ClinicClosure
 from .schedules import ClinicRules as ClinicRules
 from .schedules import Therapist as Therapist
 from .schedules import TimeOff as TimeOff
+from .schedules import TrailNames as TrailNames
 from .schedules import Weekday as Weekday
 from .schedules import WorkingHours as WorkingHours
 from .schedules import new_calendar_token as new_calendar_token

@@ -21,6 +21,8 @@ class NotificationKind(models.TextChoices):
     WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time came free"
     # After a session: the therapist wrote a home-care plan (read behind the private link).
     HOME_CARE = "home_care", "Home-care plan waiting"
+    # "Sign in to My bookings": the one-time link (bookings/account/).
+    SIGN_IN_LINK = "sign_in_link", "Sign-in link"
 
 
 class NotificationChannel(models.TextChoices):
@@ -51,14 +53,21 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    """One email or text about a booking (or a time offered to the waitlist): the history
-    staff see, and the unit a worker claims."""
+    """One email or text about a booking (or a time offered to the waitlist, or a client's
+    sign-in link): the history staff see, and the unit a worker claims."""
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
     waitlist_offer = models.ForeignKey(
         "bookings.WaitlistOffer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    sign_in_link = models.ForeignKey(
+        "bookings.SignInLink",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -109,7 +118,9 @@ class Notification(models.Model):
                 name="notification_sent_has_time",
             ),
             models.CheckConstraint(
-                condition=Q(booking__isnull=False) | Q(waitlist_offer__isnull=False),
+                condition=Q(booking__isnull=False)
+                | Q(waitlist_offer__isnull=False)
+                | Q(sign_in_link__isnull=False),
                 name="notification_about_something",
             ),
         ]

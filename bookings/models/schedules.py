@@ -232,6 +232,11 @@ RULES_CACHE_KEY = "bookings:clinic-rules:v1"
 RULES_CACHE_SECONDS = 300
 
 
+class TrailNames(models.TextChoices):
+    ROLE = "role", "Their role"
+    FIRST_NAME = "first_name", "Their first name"
+
+
 class ClinicRules(models.Model):
     """The clinic's booking rules: a single row (pk=1) that front desk edits in admin."""
 
@@ -265,6 +270,14 @@ class ClinicRules(models.Model):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
         help_text="A reminder email goes out this many hours before the session.",
+    )
+    trail_names = models.CharField(
+        "staff named to clients as",
+        max_length=10,
+        choices=TrailNames.choices,
+        default=TrailNames.ROLE,
+        help_text="On “My bookings”, clients see who at the clinic opened their health "
+        "answers and notes, and when: by role (“Therapist”) or by first name.",
     )
 
     class Meta:

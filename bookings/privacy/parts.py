@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bookings.account.services import erase_sign_in_links
 from bookings.models import Client
 from bookings.privacy.looks import erase_looks
 from bookings.privacy.outcomes import erase_outcomes, export_outcomes
@@ -21,4 +22,10 @@ ExportPart = Callable[[Client, HealthDataRule], dict[str, Any]]
 ErasePart = Callable[[Client, datetime], object]
 
 EXPORT_PARTS: list[ExportPart] = [export_outcomes, export_waitlist, export_notes]
-ERASE_PARTS: list[ErasePart] = [erase_outcomes, erase_waitlist, erase_notes, erase_looks]
+ERASE_PARTS: list[ErasePart] = [
+    erase_outcomes,
+    erase_waitlist,
+    erase_notes,
+    erase_looks,
+    erase_sign_in_links,
+]

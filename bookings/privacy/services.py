@@ -24,7 +24,7 @@ from bookings.models.clients import ERASED_NAME
 from bookings.privacy import looks
 from bookings.privacy.outcomes import erase_booking_outcomes
 from bookings.privacy.parts import ERASE_PARTS, EXPORT_PARTS
-from bookings.records.access import HealthDataRule, health_data_rule
+from bookings.records.access import HealthDataRule, health_data_rule, own_record_rule
 from bookings.scheduling.step_cache import diary_changed
 
 CLIENT_ERASED: dict[str, Any] = {
@@ -138,7 +138,23 @@ def export_client(*, client: Client, reader: Any, now: datetime) -> dict[str, An
     `reader` may read (records/access.py): front desk's export leaves out notes and
     outcome answers and says so; a clinical lead's or superuser's is whole. The export
     is a look at the client's health data, on the trail."""
-    rule = health_data_rule(reader)
+    data = _client_export(client, health_data_rule(reader))
+    looks.record_look(user=reader, opened=client, now=now, what=looks.Look.EXPORT)
+    return data
+
+
+def export_own_data(*, client: Client) -> dict[str, Any]:
+    """The client's own download from "My bookings" (bookings/account/): their whole
+    record, as a clinical lead's export holds it, but for staff's practical notes about
+    them (staff words stay with staff). They are the reader, so it is no look on the
+    trail, which records what staff open."""
+    data = _client_export(client, own_record_rule())
+    for record in (data["client"], *data["merged_records"]):
+        del record["staff_notes"]
+    return data
+
+
+def _client_export(client: Client, rule: HealthDataRule) -> dict[str, Any]:
     merged = Client.objects.filter(merged_into=client).order_by("pk")
     data: dict[str, Any] = {
         "left_out": rule.left_out(),
@@ -148,7 +164,6 @@ def export_client(*, client: Client, reader: Any, now: datetime) -> dict[str, An
     }
     for part in EXPORT_PARTS:
         data |= part(client, rule)
-    looks.record_look(user=reader, opened=client, now=now, what=looks.Look.EXPORT)
     return data
 
 

@@ -111,3 +111,9 @@ def health_data_rule(user: Any) -> HealthDataRule:
         whole=bool(user.is_superuser or CLINICAL_LEADS in groups),
         desk=FRONT_DESK in groups,
     )
+
+
+def own_record_rule() -> HealthDataRule:
+    """The client reading their own record ("My bookings"): all of it. The export parts
+    filter every row by the client, so `whole` reaches no one else's."""
+    return HealthDataRule(user=None, signed_in=True, whole=True, desk=False)

@@ -373,10 +373,31 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
             "slot_step_minutes": 30,
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
+            "trail_names": "role",
         },
     )
     assert response.status_code == 302
     assert ClinicRules.load().slot_step_minutes == 30
+
+
+def test_front_desk_chooses_how_clients_see_staff_named_on_their_trail(client, front_desk_user):
+    client.force_login(front_desk_user)
+    page = client.get(reverse("admin:bookings_clinicrules_change", args=[1]))
+    assert "Staff named to clients as" in page.content.decode()
+    response = client.post(
+        reverse("admin:bookings_clinicrules_change", args=[1]),
+        {
+            "buffer_minutes": 15,
+            "min_notice_minutes": 120,
+            "booking_horizon_days": 28,
+            "slot_step_minutes": 15,
+            "cancellation_window_hours": 24,
+            "reminder_hours_before": 24,
+            "trail_names": "first_name",
+        },
+    )
+    assert response.status_code == 302
+    assert ClinicRules.load().trail_names == "first_name"
 
 
 def test_a_therapist_cannot_change_the_clinic_rules(client, therapist):
