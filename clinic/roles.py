@@ -66,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.workerheartbeat": ("view",),
         "bookings.waitlistentry": EVERYTHING,
         "bookings.waitlistoffer": EVERYTHING,
+        # Money rows are written by the payment services only: read here, never edited.
+        "bookings.payment": VIEW,
+        "bookings.bookingcheckout": VIEW,
     },
     THERAPISTS: {
         "bookings.therapist": ("view",),
@@ -88,7 +91,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # Models of our apps whose permissions no group gets, on purpose: only superusers
 # manage them. (The trail of who looked at health data is django-auditlog's LogEntry,
 # which no group gets either: bookings/admin_looks.py shows it to superusers only.)
-SUPERUSERS_ONLY: frozenset[str] = frozenset()
+SUPERUSERS_ONLY: frozenset[str] = frozenset({"bookings.stripeevent"})
 
 
 def sync_roles(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:

@@ -183,6 +183,13 @@ def _queue_confirmed(booking: Booking, *, now: datetime, sequence: int) -> None:
     _queue_reminder(booking, now)
 
 
+def notify_payment(booking: Booking, kind: NotificationKind, *, now: datetime) -> None:
+    """A payment's email to the client (bookings/payments: receipt, refund, a time
+    released unpaid), if they gave an email."""
+    if booking.client_email:
+        _queue(booking, kind, scheduled_for=now)
+
+
 def notify_rescheduled(
     booking: Booking, *, now: datetime, previous_start: datetime | None = None
 ) -> None:

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from bookings.messaging import notifications
 from bookings.models import WorkerHeartbeat
+from bookings.payments import services as payments
 from bookings.waitlist import services as waitlist
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class Worker:
         if self.next_sweep is None or now >= self.next_sweep:
             notifications.mark_stuck_sending(now=now)
             sweep_waitlist(now=now)
+            sweep_payments(now=now)
             self.next_sweep = now + timedelta(seconds=settings.WORKER_SWEEP_SECONDS)
         if self.next_prune is None or now >= self.next_prune:
             prune_heartbeats(now=now)
@@ -147,6 +149,17 @@ def sweep_waitlist(*, now: datetime) -> None:
         raise
     except Exception as error:
         logger.warning("Waitlist sweep failed: %s", type(error).__name__)
+
+
+def sweep_payments(*, now: datetime) -> None:
+    """Settle holds past their time by asking Stripe (bookings/payments); a failure
+    here must not stop the emails."""
+    try:
+        payments.release_lapsed(now=now)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:
+        logger.warning("Payments sweep failed: %s", type(error).__name__)
 
 
 def prune_heartbeats(*, now: datetime) -> int:

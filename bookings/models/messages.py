@@ -19,6 +19,11 @@ class NotificationKind(models.TextChoices):
     # Two days after the session: "How is your back today?", a link to one question.
     OUTCOME_ASK = "outcome_ask", "How is your back?"
     WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time came free"
+    # Payments (bookings/payments).
+    RECEIPT = "receipt", "Receipt"
+    HOLD_RELEASED = "hold_released", "Not paid: time released"
+    LATE_REFUND = "late_refund", "Paid too late: refunded"
+    REFUND = "refund", "Refund"
 
 
 class NotificationChannel(models.TextChoices):

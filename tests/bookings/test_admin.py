@@ -373,6 +373,7 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
             "slot_step_minutes": 30,
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
+            "payment_policy": "at_clinic",
         },
     )
     assert response.status_code == 302
