@@ -156,6 +156,7 @@ def sweep_payments(*, now: datetime) -> None:
     here must not stop the emails."""
     try:
         payments.release_lapsed(now=now)
+        payments.settle_cancellations(now=now)
     except (OperationalError, InterfaceError):
         raise
     except Exception as error:

@@ -12,6 +12,8 @@ class CheckoutState(models.TextChoices):
     CARD_SAVED = "card_saved", "Card on file"
     RELEASED = "released", "Hold released, nothing charged"
     REFUNDED_LATE = "late_refund", "Paid after the hold ended: refunded"
+    # Cancelled after paying: the refund the policy owes was made (or nothing was owed).
+    CANCEL_SETTLED = "cancel_done", "Cancelled: refund settled"
 
 
 class BookingCheckout(models.Model):

@@ -123,3 +123,20 @@ def net_paid_minor(booking: Booking) -> int:
     for kind, amount in rows.values_list("kind", "amount_minor"):
         total += -amount if kind == PaymentKind.REFUND else amount
     return total
+
+
+def desk_panel(booking: Booking) -> dict[str, object]:
+    checkout = BookingCheckout.objects.filter(booking=booking).first()
+    found = booking_terms(booking)
+    fee_charged = Payment.objects.succeeded().filter(booking=booking, kind=PaymentKind.FEE).exists()
+    return {
+        "checkout": checkout,
+        "policy": checkout.get_policy_display() if checkout else "Pay at the clinic",
+        "words": words(found),
+        "lines": lines(booking),
+        "fee": show(found.fee_minor) if found.fee_minor else "",
+        "may_charge_fee": bool(
+            checkout and checkout.card_last4 and found.fee_minor and not fee_charged
+        ),
+        "may_refund": bool(refundable_payments(booking)),
+    }

@@ -26,6 +26,7 @@ from bookings.models import (
     BookingCheckout,
     BookingStatus,
     CheckoutState,
+    ClinicRules,
     NotificationKind,
     Payment,
     PaymentKind,
@@ -288,31 +289,43 @@ def release_lapsed(*, now: datetime) -> int:
     return count
 
 
-def refund_on_cancel(*, booking: Booking, by_clinic: bool, now: datetime) -> int:
-    """A clinic cancellation refunds everything paid; a client's, made before the
-    change window closes, refunds the deposit or payment; later, it is kept.
-    Returns the amount refunded (minor units)."""
-    if not by_clinic and not _inside_policy(booking, now):
-        return 0
-    refunded = 0
-    with transaction.atomic():
-        locked, _ = _locked(booking.pk)
-        for paid, left in selectors.refundable_payments(locked):
-            if paid.kind != PaymentKind.PAYMENT and not by_clinic:
-                continue
-            reason = "Cancelled by the clinic" if by_clinic else "Cancelled in time"
-            _refund(locked, paid, amount_minor=left, reason=reason, by=None, now=now)
-            refunded += left
-        if refunded:
-            notifications.notify_payment(locked, NotificationKind.REFUND, now=now)
-    return refunded
+def refund_owed(booking: Booking, *, window: timedelta) -> bool:
+    """A clinic cancellation refunds what was paid; a client's refunds it when made
+    before the change window closed; later, the clinic keeps it."""
+    if booking.status != BookingStatus.CANCELLED or booking.cancelled_at is None:
+        return False
+    return booking.cancelled_by_id is not None or booking.cancelled_at <= booking.start - window
 
 
-def _inside_policy(booking: Booking, now: datetime) -> bool:
-    from bookings.models import ClinicRules
-
+def settle_cancellations(*, now: datetime) -> int:
+    """The worker's pass over paid bookings since cancelled, whoever cancelled them and
+    however (client page, desk, admin action): refund what the policy owes, once.
+    Returns how many were settled."""
     window = timedelta(hours=ClinicRules.load().cancellation_window_hours)
-    return now <= booking.start - window
+    paid = BookingCheckout.objects.filter(
+        state=CheckoutState.PAID, booking__status=BookingStatus.CANCELLED
+    ).values_list("booking_id", flat=True)
+    count = 0
+    for booking_id in paid:
+        with transaction.atomic():
+            locked, checkout = _locked(booking_id)
+            if checkout.state != CheckoutState.PAID:
+                continue
+            refunded = 0
+            if refund_owed(locked, window=window):
+                reason = (
+                    "Cancelled by the clinic" if locked.cancelled_by_id else "Cancelled in time"
+                )
+                for row, left in selectors.refundable_payments(locked):
+                    if row.kind == PaymentKind.PAYMENT:
+                        _refund(locked, row, amount_minor=left, reason=reason, by=None, now=now)
+                        refunded += left
+            checkout.state = CheckoutState.CANCEL_SETTLED
+            checkout.save(update_fields=["state", "updated_at"])
+            if refunded:
+                notifications.notify_payment(locked, NotificationKind.REFUND, now=now)
+            count += 1
+    return count
 
 
 def desk_refund(
@@ -343,7 +356,7 @@ def charge_fee(*, booking: Booking, by: User, now: datetime) -> Payment:
         locked, checkout = _locked(booking.pk)
         if checkout.state != CheckoutState.CARD_SAVED or not checkout.fee_minor:
             raise PaymentRefused("This booking has no card on file to charge.")
-        if not _fee_due(locked, now):
+        if not _fee_due(locked):
             raise PaymentRefused(
                 "A fee is only for a no-show or a cancellation inside the change window."
             )
@@ -368,25 +381,23 @@ def charge_fee(*, booking: Booking, by: User, now: datetime) -> Payment:
                 reference=locked.reference,
                 idempotency_key=f"fee-{checkout.pk}-{fees.count() + 1}",
             )
-        except gateway.CardDeclined as declined:
-            Payment.objects.create(
-                **common, outcome=PaymentOutcome.FAILED, failure=declined.message[:200]
-            )
-            raise PaymentRefused(f"The card was not charged: {declined.message}") from declined
-        fee = Payment.objects.create(**common, stripe_id=intent_id)
-        notifications.notify_payment(locked, NotificationKind.RECEIPT, now=now)
-        return fee
+        except gateway.CardDeclined as error:
+            # Kept (this transaction commits), then said to the desk in the bank's words.
+            declined = error.message
+            Payment.objects.create(**common, outcome=PaymentOutcome.FAILED, failure=declined[:200])
+        else:
+            fee = Payment.objects.create(**common, stripe_id=intent_id)
+            notifications.notify_payment(locked, NotificationKind.RECEIPT, now=now)
+            return fee
+    raise PaymentRefused(f"The card was not charged: {declined}")
 
 
-def _fee_due(booking: Booking, now: datetime) -> bool:
+def _fee_due(booking: Booking) -> bool:
     if booking.status == BookingStatus.NO_SHOW:
         return True
-    if booking.status != BookingStatus.CANCELLED or booking.cancelled_at is None:
-        return False
-    from bookings.models import ClinicRules
-
     window = timedelta(hours=ClinicRules.load().cancellation_window_hours)
-    return booking.cancelled_by_id is None and booking.cancelled_at > booking.start - window
+    late = booking.status == BookingStatus.CANCELLED and not refund_owed(booking, window=window)
+    return late and booking.cancelled_by_id is None
 
 
 def record_event(*, event: dict, now: datetime) -> bool:  # type: ignore[type-arg]

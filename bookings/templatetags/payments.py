@@ -31,3 +31,9 @@ def booking_payment(booking: Booking) -> dict[str, Any]:
         "lines": lines,
         "has_receipt": any(not line.failed for line in lines),
     }
+
+
+@register.simple_tag
+def desk_payments(booking: Booking) -> dict[str, Any]:
+    """The booking page's money panel for front desk."""
+    return selectors.desk_panel(booking)

@@ -62,12 +62,13 @@ class FakeStripe:
         """The client on the hosted page: choose a test card and pay (or save it)."""
         return requests.post(url, data={"card": card}, allow_redirects=False, timeout=10)
 
-    def wait_for(self, kind: str, timeout: float = 10) -> Delivery:
+    def wait_for(self, kind: str, object_id: str = "", timeout: float = 10) -> Delivery:
         """The signed webhook localstripe sent (after its one-second delay)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for delivery in self.deliveries:
-                if delivery.event["type"] == kind:
+                event = delivery.event
+                if event["type"] == kind and object_id in ("", event["data"]["object"]["id"]):
                     self.deliveries.remove(delivery)
                     return delivery
             time.sleep(0.05)
