@@ -265,6 +265,8 @@ def _no_longer_needed(notification: Notification, now: datetime) -> bool:
     booking = rendering.booking_of(notification)
     if notification.kind in rendering.CLINIC_KINDS | rendering.CANCELLATION_KINDS:
         return False
+    if notification.kind in rendering.PAYMENT_KINDS:
+        return False
     if notification.kind == NotificationKind.OUTCOME_ASK:
         return (
             booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)

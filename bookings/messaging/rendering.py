@@ -39,6 +39,8 @@ PAYMENT_EMAIL_KINDS = {
     NotificationKind.REFUND,
 }
 REFUND_KINDS = {NotificationKind.LATE_REFUND, NotificationKind.REFUND}
+# About money, not about the session's time: sent whatever became of the session.
+PAYMENT_KINDS = PAYMENT_EMAIL_KINDS | {NotificationKind.HOLD_RELEASED}
 CLINIC_KINDS = {
     NotificationKind.CLINIC_BOOKED,
     NotificationKind.CLINIC_RESCHEDULED,

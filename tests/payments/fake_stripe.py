@@ -149,6 +149,7 @@ async def hosted_page(request: web.Request) -> web.Response:
     action = "Pay " + amount if session.mode == "payment" else "Save card"
     body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Fake Stripe Checkout</title></head><body>
 <main><h1>Fake Stripe Checkout (localstripe)</h1>
 <p>Test page standing in for checkout.stripe.com. {html.escape(problem)}</p>

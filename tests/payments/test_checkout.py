@@ -179,3 +179,34 @@ def test_nothing_reaches_anything_but_the_local_fake(client, deposit_clinic, fak
     assert Payment.objects.count() == 1
     assert CONNECTIONS, "the payments made no connection at all"
     assert {host for host, _ in CONNECTIONS} <= {"127.0.0.1", "::1", "localhost"}
+
+
+def test_the_released_client_really_gets_the_nothing_charged_email(
+    client, deposit_clinic, now, mailoutbox
+):
+    from bookings.messaging import notifications
+
+    submit(client)
+    services.release_lapsed(now=now + timedelta(minutes=16))
+    notifications.send_due(now=now + timedelta(minutes=16))
+    message = next(m for m in mailoutbox if m.to == ["sam@example.com"])
+    assert message.subject == "Not booked, nothing charged: Tuesday 3 March at 10:00"
+    assert "Nothing was charged." in message.body
+    assert "To book, you pay a deposit of £20.00" in message.body
+
+
+def test_the_receipt_email_names_the_amount_and_links_the_receipt(
+    client, deposit_clinic, fake_stripe, mailoutbox
+):
+    from bookings.messaging import notifications
+
+    submit(client)
+    booking = Booking.objects.get()
+    to_stripe = client.post(reverse("bookings:payment_page", args=[booking.manage_token]))
+    client.get(path_of(fake_stripe.pay(to_stripe.url).headers["Location"]))
+    notifications.send_due()
+    receipt = next(m for m in mailoutbox if m.subject.startswith("Your receipt"))
+    assert "we received £20.00 by card" in receipt.body
+    assert f"/pay/{booking.manage_token}/receipt/" in receipt.body
+    confirmation = next(m for m in mailoutbox if m.subject.startswith("Your massage is booked"))
+    assert "To book, you pay a deposit of £20.00 by card now" in confirmation.body
