@@ -255,3 +255,20 @@ def test_a_deposit_policy_needs_an_amount_or_a_share_not_both(settings):
         rules.full_clean()
     rules.deposit_amount = None
     rules.full_clean()
+
+
+def test_only_staff_who_see_payments_reach_the_desks_money_pages(
+    fake_stripe, therapist_user, client
+):
+    booking = card_booking(fake_stripe)
+    client.force_login(therapist_user)
+    assert client.get(reverse("bookings:desk_fee", args=[booking.pk])).status_code == 403
+    assert client.post(reverse("bookings:desk_refund", args=[booking.pk])).status_code == 403
+    client.logout()
+    anonymous = client.get(reverse("bookings:desk_fee", args=[booking.pk]))
+    assert anonymous.status_code == 302
+    assert not Payment.objects.exists()
+
+
+def test_the_webhook_only_takes_posts(client):
+    assert client.get(reverse("bookings:stripe_webhook")).status_code == 405
