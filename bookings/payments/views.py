@@ -4,7 +4,7 @@ desk's fee and refund pages."""
 import logging
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -160,6 +160,7 @@ def desk_fee(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return HttpResponseSeeOther(_back(booking))
     context: dict[str, Any] = {
+        **admin.site.each_context(request),
         "booking": booking,
         "checkout": checkout,
         "fee": selectors.show(checkout.fee_minor),
@@ -195,6 +196,7 @@ def desk_refund(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Refunded.")
             return HttpResponseSeeOther(_back(booking))
     context = {
+        **admin.site.each_context(request),
         "booking": booking,
         "form": form,
         "back": _back(booking),
