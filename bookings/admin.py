@@ -2,6 +2,7 @@
 from bookings.frontdesk import admin as frontdesk_admin
 from bookings.intake import admin as intake_admin
 from bookings.messaging import admin as messaging_admin
+from bookings.payments import admin as payments_admin
 from bookings.privacy import admin as privacy_admin
 from bookings.records import admin as records_admin
 from bookings.records import home_care as home_care_admin
@@ -13,6 +14,7 @@ __all__ = [
     "home_care_admin",
     "intake_admin",
     "messaging_admin",
+    "payments_admin",
     "privacy_admin",
     "records_admin",
     "scheduling_admin",

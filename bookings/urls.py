@@ -4,6 +4,7 @@ from bookings.account import views as account_views
 from bookings.booking import manage
 from bookings.booking import views as booking_views
 from bookings.intake.views import intake, intake_check, intake_result
+from bookings.payments import views as payment_views
 from bookings.records import home_care
 from bookings.records import views as records_views
 from bookings.waitlist import views as waitlist_views
@@ -58,4 +59,11 @@ urlpatterns = [
         account_views.book_again,
         name="account_book_again",
     ),
+    # Payments (bookings/payments)
+    path("pay/<str:token>/", payment_views.payment_page, name="payment_page"),
+    path("pay/<str:token>/done/", payment_views.payment_return, name="payment_return"),
+    path("pay/<str:token>/receipt/", payment_views.receipt, name="payment_receipt"),
+    path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
+    path("desk/payments/<int:pk>/fee/", payment_views.desk_fee, name="desk_fee"),
+    path("desk/payments/<int:pk>/refund/", payment_views.desk_refund, name="desk_refund"),
 ]

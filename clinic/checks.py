@@ -46,3 +46,29 @@ def sms_backend_check(app_configs: object, **kwargs: object) -> list[checks.Chec
             )
         ]
     return []
+
+
+@checks.register(deploy=True)
+def payments_check(app_configs: object, **kwargs: object) -> list[checks.CheckMessage]:
+    """A paid policy without Stripe's keys means every booking is paid at the clinic
+    (bookings/payments/selectors.clinic_terms), which is not what the clinic chose."""
+    from django.db import DatabaseError
+
+    from bookings.models import ClinicRules, PaymentPolicy
+
+    try:
+        policy = ClinicRules.objects.values_list("payment_policy", flat=True).first()
+    except DatabaseError:
+        return []
+    paid = policy not in (None, PaymentPolicy.AT_CLINIC)
+    if paid and not (settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET):
+        return [
+            checks.Warning(
+                "The clinic's payment policy takes card payments, but Stripe's keys are "
+                "not set: clients are asked to pay at the clinic instead.",
+                hint="Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or choose "
+                "“Pay at the clinic” in Clinic rules.",
+                id="clinic.W004",
+            )
+        ]
+    return []

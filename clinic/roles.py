@@ -69,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "bookings.workerheartbeat": ("view",),
         "bookings.waitlistentry": EVERYTHING,
         "bookings.waitlistoffer": EVERYTHING,
+        # Money rows are written by the payment services only: read here, never edited.
+        "bookings.payment": VIEW,
+        "bookings.bookingcheckout": VIEW,
     },
     THERAPISTS: {
         "bookings.therapist": ("view",),
@@ -102,6 +105,8 @@ SUPERUSERS_ONLY: frozenset[str] = frozenset(
         "bookings.functionscore",
         # Sign-in links are keys to a client's "My bookings": nobody at the clinic needs them.
         "bookings.signinlink",
+        # Stripe's events, kept to handle each once: nothing for staff to read.
+        "bookings.stripeevent",
     }
 )
 

@@ -276,6 +276,18 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Harbour Street, Bristol B
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="0117 496 0000")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@clinic.example")
 CLINIC_CURRENCY_SYMBOL = env.str("CLINIC_CURRENCY_SYMBOL", default="£")
+# Payments (bookings/payments, docs/payments.md). Amounts are kept in this currency's
+# minor units (pence). Without a secret key every policy but "pay at the clinic" is
+# refused in admin and `check --deploy` warns (clinic.W004).
+CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="gbp").lower()
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Tests only (tests/payments): the fake Stripe server. Never read from the environment,
+# so no deployment can send card payments anywhere but Stripe.
+STRIPE_API_BASE = ""
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=10)
+# How long a time is held while the client pays on Stripe's page.
+PAYMENT_HOLD_MINUTES = env.int("PAYMENT_HOLD_MINUTES", default=15)
 # The numbers the emergency advice offers as tap-to-call links (UK defaults: 999, NHS 111).
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999")
 NON_EMERGENCY_NUMBER = env.str("NON_EMERGENCY_NUMBER", default="111")

@@ -42,6 +42,7 @@ BOOKINGS_ROOT_PACKAGES = {
     "frontdesk",
     "intake",
     "messaging",
+    "payments",
     "privacy",
     "records",
     "scheduling",

@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -246,6 +246,7 @@ def book_session(
     outside_hours_reason: str = "",
     clinical_override_reason: str = "",
     client_id: int | None = None,
+    hold_for_payment: Callable[[Booking], object] | None = None,
 ) -> Booking:
     """Book a session, or raise InvalidBooking / SlotUnavailable with a message for the client.
 
@@ -253,9 +254,8 @@ def book_session(
     `intake` must be screened answers (`IntakeAnswers.screened`); see `require_safe`.
     `notify=False` queues no emails: for demo data, whose clients do not exist.
     Staff (`by`) may book a phone client past the notice and the horizon, and outside
-    working hours with a reason, which is kept; never over another session. Only staff
-    may book past "massage should wait", with a clinical override reason, which is kept
-    (staff only).
+    working hours with a reason, which is kept; never over another session. Only staff may
+    book past "massage should wait", with a clinical override reason, kept (staff only).
     """
     outside_hours_reason = _reason(outside_hours_reason)
     clinical_override_reason = _reason(clinical_override_reason) if by is not None else ""
@@ -310,7 +310,9 @@ def book_session(
             override_reason=outside_hours_reason,
             safety_override_reason=clinical_override_reason,
         )
-        if notify:
+        if hold_for_payment is not None:  # payments: held, unconfirmed until paid
+            hold_for_payment(booking)
+        elif notify:
             notifications.notify_booked(booking, now=now)
         _diary_changed(therapist_ids=[booking.therapist_id])
         return booking

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,8 @@ from bookings.intake.answers import IntakeAnswers
 from bookings.intake.cookie import forget, recall, remember
 from bookings.intake.forms import ScreenForm
 from bookings.models import Therapist
+from bookings.payments import selectors as payment_selectors
+from bookings.payments import services as payment_services
 from bookings.scheduling import availability, selectors
 from bookings.scheduling.step_cache import StepCache
 from catalog.models import Technique
@@ -452,6 +455,11 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not form.is_valid():
         return again()
+    now = timezone.now()
+    # --- Payments hook (i27, bookings/payments): a paid policy holds the time and
+    # sends the client to pay; the confirmation is sent once they have.
+    terms = payment_selectors.clinic_terms(steps.choices.price(chosen.length) or Decimal(0))
+    hold = payment_services.hold(terms, now=now) if payment_services.online_payment(terms) else None
     try:
         booking = book_session(
             therapist_id=chosen.therapist_id,
@@ -465,7 +473,8 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
             consent=form.cleaned_data.get("consent", False),
             acknowledged_warning=form.cleaned_data.get("acknowledge_warning", False),
             sms_opt_in=form.cleaned_data.get("sms_opt_in", False),
-            now=timezone.now(),
+            now=now,
+            hold_for_payment=hold,
         )
     except SlotUnavailable as error:
         # Re-read the schedule: the booking that beat this one must not be offered.
@@ -485,6 +494,7 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except InvalidBooking as error:
         return again(error.message, status=400)
-    response = redirect("bookings:booking_detail", token=booking.manage_token)
+    next_page = "bookings:payment_page" if hold else "bookings:booking_detail"  # payments (i27)
+    response = redirect(next_page, token=booking.manage_token)
     forget(response)
     return response

@@ -1,5 +1,6 @@
 """The owner's week in figures: sessions, share of working time booked, cancellations,
-no-shows and takings at list price, per therapist.
+no-shows, money taken by card (payments, refunds, fees) and what is left to take at the
+clinic at list price, per therapist.
 
 Pure: schedules and sessions in, figures out (loading is `selectors.owner_week`).
 """
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bookings.scheduling.availability import Interval, TherapistSchedule, working_intervals
 
 CANCELLED, COMPLETED, CONFIRMED, NO_SHOW = "cancelled", "completed", "confirmed", "no_show"
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,10 @@ class ReportSession:
     end: datetime
     status: str
     price: Decimal
+    # Card money for this session (bookings/payments), by kind; zero when paid at the clinic.
+    card: Decimal = Decimal("0.00")
+    refunded: Decimal = Decimal("0.00")
+    fees: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,12 @@ class TherapistWeek:
     working_minutes: int
     cancellations: int
     no_shows: int
+    # At the clinic: the list price of sessions that took place, less what was kept of
+    # their card payments. Card money is apart, whatever became of the session.
     takings: Decimal
+    card: Decimal = Decimal("0.00")
+    refunded: Decimal = Decimal("0.00")
+    fees: Decimal = Decimal("0.00")
 
     @property
     def share_booked(self) -> Decimal | None:
@@ -101,7 +112,13 @@ def therapist_week(
         working_minutes=_minutes(working),
         cancellations=sum(s.status == CANCELLED for s in sessions),
         no_shows=sum(s.status == NO_SHOW for s in sessions),
-        takings=sum((s.price for s in sessions if takes_money(s, now)), Decimal("0.00")),
+        takings=sum(
+            (max(s.price - (s.card - s.refunded), ZERO) for s in sessions if takes_money(s, now)),
+            ZERO,
+        ),
+        card=sum((s.card for s in sessions), ZERO),
+        refunded=sum((s.refunded for s in sessions), ZERO),
+        fees=sum((s.fees for s in sessions), ZERO),
     )
 
 
@@ -128,6 +145,9 @@ def week_report(
         working_minutes=sum(r.working_minutes for r in rows),
         cancellations=sum(r.cancellations for r in rows),
         no_shows=sum(r.no_shows for r in rows),
-        takings=sum((r.takings for r in rows), Decimal("0.00")),
+        takings=sum((r.takings for r in rows), ZERO),
+        card=sum((r.card for r in rows), ZERO),
+        refunded=sum((r.refunded for r in rows), ZERO),
+        fees=sum((r.fees for r in rows), ZERO),
     )
     return rows, total

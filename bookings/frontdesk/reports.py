@@ -95,6 +95,9 @@ def _shown(row: owner_report.TherapistWeek) -> dict[str, object]:
         "cancellations": row.cancellations,
         "no_shows": row.no_shows,
         "takings": row.takings,
+        "card": row.card,
+        "refunded": row.refunded,
+        "fees": row.fees,
     }
 
 
@@ -116,7 +119,16 @@ def _csv(week: OwnerWeek) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     writer = csv_cells.writer(response)
-    writer.writerow([*CSV_HEADER, f"Takings at list price ({settings.CLINIC_CURRENCY_SYMBOL})"])
+    symbol = settings.CLINIC_CURRENCY_SYMBOL
+    writer.writerow(
+        [
+            *CSV_HEADER,
+            f"Paid by card ({symbol})",
+            f"Refunded ({symbol})",
+            f"Fees ({symbol})",
+            f"At the clinic, list price ({symbol})",
+        ]
+    )
     for row in [*week.rows, week.total]:
         shown = _shown(row)
         writer.writerow(
@@ -128,6 +140,9 @@ def _csv(week: OwnerWeek) -> HttpResponse:
                 shown["share"],
                 shown["cancellations"],
                 shown["no_shows"],
+                f"{row.card:.2f}",
+                f"{row.refunded:.2f}",
+                f"{row.fees:.2f}",
                 f"{row.takings:.2f}",
             ]
         )

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from bookings.frontdesk import day_grid, owner_report, week_grid
 from bookings.models import Booking, BookingStatus, Therapist
+from bookings.payments.selectors import card_money_by_booking
 from bookings.scheduling import availability
 from bookings.scheduling.selectors import Closure, clinic_zone, closures_between, schedules_between
 
@@ -113,15 +114,19 @@ class OwnerWeek:
 
 
 def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
-    """The owner's report for the clinic's week from `monday`: six queries, whatever
-    the number of therapists (names, schedules_between's four, the week's sessions)."""
+    """The owner's report for the clinic's week from `monday`: seven queries, whatever
+    the number of therapists (names, schedules_between's four, the week's sessions and
+    their card money)."""
     zone = clinic_zone()
     start, end = week_grid.week_bounds(monday, zone)
+    card = card_money_by_booking(start, end)
     sessions = [
-        owner_report.ReportSession(therapist_id=t, start=s, end=e, status=st, price=p)
-        for t, s, e, st, p in Booking.objects.filter(start__gte=start, start__lt=end).values_list(
-            "therapist_id", "start", "end", "status", "price"
+        owner_report.ReportSession(
+            therapist_id=t, start=s, end=e, status=st, price=p, **card.get(pk, {})
         )
+        for pk, t, s, e, st, p in Booking.objects.filter(
+            start__gte=start, start__lt=end
+        ).values_list("pk", "therapist_id", "start", "end", "status", "price")
     ]
     # Everyone taking bookings, and anyone who is not any more but had sessions that week.
     with_sessions = {s.therapist_id for s in sessions}

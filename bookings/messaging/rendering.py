@@ -20,7 +20,10 @@ from bookings.models import (
     NotificationChannel,
     NotificationKind,
     OutcomeRequest,
+    Payment,
+    PaymentKind,
 )
+from bookings.payments import selectors as payment_selectors
 
 CLIENT_KINDS = {
     NotificationKind.CONFIRMATION,
@@ -30,6 +33,14 @@ CLIENT_KINDS = {
     NotificationKind.REMINDER,
 }
 CANCELLATION_KINDS = {NotificationKind.CANCELLATION, NotificationKind.CANCELLED_BY_CLINIC}
+PAYMENT_EMAIL_KINDS = {
+    NotificationKind.RECEIPT,
+    NotificationKind.LATE_REFUND,
+    NotificationKind.REFUND,
+}
+REFUND_KINDS = {NotificationKind.LATE_REFUND, NotificationKind.REFUND}
+# About money, not about the session's time: sent whatever became of the session.
+PAYMENT_KINDS = PAYMENT_EMAIL_KINDS | {NotificationKind.HOLD_RELEASED}
 CLINIC_KINDS = {
     NotificationKind.CLINIC_BOOKED,
     NotificationKind.CLINIC_RESCHEDULED,
@@ -47,6 +58,10 @@ SUBJECTS = {
     NotificationKind.CLINIC_CANCELLED: "Booking {reference} cancelled: {when}",
     NotificationKind.OUTCOME_ASK: "How is your back today?",
     NotificationKind.HOME_CARE: "Your home-care plan is ready",
+    NotificationKind.RECEIPT: "Your receipt: massage on {when}",
+    NotificationKind.HOLD_RELEASED: "Not booked, nothing charged: {when}",
+    NotificationKind.LATE_REFUND: "Refunded: the time on {when} was no longer free",
+    NotificationKind.REFUND: "Refund for your massage on {when}",
 }
 
 
@@ -165,7 +180,28 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
         if notification.kind == NotificationKind.HOME_CARE
         else "",
         "clinic": clinic_details(),
+        "receipt_url": receipt_url(booking),
+        **_payment_context(notification, booking),
     }
+
+
+def _payment_context(notification: Notification, booking: Booking) -> dict[str, object]:
+    """The payment policy in the client's words, and for a payment email the amount of
+    the latest movement it is about."""
+    words = payment_selectors.words(payment_selectors.booking_terms(booking))
+    last = ""
+    if notification.kind in PAYMENT_EMAIL_KINDS:
+        kind = PaymentKind.REFUND if notification.kind in REFUND_KINDS else None
+        rows = Payment.objects.succeeded().filter(booking=booking)
+        rows = rows.filter(kind=kind) if kind else rows.exclude(kind=PaymentKind.REFUND)
+        row = rows.order_by("-at", "-pk").first()
+        last = payment_selectors.show(row.amount_minor) if row else ""
+    return {"payment_words": words, "payment_last": last}
+
+
+def receipt_url(booking: Booking) -> str:
+    path = reverse("bookings:payment_receipt", args=[booking.manage_token])
+    return f"{settings.SITE_URL}{path}"
 
 
 def _outcome_url_of(notification: Notification) -> str:

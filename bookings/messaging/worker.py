@@ -3,7 +3,7 @@
 Each round it beats its heartbeat, every WORKER_SWEEP_SECONDS marks what a dead worker
 left "sending" as delivery unknown and offers freed times to the waitlist, once a day
 prunes old heartbeats, and then sends every due message, claiming one row at a time
-(`notifications.send_next`). With nothing due it waits WORKER_POLL_SECONDS. A lost
+(`outbox.send_next`). With nothing due it waits WORKER_POLL_SECONDS. A lost
 database connection is closed and retried with a growing pause; systemd restarts the
 process if anything else kills it.
 """
@@ -27,8 +27,9 @@ from django.db import (
 )
 from django.utils import timezone
 
-from bookings.messaging import notifications
+from bookings.messaging import outbox
 from bookings.models import WorkerHeartbeat
+from bookings.payments import services as payments
 from bookings.waitlist import services as waitlist
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class Worker:
         while not self.stopping.is_set():
             self.sending = True
             try:
-                outcome = notifications.send_next(now=timezone.now())
+                outcome = outbox.send_next(now=timezone.now())
             finally:
                 self.sending = False
             if outcome is None:
@@ -118,7 +119,7 @@ class Worker:
     def housekeeping(self, now: datetime) -> None:
         close_old_connections()
         # Sent while the database was away: recorded before anything can mark it unknown.
-        notifications.record_unrecorded()
+        outbox.record_unrecorded()
         if self.next_beat is None or now >= self.next_beat:
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=self.worker_id,
@@ -131,8 +132,9 @@ class Worker:
             )
             self.next_beat = now + HEARTBEAT_EVERY
         if self.next_sweep is None or now >= self.next_sweep:
-            notifications.mark_stuck_sending(now=now)
+            outbox.mark_stuck_sending(now=now)
             sweep_waitlist(now=now)
+            sweep_payments(now=now)
             self.next_sweep = now + timedelta(seconds=settings.WORKER_SWEEP_SECONDS)
         if self.next_prune is None or now >= self.next_prune:
             prune_heartbeats(now=now)
@@ -147,6 +149,18 @@ def sweep_waitlist(*, now: datetime) -> None:
         raise
     except Exception as error:
         logger.warning("Waitlist sweep failed: %s", type(error).__name__)
+
+
+def sweep_payments(*, now: datetime) -> None:
+    """Settle holds past their time by asking Stripe (bookings/payments); a failure
+    here must not stop the emails."""
+    try:
+        payments.release_lapsed(now=now)
+        payments.settle_cancellations(now=now)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:
+        logger.warning("Payments sweep failed: %s", type(error).__name__)
 
 
 def prune_heartbeats(*, now: datetime) -> int:

@@ -27,9 +27,16 @@ from .outcomes import FUNCTION_ACTIVITIES_MAX as FUNCTION_ACTIVITIES_MAX
 from .outcomes import FunctionActivity as FunctionActivity
 from .outcomes import FunctionScore as FunctionScore
 from .outcomes import OutcomeRequest as OutcomeRequest
+from .payments import BookingCheckout as BookingCheckout
+from .payments import CheckoutState as CheckoutState
+from .payments import Payment as Payment
+from .payments import PaymentKind as PaymentKind
+from .payments import PaymentOutcome as PaymentOutcome
+from .payments import StripeEvent as StripeEvent
 from .schedules import RULES_CACHE_KEY as RULES_CACHE_KEY
 from .schedules import ClinicClosure as ClinicClosure
 from .schedules import ClinicRules as ClinicRules
+from .schedules import PaymentPolicy as PaymentPolicy
 from .schedules import Therapist as Therapist
 from .schedules import TimeOff as TimeOff
 from .schedules import TrailNames as TrailNames

@@ -35,6 +35,9 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
     NO_SHOW = "no_show", "No-show"
+    # Held for the client while they pay on Stripe's page (bookings/payments): the
+    # time is theirs, as for any active booking, until the hold ends.
+    AWAITING_PAYMENT = "awaiting", "Awaiting payment"
 
 
 class BookingQuerySet(models.QuerySet["Booking"]):

@@ -23,6 +23,11 @@ class NotificationKind(models.TextChoices):
     HOME_CARE = "home_care", "Home-care plan waiting"
     # "Sign in to My bookings": the one-time link (bookings/account/).
     SIGN_IN_LINK = "sign_in_link", "Sign-in link"
+    # Payments (bookings/payments).
+    RECEIPT = "receipt", "Receipt"
+    HOLD_RELEASED = "hold_released", "Not paid: time released"
+    LATE_REFUND = "late_refund", "Paid too late: refunded"
+    REFUND = "refund", "Refund"
 
 
 class NotificationChannel(models.TextChoices):

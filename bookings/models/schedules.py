@@ -1,6 +1,7 @@
 import logging
 import secrets
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import (
@@ -237,6 +238,13 @@ class TrailNames(models.TextChoices):
     FIRST_NAME = "first_name", "Their first name"
 
 
+class PaymentPolicy(models.TextChoices):
+    AT_CLINIC = "at_clinic", "Pay at the clinic"
+    DEPOSIT = "deposit", "A deposit when booking"
+    FULL = "full", "Full payment when booking"
+    CARD_ON_FILE = "card", "A card kept on file, with a no-show and late-cancel fee"
+
+
 class ClinicRules(models.Model):
     """The clinic's booking rules: a single row (pk=1) that front desk edits in admin."""
 
@@ -279,6 +287,44 @@ class ClinicRules(models.Model):
         help_text="On “My bookings”, clients see who at the clinic opened their health "
         "answers and notes, and when: by role (“Therapist”) or by first name.",
     )
+    # Payments (docs/payments.md). Amounts in the clinic's currency; a share is a
+    # whole percentage of the session's price. The checkout copies them per booking.
+    payment_policy = models.CharField(
+        max_length=10,
+        choices=PaymentPolicy.choices,
+        default=PaymentPolicy.AT_CLINIC,
+        help_text="Anything but “pay at the clinic” needs the Stripe keys set.",
+    )
+    deposit_amount = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.50"))],
+        help_text="A deposit: a fixed amount, or leave empty and give a share below.",
+    )
+    deposit_percent = models.PositiveSmallIntegerField(
+        "deposit (% of the price)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    fee_amount = models.DecimalField(
+        "no-show and late-cancel fee",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.50"))],
+        help_text="A card on file: charged for a no-show or a cancellation inside the "
+        "change window. A fixed amount, or leave empty and give a share below.",
+    )
+    fee_percent = models.PositiveSmallIntegerField(
+        "fee (% of the price)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
 
     class Meta:
         verbose_name = "clinic rules"
@@ -290,6 +336,14 @@ class ClinicRules(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(booking_horizon_days__gte=1), name="clinic_rules_horizon_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_amount__isnull=True) | Q(deposit_percent__isnull=True),
+                name="clinic_rules_deposit_amount_or_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_amount__isnull=True) | Q(fee_percent__isnull=True),
+                name="clinic_rules_fee_amount_or_share",
             ),
         ]
 
@@ -332,6 +386,27 @@ class ClinicRules(models.Model):
     def online_changes_close_at(self, start: datetime) -> datetime:
         """After this moment a client must phone to cancel or move a session at `start`."""
         return start - timedelta(hours=self.cancellation_window_hours)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.deposit_amount is not None and self.deposit_percent is not None:
+            errors["deposit_percent"] = "Give a fixed deposit or a share, not both."
+        if self.fee_amount is not None and self.fee_percent is not None:
+            errors["fee_percent"] = "Give a fixed fee or a share, not both."
+        policy = self.payment_policy
+        no_deposit = self.deposit_amount is None and self.deposit_percent is None
+        if policy == PaymentPolicy.DEPOSIT and no_deposit:
+            errors["deposit_amount"] = "A deposit policy needs an amount or a share."
+        no_fee = self.fee_amount is None and self.fee_percent is None
+        if policy == PaymentPolicy.CARD_ON_FILE and no_fee:
+            errors["fee_amount"] = "A card on file needs the fee: an amount or a share."
+        if policy != PaymentPolicy.AT_CLINIC and not settings.STRIPE_SECRET_KEY:
+            errors["payment_policy"] = (
+                "Card payments need Stripe: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET "
+                "first (docs/payments.md)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def as_rules(self) -> availability.Rules:
         return availability.Rules(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bookings.account import session
 from bookings.account.services import ADDRESS_WINDOW, LINKS_PER_ADDRESS, request_sign_in_link
-from bookings.messaging import notifications
+from bookings.messaging import notifications, outbox
 from bookings.models import Notification, NotificationStatus, SignInLink
 from bookings.privacy.services import erase_client
 from tests.factories import BookingFactory, ClientFactory
@@ -272,7 +272,7 @@ def test_the_outbox_sends_no_link_that_expired_while_it_waited(jane, clock, now,
     request_sign_in_link(email=jane.email, now=now)  # no commit here: the row waits
     clock.shift(timedelta(minutes=31))
 
-    assert notifications.send_due() == [notifications.Outcome.SKIPPED]
+    assert outbox.send_due() == [outbox.Outcome.SKIPPED]
     assert mailoutbox == []
 
 

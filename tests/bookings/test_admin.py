@@ -374,6 +374,7 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
             "trail_names": "role",
+            "payment_policy": "at_clinic",
         },
     )
     assert response.status_code == 302

@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from bookings.booking import services
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging.notifications import Outcome, deliver
+from bookings.messaging.outbox import Outcome, deliver
 from bookings.models import Notification, NotificationKind, NotificationStatus
 from tests.clock import clinic_time
 

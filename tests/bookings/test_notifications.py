@@ -15,7 +15,7 @@ from bookings.booking import services
 from bookings.booking.errors import InvalidBooking, SlotUnavailable
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging import notifications
-from bookings.messaging.notifications import MAX_ATTEMPTS, RETRY_DELAYS, Outcome, deliver
+from bookings.messaging.outbox import MAX_ATTEMPTS, RETRY_DELAYS, Outcome, deliver
 from bookings.models import (
     Booking,
     BookingStatus,

@@ -9,7 +9,8 @@ from icalendar import Calendar
 from bookings.booking import services
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging import notifications, rendering
-from bookings.messaging.notifications import OUTCOME_ASK_DELAY, Outcome, deliver
+from bookings.messaging.notifications import OUTCOME_ASK_DELAY
+from bookings.messaging.outbox import Outcome, deliver
 from bookings.models import (
     BookingStatus,
     Notification,

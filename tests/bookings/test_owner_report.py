@@ -3,6 +3,7 @@ its CSV and its query count."""
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -138,6 +139,9 @@ def test_front_desk_reads_the_weeks_figures_with_the_currency(client, front_desk
         "5%",
         "0",
         "1",
+        "£0.00",
+        "£0.00",
+        "£0.00",
         "£60.00",
     ]
     assert "?week=2026-02-23" in html and "?week=2026-03-09" in html
@@ -150,11 +154,16 @@ def test_the_csv_holds_the_same_figures_as_an_attachment(client, front_desk_user
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="week-report-2026-03-02.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][-1] == "Takings at list price (£)"
+    assert rows[0][-4:] == [
+        "Paid by card (£)",
+        "Refunded (£)",
+        "Fees (£)",
+        "At the clinic, list price (£)",
+    ]
     assert rows[1:] == [
-        ["Anna K.", "1", "2.0", "42.0", "5%", "0", "1", "60.00"],
-        ["Ben M.", "0", "0.0", "42.0", "0%", "1", "0", "0.00"],
-        ["All therapists", "1", "2.0", "84.0", "2%", "1", "1", "60.00"],
+        ["Anna K.", "1", "2.0", "42.0", "5%", "0", "1", "0.00", "0.00", "0.00", "60.00"],
+        ["Ben M.", "0", "0.0", "42.0", "0%", "1", "0", "0.00", "0.00", "0.00", "0.00"],
+        ["All therapists", "1", "2.0", "84.0", "2%", "1", "1", "0.00", "0.00", "0.00", "60.00"],
     ]
 
 
@@ -192,5 +201,22 @@ def test_the_report_costs_the_same_queries_for_2_or_8_therapists(
 
 
 # Session and user (2), staff scope (2), the week's sessions, the therapists,
-# schedules_between (4), the admin's sidebar asking whether clinic rules exist (1).
-REPORT_QUERIES = 10
+# schedules_between (4), the admin's sidebar asking whether clinic rules exist (1), the
+# week's card money (1).
+REPORT_QUERIES = 11
+
+
+def test_card_money_is_apart_and_the_clinic_takes_only_what_is_left():
+    deposit = replace(session("completed", 2, 10), card=Decimal("20.00"))
+    kept = replace(session("cancelled", 3, 10), card=Decimal("20.00"))
+    refunded = replace(
+        session("cancelled", 4, 10), card=Decimal("20.00"), refunded=Decimal("20.00")
+    )
+    fee = replace(session("no_show", 5, 10), fees=Decimal("30.00"))
+    row = therapist_week("Anna", SCHEDULE, [deposit, kept, refunded, fee], WEEK, LONDON, AT)
+    assert (row.card, row.refunded, row.fees, row.takings) == (
+        Decimal("60.00"),
+        Decimal("20.00"),
+        Decimal("30.00"),
+        Decimal("40.00"),
+    )

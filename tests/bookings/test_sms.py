@@ -20,7 +20,8 @@ from django.urls import reverse
 from bookings.booking import services
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging import sms
-from bookings.messaging.notifications import MAX_ATTEMPTS, Outcome, deliver, send_again
+from bookings.messaging.notifications import send_again
+from bookings.messaging.outbox import MAX_ATTEMPTS, Outcome, deliver
 from bookings.models import (
     Booking,
     BookingStatus,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.messaging import notifications
+from bookings.messaging import notifications, outbox
 from bookings.models import Notification, NotificationKind, NotificationStatus, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +23,11 @@ def test_a_message_left_sending_past_the_limit_becomes_delivery_unknown(book, se
     )
     limit = timedelta(seconds=settings.NOTIFICATION_SENDING_LIMIT_SECONDS)
 
-    notifications.sweep(now=claimed + limit - timedelta(seconds=1))
+    outbox.sweep(now=claimed + limit - timedelta(seconds=1))
     message.refresh_from_db()
     assert message.status == NotificationStatus.SENDING
 
-    notifications.sweep(now=claimed + limit + timedelta(seconds=1))
+    outbox.sweep(now=claimed + limit + timedelta(seconds=1))
     message.refresh_from_db()
     assert message.status == NotificationStatus.UNKNOWN
     assert "may or may not have arrived" in message.last_error
@@ -37,7 +37,7 @@ def test_a_waiting_message_is_sent_by_the_sweep(book, mailoutbox, settings):
     settings.NOTIFICATION_SEND_ON_COMMIT = False
     booking = book()
     assert not mailoutbox
-    assert notifications.sweep(now=timezone.now() + timedelta(minutes=5)) == (2, 0)
+    assert outbox.sweep(now=timezone.now() + timedelta(minutes=5)) == (2, 0)
     assert _confirmation(booking).status == NotificationStatus.SENT
     assert len(mailoutbox) == 2  # the confirmation and the note to the clinic
 

@@ -325,6 +325,7 @@ def test_a_rules_change_in_admin_shows_on_the_very_next_booking_page(
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
             "trail_names": "role",
+            "payment_policy": "at_clinic",
         },
     )
     assert response.status_code == 302

@@ -82,7 +82,7 @@ def test_an_offer_message_is_sent_once_by_two_workers(full_afternoon, now, after
         )
     )
 
-    from bookings.messaging.notifications import deliver
+    from bookings.messaging.outbox import deliver
 
     outcomes = [deliver(pk, now=now) for pk in ids for _ in range(2)]
 

@@ -13,8 +13,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.utils import timezone
 
-from bookings.messaging import notifications
-from bookings.messaging.notifications import RETRY_DELAYS, Outcome
+from bookings.messaging import outbox
+from bookings.messaging.outbox import RETRY_DELAYS, Outcome
 from bookings.messaging.worker import HEARTBEATS_KEEP, Worker
 from bookings.models import (
     Booking,
@@ -81,7 +81,7 @@ def test_messages_go_out_in_the_order_they_fell_due(now):
         )
         for name, age in (("later", timedelta(minutes=1)), ("earlier", timedelta(minutes=2)))
     )
-    assert notifications.send_due(now=now) == [Outcome.SENT, Outcome.SENT]
+    assert outbox.send_due(now=now) == [Outcome.SENT, Outcome.SENT]
     assert [m.to for m in mail.outbox] == [[earlier.recipient], [later.recipient]]
 
 
@@ -104,7 +104,7 @@ def test_a_failed_send_is_tried_again_after_the_delay_and_not_before(book, setti
     note = _kind(booking, NotificationKind.CLINIC_BOOKED)
     failed_at = timezone.now()
 
-    assert notifications.send_due(now=failed_at) == [Outcome.RETRY]
+    assert outbox.send_due(now=failed_at) == [Outcome.RETRY]
     note.refresh_from_db()
     assert (note.status, note.attempts) == (NotificationStatus.PENDING, 1)
     assert note.scheduled_for == failed_at + RETRY_DELAYS[0]
@@ -212,7 +212,7 @@ def test_workers_racing_over_the_outbox_never_send_a_message_twice(clinic_rules,
     def worker() -> None:
         try:
             barrier.wait(timeout=30)
-            outcomes.extend(notifications.send_due(now=timezone.now()))
+            outcomes.extend(outbox.send_due(now=timezone.now()))
         except Exception as error:  # reported below
             errors.append(error)
         finally:

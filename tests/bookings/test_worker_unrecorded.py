@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from bookings.messaging import notifications
+from bookings.messaging import outbox
 from bookings.messaging.worker import Worker
 from bookings.models import Notification, NotificationKind, NotificationStatus
 
@@ -36,7 +36,7 @@ def database_refuses_the_record(monkeypatch) -> Iterator[list[bool]]:
 
     monkeypatch.setattr(QuerySet, "update", refusing)
     yield down
-    notifications.record_unrecorded()
+    outbox.record_unrecorded()
 
 
 def test_a_message_sent_while_the_database_refused_is_recorded_sent_when_it_returns(
@@ -46,7 +46,7 @@ def test_a_message_sent_while_the_database_refused_is_recorded_sent_when_it_retu
     confirmation = Notification.objects.get(booking=booking, kind=NotificationKind.CONFIRMATION)
 
     with pytest.raises(OperationalError):
-        notifications.deliver(confirmation.pk, now=timezone.now())
+        outbox.deliver(confirmation.pk, now=timezone.now())
     assert len(mail.outbox) == 1
     confirmation.refresh_from_db()
     assert confirmation.status == NotificationStatus.SENDING
@@ -66,13 +66,13 @@ def test_one_marked_delivery_unknown_meanwhile_is_still_recorded_sent(
     booking = book()
     confirmation = Notification.objects.get(booking=booking, kind=NotificationKind.CONFIRMATION)
     with pytest.raises(OperationalError):
-        notifications.deliver(confirmation.pk, now=timezone.now())
+        outbox.deliver(confirmation.pk, now=timezone.now())
     # Another worker, much later, hands the "sending" row to staff.
     later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_SENDING_LIMIT_SECONDS + 1)
-    assert notifications.mark_stuck_sending(now=later) == 1
+    assert outbox.mark_stuck_sending(now=later) == 1
 
     database_refuses_the_record[0] = False
-    assert notifications.record_unrecorded() == 1
+    assert outbox.record_unrecorded() == 1
 
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.last_error) == (NotificationStatus.SENT, "")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core import mail
 
-from bookings.messaging import notifications
+from bookings.messaging import outbox
 from bookings.models import (
     Booking,
     Notification,
@@ -56,7 +56,7 @@ def fill_wednesday_afternoon(book: Any, **overrides: Any) -> list[Booking]:
 def deliver_all(now: datetime) -> list[str]:
     """Send every pending message as the worker would; the outcomes in order."""
     return [
-        notifications.deliver(pk, now=now)
+        outbox.deliver(pk, now=now)
         for pk in Notification.objects.filter(
             kind=NotificationKind.WAITLIST_OFFER, status=NotificationStatus.PENDING
         ).values_list("pk", flat=True)

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging.notifications import deliver
+from bookings.messaging.outbox import deliver
 from bookings.models import NotificationKind
 
 from .browser import (

@@ -18,7 +18,7 @@ from django.core import mail
 from django.urls import reverse
 
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging.notifications import Outcome, deliver
+from bookings.messaging.outbox import Outcome, deliver
 from bookings.models import NotificationKind, NotificationStatus, OutcomeRequest, TreatmentNote
 from bookings.records.identity import confirm_email
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.core import mail
 
 from bookings.booking import services
-from bookings.messaging import notifications
+from bookings.messaging import outbox
 from bookings.models import (
     Booking,
     Notification,
@@ -73,7 +73,7 @@ def test_a_waiting_client_books_a_cancelled_time_from_the_offer_link(
     assert waitlist.sweep(now=now) == 1
     (message,) = Notification.objects.filter(kind=NotificationKind.WAITLIST_OFFER)
     # The worker's task may have sent it on commit already; once either way.
-    notifications.deliver(message.pk, now=now)
+    outbox.deliver(message.pk, now=now)
     message.refresh_from_db()
     assert message.status == NotificationStatus.SENT
     (email,) = [m for m in mail.outbox if m.to == ["sam.jones@example.com"]]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.intake import cookie as intake
-from bookings.messaging import notifications
+from bookings.messaging import outbox
 from bookings.models import Booking, Notification, NotificationKind, NotificationStatus
 from tests.faults.conftest import clinic_time, require_postgresql, terminate_backends
 
@@ -85,7 +85,7 @@ def test_terminated_connections_mid_request_never_give_a_500(
     # What the queue lost while the database was going away, the sweeper sends; what
     # was cut off mid-send it hands to staff as "delivery unknown".
     later = timezone.now() + timedelta(hours=1)
-    notifications.sweep(now=later)
+    outbox.sweep(now=later)
     confirmations = Notification.objects.filter(kind=NotificationKind.CONFIRMATION)
     row.messages_lost = confirmations.exclude(
         status__in=[NotificationStatus.SENT, NotificationStatus.UNKNOWN]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bookings.messaging.notifications import Outcome, deliver
+from bookings.messaging.outbox import Outcome, deliver
 from bookings.models import Notification, NotificationKind, NotificationStatus
 from tests.factories import BookingFactory
 

@@ -1,0 +1,160 @@
+"""Reads about money: the clinic's policy as terms, a booking's checkout and payments,
+in plain values for pages, emails, the desk and the weekly report."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+
+from bookings.models import (
+    Booking,
+    BookingCheckout,
+    ClinicRules,
+    Payment,
+    PaymentKind,
+    PaymentOutcome,
+)
+from bookings.payments import gateway, money, terms
+
+
+def show(amount_minor: int) -> str:
+    return money.format_minor(
+        amount_minor, settings.CLINIC_CURRENCY, settings.CLINIC_CURRENCY_SYMBOL
+    )
+
+
+def rule_of(rules: ClinicRules) -> terms.Rule:
+    currency = settings.CLINIC_CURRENCY
+
+    def minor(amount: Decimal | None) -> int | None:
+        return None if amount is None else money.to_minor(amount, currency)
+
+    return terms.Rule(
+        policy=rules.payment_policy,
+        deposit_minor=minor(rules.deposit_amount),
+        deposit_percent=rules.deposit_percent,
+        fee_minor=minor(rules.fee_amount),
+        fee_percent=rules.fee_percent,
+    )
+
+
+def clinic_terms(price: Decimal, rules: ClinicRules | None = None) -> terms.Terms:
+    """What booking at this price would ask today. Without Stripe keys every booking
+    is paid at the clinic, whatever the rules say (and `check --deploy` warns)."""
+    rules = rules or ClinicRules.cached()
+    currency = settings.CLINIC_CURRENCY
+    rule = rule_of(rules) if gateway.configured() else terms.Rule()
+    return terms.terms_for(rule, price_minor=money.to_minor(price, currency), currency=currency)
+
+
+def booking_terms(booking: Booking) -> terms.Terms:
+    """The terms the client agreed to when booking (the checkout's copy), or paying at
+    the clinic for a booking made without one."""
+    currency = settings.CLINIC_CURRENCY
+    price_minor = money.to_minor(booking.price, currency)
+    checkout = BookingCheckout.objects.filter(booking=booking).first()
+    if checkout is None:
+        return terms.terms_for(terms.Rule(), price_minor=price_minor, currency=currency)
+    return terms.Terms(
+        policy=checkout.policy,
+        price_minor=price_minor,
+        due_now_minor=checkout.due_now_minor,
+        fee_minor=checkout.fee_minor,
+        currency=checkout.currency,
+    )
+
+
+def words(found: terms.Terms, rules: ClinicRules | None = None) -> list[str]:
+    rules = rules or ClinicRules.cached()
+    return terms.plain_words(found, window_hours=rules.cancellation_window_hours, show=show)
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: str
+    label: str
+    amount: str
+    at: datetime
+    card: str
+    reason: str
+    failed: bool
+    failure: str
+
+
+def lines(booking: Booking) -> list[Line]:
+    return [
+        Line(
+            kind=row.kind,
+            label=row.get_kind_display(),
+            amount=show(row.amount_minor),
+            at=row.at,
+            card=f"card ending {row.card_last4}" if row.card_last4 else "card",
+            reason=row.reason,
+            failed=row.outcome == PaymentOutcome.FAILED,
+            failure=row.failure,
+        )
+        for row in Payment.objects.filter(booking=booking).order_by("at", "pk")
+    ]
+
+
+def refundable_minor(payment: Payment) -> int:
+    refunded = (
+        Payment.objects.succeeded()
+        .filter(kind=PaymentKind.REFUND, refund_of=payment)
+        .aggregate(total=Sum("amount_minor"))["total"]
+        or 0
+    )
+    return max(payment.amount_minor - refunded, 0)
+
+
+def refundable_payments(booking: Booking) -> list[tuple[Payment, int]]:
+    charged = Payment.objects.succeeded().filter(
+        booking=booking, kind__in=[PaymentKind.PAYMENT, PaymentKind.FEE]
+    )
+    found = [(row, refundable_minor(row)) for row in charged.order_by("at", "pk")]
+    return [(row, left) for row, left in found if left > 0]
+
+
+def net_paid_minor(booking: Booking) -> int:
+    rows = Payment.objects.succeeded().filter(booking=booking)
+    total = 0
+    for kind, amount in rows.values_list("kind", "amount_minor"):
+        total += -amount if kind == PaymentKind.REFUND else amount
+    return total
+
+
+def desk_panel(booking: Booking) -> dict[str, object]:
+    checkout = BookingCheckout.objects.filter(booking=booking).first()
+    found = booking_terms(booking)
+    fee_charged = Payment.objects.succeeded().filter(booking=booking, kind=PaymentKind.FEE).exists()
+    return {
+        "checkout": checkout,
+        "policy": checkout.get_policy_display() if checkout else "Pay at the clinic",
+        "words": words(found),
+        "lines": lines(booking),
+        "fee": show(found.fee_minor) if found.fee_minor else "",
+        "may_charge_fee": bool(
+            checkout and checkout.card_last4 and found.fee_minor and not fee_charged
+        ),
+        "may_refund": bool(refundable_payments(booking)),
+    }
+
+
+def card_money_by_booking(start: datetime, end: datetime) -> dict[int, dict[str, Decimal]]:
+    """Card payments, refunds and fees of the sessions starting in [start, end), in the
+    currency's major unit, by booking: one query, for the weekly report."""
+    exponent = money.exponent(settings.CLINIC_CURRENCY)
+    names = {PaymentKind.PAYMENT: "card", PaymentKind.REFUND: "refunded", PaymentKind.FEE: "fees"}
+    found: dict[int, dict[str, Decimal]] = {}
+    rows = (
+        Payment.objects.succeeded()
+        .filter(booking__start__gte=start, booking__start__lt=end)
+        .values_list("booking_id", "kind")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    for booking_id, kind, total in rows:
+        found.setdefault(booking_id, {})[names[kind]] = Decimal(total).scaleb(-exponent)
+    return found

@@ -1,0 +1,39 @@
+"""`{% load payments %}`: the payment policy in plain words, wherever a client reads
+about a booking (details page, booking page, manage page)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from bookings.models import Booking
+from bookings.payments import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def payment_words_for_price(price: Decimal | None) -> list[str]:
+    """Before booking: what the clinic's policy asks at this price."""
+    if price is None:
+        return []
+    return selectors.words(selectors.clinic_terms(price))
+
+
+@register.simple_tag
+def booking_payment(booking: Booking) -> dict[str, Any]:
+    """After booking: the terms agreed, and the money moved so far."""
+    found = selectors.booking_terms(booking)
+    lines = selectors.lines(booking)
+    return {
+        "words": selectors.words(found),
+        "paid_online": found.paid,
+        "lines": lines,
+        "has_receipt": any(not line.failed for line in lines),
+    }
+
+
+@register.simple_tag
+def desk_payments(booking: Booking) -> dict[str, Any]:
+    """The booking page's money panel for front desk."""
+    return selectors.desk_panel(booking)

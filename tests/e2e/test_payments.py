@@ -1,0 +1,162 @@
+"""A client books with a deposit through Stripe's (fake) hosted page at phone width, and
+front desk charges a no-show fee and refunds it.
+
+The hosted page is tests/payments/fake_stripe.py's stand-in for checkout.stripe.com
+(localstripe has no Checkout): the browser really leaves the clinic's site, pays there
+with a test card through localstripe's own PaymentIntent, and is sent back by the
+session's success URL, as with Stripe. The clock is stopped (Monday 2 March 2026,
+08:00); no webhook is needed: the return page asks the fake Stripe.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+
+from bookings.booking.services import mark_no_show
+from bookings.models import (
+    Booking,
+    BookingCheckout,
+    BookingStatus,
+    Notification,
+    NotificationKind,
+    Payment,
+    PaymentKind,
+    PaymentPolicy,
+)
+from bookings.payments import services
+from tests.payments.conftest import fake_stripe, localstripe_server  # noqa: F401
+from tests.payments.helpers import held, open_checkout
+
+from .browser import (
+    PHONE,
+    BrowserLog,
+    answer_safety_questions,
+    assert_accessible,
+    assert_no_browser_problems,
+    assert_no_horizontal_scroll,
+    expect,
+    log_into_admin,
+    save_screenshot,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+
+@pytest.fixture
+def deposit_clinic(clinic_rules, therapist, now, fake_stripe, settings, live_server):  # noqa: F811
+    settings.SITE_URL = live_server.url
+    clinic_rules.payment_policy = PaymentPolicy.DEPOSIT
+    clinic_rules.deposit_amount = Decimal("20.00")
+    clinic_rules.save()
+    clinic_rules.remember()
+    return therapist
+
+
+def look(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    save_screenshot(page, name)
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_client_books_with_a_deposit_and_gets_the_confirmation_and_receipt(
+    page: Page,
+    browser_log: BrowserLog,
+    deposit_clinic,
+    fake_stripe,  # noqa: F811
+    mailoutbox,
+):
+    page.goto("/book/swedish/?length=60&therapist=any&day=2026-03-04")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "A few safety questions before you book"
+    )
+    answer_safety_questions(page)
+    page.get_by_role("button", name="Continue to booking").click()
+    page.get_by_role("link", name="10:00", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
+    expect(page.get_by_text("To book, you pay a deposit of £20.00 by card now")).to_be_visible()
+    look(page, "pay-1-details")
+    page.get_by_label("Your name").fill("Sam Jones")
+    page.get_by_label("Email").fill("sam.jones@example.com")
+    page.get_by_label("Phone").fill("07700 900123")
+    page.get_by_role("button", name="Confirm booking").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay to book")
+    expect(page.get_by_text("We are holding this time for you until 08:15")).to_be_visible()
+    look(page, "pay-2-hold")
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.AWAITING_PAYMENT
+
+    page.get_by_role("button", name="Pay £20.00 with Stripe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fake Stripe Checkout (localstripe)")
+    assert page.url.startswith(fake_stripe.base)
+    save_screenshot(page, "pay-3-fake-stripe-page")
+    page.get_by_role("button", name="Pay 20.00 GBP").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are booked in")
+    expect(page.get_by_text("Payment: £20.00")).to_be_visible()
+    look(page, "pay-4-booked")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert Payment.objects.get().amount_minor == 2000
+    kinds = set(Notification.objects.filter(booking=booking).values_list("kind", flat=True))
+    assert {NotificationKind.CONFIRMATION, NotificationKind.RECEIPT} <= kinds
+
+    page.get_by_role("link", name="Your receipt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Receipt")
+    expect(page.get_by_role("table")).to_contain_text("£20.00")
+    look(page, "pay-5-receipt")
+
+    page.goto(f"/manage/{booking.manage_token}/")
+    expect(page.get_by_text("Payment: £20.00")).to_be_visible()
+    look(page, "pay-6-manage")
+    assert_no_browser_problems(browser_log)
+
+
+def test_the_desk_charges_a_no_show_fee_and_refunds_it(
+    page: Page,
+    browser_log: BrowserLog,
+    deposit_clinic,
+    fake_stripe,  # noqa: F811
+    front_desk_user,
+    now,
+):
+    booking = held(policy=PaymentPolicy.CARD_ON_FILE, therapist=deposit_clinic)
+    fake_stripe.pay(open_checkout(booking))
+    services.confirm_from_return(
+        booking=booking, session_id=BookingCheckout.objects.get().session_id, now=now
+    )
+    Booking.objects.filter(pk=booking.pk).update(
+        start=now - timedelta(hours=3),
+        end=now - timedelta(hours=2),
+        blocked_until=now - timedelta(hours=2),
+    )
+    booking.refresh_from_db()
+    mark_no_show(booking=booking, now=now)
+
+    log_into_admin(page, front_desk_user)
+    page.goto(f"/admin/bookings/booking/{booking.pk}/change/")
+    page.get_by_role("link", name="Charge the £30.00 fee…").click()
+    expect(page.get_by_text("to the card ending 4242")).to_be_visible()
+    save_screenshot(page, "desk-fee-confirm")
+    page.get_by_role("button", name="Charge £30.00").click()
+    expect(page.get_by_text("Charged £30.00 to the card on file.")).to_be_visible()
+    save_screenshot(page, "desk-fee-charged")
+
+    page.get_by_role("link", name="Refund…").click()
+    page.get_by_label("Reason (kept with the refund)").fill("Client was in hospital")
+    save_screenshot(page, "desk-refund-form")
+    page.get_by_role("button", name="Refund").click()
+    expect(page.get_by_text("Refunded.", exact=True)).to_be_visible()
+    save_screenshot(page, "desk-refunded")
+    fee = Payment.objects.get(kind=PaymentKind.FEE)
+    refund = Payment.objects.get(kind=PaymentKind.REFUND)
+    assert (fee.amount_minor, refund.amount_minor, refund.refund_of) == (3000, 3000, fee)
+    assert refund.reason == "Client was in hospital"
+    assert_no_browser_problems(browser_log)
