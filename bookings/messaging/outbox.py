@@ -130,6 +130,7 @@ def _send_claimed(notification_id: int, *, now: datetime) -> Outcome:
     notification = Notification.objects.select_related(
         "booking__technique",
         "booking__therapist",
+        "booking__checkout",
         "waitlist_offer__entry__technique",
         "sign_in_link",
     ).get(pk=notification_id)

@@ -54,7 +54,11 @@ def booking_terms(booking: Booking) -> terms.Terms:
     the clinic for a booking made without one."""
     currency = settings.CLINIC_CURRENCY
     price_minor = money.to_minor(booking.price, currency)
-    checkout = BookingCheckout.objects.filter(booking=booking).first()
+    try:
+        # Read through the relation: the outbox loads it with the booking (no query).
+        checkout: BookingCheckout | None = booking.checkout
+    except BookingCheckout.DoesNotExist:
+        checkout = None
     if checkout is None:
         return terms.terms_for(terms.Rule(), price_minor=price_minor, currency=currency)
     return terms.Terms(

@@ -395,6 +395,7 @@ def test_front_desk_chooses_how_clients_see_staff_named_on_their_trail(client, f
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
             "trail_names": "first_name",
+            "payment_policy": "at_clinic",
         },
     )
     assert response.status_code == 302
