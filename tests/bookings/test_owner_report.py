@@ -192,5 +192,5 @@ def test_the_report_costs_the_same_queries_for_2_or_8_therapists(
 
 
 # Session and user (2), staff scope (2), the week's sessions, the therapists,
-# schedules_between (4), the admin's sidebar asking whether clinic rules exist (1).
-REPORT_QUERIES = 10
+# schedules_between (2), the admin's sidebar asking whether clinic rules exist (1).
+REPORT_QUERIES = 8
