@@ -307,7 +307,6 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for s in starts
         ]
-    page |= {"days_url": chosen.url(), "several_therapists": len(steps.choices.therapists) > 1}
     return _step_page(request, cached, steps, "day", page, days=days, day=day, times=times)
 
 

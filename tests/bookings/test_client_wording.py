@@ -100,7 +100,7 @@ def test_a_name_ending_in_a_full_stop_never_gets_a_second_one(screened_client, b
         assert f"{therapist.display_name}." not in text
 
 
-def test_the_result_page_has_one_heading_before_the_top_suggestion(client):
+def test_the_result_page_has_one_heading_and_one_top_suggestion_that_stands_out(client):
     client.post(
         reverse("bookings:intake"),
         answered(
@@ -124,7 +124,10 @@ def test_the_result_page_has_one_heading_before_the_top_suggestion(client):
     assert second[0] == "2" and "suggestion" not in second[1].lower()
     assert re.search(r'<section aria-labelledby="top-title">', html)
     assert re.search(r'id="top-title"[^>]*>Our suggestion for you<', html)
-    assert 'class="card suggestion-card mb-3 border-primary is-top"' in html
+    # Only the top card stands out; the other options are plain cards with smaller names.
+    assert html.count("is-top") == 1 and html.count('id="top-title"') == 1
+    assert html.count("btn-lg") == 1  # the top card's Book button
+    assert re.search(r'<h3 id="suggestion-[\w-]+" class="card-title h5">', html)
 
 
 def test_the_check_question_form_sends_one_csrf_token(client):

@@ -186,6 +186,13 @@ def test_a_day_tapped_swaps_its_times_in_place_with_focus_on_them_and_a_shareabl
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "09:00"
 
+    # Back shows the day before, as a page of its own would.
+    page.go_back()
+    expect(
+        page.get_by_role("heading", level=2, name="Free times on Monday 2 March")
+    ).to_be_visible()
+    expect(page.locator('.day-strip [aria-current="date"]')).to_contain_text("2 March")
+    page.go_forward()
     # The address opened afresh shows the same day and times.
     page.goto(page.url)
     expect(
