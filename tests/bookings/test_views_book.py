@@ -75,6 +75,32 @@ def test_the_first_step_offers_the_lengths_and_therapists(client, clinic):
         assert text in content
 
 
+def test_with_one_therapist_the_first_step_offers_no_anyone_and_names_her(
+    client, clinic, other_therapist
+):
+    other_therapist.is_active = False
+    other_therapist.save()
+
+    response = client.get(BOOK)
+
+    content = response.content.decode()
+    assert "Anyone who is free" not in content
+    assert f'<input type="hidden" name="therapist" value="{clinic.pk}">' in content
+    assert "With Anna K." in content
+    # Each length is one label around its radio: the whole row is the target.
+    assert content.count('<label class="choice-option"') == 3
+
+
+def test_anyone_with_one_therapist_is_shown_as_her_name(client, clinic, other_therapist):
+    other_therapist.is_active = False
+    other_therapist.save()
+
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+
+    assert response.context["therapist"] == clinic
+    assert "anyone who is free" not in response.content.decode()
+
+
 def test_the_day_step_shows_which_days_have_free_times(client, clinic):
     response = client.get(BOOK, {"length": 60, "therapist": "any"})
     days = {d["date"].isoformat(): d["count"] for d in response.context["days"]}
