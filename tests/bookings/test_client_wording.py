@@ -124,6 +124,7 @@ def test_the_result_page_has_one_heading_and_one_top_suggestion_that_stands_out(
     assert second[0] == "2" and "suggestion" not in second[1].lower()
     assert re.search(r'<section aria-labelledby="top-title">', html)
     assert re.search(r'id="top-title"[^>]*>Our suggestion for you<', html)
+    assert "{#" not in html  # no template comment shown as text
     # Only the top card stands out; the other options are plain cards with smaller names.
     assert html.count("is-top") == 1 and html.count('id="top-title"') == 1
     assert html.count("btn-lg") == 1  # the top card's Book button
