@@ -54,7 +54,7 @@ TARGET_RATIOS = {
 # As tests/bookings/test_admin_desk.py counts them for a front-desk user.
 # The waitlist panel beside the day view adds one, and the INSERT recording the looks at
 # the safety marks shown one more (the bench's clinic flags every fifth session).
-DAY_VIEW_QUERIES = 16
+DAY_VIEW_QUERIES = 14
 # "Within noise" for the time step across horizons: the slowest horizon's page time
 # within this share (or 1 ms) of the fastest's, for each number of therapists.
 FLAT_SHARE = 0.25

@@ -135,6 +135,8 @@ class BookingDetailsForm(HoneypotMixin):
             ].label = "I have read the care my session needs, and I still want to book."
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's own <form> holds the one CSRF token.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             *(name for name in self.fields if name != HONEYPOT_FIELD), honeypot_layout()
         )

@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
 
+from django.db.models import F, FilteredRelation, Q
+
 from bookings.models import (
     Booking,
     ClinicRules,
@@ -59,29 +61,37 @@ class TechniqueChoices:
         return [s for s in self.schedules if therapist_id in (None, s.therapist_id)]
 
 
-def _technique_and_lengths(slug: str) -> tuple[Technique, list[SessionLength]] | None:
-    """An offered technique and its lengths in one query: the lengths carry the technique."""
-    lengths = list(
+def technique_offer(slug: str) -> TechniqueOffer | None:
+    """An offered technique, its lengths and its active therapists in one query (each
+    length beside each therapist, the technique with them); None when it is not offered.
+
+    A technique with no lengths yet takes two more: its row and its therapists."""
+    fields = [f.attname for f in Therapist._meta.concrete_fields]
+    offered_by = FilteredRelation(
+        "technique__therapists", condition=Q(technique__therapists__is_active=True)
+    )
+    rows = list(
         SessionLength.objects.filter(technique__slug=slug, technique__is_active=True)
         .select_related("technique")
-        .order_by("minutes")
+        .annotate(offered_by=offered_by)
+        .annotate(**{f"therapist_{name}": F(f"offered_by__{name}") for name in fields})
+        .order_by("minutes", "pk")
     )
-    if lengths:
-        return lengths[0].technique, lengths
-    # No lengths yet: the first step says there is nothing to choose.
-    technique = Technique.objects.active().filter(slug=slug).first()
-    return None if technique is None else (technique, [])
-
-
-def technique_offer(slug: str) -> TechniqueOffer | None:
-    """An offered technique, its lengths and its therapists in two queries; None when it
-    is not offered."""
-    found = _technique_and_lengths(slug)
-    if found is None:
-        return None
-    technique, lengths = found
-    therapists = list(Therapist.objects.active().offering(technique).order_by("display_name", "pk"))
-    return TechniqueOffer(technique, lengths, therapists)
+    if not rows:
+        # No lengths yet: the first step says there is nothing to choose.
+        technique = Technique.objects.active().filter(slug=slug).first()
+        if technique is None:
+            return None
+        offering = Therapist.objects.active().offering(technique)
+        return TechniqueOffer(technique, [], list(offering.order_by("display_name", "pk")))
+    lengths: list[SessionLength] = list({row.pk: row for row in rows}.values())
+    found: dict[int, Therapist] = {}
+    for row in rows:
+        values = [getattr(row, f"therapist_{name}") for name in fields]
+        if values[0] is not None and values[0] not in found:
+            found[values[0]] = Therapist.from_db(rows[0]._state.db, fields, values)
+    therapists = sorted(found.values(), key=lambda t: (t.display_name, t.pk))
+    return TechniqueOffer(rows[0].technique, lengths, therapists)
 
 
 def choices_for(

@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -80,7 +79,12 @@ class _Chosen:
         return reverse("bookings:book", kwargs={"slug": self.slug}) + "?" + urlencode(query)
 
     def page(self) -> dict[str, object]:
-        return {"length": self.length, "therapist": self.therapist, "change_url": self.url()}
+        return {
+            "length": self.length,
+            "therapist": self.therapist,
+            "therapist_param": self.therapist_param,
+            "change_url": self.url(),
+        }
 
     def free_starts(self, choices: TechniqueChoices) -> list[datetime]:
         slots = free_starts(choices, length_minutes=self.length, therapist_id=self.therapist_id)
@@ -99,11 +103,14 @@ class _Steps:
 
     def chosen(self) -> _Chosen:
         therapist_id = self.form.cleaned_data["therapist"]
+        therapists = self.choices.therapists
+        # "Anyone" when only one therapist offers it is that therapist, by name.
+        only = therapists[0] if therapist_id is None and len(therapists) == 1 else None
         return _Chosen(
             slug=self.choices.technique.slug,
             length=self.form.cleaned_data["length"],
             therapist_id=therapist_id,
-            therapist=self.choices.therapist(therapist_id),
+            therapist=only or self.choices.therapist(therapist_id),
         )
 
     def page(self) -> dict[str, object]:
@@ -126,26 +133,14 @@ class _Steps:
         )
 
 
-def _asked_day(data: QueryDict | None) -> date | None:
-    """The day whose times were asked for (a valid day and no start yet), read before the
-    schedules so that step reads that day alone."""
-    if data is None or data.get("start"):
-        return None
-    try:
-        day: date | None = SlotChoiceForm.base_fields["day"].clean(data.get("day"))
-    except ValidationError:
-        return None
-    return day
-
-
 def _steps(
     request: HttpRequest, slug: str, data: QueryDict | None, cached: StepCache | None = None
 ) -> _Steps:
     """The steps; with `cached` (the GET steps) the technique's offer comes from it."""
     if cached is None:
-        choices = _choices(slug, _asked_day(data))
+        choices = _choices(slug)
     else:
-        found = cached.technique_choices(day=_asked_day(data))
+        found = cached.technique_choices()
         if found is None:
             raise Http404
         choices = found
@@ -288,43 +283,47 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         return _details_page(request, steps, chosen, start=start, free_starts=free_starts)
     zone = selectors.clinic_zone()
     page = steps.page() | chosen.page()
-    day: date | None = form.cleaned_data.get("day")
-    if day is None or "day" in form.errors:
-        counts = cached.free_counts(
-            steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
+    asked: date | None = None if "day" in form.errors else form.cleaned_data.get("day")
+    counts = cached.free_counts(
+        steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
+    )
+    horizon = availability.local_days(
+        steps.choices.now, steps.choices.rules.booking_horizon_days, zone
+    )
+    # With no day asked, the first day with a free time is shown with its times: most
+    # clients take one of those, one tap from here.
+    day = asked or next((d for d in horizon if counts.get(d)), None)
+    days_url = chosen.url() + "&day="
+    days = [_strip_day(d, counts.get(d, 0), days_url, chosen=d == day) for d in horizon]
+    times = []
+    if day is not None:
+        starts = cached.free_starts_on(
+            steps.choices, day=day, length_minutes=chosen.length, therapist_id=chosen.therapist_id
         )
-        horizon = steps.choices.rules.booking_horizon_days
-        days_url = chosen.url() + "&day="
-        days = [
+        # One base URL for every time link: a start is "YYYY-MM-DDTHH:MMZ", ':' quoted.
+        start_url = chosen.url() + "&start="
+        times = [
             {
-                "date": d,
-                "label": _day_label(d),
-                "count": counts.get(d, 0),
-                "url": days_url + d.isoformat(),
+                "start": s,
+                "label": s.astimezone(zone).strftime("%H:%M"),
+                "url": start_url + start_param(s).replace(":", "%3A"),
             }
-            for d in availability.local_days(steps.choices.now, horizon, zone)
+            for s in starts
         ]
-        return _step_page(request, cached, steps, "day", page, days=days)
-    # The choices were read for this day alone (see _asked_day).
-    if steps.choices.day == day:
-        starts = cached.free_starts(
-            steps.choices, length_minutes=chosen.length, therapist_id=chosen.therapist_id
-        )
-    else:
-        starts = chosen.free_starts(steps.choices)
-    by_day = availability.by_local_day(starts, zone)
-    # One base URL for every time link: a start is "YYYY-MM-DDTHH:MMZ", ':' quoted.
-    start_url = chosen.url() + "&start="
-    times = [
-        {
-            "start": s,
-            "label": s.astimezone(zone).strftime("%H:%M"),
-            "url": start_url + start_param(s).replace(":", "%3A"),
-        }
-        for s in by_day.get(day, [])
-    ]
-    page |= {"days_url": chosen.url()}
-    return _step_page(request, cached, steps, "time", page, day=day, times=times)
+    return _step_page(request, cached, steps, "day", page, days=days, day=day, times=times)
+
+
+def _strip_day(day: date, count: int, days_url: str, *, chosen: bool) -> dict[str, object]:
+    return {
+        "date": day,
+        "label": _day_label(day),
+        # The strip's lines, formatted here: the date filter costs more per day.
+        "weekday": f"{day:%A}",
+        "day_month": f"{day.day} {day:%B}",
+        "count": count,
+        "url": days_url + day.isoformat(),
+        "chosen": chosen,
+    }
 
 
 def _kept_step(request: HttpRequest, slug: str, cached: StepCache) -> HttpResponse | None:

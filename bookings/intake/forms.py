@@ -245,6 +245,8 @@ class ScreenForm(SafetyQuestionsForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's own <form> holds the one CSRF token.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(self.safety_layout(), honeypot_layout())
 
     def answers(self, earlier: IntakeAnswers | None) -> IntakeAnswers:
@@ -396,6 +398,8 @@ class TextCheckForm(HoneypotMixin):
         self.signs = tuple(signs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's own <form> holds the one CSRF token.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(*self.signs, honeypot_layout())
 
     def answers(self, earlier: IntakeAnswers) -> IntakeAnswers:

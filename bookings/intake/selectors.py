@@ -29,6 +29,44 @@ def load_profiles() -> list[TechniqueProfile]:
     ]
 
 
+def load_safety_profiles() -> list[TechniqueProfile]:
+    """The offered techniques as the safety screen reads them (`safety.screen`: slug,
+    name, order and condition rules; no suggestion weights), in one query: the booking
+    steps screen every visitor's answers with these."""
+    rows = (
+        Technique.objects.active()
+        .order_by("display_order", "name", "slug")
+        .values_list(
+            "slug",
+            "name",
+            "summary",
+            "display_order",
+            "pressure",
+            "condition_rules__condition",
+            "condition_rules__effect",
+            "condition_rules__reason",
+        )
+    )
+    fields: dict[str, tuple[str, str, int, str]] = {}
+    rules: dict[str, list[ConditionRule]] = {}
+    for slug, name, summary, order, pressure, condition, effect, reason in rows:
+        fields[slug] = (name, summary, order, pressure)
+        found = rules.setdefault(slug, [])
+        if condition is not None:
+            found.append(ConditionRule(condition=condition, effect=effect, reason=reason))
+    return [
+        TechniqueProfile(
+            slug=slug,
+            name=name,
+            summary=summary,
+            display_order=order,
+            pressure=pressure,
+            rules=tuple(sorted(rules[slug], key=lambda rule: rule.condition)),
+        )
+        for slug, (name, summary, order, pressure) in fields.items()
+    ]
+
+
 def warning_phrases() -> list[tuple[str, str]]:
     """Every (warning sign, phrase) clinical leads keep, for `screening.find_warning_phrases`."""
     return list(WarningPhrase.objects.order_by("sign", "phrase").values_list("sign", "phrase"))

@@ -180,6 +180,32 @@ def counts_from_runs(
     }
 
 
+def starts_from_runs(
+    runs_by_therapist: Iterable[Mapping[date, Sequence[Run]]],
+    *,
+    day: date,
+    earliest: datetime,
+    step: timedelta,
+    zone: ZoneInfo,
+) -> list[datetime] | None:
+    """The distinct starts `free_slots_for_anyone` lists on `day` (in UTC, in order),
+    from each therapist's `free_runs_by_day`, cut at `earliest` as `counts_from_runs`
+    cuts them; None in the same one case it cannot cut exactly."""
+    aligned = first_aligned(earliest, step, zone)
+    starts: set[datetime] = set()
+    for therapist_runs in runs_by_therapist:
+        for first, k_low, k_high in therapist_runs.get(day, ()):
+            if first + k_high * step < earliest:
+                continue
+            if first + k_low * step < earliest:
+                k_first, off_grid = divmod(aligned - first, step)
+                if off_grid:
+                    return None
+                k_low = max(k_low, k_first)
+            starts.update((first + k * step).astimezone(UTC) for k in range(k_low, k_high + 1))
+    return sorted(starts)
+
+
 def _distinct_starts(runs: Iterable[tuple[datetime, int, int]], step: timedelta) -> int:
     """How many distinct instants the runs hold. Runs are placed as whole steps from an
     epoch, one phase at a time, so overlapping runs (several therapists free at once)

@@ -4,13 +4,14 @@ They return plain values (availability's schedules, frozen dataclasses), never m
 instances with attributes written onto them, and each makes a fixed number of queries.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import BooleanField, IntegerField, Q, QuerySet, TimeField, Value
 
 from bookings.models import (
     Booking,
@@ -40,38 +41,75 @@ def schedules_between(
     """The therapists' hours, and their time off, the clinic's closures and their
     bookings around [start, end), in order.
 
-    Four queries, none when there is nobody. `leaving_out` is a booking that does not
-    stand in its own way: the client's session when they move it by half an hour.
-    Closures become time off for everyone; the hours are `hours_between`'s.
+    Two queries, none when there is nobody: the hours with the closures (the rows with
+    days), and the time off with the bookings (the rows with instants), each one
+    UNION ALL, as a cold booking step reads them all. `leaving_out` is a booking that
+    does not stand in its own way: the client's session when they move it by half an
+    hour. Closures become time off for everyone; the hours are `hours_between`'s.
     """
     if not therapist_ids:
         return []
     zone = clinic_zone()
     first_day, last_day = _local_dates(start, end, zone)
-    hours = hours_between(therapist_ids, first_day, last_day)
+    closures = (
+        ClinicClosure.objects.filter(start_date__lte=last_day, end_date__gte=first_day)
+        .order_by()
+        .values_list(
+            Value(None, output_field=IntegerField()),
+            Value(None, output_field=IntegerField()),
+            Value(None, output_field=TimeField()),
+            Value(None, output_field=TimeField()),
+            "start_date",
+            "end_date",
+        )
+    )
+    rows = list(_hours_rows(therapist_ids, first_day, last_day).union(closures, all=True))
+    hours = _hours_of(therapist_ids, first_day, last_day, [r for r in rows if r[0] is not None])
     closed = [
-        availability.local_day_interval(closure.start, closure.end, zone)
-        for closure in closures_between(first_day, last_day)
+        availability.local_day_interval(closure_start, closure_end, zone)
+        for _, _, _, _, closure_start, closure_end in sorted(
+            (r for r in rows if r[0] is None), key=lambda r: r[4]
+        )
     ]
     time_off: dict[int, list[availability.Interval]] = {pk: list(closed) for pk in therapist_ids}
-    for therapist_id, off_start, off_end in TimeOff.objects.filter(
-        therapist_id__in=therapist_ids, start__lt=end, end__gt=start
-    ).values_list("therapist_id", "start", "end"):
-        time_off[therapist_id].append(availability.Interval(off_start, off_end))
     busy: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
+    off = (
+        TimeOff.objects.filter(therapist_id__in=therapist_ids, start__lt=end, end__gt=start)
+        .order_by()
+        .values_list("therapist_id", "start", "end", Value(False, output_field=BooleanField()))
+    )
     bookings = Booking.objects.active().filter(
         therapist_id__in=therapist_ids, start__lt=end, blocked_until__gt=start
     )
     if leaving_out is not None:
         bookings = bookings.exclude(pk=leaving_out)
-    for therapist_id, busy_start, blocked_until in bookings.order_by("start").values_list(
-        "therapist_id", "start", "blocked_until"
+    taken = bookings.order_by().values_list(
+        "therapist_id", "start", "blocked_until", Value(True, output_field=BooleanField())
+    )
+    for therapist_id, interval_start, interval_end, is_booking in sorted(
+        off.union(taken, all=True), key=lambda row: row[1]
     ):
-        busy[therapist_id].append(availability.Interval(busy_start, blocked_until))
+        into = busy if is_booking else time_off
+        into[therapist_id].append(availability.Interval(interval_start, interval_end))
     return [
         replace(hours[pk], time_off=tuple(time_off[pk]), busy=tuple(busy[pk]))
         for pk in therapist_ids
     ]
+
+
+HoursRow = tuple[int, int, time, time, date | None, date | None]
+
+
+def _hours_rows(therapist_ids: Sequence[int], first_day: date, last_day: date) -> QuerySet[Any]:
+    return (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+        .order_by()
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+        )
+    )
 
 
 def hours_between(
@@ -86,16 +124,17 @@ def hours_between(
     """
     if not therapist_ids:
         return {}
+    rows = list(_hours_rows(therapist_ids, first_day, last_day))
+    return _hours_of(therapist_ids, first_day, last_day, rows)
+
+
+def _hours_of(
+    therapist_ids: Sequence[int], first_day: date, last_day: date, rows: Iterable[HoursRow]
+) -> dict[int, availability.TherapistSchedule]:
     hours: dict[int, dict[int, list[tuple[time, time]]]] = {pk: {} for pk in therapist_ids}
     dated: dict[int, list[availability.DatedHours]] = {pk: [] for pk in therapist_ids}
-    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in (
-        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-        .order_by("start_time")
-        .values_list(
-            "therapist_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
-        )
+    for therapist_id, weekday, start_time, end_time, valid_from, valid_until in sorted(
+        rows, key=lambda row: row[2]
     ):
         if (valid_from is None or valid_from <= first_day) and (
             valid_until is None or valid_until >= last_day
@@ -141,7 +180,7 @@ def closures_between(start: date, end: date) -> list[Closure]:
 def bookings_needing_attention(start: datetime, end: datetime) -> set[int]:
     """The confirmed bookings starting in [start, end) that their therapist's schedule no
     longer holds (hours changed, time off or a closure saved over them anyway), until
-    they are moved or cancelled. Computed, never stored: five queries."""
+    they are moved or cancelled. Computed, never stored: three queries."""
     sessions: dict[int, list[tuple[int, availability.Interval]]] = {}
     for pk, therapist_id, session_start, session_end in (
         Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=start, start__lt=end)

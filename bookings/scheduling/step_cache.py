@@ -38,7 +38,7 @@ warning in the log.
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from types import MappingProxyType
@@ -59,10 +59,10 @@ from bookings.booking.selectors import (
     technique_offer,
 )
 from bookings.intake.profiles import TechniqueProfile
-from bookings.intake.selectors import load_profiles
+from bookings.intake.selectors import load_safety_profiles
 from bookings.models import RULES_CACHE_KEY, ClinicRules
 from bookings.scheduling import availability, selectors
-from bookings.scheduling.free_runs import counts_from_runs, free_runs_by_day
+from bookings.scheduling.free_runs import counts_from_runs, free_runs_by_day, starts_from_runs
 from catalog import cache as catalog_cache
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ T = TypeVar("T")
 
 DIARY_VERSION_KEY = "bookings:diary:version"
 OFFER_KEY = "bookings:steps:offer:{slug}"
-PROFILES_KEY = "bookings:steps:profiles"
+PROFILES_KEY = "bookings:steps:safety-profiles"
 COUNTS_KEY = "bookings:steps:counts:{slug}:{length}:{therapist}:{rules}:{minute}"
 STARTS_KEY = "bookings:steps:starts:{slug}:{length}:{therapist}:{rules}:{day}:{minute}"
 PAGE_KEY = "bookings:steps:page:{slug}:{query}:{minute}"
@@ -217,11 +217,12 @@ class StepCache:
         return None if offer is None else choices_for(offer, now=self.now, day=day)
 
     def profiles(self) -> list[TechniqueProfile]:
-        """`selectors.load_profiles()`, from the cache while the catalog is unchanged."""
+        """`selectors.load_safety_profiles()` (what the safety screen reads, in one
+        query), from the cache while the catalog is unchanged."""
         kept = self.found.get(PROFILES_KEY)
         if self.catalog is not None and kept is not None and kept[0] == self.catalog:
             return [_profile(fields) for fields in kept[1]]
-        profiles = load_profiles()
+        profiles = load_safety_profiles()
         if self.catalog is not None and self.diary is not None:
             # Mapping proxies do not pickle: kept as plain dicts.
             plain = [_plain(p) for p in profiles]
@@ -320,6 +321,44 @@ class StepCache:
                 )
             ],
         )
+
+    def free_starts_on(
+        self,
+        choices: TechniqueChoices,
+        *,
+        day: date,
+        length_minutes: int,
+        therapist_id: int | None,
+    ) -> list[datetime]:
+        """The free starts on `day`, kept like the counts and taken from the same free
+        runs (`_runs`), so the day step that shows a day's times as well as the counts
+        reads the schedules once; from that day's schedules when runs cannot answer."""
+        key = STARTS_KEY.format(
+            slug=self.slug,
+            length=length_minutes,
+            therapist=_therapist(therapist_id),
+            rules=_rules(choices.rules),
+            day=day.isoformat(),
+            minute=_minute(choices.now),
+        )
+        return self._step(key, lambda: self._starts_on(choices, day, length_minutes, therapist_id))
+
+    def _starts_on(
+        self, choices: TechniqueChoices, day: date, length_minutes: int, therapist_id: int | None
+    ) -> list[datetime]:
+        rules = choices.rules.as_rules()
+        zone = selectors.clinic_zone()
+        ids = [t.pk for t in choices.therapists] if therapist_id is None else [therapist_id]
+        runs = self._runs(choices, ids, timedelta(minutes=length_minutes), rules, zone)
+        starts = None
+        if runs is not None:
+            earliest = choices.now + rules.min_notice
+            starts = starts_from_runs(runs, day=day, earliest=earliest, step=rules.step, zone=zone)
+        if starts is None:
+            one_day = replace(choices, day=day)
+            slots = free_starts(one_day, length_minutes=length_minutes, therapist_id=therapist_id)
+            return [slot.start for slot in slots]
+        return starts
 
     def _step(self, key: str, compute: Callable[[], T]) -> T:
         if self.diary is None:

@@ -21,13 +21,14 @@ def test_the_free_slots_bench_makes_the_same_few_queries_at_every_size(bench_cli
     small = slots.measure(slug=bench_clinic.technique_slugs[1], therapists=1, days=2, runs=1)
     large = slots.measure(slug=bench_clinic.technique_slugs[3], therapists=3, days=7, runs=1)
     assert 0 < small.slots < large.slots
-    # Technique, lengths, therapists, hours, closures, time off, bookings: six at most.
-    assert small.queries == large.queries <= 6
+    # The technique with its lengths and therapists, the hours with the closures, the
+    # time off with the bookings: three at most.
+    assert small.queries == large.queries <= 3
     # The page comes from the step cache: no query at all.
     assert small.page_queries == large.page_queries == 0
-    # After a write: the technique with its lengths, the therapists and the schedules
+    # After a write: the technique with its lengths and therapists, and the schedules
     # again (the profiles and the rules stay cached).
-    assert small.cold_page_queries == large.cold_page_queries == 6
+    assert small.cold_page_queries == large.cold_page_queries == 3
 
 
 def test_the_time_step_bench_makes_the_same_few_queries_at_every_size_and_horizon(
@@ -43,7 +44,7 @@ def test_the_time_step_bench_makes_the_same_few_queries_at_every_size_and_horizo
     assert all(r.slots > 0 for r in rows)
     assert len({r.queries for r in rows}) == 1
     assert {r.page_queries for r in rows} == {0}
-    assert {r.cold_page_queries for r in rows} == {6}
+    assert {r.cold_page_queries for r in rows} == {3}
 
 
 def test_every_page_the_load_and_memory_benches_ask_for_answers(bench_clinic, client, now):

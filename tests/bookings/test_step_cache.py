@@ -157,7 +157,7 @@ def test_a_step_already_rendered_is_served_from_its_kept_list_without_a_query(
     with django_assert_num_queries(0):
         again = client.get(BOOK, TIME_STEP)
     assert again.content == first.content
-    assert page_of(again) == "bookings/book_time.html"
+    assert page_of(again) == "bookings/book_day.html"
     assert again.context["times"] == first.context["times"]
 
 

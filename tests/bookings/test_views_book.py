@@ -75,13 +75,82 @@ def test_the_first_step_offers_the_lengths_and_therapists(client, clinic):
         assert text in content
 
 
+def test_with_one_therapist_the_first_step_offers_no_anyone_and_names_her(
+    client, clinic, other_therapist
+):
+    other_therapist.is_active = False
+    other_therapist.save()
+
+    response = client.get(BOOK)
+
+    content = response.content.decode()
+    assert "Anyone who is free" not in content
+    assert f'<input type="hidden" name="therapist" value="{clinic.pk}">' in content
+    assert "With Anna K." in content
+    # Each length is one label around its radio: the whole row is the target.
+    assert content.count('<label class="choice-option"') == 3
+
+
+def test_anyone_with_one_therapist_is_shown_as_her_name(client, clinic, other_therapist):
+    other_therapist.is_active = False
+    other_therapist.save()
+
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+
+    assert response.context["therapist"] == clinic
+    assert "anyone who is free" not in response.content.decode()
+
+
 def test_the_day_step_shows_which_days_have_free_times(client, clinic):
     response = client.get(BOOK, {"length": 60, "therapist": "any"})
     days = {d["date"].isoformat(): d["count"] for d in response.context["days"]}
     assert len(days) == 15  # today and the 14-day horizon
     assert days["2026-03-08"] == 0  # Sunday: nobody works
     assert days["2026-03-02"] > 0 and days["2026-03-03"] > days["2026-03-02"]  # notice today
-    assert b"No free times" in response.content
+    # A full day is shown, but not as a link.
+    assert '<span class="day-chip-count">full</span>' in response.content.decode()
+
+
+def test_the_day_step_shows_the_first_free_days_times_on_the_same_page(client, clinic):
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+
+    assert response.context["day"].isoformat() == "2026-03-02"
+    times = [t["start"] for t in response.context["times"]]
+    assert times and all(t.astimezone(LONDON).date().day == 2 for t in times)
+    chosen = [d for d in response.context["days"] if d["chosen"]]
+    assert [d["date"].isoformat() for d in chosen] == ["2026-03-02"]
+    assert b'aria-current="date"' in response.content
+    assert b"Free times on Monday 2 March" in response.content
+
+
+def test_a_day_tapped_in_the_strip_shows_its_times_with_the_strip_still_there(client, clinic):
+    response = client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-04"})
+
+    assert b"Free times on Wednesday 4 March" in response.content
+    assert len(response.context["days"]) == 15
+    assert [d["date"].isoformat() for d in response.context["days"] if d["chosen"]] == [
+        "2026-03-04"
+    ]
+    # Each day's link swaps the times in place with JavaScript, and is a plain link without.
+    content = response.content.decode()
+    assert 'hx-get="/book/swedish/?length=60&amp;therapist=any&amp;day=2026-03-05"' in content
+    assert 'href="/book/swedish/?length=60&amp;therapist=any&amp;day=2026-03-05"' in content
+    assert 'hx-push-url="true"' in content
+
+
+def test_a_full_day_asked_for_says_so_and_offers_the_strip(client, clinic):
+    response = client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-08"})
+
+    assert response.context["times"] == []
+    assert b"There are no free times on this day." in response.content
+    assert sum(d["count"] for d in response.context["days"]) > 0
+
+
+def test_the_day_step_offers_the_clinics_phone_as_a_tap_to_call_link(client, clinic, settings):
+    response = client.get(BOOK, {"length": 60, "therapist": "any"})
+
+    number = settings.CLINIC_PHONE.replace(" ", "")
+    assert f'<a href="tel:{number}">{settings.CLINIC_PHONE}</a>' in response.content.decode()
 
 
 def test_the_time_step_lists_the_free_times_of_the_day(client, clinic):
@@ -266,15 +335,31 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
     assert response.status_code == 200
 
 
-# Cold: the technique with its lengths, therapists, hours, closures, time off, bookings
-# (the rules come from the cache after the first page), then the safety screen's
-# profiles of the offered techniques (techniques, weights, keywords, condition rules),
-# whatever the horizon. Warm (the step cache, see bookings/step_cache.py): none.
-FREE_SLOT_QUERIES = 6 + 4
+# Cold: the technique with its lengths and therapists (one query), the schedules (two:
+# hours with closures, time off with bookings; the rules come from the cache after the
+# first page), then the safety screen's profiles of the offered techniques (techniques
+# and their condition rules, one query), whatever the horizon. Warm (the step cache, see
+# bookings/step_cache.py): none.
+FREE_SLOT_QUERIES = 1 + 2 + 1
 WARM_STEP_QUERIES = 0
-# After a write swapped the diary version: the technique's offer (2) and the schedules
-# (4) again; the profiles stay cached with the catalog's version.
-AFTER_A_WRITE_QUERIES = 2 + 4
+# After a write swapped the diary version: the technique's offer (1) and the schedules
+# (2) again; the profiles stay cached with the catalog's version.
+AFTER_A_WRITE_QUERIES = 1 + 2
+
+
+def test_a_days_times_with_a_cold_cache_are_read_in_at_most_five_queries(
+    client, clinic, django_assert_max_num_queries
+):
+    """Issue 26: 11 queries before (the rules, the offer's two, the safety profiles'
+    four, the schedules' four for that day, then the horizon's again for the strip)."""
+    cache.clear()
+    with django_assert_max_num_queries(5) as cold:
+        response = client.get(BOOK, {"length": 60, "therapist": "any", "day": "2026-03-05"})
+    assert response.status_code == 200
+    assert len(response.context["times"]) == 22  # two therapists, 09-13 and 14-17
+    assert sum(d["count"] for d in response.context["days"]) > 22
+    # The rules, the offer, the two schedule reads and the profiles.
+    assert len(cold.captured_queries) == 5
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(
@@ -291,9 +376,9 @@ def test_the_free_days_step_makes_a_fixed_number_of_queries(
     step_cache.new_diary_version()  # as the services do on commit
     _free_days_queries(client, django_assert_num_queries, AFTER_A_WRITE_QUERIES)
     _free_days_queries(client, django_assert_num_queries, WARM_STEP_QUERIES)
-    # The time step shares the offer; its day's starts are its own.
+    # Another day's times share the offer and the free runs the strip counted from.
     time_step = {"length": 60, "therapist": "any", "day": "2026-03-05"}
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(0):
         client.get(BOOK, time_step)
     with django_assert_num_queries(WARM_STEP_QUERIES):
         client.get(BOOK, time_step)

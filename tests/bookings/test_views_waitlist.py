@@ -35,7 +35,11 @@ def test_the_day_and_time_steps_offer_the_waitlist(screened_client, clinic_rules
     days = screened_client.get(url, {"length": 60, "therapist": therapist.pk})
     times = screened_client.get(url, {"length": 60, "therapist": "any", "day": "2026-03-04"})
 
-    assert f'{JOIN_URL}?length=60&amp;therapist={therapist.pk}"' in days.content.decode()
+    # The day step shows the first free day's times: the waitlist link carries that day.
+    first_free = days.context["day"].isoformat()
+    assert f'{JOIN_URL}?length=60&amp;therapist={therapist.pk}&amp;day={first_free}"' in (
+        days.content.decode()
+    )
     assert f'{JOIN_URL}?length=60&amp;therapist=any&amp;day=2026-03-04"' in times.content.decode()
 
 

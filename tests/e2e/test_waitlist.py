@@ -50,8 +50,8 @@ def test_a_waiting_client_books_a_cancelled_time_from_the_offer_link(
     page.get_by_role("link", name="Book this technique").click()
     answer_safety_questions(page)
     page.get_by_role("button", name="Continue to booking").click()
-    page.get_by_role("button", name="Show free days").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day")
+    page.get_by_role("button", name="Show free times").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
     page.get_by_role("link", name="Join the waitlist").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")
