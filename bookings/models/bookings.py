@@ -32,9 +32,7 @@ def new_email_token() -> str:
 
 # What the clinic's cancellation email says to the client unless the desk writes
 # something else (their "Message to the client").
-DEFAULT_CLIENT_MESSAGE = (
-    "We apologise for the trouble this causes you, and we would be glad to see you at another time."
-)
+DEFAULT_CLIENT_MESSAGE = "We apologise for the trouble this causes you."
 
 
 class BookingStatus(models.TextChoices):

@@ -38,6 +38,7 @@ from bookings.waitlist.matching import (
     PARTS,
     Wish,
     gap_ends,
+    gaps,
     in_day_order,
     suitable_starts,
     unoffered_gaps,
@@ -210,7 +211,8 @@ def shown_free(entry: WaitlistEntry, now: datetime, *, limit: int = 6) -> list[d
     )
     if not shown:
         return []
-    return [start for start in free_now(entry, now) if start in shown][:limit]
+    runs = gaps(free_now(entry, now), _step())
+    return [run[0] for run in runs if shown.intersection(run)][:limit]
 
 
 def _close(entry_id: int, status: WaitlistStatus) -> int:
@@ -280,6 +282,7 @@ def _offer_starts(
     no message can reach the client; then the entry counts as offered a time only if a
     message went."""
     messaged = can_be_messaged(entry)
+    status = OfferStatus.OPEN if messaged else OfferStatus.TO_CALL
     made: list[WaitlistOffer] = []
     with transaction.atomic():
         for start in starts:
@@ -287,15 +290,16 @@ def _offer_starts(
                 with transaction.atomic():
                     made.append(
                         WaitlistOffer.objects.create(
-                            entry=entry,
-                            start=start,
-                            created_at=now,
-                            offered_by=by,
-                            status=OfferStatus.OPEN if messaged else OfferStatus.TO_CALL,
+                            entry=entry, start=start, created_at=now, offered_by=by, status=status
                         )
                     )
             except IntegrityError:
-                continue
+                # Shown when they joined (free then) is not offered: staff may offer it.
+                shown = WaitlistOffer.objects.filter(
+                    entry=entry, start=start, status=OfferStatus.SHOWN
+                )
+                if shown.update(status=status, created_at=now, offered_by=by):
+                    made.append(WaitlistOffer.objects.get(entry=entry, start=start))
         if made and messaged:
             WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
                 status=WaitlistStatus.OFFERED

@@ -34,7 +34,7 @@ from bookings.models import (
 from bookings.scheduling import selectors
 from bookings.waitlist import offers, services
 from bookings.waitlist.forms import JoinWaitlistForm
-from bookings.waitlist.matching import PARTS, in_day_order
+from bookings.waitlist.matching import PARTS, gaps, in_day_order
 from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 from clinic.protection import limit_form_posts
 
@@ -115,10 +115,11 @@ def _free_now(choices: TechniqueChoices, request: HttpRequest, now: datetime) ->
     )
     zone = selectors.clinic_zone()
     slug = choices.technique.slug
-    return [
-        FreeTime(s.start.astimezone(zone), _book_link(slug, length, therapist, s.start))
-        for s in slots[:FREE_NOW_SHOWN]
-    ]
+    # The first start of each free gap: a spread of days and hours, not one morning's
+    # quarter hours.
+    step = timedelta(minutes=full.rules.slot_step_minutes)
+    firsts = [run[0] for run in gaps((s.start for s in slots), step)][:FREE_NOW_SHOWN]
+    return [FreeTime(s.astimezone(zone), _book_link(slug, length, therapist, s)) for s in firsts]
 
 
 @sensitive_post_parameters()

@@ -160,3 +160,17 @@ def test_the_place_page_says_one_day_once_and_the_parts_of_the_day_in_order(
     assert "Wednesday 4 March</p>" in page.text
     assert "to Wednesday" not in page.text
     assert "Morning (before 12:00), Afternoon (12:00 to 17:00), Evening (from 17:00)" in page.text
+
+
+def test_the_desk_may_offer_by_hand_a_time_shown_at_joining(
+    clinic_rules, therapist, now, front_desk_user, after_commit
+):
+    entry = join()  # Wednesday afternoon is free: shown, not offered
+    shown = clinic_time(now + timedelta(days=2), 12)
+
+    offer = waitlist.make_offer(entry=entry, start=shown, now=now, by=front_desk_user)
+
+    assert offer is not None
+    assert (offer.status, offer.offered_by) == (OfferStatus.OPEN, front_desk_user)
+    assert [m.recipient for m in offer_messages()] == ["jane@example.org"]
+    assert waitlist.make_offer(entry=entry, start=shown, now=now, by=front_desk_user) is None
