@@ -14,7 +14,14 @@ def end_repeated_places(apps, schema_editor):
     seen = set()
     repeats = []
     for entry in entry_model.objects.filter(status__in=LIVE).order_by("joined_at", "pk"):
-        key = (entry.client_phone, entry.technique_id, entry.first_day, entry.last_day)
+        key = (
+            entry.client_phone,
+            entry.client_email,
+            entry.client_name,
+            entry.technique_id,
+            entry.first_day,
+            entry.last_day,
+        )
         if key in seen:
             repeats.append(entry.pk)
         seen.add(key)
@@ -75,7 +82,14 @@ class Migration(migrations.Migration):
             model_name="waitlistentry",
             constraint=models.UniqueConstraint(
                 condition=models.Q(("status__in", ["waiting", "offered"])),
-                fields=("client_phone", "technique", "first_day", "last_day"),
+                fields=(
+                    "client_phone",
+                    "client_email",
+                    "client_name",
+                    "technique",
+                    "first_day",
+                    "last_day",
+                ),
                 name="waitlist_entry_one_live_place",
             ),
         ),

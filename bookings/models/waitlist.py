@@ -88,10 +88,18 @@ class WaitlistEntry(models.Model):
                 condition=Q(first_day__lte=models.F("last_day")),
                 name="waitlist_entry_days_ordered",
             ),
-            # One live place per client (their phone), technique and range of days: a
-            # form sent twice, or Back and send again, finds the place it made.
+            # One live place per client (name, email and phone: a household may share a
+            # phone), technique and range of days: a form sent twice, or Back and send
+            # again, finds the place it made.
             models.UniqueConstraint(
-                fields=["client_phone", "technique", "first_day", "last_day"],
+                fields=[
+                    "client_phone",
+                    "client_email",
+                    "client_name",
+                    "technique",
+                    "first_day",
+                    "last_day",
+                ],
                 condition=Q(status__in=["waiting", "offered"]),
                 name="waitlist_entry_one_live_place",
             ),

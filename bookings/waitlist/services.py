@@ -149,7 +149,12 @@ def join_waitlist(
         raise WaitlistError(SAFETY_MESSAGES[Stop.NOT_SCREENED])
     first_day = max(first_day, today)
     live = WaitlistEntry.objects.waiting().filter(
-        client_phone=phone, technique=technique, first_day=first_day, last_day=last_day
+        client_phone=phone,
+        client_email=client_email,
+        client_name=client_name,
+        technique=technique,
+        first_day=first_day,
+        last_day=last_day,
     )
     try:
         with transaction.atomic():
