@@ -42,6 +42,21 @@ def _form_rate(group: str, request: HttpRequest) -> str:
     return rate
 
 
+def _browser_rate(group: str, request: HttpRequest) -> str:
+    rate: str = settings.FORM_RATE_LIMIT_BROWSER
+    return rate
+
+
+def browser_key(group: str, request: HttpRequest) -> str:
+    """The browser a post comes from: its session cookie, else its CSRF cookie (every
+    form post carries one). Empty for a client that keeps neither: then only the
+    address counts. The limiter hashes the value into its cache key."""
+    value = request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get(
+        settings.CSRF_COOKIE_NAME, ""
+    )
+    return f"browser:{value}" if value else ""
+
+
 def form_rate_window() -> int:
     """The limiter's window in seconds (3600 for `30/h`)."""
     return parse_rate(settings.FORM_RATE_LIMIT).seconds
@@ -56,19 +71,26 @@ class FormPostsLimited(Ratelimited):
 
 
 def _seconds_limited(request: HttpRequest, group: str) -> int | None:
+    """Seconds until the post may be sent again, or None to let it through: each post
+    counts once for its address and once for its browser, each against its own rate."""
+    counts: list[tuple[Any, Any]] = [("ip", _form_rate)]
+    if browser_key(group, request):
+        counts.append((browser_key, _browser_rate))
+    waits: list[int] = []
     try:
-        usage = get_usage(
-            request, group=group, key="ip", rate=_form_rate, method="POST", increment=True
-        )
+        for key, rate in counts:
+            usage = get_usage(
+                request, group=group, key=key, rate=rate, method="POST", increment=True
+            )
+            if usage is not None and usage["should_limit"]:
+                waits.append(max(int(usage["time_left"]), 1))
     except Exception as error:
         # The counts live in the cache. With the cache down we let the post through
         # (fail open): refusing would lose bookings, and what a flood could do is
         # bounded by the database constraints. One line, with no request data.
         logger.warning("Form rate limit not checked: the cache failed (%s)", type(error).__name__)
         return None
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(int(usage["time_left"]), 1)
+    return max(waits) if waits else None
 
 
 def limit_form_posts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -243,10 +243,13 @@ AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_VERBOSE = False
 AXES_HANDLER = "clinic.login_throttle.LoginThrottle"
 
-# Public form posts (intake, booking) per client address.
+# Public form posts (intake, booking), counted per client address and per browser: a
+# household or an office behind one address shares the first, a bot that drops its
+# cookies meets it, and one person trying things out meets only the second.
 RATELIMIT_IP_META_KEY = "clinic.client_ip.client_ip"
 RATELIMIT_VIEW = "clinic.views.rate_limited"
-FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="30/h")
+FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="500/h")
+FORM_RATE_LIMIT_BROWSER = env.str("FORM_RATE_LIMIT_BROWSER", default="100/h")
 # Sessions live in the database and messages in a cookie (falling back to the session),
 # so a cache outage touches only the rate limits (which then let posts through, with
 # one log line) and the cached clinic rules (then read from the database).

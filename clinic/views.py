@@ -7,7 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .context_processors import clinic
-from .protection import FormPostsLimited, form_rate_window
+from .http import no_store
+from .protection import HONEYPOT_FIELD, FormPostsLimited, form_rate_window
 
 
 @never_cache
@@ -50,14 +51,32 @@ def _in_words(seconds: int) -> str:
     return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
+# Never carried over to the "send again" form: a fresh token comes with the page, and
+# the spam trap stays empty.
+_NOT_KEPT = {"csrfmiddlewaretoken", HONEYPOT_FIELD}
+
+
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     # The limiter counts in fixed windows: the client may post again when this one ends.
     window = form_rate_window()
     seconds_left = exception.seconds_left if isinstance(exception, FormPostsLimited) else window
-    context = {"window": _in_words(window), "wait": _in_words(seconds_left)}
+    # What was typed stays: the page holds it in a form that sends it again once the
+    # wait is over (and Back still returns to the filled-in form).
+    kept = [
+        (name, value)
+        for name in request.POST
+        if name not in _NOT_KEPT
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        "window": _in_words(window),
+        "wait": _in_words(seconds_left),
+        "kept": kept,
+        "action": request.get_full_path(),
+    }
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(seconds_left)
-    return response
+    return no_store(response)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

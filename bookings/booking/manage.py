@@ -117,10 +117,16 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         context = _manage_context(booking, rules, timezone.now()) | {"form": form}
         return render(request, "bookings/manage_cancel.html", context, status=400)
-    if not _refuse_if_closed(request, booking, rules):
+    if booking.status == BookingStatus.CANCELLED:
+        # Sent again (Back, then "Yes, cancel"): done already, nothing more is sent.
+        messages.info(request, "This booking is already cancelled. Nothing more needs doing.")
+    elif not _refuse_if_closed(request, booking, rules):
         try:
             services.cancel_booking(
-                booking=booking, reason=form.cleaned_data["reason"], by_clinic=False
+                booking=booking,
+                reason=form.cleaned_data["reason"],
+                client_message="",
+                by_clinic=False,
             )
         except BookingError as error:
             messages.error(request, error.message)
@@ -154,6 +160,10 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     alternatives: list[datetime] = []
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
+        if start == booking.start:
+            # Sent again (Back, then "Move to this time"): the booking is there already.
+            messages.info(request, "Your booking is at this time. Nothing has changed.")
+            return redirect("bookings:manage", token=token)
         try:
             services.reschedule_booking(booking=booking, start=start, now=now)
         except BookingError as error:
@@ -166,7 +176,8 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
                 request, "Your booking has moved. We have sent you an email with the new time."
             )
             return redirect("bookings:manage", token=token)
-    starts = free_starts_for_move(booking, rules=rules, now=now)
+    # Its own time is where it is, not a time to move to.
+    starts = [s for s in free_starts_for_move(booking, rules=rules, now=now) if s != booking.start]
     by_day = availability.by_local_day(starts, selectors.clinic_zone())
     day = _chosen_day(request.GET.get("day"), list(by_day))
     context = _manage_context(booking, rules, now) | {

@@ -23,6 +23,7 @@ from bookings.intake.answers import IntakeAnswers
 from bookings.intake.gate import SafetyFacts, Stop
 from bookings.messaging import notifications
 from bookings.models import (
+    DEFAULT_CLIENT_MESSAGE,
     Booking,
     BookingStatus,
     Client,
@@ -155,7 +156,7 @@ def _require_aware(start: datetime) -> None:
 
 
 def _require_on_grid(start: datetime, rules: availability.Rules) -> None:
-    # Only the grid's times are offered; a crafted post must not fragment a day.
+    # Only the grid's times are offered: a crafted post must not fragment a day.
     if not availability.on_step_grid(start, rules.step, selectors.clinic_zone()):
         raise InvalidBooking("Please choose one of the times offered.")
 
@@ -329,16 +330,14 @@ def cancel_booking(
     now: datetime | None = None,
     notify: bool = True,
     reason: str = "",
+    client_message: str = DEFAULT_CLIENT_MESSAGE,
     by: "User | None" = None,
     by_clinic: bool = True,
 ) -> Booking:
-    """Cancel and free the time, keeping when, why and who (None: the client). Cancelling
-    twice is harmless.
-
-    `notify=False` sends nothing, to the client or the clinic: for a client whose
-    details are being erased. `by_clinic=False` is the client's own cancellation: their
-    email confirms it rather than apologising.
-    """
+    """Cancel and free the time, keeping when, why (`reason`: staff only) and who (None:
+    the client); a second cancel changes and sends nothing. `client_message`: the
+    clinic's cancellation email's words to the client, exactly. `notify=False` sends
+    nothing (a client being erased); `by_clinic=False`: the client's own cancellation."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(booking)
@@ -349,12 +348,14 @@ def cancel_booking(
             locked.cancelled_at = now
             locked.cancelled_by = by
             locked.cancel_reason = _reason(reason)
+            locked.client_message = client_message.strip()
             locked.save(
                 update_fields=[
                     "status",
                     "cancelled_at",
                     "cancelled_by",
                     "cancel_reason",
+                    "client_message",
                     "updated_at",
                 ]
             )
@@ -377,8 +378,7 @@ def reschedule_booking(
 
     One row is updated in one transaction: if the new time is taken (by the check
     or by the exclusion constraint) nothing changes. Staff may move it to a time
-    sooner than the notice or past the horizon (`ignore_notice_and_horizon`).
-    """
+    sooner than the notice or past the horizon (`ignore_notice_and_horizon`)."""
     now = now or timezone.now()
     _require_aware(start)
     with _slot_taken_is_unavailable(), transaction.atomic():
@@ -394,6 +394,8 @@ def reschedule_booking(
             raise InvalidBooking("Only a confirmed booking can be moved.")
         previous_start = locked.start
         previous_therapist_id = locked.therapist_id
+        if start == previous_start and therapist_id in (None, previous_therapist_id):
+            return locked  # sent again (Back and send): already there, nobody told twice
         rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
         length = timedelta(minutes=locked.length_minutes)

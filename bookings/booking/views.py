@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bookings.booking import just_booked
 from bookings.booking.errors import (
     PROBLEM_MESSAGES,
     SAFETY_MESSAGES,
@@ -261,6 +262,9 @@ def book_screen(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def book(request: HttpRequest, slug: str) -> HttpResponse:
+    booked = just_booked.booking_url(request, slug)
+    if booked is not None:
+        return HttpResponseSeeOther(booked)
     # The day and time steps read the visitor-independent parts (the offer, the
     # profiles, the counts and starts, the rendered lists) from the step cache; the
     # safety screen of the visitor's own answers runs on every request, and the page
@@ -496,4 +500,5 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
     next_page = "bookings:payment_page" if hold else "bookings:booking_detail"  # payments (i27)
     response = redirect(next_page, token=booking.manage_token)
     forget(response)
+    just_booked.remember(response, slug, start_param(start), booking.manage_token)
     return response

@@ -58,6 +58,8 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> 
         "next_url": f"?date={day + timedelta(days=1):%Y-%m-%d}",
         "can_add": links.can_add,
         "waiting": admin_waitlist.waiting_on(request, day, scope),
+        "to_call": admin_waitlist.to_call_on(request, day, scope),
+        "can_book_calls": request.user.has_perm("bookings.add_booking"),
         "can_offer": request.user.has_perm("bookings.add_waitlistoffer"),
         "can_add_waiting": request.user.has_perm("bookings.add_waitlistentry"),
     }

@@ -10,12 +10,12 @@ from bookings.booking.forms import CancelForm
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.forms import SafetyFieldsMixin, follow_up_field
 from bookings.messaging import phones
-from bookings.models import Client, Therapist
+from bookings.models import DEFAULT_CLIENT_MESSAGE, Client, Therapist
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
 from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
 
-__all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "local_day_and_time"]
+__all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "StaffCancelForm", "local_day_and_time"]
 
 REASON_MAX_LENGTH = 200
 
@@ -231,3 +231,25 @@ class MoveForm(WhenForm):
 def local_day_and_time(instant: datetime) -> tuple[date, time]:
     local = timezone.localtime(instant, selectors.clinic_zone())
     return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+class StaffCancelForm(forms.Form):
+    """The desk cancels: the clinic's reason stays with the clinic; the message to the
+    client is the only thing from this form the client reads, word for word."""
+
+    reason = forms.CharField(
+        label="Reason, for the clinic (optional)",
+        help_text="Kept with the booking for staff. The client never sees it.",
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    client_message = forms.CharField(
+        label="Message to the client (optional)",
+        help_text="Exactly what the client reads in the cancellation email. Leave it empty "
+        "to say nothing more.",
+        required=False,
+        max_length=600,
+        initial=DEFAULT_CLIENT_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

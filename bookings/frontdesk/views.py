@@ -20,9 +20,14 @@ from django.utils.http import urlencode
 
 from bookings.booking import services
 from bookings.booking.errors import BookingError
-from bookings.booking.forms import CancelForm
 from bookings.booking.selectors import staff_free_starts
-from bookings.frontdesk.forms import MoveForm, StaffBookingForm, local_day_and_time
+from bookings.frontdesk.forms import (
+    MoveForm,
+    StaffBookingForm,
+    StaffCancelForm,
+    local_day_and_time,
+)
+from bookings.frontdesk.selectors import first_name
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.models import Booking, BookingStatus, Client, Therapist
 from bookings.records.admin import search_clients
@@ -345,11 +350,20 @@ def cancel_view(
     """Ask before cancelling, with an optional reason kept on the booking."""
     booking = _booking_for(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    form = CancelForm(request.POST or None)
+    form = StaffCancelForm(request.POST or None)
+    if request.method == "POST" and booking.status == BookingStatus.CANCELLED:
+        # Sent again (Back, then "Yes, cancel"): nothing changes and nobody is told twice.
+        booking_admin.message_user(
+            request, f"{booking.reference} was already cancelled.", messages.INFO
+        )
+        return HttpResponseRedirect(change_url)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_booking(
-                booking=booking, reason=form.cleaned_data["reason"], by=_staff_user(request)
+                booking=booking,
+                reason=form.cleaned_data["reason"],
+                client_message=form.cleaned_data["client_message"],
+                by=_staff_user(request),
             )
         except BookingError as error:
             booking_admin.message_user(request, error.message, messages.ERROR)
@@ -359,6 +373,7 @@ def cancel_view(
     context = admin_context(request, booking_admin, f"Cancel {booking.reference}?")
     context |= {
         "bookings": [booking],
+        "client_first_name": first_name(booking.client_name),
         "form": form,
         "change_url": change_url,
         "original": booking,
@@ -374,13 +389,16 @@ def cancel_selected(
     this user may change, with the reason."""
     bookings = [b for b in queryset if booking_admin.has_change_permission(request, b)]
     if request.POST.get("confirm") == "yes":
-        form = CancelForm(request.POST)
+        form = StaffCancelForm(request.POST)
         if form.is_valid():
             done = 0
             for booking in bookings:
                 try:
                     services.cancel_booking(
-                        booking=booking, reason=form.cleaned_data["reason"], by=_staff_user(request)
+                        booking=booking,
+                        reason=form.cleaned_data["reason"],
+                        client_message=form.cleaned_data["client_message"],
+                        by=_staff_user(request),
                     )
                 except BookingError as error:
                     booking_admin.message_user(
@@ -393,7 +411,7 @@ def cancel_selected(
                 booking_admin.message_user(request, f"{done} {noun} cancelled.", messages.SUCCESS)
             return None
     else:
-        form = CancelForm()
+        form = StaffCancelForm()
     context = admin_context(request, booking_admin, "Cancel these bookings?")
     context |= {
         "bookings": bookings,

@@ -135,24 +135,25 @@ def _send_claimed(notification_id: int, *, now: datetime) -> Outcome:
         "sign_in_link",
     ).get(pk=notification_id)
     offer, link = notification.waitlist_offer, notification.sign_in_link
+    batch = offers.batch_of(offer, now) if offer is not None else []
     if link is not None:
         if not links.link_is_open(link, now):
             return _record_skipped(notification_id)
     elif offer is not None:
-        # Someone else booked it since (another entry's offer, a phone call): no message
-        # whose link can only disappoint.
-        if not offers.offer_is_open(offer, now) or not offers.still_free(offer, now):
+        # Someone else booked them since (another entry's offer, a phone call): only the
+        # times still open are told, and no message whose links can only disappoint.
+        if not batch:
             return _record_skipped(notification_id)
     elif no_longer_needed(notification, now):
         return _record_skipped(notification_id)
     try:
         if notification.channel == NotificationChannel.SMS:
-            text = offers.offer_text(offer) if offer else rendering.text_body(notification)
+            text = offers.offer_text(batch) if batch else rendering.text_body(notification)
             sms.send_text(to=notification.recipient, body=text)
         elif link is not None:
             links.sign_in_email(link, notification.recipient).send()
-        elif offer is not None:
-            offers.offer_email(offer, notification.recipient).send()
+        elif batch:
+            offers.offer_email(batch, notification.recipient).send()
         else:
             rendering.build_message(notification, now=now).send()
     except Exception as error:

@@ -174,7 +174,8 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
         if notification.kind == NotificationKind.CONFIRMATION
         else "",
         "book_again_url": book_again_url(booking),
-        "cancel_reason": getattr(booking, "cancel_reason", ""),
+        # The clinic's words to the client, never its reason (staff only).
+        "client_message": booking.client_message,
         "outcome_url": _outcome_url_of(notification),
         "home_care_url": home_care_url(booking)
         if notification.kind == NotificationKind.HOME_CARE

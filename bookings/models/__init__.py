@@ -1,6 +1,7 @@
 # Re-exports only (as Zulip's zerver/models/__init__.py): the model code lives in the topic
 # files. Migrations store some of these paths (bookings.models.new_reference, ...).
 from .accounts import SignInLink as SignInLink
+from .bookings import DEFAULT_CLIENT_MESSAGE as DEFAULT_CLIENT_MESSAGE
 from .bookings import REFERENCE_ALPHABET as REFERENCE_ALPHABET
 from .bookings import REFERENCE_LENGTH as REFERENCE_LENGTH
 from .bookings import Booking as Booking

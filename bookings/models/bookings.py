@@ -30,6 +30,11 @@ def new_email_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# What the clinic's cancellation email says to the client unless the desk writes
+# something else (their "Message to the client").
+DEFAULT_CLIENT_MESSAGE = "We apologise for the trouble this causes you."
+
+
 class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     CANCELLED = "cancelled", "Cancelled"
@@ -160,7 +165,20 @@ class Booking(models.Model):
         related_name="+",
         help_text="The staff member who cancelled it; empty when the client did.",
     )
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why it was cancelled, for the clinic (staff only; never shown to the client).",
+    )
+    # What the clinic's cancellation email says to the client, word for word (by default
+    # DEFAULT_CLIENT_MESSAGE): the desk writes it apart from the reason, so the clinic's
+    # own words never reach the client.
+    client_message = models.TextField(
+        "message to the client",
+        max_length=600,
+        blank=True,
+        help_text="Said to the client in the cancellation email, exactly as written.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -88,6 +88,21 @@ class WaitlistEntry(models.Model):
                 condition=Q(first_day__lte=models.F("last_day")),
                 name="waitlist_entry_days_ordered",
             ),
+            # One live place per client (name, email and phone: a household may share a
+            # phone), technique and range of days: a form sent twice, or Back and send
+            # again, finds the place it made.
+            models.UniqueConstraint(
+                fields=[
+                    "client_phone",
+                    "client_email",
+                    "client_name",
+                    "technique",
+                    "first_day",
+                    "last_day",
+                ],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_entry_one_live_place",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=WaitlistStatus.values), name="waitlist_entry_status_valid"
             ),
@@ -99,6 +114,11 @@ class WaitlistEntry(models.Model):
 
 class OfferStatus(models.TextChoices):
     OPEN = "open", "Open"
+    # A client nobody can email or text: the desk phones them (the day view's "To call").
+    TO_CALL = "to_call", "To call"
+    UNREACHED = "unreached", "Couldn't reach"
+    # Free when the client joined, shown on the page then: never sent as a freed time.
+    SHOWN = "shown", "Free when they joined"
     TAKEN = "taken", "Booked"
     GONE = "gone", "Time gone"
     WITHDRAWN = "withdrawn", "Withdrawn"

@@ -323,6 +323,9 @@ def _anonymise(booking: Booking) -> None:
     booking.client_name = ERASED_NAME
     booking.client_email = erased_email
     booking.client_phone = ""
+    # Staff's reason and their message to the client may name the client or their health.
+    booking.cancel_reason = ""
+    booking.client_message = ""
     for field, cleared in SAFETY_FACTS_CLEARED.items():
         setattr(booking, field, cleared)
     booking.health_consent_at = None

@@ -1,5 +1,6 @@
 """The client's token pages, no login: the answer to "How is your back today?" (the link
-in the email two days after a session; it opens once) and "Confirm your email" (the link
+in the email two days after a session; answered once, it then thanks the client until
+it expires) and "Confirm your email" (the link
 in the booking email, which proves the address is theirs)."""
 
 from datetime import datetime
@@ -42,16 +43,16 @@ class OutcomeForm(forms.Form):
     )
 
 
-def _open_outcome(token: str, now: datetime) -> OutcomeRequest:
-    """The request behind `token` while it can be answered, else a plain 404: unknown,
-    already answered, expired, before the session ended, or the session did not happen."""
+def _live_outcome(token: str, now: datetime) -> OutcomeRequest:
+    """The request behind `token` while its link works, else a plain 404: unknown,
+    expired, before the session ended, or the session did not happen. An answered one
+    still works (it thanks the client and shows their answer) until it expires."""
     outcome: OutcomeRequest = row_by_token(
         OutcomeRequest.objects.select_related("booking"), "token", token
     )
     booking = outcome.booking
     if (
-        outcome.score is not None
-        or now >= outcome.expires
+        now >= outcome.expires
         or now < booking.end
         or booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
     ):
@@ -63,15 +64,20 @@ def _open_outcome(token: str, now: datetime) -> OutcomeRequest:
 @require_http_methods(["GET", "POST"])
 @limit_form_posts
 def outcome(request: HttpRequest, token: str) -> HttpResponse:
+    """Post, redirect, get: the answer is stored once, and the page after it (a reload,
+    Back and send again, the email's link tapped again) thanks the client with it."""
     now = timezone.now()
-    found = _open_outcome(token, now)
+    found = _live_outcome(token, now)
+    if found.score is not None:
+        if request.method == "POST":
+            return HttpResponseSeeOther(request.path)
+        thanks = {"score": found.score, "function_url": function_url(found)}
+        return no_store(render(request, "bookings/outcome_thanks.html", thanks))
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not services.record_outcome(outcome=found, score=form.cleaned_data["score"], now=now):
-            raise Http404
-        found.refresh_from_db()
-        thanks = {"function_url": function_url(found)}
-        return render(request, "bookings/outcome_thanks.html", thanks)
+        # False when another post answered first: the first answer stands either way.
+        services.record_outcome(outcome=found, score=form.cleaned_data["score"], now=now)
+        return HttpResponseSeeOther(request.path)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "scores": range(OUTCOME_SCORE_MAX + 1)}
     return render(request, "bookings/outcome.html", context, status=status)

@@ -1,7 +1,7 @@
 """The waitlist in the admin: front desk sees who waits, adds phone clients, offers times."""
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
@@ -15,14 +15,16 @@ from django.utils import timezone
 from bookings.booking import errors
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
-from bookings.models import WaitlistEntry, WaitlistOffer
+from bookings.messaging import phones
+from bookings.models import OfferStatus, WaitlistEntry, WaitlistOffer
 from bookings.models.waitlist import WaitlistEntryQuerySet
-from bookings.scheduling import selectors
-from bookings.waitlist import services
+from bookings.scheduling import availability, selectors
+from bookings.waitlist import offers, services
 from bookings.waitlist.forms import StaffWaitlistForm
 from bookings.waitlist.matching import PARTS, Wish, suitable_starts
 from clinic.admin import LabelledTabularInline
 from clinic.display import clinic_datetime
+from clinic.http import HttpResponseSeeOther
 
 
 def waiting_on(request: HttpRequest, day: date, scope: StaffScope) -> list[WaitlistEntry]:
@@ -48,12 +50,66 @@ def _scoped(
     return entries.filter(Q(therapist=scope.therapist) | Q(therapist__isnull=True))
 
 
+class CallRow(NamedTuple):
+    """One time on the desk's call list, as the day view shows it."""
+
+    offer_id: int
+    entry_id: int
+    client_name: str
+    when: str
+    wants: str
+    phone: str
+    phone_link: str
+    still_free: bool
+
+
+def to_call_on(request: HttpRequest, day: date, scope: StaffScope) -> list[CallRow]:
+    """The times offered on `day` to clients no message can reach (no email, no texts):
+    the desk phones them. Whom this user may see, still ahead, earliest first."""
+    if not request.user.has_perm("bookings.view_waitlistoffer"):
+        return []
+    zone = selectors.clinic_zone()
+    now = timezone.now()
+    day_start = availability.wall_to_utc(day, time(0), zone)
+    day_end = availability.wall_to_utc(day + timedelta(days=1), time(0), zone)
+    found = (
+        WaitlistOffer.objects.filter(
+            status=OfferStatus.TO_CALL, start__gte=max(day_start, now), start__lt=day_end
+        )
+        .select_related("entry__technique", "entry__therapist")
+        .order_by("start", "pk")
+    )
+    if not scope.sees_all:
+        found = found.filter(Q(entry__therapist=scope.therapist) | Q(entry__therapist__isnull=True))
+    rows = []
+    for offer in found:
+        entry = offer.entry
+        who = f" with {entry.therapist.display_name}" if entry.therapist else ""
+        rows.append(
+            CallRow(
+                offer_id=offer.pk,
+                entry_id=entry.pk,
+                client_name=entry.client_name,
+                when=f"{offer.start.astimezone(zone):%H:%M}",
+                wants=f"{entry.technique.name}, {entry.length_minutes} min{who}",
+                phone=phones.national_format(entry.client_phone),
+                phone_link=entry.client_phone,
+                still_free=offers.still_free(offer, now),
+            )
+        )
+    return rows
+
+
 class OfferInline(LabelledTabularInline[WaitlistOffer, WaitlistEntry]):
     model = WaitlistOffer
     extra = 0
     fields = ["shown_start", "status", "offered_by", "booking"]
     readonly_fields = ["shown_start", "status", "offered_by", "booking"]
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WaitlistOffer]:
+        # Times free when the client joined were shown to them, not offered.
+        return super().get_queryset(request).exclude(status=OfferStatus.SHOWN)
 
     def has_add_permission(self, request: HttpRequest, obj: WaitlistEntry | None = None) -> bool:
         return False
@@ -133,6 +189,16 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
         return [
             path(
                 "<int:entry_id>/offer/", wrap(self.offer_view), name="bookings_waitlistentry_offer"
+            ),
+            path(
+                "call/<int:offer_id>/book/",
+                wrap(self.book_for_caller_view),
+                name="bookings_waitlistoffer_book",
+            ),
+            path(
+                "call/<int:offer_id>/unreached/",
+                wrap(self.unreached_view),
+                name="bookings_waitlistoffer_unreached",
             ),
             *super().get_urls(),
         ]
@@ -222,6 +288,58 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
             "starts": [(s.isoformat(), clinic_datetime(s, zone), s in offered) for s in starts],
         }
         return render(request, "admin/bookings/waitlistentry/offer.html", context)
+
+    def _call(self, request: HttpRequest, offer_id: int, permission: str) -> WaitlistOffer:
+        if request.method != "POST":
+            raise PermissionDenied
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        entries = _scoped(request, WaitlistEntry.objects.all())
+        return get_object_or_404(
+            WaitlistOffer.objects.select_related("entry__technique", "booking").filter(
+                entry__in=entries
+            ),
+            pk=offer_id,
+        )
+
+    def _back_to_day(self, offer: WaitlistOffer) -> HttpResponse:
+        day = offer.start.astimezone(selectors.clinic_zone()).date()
+        return HttpResponseSeeOther(
+            reverse("admin:bookings_booking_day") + f"?date={day:%Y-%m-%d}#to-call"
+        )
+
+    def book_for_caller_view(self, request: HttpRequest, offer_id: int) -> HttpResponse:
+        """ "Book it for them": the client said yes on the phone."""
+        offer = self._call(request, offer_id, "bookings.add_booking")
+        user = request.user
+        if not isinstance(user, User):
+            raise PermissionDenied
+        when = clinic_datetime(offer.start, selectors.clinic_zone())
+        already = offer.status == OfferStatus.TAKEN
+        try:
+            booking = services.book_for_caller(offer=offer, by=user)
+        except services.WaitlistError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            said = "was booked already" if already else "is booked"
+            self.message_user(
+                request,
+                f"{when} {said} for {offer.entry.client_name} ({booking.reference}).",
+                messages.SUCCESS,
+            )
+        return self._back_to_day(offer)
+
+    def unreached_view(self, request: HttpRequest, offer_id: int) -> HttpResponse:
+        """ "Couldn't reach": the time leaves the call list; the client keeps waiting."""
+        offer = self._call(request, offer_id, "bookings.change_waitlistoffer")
+        if services.mark_unreached(offer=offer):
+            self.message_user(
+                request,
+                f"Noted: {offer.entry.client_name} could not be reached. They stay on the "
+                "waitlist.",
+                messages.INFO,
+            )
+        return self._back_to_day(offer)
 
 
 def free_starts_for(entry: WaitlistEntry, now: datetime) -> list[datetime]:

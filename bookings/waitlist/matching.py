@@ -6,7 +6,7 @@ on both sides of a clock change.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bookings.scheduling.availability import Slot
@@ -58,3 +58,39 @@ def suitable_starts(
     return sorted(
         slot.start for slot in slots if slot.start not in offered and suits(wish, slot, zone)
     )
+
+
+def in_day_order(parts: Iterable[str]) -> list[str]:
+    """Parts of the day as the day runs (morning, afternoon, evening), not alphabetically."""
+    chosen = set(parts)
+    return [part for _, part in PART_STARTS if part in chosen]
+
+
+def gaps(starts: Iterable[datetime], step: timedelta) -> list[list[datetime]]:
+    """Suitable starts grouped into gaps: runs one step apart. One freed gap (a cancelled
+    hour, an afternoon of new hours) is one chance, whatever number of starts fit in it."""
+    runs: list[list[datetime]] = []
+    for start in sorted(set(starts)):
+        if runs and start - runs[-1][-1] == step:
+            runs[-1].append(start)
+        else:
+            runs.append([start])
+    return runs
+
+
+def unoffered_gaps(
+    starts: Iterable[datetime], step: timedelta, *, offered: Iterable[datetime] = ()
+) -> list[datetime]:
+    """The best start (the earliest) of each gap no start of which was offered or shown
+    to the entry before, earliest gap first."""
+    known = set(offered)
+    return [run[0] for run in gaps(starts, step) if not known.intersection(run)]
+
+
+def gap_ends(starts: Iterable[datetime], step: timedelta) -> list[datetime]:
+    """The first and last start of each gap: marking both as seen keeps a gap that is
+    later cut in two by a booking from counting as freed on either side."""
+    ends: list[datetime] = []
+    for run in gaps(starts, step):
+        ends.extend(dict.fromkeys((run[0], run[-1])))
+    return ends

@@ -4,6 +4,7 @@ an accepted offer) so the outbox can send an offer without importing the booking
 services that queue the outbox's other messages."""
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -23,9 +24,13 @@ def offer_url(offer: WaitlistOffer) -> str:
     return site + reverse("bookings:waitlist_offer", args=[offer.token])
 
 
-def offer_is_open(offer: WaitlistOffer, now: datetime) -> bool:
+def offer_is_open(
+    offer: WaitlistOffer, now: datetime, *, status: OfferStatus = OfferStatus.OPEN
+) -> bool:
+    """Whether the offer may still be booked: OPEN for the client's link, TO_CALL for
+    the desk booking it for a client they phoned."""
     return (
-        offer.status == OfferStatus.OPEN
+        offer.status == status
         and offer.start > now
         and offer.entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
     )
@@ -44,33 +49,65 @@ def still_free(offer: WaitlistOffer, now: datetime) -> bool:
     return any(slot.start == offer.start for slot in slots)
 
 
-def offer_text(offer: WaitlistOffer) -> str:
-    """The text's words: first name, day and time, clinic, link; no surname, no health."""
+def batch_of(offer: WaitlistOffer, now: datetime) -> list[WaitlistOffer]:
+    """The offers one message tells of: those made to the same entry in the same sweep
+    (the same moment) as `offer`, which the notification points at, still open and
+    still free, earliest first."""
+    batch = (
+        WaitlistOffer.objects.filter(
+            entry_id=offer.entry_id, created_at=offer.created_at, status=OfferStatus.OPEN
+        )
+        .select_related("entry__technique")
+        .order_by("start")
+    )
+    return [o for o in batch if offer_is_open(o, now) and still_free(o, now)]
+
+
+class OfferedTime(NamedTuple):
+    start: datetime
+    end: datetime
+    url: str
+
+
+def _times(batch: list[WaitlistOffer]) -> list[OfferedTime]:
+    zone = selectors.clinic_zone()
+    times: list[OfferedTime] = []
+    for offer in batch:
+        start = timezone.localtime(offer.start, zone)
+        end = start + timedelta(minutes=offer.entry.length_minutes)
+        times.append(OfferedTime(start, end, offer_url(offer)))
+    return times
+
+
+def offer_text(batch: list[WaitlistOffer]) -> str:
+    """The text's words: first name, days and times, clinic, links; no surname, no health."""
     return render_to_string(
         "sms/waitlist_offer.txt",
         {
-            "first_name": first_name(offer.entry.client_name),
-            "start": timezone.localtime(offer.start, selectors.clinic_zone()),
-            "offer_url": offer_url(offer),
+            "first_name": first_name(batch[0].entry.client_name),
+            "times": _times(batch),
             "clinic": rendering.clinic_details(),
         },
     ).strip()
 
 
-def offer_email(offer: WaitlistOffer, recipient: str) -> EmailMultiAlternatives:
-    entry = offer.entry
-    start = timezone.localtime(offer.start, selectors.clinic_zone())
+def offer_email(batch: list[WaitlistOffer], recipient: str) -> EmailMultiAlternatives:
+    """One email for the times offered together, each with its own link."""
+    entry = batch[0].entry
+    times = _times(batch)
+    first = times[0].start
     context = {
         "first_name": first_name(entry.client_name),
-        "start": start,
-        "end": start + timedelta(minutes=entry.length_minutes),
+        "times": times,
         "entry": entry,
         "technique": entry.technique,
-        "offer_url": offer_url(offer),
         "clinic": rendering.clinic_details(),
     }
+    subject = f"A time came free: {first:%A} {first.day} {first:%B} at {first:%H:%M}"
+    if len(times) > 1:
+        subject = f"{len(times)} times came free, from {first:%A} {first.day} {first:%B}"
     message = EmailMultiAlternatives(
-        subject=f"A time came free: {start:%A} {start.day} {start:%B} at {start:%H:%M}",
+        subject=subject,
         body=render_to_string("emails/waitlist_offer.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],

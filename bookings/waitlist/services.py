@@ -17,13 +17,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings.booking import locks, services
-from bookings.booking.errors import SAFETY_MESSAGES, BookingError
+from bookings.booking.errors import SAFETY_MESSAGES, BookingError, SlotUnavailable
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.gate import Stop
 from bookings.messaging import notifications, phones
 from bookings.models import (
     Booking,
+    ClinicRules,
     Notification,
     NotificationChannel,
     NotificationKind,
@@ -33,7 +34,15 @@ from bookings.models import (
     WaitlistStatus,
 )
 from bookings.scheduling import availability, selectors
-from bookings.waitlist.matching import PARTS, Wish, suitable_starts
+from bookings.waitlist.matching import (
+    PARTS,
+    Wish,
+    gap_ends,
+    gaps,
+    in_day_order,
+    suitable_starts,
+    unoffered_gaps,
+)
 from bookings.waitlist.offers import offer_is_open
 from catalog.models import Technique
 
@@ -55,6 +64,22 @@ class WaitlistError(Exception):
 
 class OfferGone(WaitlistError):
     """Someone else booked the time first (or it passed): the client stays waiting."""
+
+
+class AlreadyWaiting(WaitlistError):
+    """The client has a live place for this technique and these days: the form was sent
+    again (Back and send, a double click). The place is the one they made."""
+
+    def __init__(self, entry: WaitlistEntry) -> None:
+        super().__init__(
+            f"{entry.client_name} is already on the waitlist for these days, so nothing was added."
+        )
+        self.entry = entry
+
+
+# Offers that count against MAX_OPEN_OFFERS: sent and waiting for a click, or waiting
+# for the desk to phone.
+LIVE_OFFERS = (OfferStatus.OPEN, OfferStatus.TO_CALL)
 
 
 GONE_MESSAGE = (
@@ -114,36 +139,90 @@ def join_waitlist(
         raise WaitlistError("Those days have passed. Please choose days from today on.")
     if last_day > today + timedelta(days=MAX_WAIT_DAYS):
         raise WaitlistError(f"Please choose days within the next {MAX_WAIT_DAYS} days.")
-    parts = sorted(set(parts_of_day))
-    if not parts or not set(parts) <= PARTS:
+    parts = in_day_order(parts_of_day)
+    if not parts or not set(parts_of_day) <= PARTS:
         raise WaitlistError("Please choose at least one part of the day.")
     phone = phones.to_e164(client_phone)
     if phone is None:
         raise WaitlistError("Please enter a phone number we can reach, e.g. 07700 900123.")
     if intake is None:  # require_safe refused it already; mypy does not know
         raise WaitlistError(SAFETY_MESSAGES[Stop.NOT_SCREENED])
-    return WaitlistEntry.objects.create(
-        client_name=client_name,
-        client_email=client_email,
+    first_day = max(first_day, today)
+    live = WaitlistEntry.objects.waiting().filter(
         client_phone=phone,
-        sms_opt_in=sms_opt_in,
+        client_email=client_email,
+        client_name=client_name,
         technique=technique,
-        length_minutes=length_minutes,
-        therapist_id=therapist_id,
-        first_day=max(first_day, today),
+        first_day=first_day,
         last_day=last_day,
-        parts_of_day=parts,
-        intake_answers=intake.to_dict(),
-        acknowledged_warning=acknowledged_warning,
-        added_by=by,
-        joined_at=now,
-        expires_at=expires_at(last_day),
     )
+    try:
+        with transaction.atomic():
+            entry = WaitlistEntry.objects.create(
+                client_name=client_name,
+                client_email=client_email,
+                client_phone=phone,
+                sms_opt_in=sms_opt_in,
+                technique=technique,
+                length_minutes=length_minutes,
+                therapist_id=therapist_id,
+                first_day=first_day,
+                last_day=last_day,
+                parts_of_day=parts,
+                intake_answers=intake.to_dict(),
+                acknowledged_warning=acknowledged_warning,
+                added_by=by,
+                joined_at=now,
+                expires_at=expires_at(last_day),
+            )
+            _mark_free_now(entry, now)
+    except IntegrityError:
+        # The constraint waitlist_entry_one_live_place: the same place, made before.
+        existing = live.first()
+        if existing is None:
+            raise
+        raise AlreadyWaiting(existing) from None
+    return entry
+
+
+def _step() -> timedelta:
+    return timedelta(minutes=ClinicRules.cached().slot_step_minutes)
+
+
+def free_now(entry: WaitlistEntry, now: datetime) -> list[datetime]:
+    """The free starts that suit the entry at `now`, earliest first."""
+    choices = technique_choices(entry.technique.slug, now=now)
+    if choices is None:
+        return []
+    slots = free_starts(choices, length_minutes=entry.length_minutes, therapist_id=None)
+    return suitable_starts(wish_of(entry), slots, selectors.clinic_zone())
+
+
+def _mark_free_now(entry: WaitlistEntry, now: datetime) -> None:
+    """Times free when the client joins are shown on the page, never sent as freed: each
+    free gap's ends are kept as seen, so the sweep offers only gaps that free up later."""
+    WaitlistOffer.objects.bulk_create(
+        [
+            WaitlistOffer(entry=entry, start=start, status=OfferStatus.SHOWN, created_at=now)
+            for start in gap_ends(free_now(entry, now), _step())
+        ]
+    )
+
+
+def shown_free(entry: WaitlistEntry, now: datetime, *, limit: int = 6) -> list[datetime]:
+    """The times that were free when the client joined and still are (for their page)."""
+    shown = set(
+        entry.offers.filter(status=OfferStatus.SHOWN, start__gt=now).values_list("start", flat=True)
+    )
+    if not shown:
+        return []
+    runs = gaps(free_now(entry, now), _step())
+    return [run[0] for run in runs if shown.intersection(run)][:limit]
 
 
 def _close(entry_id: int, status: WaitlistStatus) -> int:
     """End an entry: its health answers go, its open offers are withdrawn."""
-    WaitlistOffer.objects.filter(entry_id=entry_id, status=OfferStatus.OPEN).update(
+    WaitlistOffer.objects.filter(entry_id=entry_id, status__in=LIVE_OFFERS).update(
         status=OfferStatus.WITHDRAWN
     )
     return (
@@ -161,7 +240,7 @@ def leave_waitlist(*, entry: WaitlistEntry) -> None:
 def expire_entries(*, now: datetime) -> int:
     """Entries past their last day end; so do offers of times already past."""
     with transaction.atomic():
-        WaitlistOffer.objects.filter(status=OfferStatus.OPEN, start__lte=now).update(
+        WaitlistOffer.objects.filter(status__in=LIVE_OFFERS, start__lte=now).update(
             status=OfferStatus.GONE
         )
         ended = list(
@@ -170,12 +249,23 @@ def expire_entries(*, now: datetime) -> int:
         return sum(_close(pk, WaitlistStatus.EXPIRED) for pk in ended)
 
 
+def can_be_messaged(entry: WaitlistEntry) -> bool:
+    """Whether an offer can reach the client by itself: an email, or texts agreed to a
+    number that takes them. If not, the desk phones them (the day view's "To call")."""
+    if entry.client_email:
+        return True
+    number = phones.to_e164(entry.client_phone) if entry.sms_opt_in else None
+    return number is not None and phones.can_receive_texts(number)
+
+
 def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datetime) -> None:
+    """One email and one text for the offers made to the entry at `now` (the message
+    lists each of them: see offers.batch_of)."""
     recipients: list[tuple[NotificationChannel, str]] = []
     if entry.client_email:
         recipients.append((NotificationChannel.EMAIL, entry.client_email))
     number = phones.to_e164(entry.client_phone) if entry.sms_opt_in else None
-    if number:
+    if number and phones.can_receive_texts(number):
         recipients.append((NotificationChannel.SMS, number))
     for channel, recipient in recipients:
         notification = Notification.objects.create(
@@ -189,30 +279,52 @@ def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datet
         notifications.deliver_on_commit(notification.pk)
 
 
+def _offer_starts(
+    entry: WaitlistEntry, starts: list[datetime], now: datetime, by: "User | None"
+) -> list[WaitlistOffer]:
+    """Offer `starts` to the entry in one go, each once (the unique (entry, start)
+    constraint), with one message for all of them, or onto the desk's call list when
+    no message can reach the client; then the entry counts as offered a time only if a
+    message went."""
+    messaged = can_be_messaged(entry)
+    status = OfferStatus.OPEN if messaged else OfferStatus.TO_CALL
+    made: list[WaitlistOffer] = []
+    with transaction.atomic():
+        for start in starts:
+            try:
+                with transaction.atomic():
+                    made.append(
+                        WaitlistOffer.objects.create(
+                            entry=entry, start=start, created_at=now, offered_by=by, status=status
+                        )
+                    )
+            except IntegrityError:
+                # Shown when they joined (free then) is not offered: staff may offer it.
+                shown = WaitlistOffer.objects.filter(
+                    entry=entry, start=start, status=OfferStatus.SHOWN
+                )
+                if shown.update(status=status, created_at=now, offered_by=by):
+                    made.append(WaitlistOffer.objects.get(entry=entry, start=start))
+        if made and messaged:
+            WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
+                status=WaitlistStatus.OFFERED
+            )
+            _queue_offer_messages(made[0], entry, now)
+    return made
+
+
 def make_offer(
     *, entry: WaitlistEntry, start: datetime, now: datetime, by: "User | None" = None
 ) -> WaitlistOffer | None:
     """Offer `start` to the entry, once: None when it was offered before."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                offer = WaitlistOffer.objects.create(
-                    entry=entry,
-                    start=start,
-                    created_at=now,
-                    offered_by=by,
-                )
-        except IntegrityError:
-            return None
-        WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
-            status=WaitlistStatus.OFFERED
-        )
-        _queue_offer_messages(offer, entry, now)
-        return offer
+    made = _offer_starts(entry, [start], now, by)
+    return made[0] if made else None
 
 
 def offer_freed_times(*, now: datetime) -> list[WaitlistOffer]:
-    """Offer every waiting entry the free times that suit it, in order of joining."""
+    """Offer every waiting entry, in order of joining, the best start of each freed gap
+    that suits it (a gap none of whose starts it was offered or shown before), at most
+    MAX_OPEN_OFFERS live at once, all in one message per entry and sweep."""
     entries = list(
         WaitlistEntry.objects.waiting()
         .filter(expires_at__gt=now, technique__is_active=True)
@@ -222,17 +334,18 @@ def offer_freed_times(*, now: datetime) -> list[WaitlistOffer]:
     if not entries:
         return []
     offered: dict[int, set[datetime]] = defaultdict(set)
-    open_count: dict[int, int] = defaultdict(int)
+    live_count: dict[int, int] = defaultdict(int)
     for entry_id, start, status in WaitlistOffer.objects.filter(
         entry__in=[e.pk for e in entries]
     ).values_list("entry_id", "start", "status"):
         offered[entry_id].add(start)
-        if status == OfferStatus.OPEN and start > now:
-            open_count[entry_id] += 1
+        if status in LIVE_OFFERS and start > now:
+            live_count[entry_id] += 1
     groups: dict[tuple[str, int], list[WaitlistEntry]] = defaultdict(list)
     for entry in entries:
         groups[(entry.technique.slug, entry.length_minutes)].append(entry)
     zone = selectors.clinic_zone()
+    step = _step()
     made: list[WaitlistOffer] = []
     for (slug, length), waiting in groups.items():
         choices = technique_choices(slug, now=now)
@@ -240,14 +353,14 @@ def offer_freed_times(*, now: datetime) -> list[WaitlistOffer]:
             continue
         slots = free_starts(choices, length_minutes=length, therapist_id=None)
         for entry in waiting:
-            room = MAX_OPEN_OFFERS - open_count[entry.pk]
+            room = MAX_OPEN_OFFERS - live_count[entry.pk]
             if room <= 0:
                 continue
-            starts = suitable_starts(wish_of(entry), slots, zone, leaving_out=offered[entry.pk])
-            for start in starts[:room]:
-                offer = make_offer(entry=entry, start=start, now=now)
-                if offer is not None:
-                    made.append(offer)
+            starts = unoffered_gaps(
+                suitable_starts(wish_of(entry), slots, zone), step, offered=offered[entry.pk]
+            )
+            if starts:
+                made.extend(_offer_starts(entry, starts[:room], now, None))
     return made
 
 
@@ -288,7 +401,13 @@ def _open_offer(offer_id: int) -> WaitlistOffer | None:
     return WaitlistOffer.objects.select_related("entry__technique").filter(pk=offer_id).first()
 
 
-def _book_offer(offer_id: int, now: datetime) -> Booking | None:
+def _book_offer(
+    offer_id: int,
+    now: datetime,
+    *,
+    status: OfferStatus = OfferStatus.OPEN,
+    by: "User | None" = None,
+) -> Booking | None:
     offer = _open_offer(offer_id)
     if offer is None:
         return None
@@ -301,7 +420,7 @@ def _book_offer(offer_id: int, now: datetime) -> Booking | None:
     # Read again once the therapists are ours: a click that held them before us may
     # have taken this time, or marked this offer gone.
     offer = _open_offer(offer_id)
-    if offer is None or not offer_is_open(offer, now):
+    if offer is None or not offer_is_open(offer, now, status=status):
         return None
     entry = offer.entry
     try:
@@ -317,13 +436,17 @@ def _book_offer(offer_id: int, now: datetime) -> Booking | None:
             acknowledged_warning=entry.acknowledged_warning,
             sms_opt_in=entry.sms_opt_in,
             now=now,
+            by=by,
         )
-    except BookingError:
-        WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
-            status=OfferStatus.GONE
-        )
+    except SlotUnavailable:
+        WaitlistOffer.objects.filter(pk=offer.pk, status=status).update(status=OfferStatus.GONE)
         return None
-    taken = WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
+    except BookingError as error:
+        if by is not None:  # the desk hears why (the safety rules, the length)
+            raise WaitlistError(error.message) from error
+        WaitlistOffer.objects.filter(pk=offer.pk, status=status).update(status=OfferStatus.GONE)
+        return None
+    taken = WaitlistOffer.objects.filter(pk=offer.pk, status=status).update(
         status=OfferStatus.TAKEN, booking=booking
     )
     if not taken:  # withdrawn or expired while we booked: the booking goes too
@@ -334,7 +457,36 @@ def _book_offer(offer_id: int, now: datetime) -> Booking | None:
     # "anyone" may still find someone else free, so stays open.
     WaitlistOffer.objects.filter(
         start=offer.start,
-        status=OfferStatus.OPEN,
+        status__in=LIVE_OFFERS,
         entry__therapist_id=booking.therapist_id,
     ).update(status=OfferStatus.GONE)
     return booking
+
+
+@locks.retry_on_deadlock
+def book_for_caller(*, offer: WaitlistOffer, by: "User", now: datetime | None = None) -> Booking:
+    """The desk phoned a client on the call list and books the time for them: through
+    `book_session` and its safety rules, as the offer's link would. Booking it again
+    (a second click) finds the booking made; raises OfferGone when the time went, and
+    WaitlistError with the reason when the booking is refused."""
+    now = now or timezone.now()
+    if offer.status == OfferStatus.TAKEN and offer.booking is not None:
+        return offer.booking
+    try:
+        with transaction.atomic():
+            booking = _book_offer(offer.pk, now, status=OfferStatus.TO_CALL, by=by)
+    except _TakenMeanwhile:
+        booking = None
+    if booking is None:
+        raise OfferGone("That time has gone: someone booked it first. They stay on the waitlist.")
+    return booking
+
+
+def mark_unreached(*, offer: WaitlistOffer) -> bool:
+    """The desk could not reach the client: the time leaves the call list (they stay on
+    the waitlist for the next gap). False when it had left it already."""
+    return bool(
+        WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.TO_CALL).update(
+            status=OfferStatus.UNREACHED
+        )
+    )

@@ -1,30 +1,52 @@
 """The waitlist's pages for clients: join it, see or leave your place, book an offer."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings.booking import errors
 from bookings.booking.forms import ANYONE
-from bookings.booking.selectors import online_changes_until, technique_choices
+from bookings.booking.selectors import (
+    TechniqueChoices,
+    free_starts,
+    online_changes_until,
+    technique_choices,
+)
 from bookings.intake import gate
 from bookings.intake.cookie import recall
-from bookings.models import ClinicRules, OfferStatus, WaitlistEntry, WaitlistOffer
+from bookings.models import (
+    ClinicRules,
+    OfferStatus,
+    PartOfDay,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
 from bookings.scheduling import selectors
 from bookings.waitlist import offers, services
 from bookings.waitlist.forms import JoinWaitlistForm
-from bookings.waitlist.matching import PARTS
+from bookings.waitlist.matching import PARTS, gaps, in_day_order
 from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 from clinic.protection import limit_form_posts
 
 # How many days a client waits unless they say otherwise.
 DEFAULT_WAIT_DAYS = 14
+# Free times shown on the join page and the client's place ("These times are free now").
+FREE_NOW_SHOWN = 6
+
+
+class FreeTime(NamedTuple):
+    start: datetime
+    book_url: str
 
 
 def _entry(token: str) -> WaitlistEntry:
@@ -36,7 +58,9 @@ def _entry(token: str) -> WaitlistEntry:
 
 def _offer(token: str) -> WaitlistOffer:
     offer: WaitlistOffer = row_by_token(
-        WaitlistOffer.objects.select_related("entry__technique", "entry__therapist"),
+        WaitlistOffer.objects.select_related(
+            "entry__technique", "entry__therapist", "entry__booking", "booking"
+        ),
         "token",
         token,
     )
@@ -59,6 +83,43 @@ def _initial(request: HttpRequest) -> dict[str, object]:
         "last_day": day + timedelta(days=DEFAULT_WAIT_DAYS),
         "parts_of_day": sorted(PARTS),
     }
+
+
+def _book_link(slug: str, length: int, therapist: str, start: datetime) -> str:
+    # The start as the booking steps carry it: UTC, to the minute.
+    when = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    query = urlencode({"length": str(length), "therapist": therapist, "start": when})
+    return reverse("bookings:book", kwargs={"slug": slug}) + "?" + query
+
+
+def _free_now(choices: TechniqueChoices, request: HttpRequest, now: datetime) -> list[FreeTime]:
+    """The next free times for the length and therapist the page opens with: free now,
+    so booked straight away rather than waited for (joining never sends them)."""
+    if not choices.lengths:
+        return []
+    lengths = {x.minutes for x in choices.lengths}
+    try:
+        length = int(request.GET.get("length", ""))
+    except ValueError:
+        length = 0
+    if length not in lengths:
+        length = min(lengths)
+    asked = request.GET.get("therapist", "")
+    therapist_ids = {str(t.pk) for t in choices.therapists}
+    therapist = asked if asked in therapist_ids else ANYONE
+    full = technique_choices(choices.technique.slug, now=now)
+    if full is None:
+        return []
+    slots = free_starts(
+        full, length_minutes=length, therapist_id=None if therapist == ANYONE else int(therapist)
+    )
+    zone = selectors.clinic_zone()
+    slug = choices.technique.slug
+    # The first start of each free gap: a spread of days and hours, not one morning's
+    # quarter hours.
+    step = timedelta(minutes=full.rules.slot_step_minutes)
+    firsts = [run[0] for run in gaps((s.start for s in slots), step)][:FREE_NOW_SHOWN]
+    return [FreeTime(s.astimezone(zone), _book_link(slug, length, therapist, s)) for s in firsts]
 
 
 @sensitive_post_parameters()
@@ -104,6 +165,12 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
                     acknowledged_warning=data["acknowledged_warning"],
                     now=now,
                 )
+            except services.AlreadyWaiting as repeat:
+                # Sent again (Back and send, a double click): the place made the first time.
+                messages.info(request, "You are already on the waitlist for these days.")
+                return HttpResponseSeeOther(
+                    reverse("bookings:waitlist_entry", args=[repeat.entry.token])
+                )
             except (services.WaitlistError, errors.BookingError) as error:
                 form.add_error(None, error.message)
             else:
@@ -114,6 +181,7 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
         )
     page = {
         "technique": technique,
+        "free_now": _free_now(choices, request, now),
         "form": form,
         "needs_doctor": check.needs_acknowledgement(slug),
         "doctor_first": check.needs_doctor(slug),
@@ -129,7 +197,32 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def waitlist_entry(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry(token)
-    return render(request, "bookings/waitlist_entry.html", {"entry": entry})
+    now = timezone.now()
+    zone = selectors.clinic_zone()
+    therapist = str(entry.therapist_id) if entry.therapist_id else ANYONE
+    slug = entry.technique.slug
+    free = (
+        [
+            FreeTime(s.astimezone(zone), _book_link(slug, entry.length_minutes, therapist, s))
+            for s in services.shown_free(entry, now, limit=FREE_NOW_SHOWN)
+        ]
+        if entry.status in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+        else []
+    )
+    page = {
+        "entry": entry,
+        "days": day_range(entry.first_day, entry.last_day),
+        "parts": [PartOfDay(p).label for p in in_day_order(entry.parts_of_day)],
+        "free_now": free,
+    }
+    return render(request, "bookings/waitlist_entry.html", page)
+
+
+def day_range(first: date, last: date) -> str:
+    """ "Monday 7 December", or "Monday 7 December to Friday 11 December": one day once."""
+    if first == last:
+        return f"{first:%A} {first.day} {first:%B}"
+    return f"{first:%A} {first.day} {first:%B} to {last:%A} {last.day} {last:%B}"
 
 
 @never_cache
@@ -148,6 +241,11 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     status = 200
     gone_message = ""
+    booked = offer.booking if offer.status == OfferStatus.TAKEN else None
+    if booked is not None:
+        # Booked already: the link again (a reload, the email tapped again) or the form
+        # sent again (Back, then "Book it"; a double click) finds the booking.
+        return HttpResponseSeeOther(reverse("bookings:booking_detail", args=[booked.manage_token]))
     if request.method == "POST":
         try:
             booking = services.accept_offer(offer=offer, now=now)

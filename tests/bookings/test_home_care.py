@@ -262,5 +262,7 @@ def test_the_top_suggestion_shows_what_helps_between_sessions(db):
     )
     top = render_to_string("bookings/_suggestion.html", {"suggestion": suggestion, "is_top": True})
     assert "Between sessions: what helps" in top and SWEDISH_ADVICE in top
-    other = render_to_string("bookings/_suggestion.html", {"suggestion": suggestion, "is_top": False})
+    other = render_to_string(
+        "bookings/_suggestion.html", {"suggestion": suggestion, "is_top": False}
+    )
     assert SWEDISH_ADVICE not in other

@@ -285,16 +285,29 @@ def test_the_outcome_page_asks_one_question_from_0_to_10(client, outcome):
     assert [f'name="score" id="score-{n}" value="{n}"' in html for n in range(11)] == [True] * 11
 
 
-def test_an_answer_is_stored_once_and_the_link_then_closes(client, outcome, now):
+def test_an_answer_is_stored_once_and_the_link_then_thanks_the_client_with_it(client, outcome, now):
     response = client.post(url(outcome), {"score": "2"})
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
+    # Post, redirect, get: a reload asks for the page, never sends the answer again.
+    assert (response.status_code, response["Location"]) == (303, url(outcome))
     outcome.refresh_from_db()
     assert (outcome.score, outcome.answered_at) == (2, now)
-    assert client.post(url(outcome), {"score": "9"}).status_code == 404
-    assert client.get(url(outcome)).status_code == 404
+    thanks = client.get(url(outcome))
+    assert thanks.status_code == 200
+    assert "no-store" in thanks["Cache-Control"]
+    assert "Thank you, we have your answer" in thanks.content.decode()
+    assert "2 out of 10" in thanks.content.decode()
+    # Back and send again (another number): the first answer stands.
+    again = client.post(url(outcome), {"score": "9"}, follow=True)
+    assert again.status_code == 200
+    assert "2 out of 10" in again.content.decode()
     outcome.refresh_from_db()
     assert outcome.score == 2
+
+
+def test_the_answered_link_closes_when_it_expires(client, outcome, now, time_machine):
+    client.post(url(outcome), {"score": "4"})
+    time_machine.move_to(outcome.expires + timedelta(seconds=1))
+    assert client.get(url(outcome)).status_code == 404
 
 
 @pytest.mark.parametrize("score", ["", "11", "-1", "seven", "2.5"])

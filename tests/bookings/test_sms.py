@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from bookings.booking import services
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging import sms
+from bookings.messaging import phones, sms
 from bookings.messaging.notifications import send_again
 from bookings.messaging.outbox import MAX_ATTEMPTS, Outcome, deliver
 from bookings.models import (
@@ -470,3 +470,18 @@ def test_sending_a_text_costs_the_same_few_queries_as_an_email(book, django_asse
         assert deliver(text.pk, now=text.scheduled_for) == Outcome.SENT
     with django_assert_num_queries(7):
         assert deliver(email.pk, now=email.scheduled_for) == Outcome.SENT
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+447700900456", "07700 900456"),
+        ("+441174960000", "0117 496 0000"),
+        ("+33612345678", "+33 6 12 34 56 78"),
+        ("not a number", "not a number"),
+    ],
+)
+def test_staff_read_numbers_in_the_national_format_and_others_in_the_international(
+    e164: str, shown: str
+) -> None:
+    assert phones.national_format(e164) == shown

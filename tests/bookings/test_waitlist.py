@@ -239,8 +239,8 @@ def test_time_off_removed_in_admin_is_offered_without_any_hook(
     TimeOff.objects.all().delete()
     offers = waitlist.offer_freed_times(now=now)
 
-    assert offers[0].start == WEDNESDAY_NOON
-    assert len(offers) == waitlist.MAX_OPEN_OFFERS
+    # One offer per freed gap: the hour before lunch, and the afternoon after it.
+    assert [o.start for o in offers] == [WEDNESDAY_NOON, WEDNESDAY_2PM]
 
 
 def test_entries_expire_after_their_last_day_and_forget_the_answers(clinic_rules, therapist, now):

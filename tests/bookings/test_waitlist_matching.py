@@ -1,10 +1,19 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bookings.scheduling.availability import Slot
-from bookings.waitlist.matching import Wish, part_of_day, suitable_starts, suits
+from bookings.waitlist.matching import (
+    Wish,
+    gap_ends,
+    gaps,
+    in_day_order,
+    part_of_day,
+    suitable_starts,
+    suits,
+    unoffered_gaps,
+)
 
 LONDON = ZoneInfo("Europe/London")
 # Sunday 29 March 2026: London's clocks go forward at 01:00 GMT.
@@ -76,3 +85,34 @@ def test_suitable_starts_are_earliest_first_without_those_offered_before():
     starts = suitable_starts(wish, slots, LONDON, leaving_out=[at(AFTER_CHANGE, 9)])
 
     assert starts == [at(AFTER_CHANGE, 11), at(AFTER_CHANGE, 15)]
+
+
+STEP = timedelta(minutes=15)
+NINE = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def past_nine(*minutes: int) -> list[datetime]:
+    return [NINE + timedelta(minutes=m) for m in minutes]
+
+
+def test_starts_one_step_apart_are_one_gap():
+    assert gaps(past_nine(0, 15, 30, 120, 135, 300), STEP) == [
+        past_nine(0, 15, 30),
+        past_nine(120, 135),
+        past_nine(300),
+    ]
+
+
+def test_each_gap_offers_its_earliest_start_unless_the_entry_knows_it():
+    starts = past_nine(0, 15, 30, 120, 135, 300)
+    assert unoffered_gaps(starts, STEP) == past_nine(0, 120, 300)
+    assert unoffered_gaps(starts, STEP, offered=past_nine(30, 300)) == past_nine(120)
+
+
+def test_the_ends_of_each_gap_are_kept_as_seen():
+    assert gap_ends(past_nine(0, 15, 30, 120), STEP) == past_nine(0, 30, 120)
+
+
+def test_parts_of_the_day_read_in_the_order_of_the_day():
+    assert in_day_order(["evening", "afternoon", "morning"]) == ["morning", "afternoon", "evening"]
+    assert in_day_order(["evening", "morning"]) == ["morning", "evening"]

@@ -40,6 +40,14 @@ def join(**overrides: Any) -> WaitlistEntry:
         "intake": SCREENED_INTAKE,
         "now": NOW,
     } | overrides
+    if "client_phone" not in overrides:
+        # One live place per client (phone), technique and days: each other person
+        # joining in a test gets a number of their own.
+        taken = set(WaitlistEntry.objects.values_list("client_phone", flat=True))
+        suffix = 123
+        while f"+447700900{suffix}" in taken:
+            suffix += 1
+        values["client_phone"] = f"07700 900{suffix}"
     return waitlist.join_waitlist(**values)
 
 
@@ -64,4 +72,4 @@ def deliver_all(now: datetime) -> list[str]:
 
 
 def offer_emails() -> list[Any]:
-    return [m for m in mail.outbox if m.subject.startswith("A time came free")]
+    return [m for m in mail.outbox if "came free" in m.subject]

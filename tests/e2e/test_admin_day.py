@@ -75,7 +75,7 @@ def test_front_desk_books_a_phone_client_from_a_gap_moves_it_and_cancels_it(
     page.get_by_role("link", name="Cancel booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Cancel {booking.reference}?")
     assert_accessible(page)
-    page.get_by_label("Reason (optional)").fill("Client phoned back: feeling better")
+    page.get_by_label("Reason, for the clinic").fill("Client phoned back: feeling better")
     page.get_by_role("button", name="Yes, cancel").click()
     expect(page.get_by_text(f"Cancelled {booking.reference}.")).to_be_visible()
     booking.refresh_from_db()
