@@ -286,13 +286,9 @@ class ClientAdmin(admin.ModelAdmin[Client]):
             kept = kept.merged_into
         if merged is None or kept is None or not self.get_queryset(request).filter(pk=kept.pk):
             return None
-        when = selectors.clinic_zone()
-        merged_at = (
-            f" on {merged.merged_at.astimezone(when):%a %-d %b %Y}" if merged.merged_at else ""
-        )
         self.message_user(
             request,
-            f"That record was merged into {kept.name}'s{merged_at}: this is the record kept.",
+            f"{merged.name}'s record was merged into this one ({kept.name}): old links lead here.",
             messages.INFO,
         )
         return HttpResponseRedirect(reverse("admin:bookings_client_change", args=[kept.pk]))
