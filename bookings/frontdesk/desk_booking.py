@@ -11,7 +11,7 @@ page returns scrolled to what was asked. A typed new client whose phone another 
 holds is asked about first: "Use Priya Shah, 07700 900100?" or "No, a different person".
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -215,6 +215,9 @@ def staff_booking_view(
     booking_now = data is not None and data.get("action") == "book"
     duplicates: list[dict[str, Any]] = []
     if booking_now and form.is_valid():
+        if repeated := _just_booked(request, form):
+            # "Book" sent twice (a double click, a resent form): the first one booked it.
+            return _booked(request, booking_admin, repeated)
         duplicates = _duplicates(form)
         if not duplicates:
             booked = _book(request, booking_admin, form)
@@ -258,8 +261,18 @@ def _book(
             outside_hours_reason=data["outside_hours_reason"] if data["outside_hours"] else "",
         )
     except BookingError as error:
-        form.add_error(None, error.message)
-        return None
+        repeated = _just_booked(request, form)
+        if repeated is None:
+            form.add_error(None, error.message)
+            return None
+        # Two "Book"s at once: the other one booked it.
+        booking = repeated
+    return _booked(request, booking_admin, booking)
+
+
+def _booked(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking: Booking
+) -> HttpResponse:
     local = timezone.localtime(booking.start, selectors.clinic_zone())
     booking_admin.message_user(
         request,
@@ -268,6 +281,25 @@ def _book(
         messages.SUCCESS,
     )
     return HttpResponseRedirect(f"{reverse('admin:bookings_booking_day')}?{_day_query(local)}")
+
+
+# A repeat of the same "Book" this soon is the same booking, not a clash.
+REPEAT_WINDOW = timedelta(minutes=5)
+
+
+def _just_booked(request: HttpRequest, form: StaffBookingForm) -> Booking | None:
+    data = form.cleaned_data
+    found = Booking.objects.active().filter(
+        booked_by=staff_user(request),
+        start=form.start(),
+        technique=data["technique"],
+        created_at__gte=timezone.now() - REPEAT_WINDOW,
+    )
+    if data["client"] is not None:
+        found = found.filter(client=data["client"])
+    else:
+        found = found.filter(client_name=data["client_name"], client_phone=data["client_phone"])
+    return found.select_related("therapist").first()
 
 
 def _day_query(local: datetime) -> str:
@@ -299,6 +331,7 @@ def _page_context(
         "free_times": free or [],
         "free_times_asked": free is not None,
         "chosen_time": _chosen_time(form),
+        "chosen_is_free": _chosen_time(form) in {f"{t:%H:%M}" for t in free or []},
         "shown_day": shown_day,
         "duplicates": duplicates,
     }

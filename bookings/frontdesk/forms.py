@@ -216,9 +216,10 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
                 "hx-post": live_url,
                 "hx-trigger": "input changed delay:250ms, search",
                 "autocomplete": "off",
-                # The gap's "+" opens the form to type the client straight away.
-                "autofocus": True,
             }
+            if not self.is_bound:
+                # The gap's "+" opens the form to type the client straight away.
+                self.fields["client_search"].widget.attrs["autofocus"] = True
         client_field: Any = self.fields["client"]
         client_field.queryset = clients if clients is not None else Client.objects.none()
         technique_field: Any = self.fields["technique"]

@@ -369,3 +369,40 @@ def test_another_therapists_gap_is_booked_for_them(client, now, front_desk_user,
     )
     assert client.post(ADD_URL, data).status_code == 302
     assert Booking.objects.get().therapist == ben
+
+
+def test_a_start_that_is_not_free_for_the_choice_says_so_before_booking(
+    client, now, front_desk_user, anna, swedish
+):
+    BookingFactory(therapist=anna, start=TUESDAY_10 + timedelta(minutes=45))
+    client.force_login(front_desk_user)
+    html = client.post(
+        ADD_URL, session(anna, swedish), headers=HTMX | {"HX-Trigger-Name": "length_minutes"}
+    ).content.decode()
+    assert "10:00 is not free for this choice." in html
+    assert 'id="pick-1000"' not in html
+
+
+def test_book_sent_twice_books_once_and_says_booked_both_times(
+    client, now, front_desk_user, anna, swedish
+):
+    client.force_login(front_desk_user)
+    data = booked(
+        session(anna, swedish) | {"client_name": "Pat Phone", "client_phone": "07700 900456"}
+    )
+    first = client.post(ADD_URL, data)
+    second = client.post(ADD_URL, data, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Booked Pat Phone with Anna K." in second.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_someone_else_at_that_time_is_still_refused(client, now, front_desk_user, anna, swedish):
+    BookingFactory(therapist=anna, start=TUESDAY_10, client_name="Pat Phone")
+    client.force_login(front_desk_user)
+    data = booked(
+        session(anna, swedish) | {"client_name": "Pat Phone", "client_phone": "07700 900456"}
+    )
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200 and "just been taken" in response.content.decode()

@@ -32,7 +32,7 @@ def test_the_move_page_lists_each_therapists_free_times_under_their_name(
     html = client.get(move_url(booking), {"date": "2026-03-03"}).content.decode()
     anna = html.split('id="free-' + str(therapist.pk) + '"')[1].split("</ul>")[0]
     ben = html.split('id="free-' + str(other_therapist.pk) + '"')[1].split("</ul>")[0]
-    assert "Anna K. (now booked with)" in anna and "Ben M." in ben
+    assert "Anna K. (the session's therapist now)" in anna and "Ben M." in ben
     # The session leaves its own time free on Anna's list; Ben is busy at 11:00.
     assert 'aria-label="10:00 with Anna K."' in anna
     assert 'aria-label="11:00 with Ben M."' not in ben
