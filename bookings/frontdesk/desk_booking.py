@@ -4,11 +4,13 @@ The gap's "+" opens it with the therapist and start filled and the cursor in the
 search. Typing shows the matches (one match is chosen for you); choosing a client sets
 the technique and length from their last session, else from what the therapist is
 booked for most; the length menu holds the technique's lengths only. Each change re-reads
-the free times in place through django-htmx (the response swaps the session fields, the
-free times and the matches out of band, and htmx puts the focus back where it was);
-without JavaScript, "Show free times" and "Find client" post the whole form and the
-page returns scrolled to what was asked. A typed new client whose phone another record
-holds is asked about first: "Use Priya Shah, 07700 900100?" or "No, a different person".
+the free times in place through django-htmx: the response swaps, out of band, the free
+times and only what the change alters (the technique and length, the start, the
+matches), never a field the desk may be typing in; htmx keeps the focus, and a newer
+change cancels an older one's answer (`hx-sync`). Without JavaScript, "Show free times"
+and "Find client" post the whole form and the page returns scrolled to what was asked.
+A typed new client whose phone another record holds is asked about first: "Use Priya
+Shah, 07700 900100?" or "No, a different person".
 """
 
 from datetime import date, datetime, time, timedelta
@@ -44,7 +46,10 @@ CLIENT_CHOICES = 10
 # The length the desk most often means when nothing says otherwise.
 USUAL_MINUTES = 60
 
-SESSION_FIELDS = ("technique", "length_minutes", "therapist", "day", "time")
+# What a change re-renders besides the free times: a choice of technique or client may
+# change the technique and length; a search, the matches too.
+SEARCHING = ("client_search", "find")
+CHOOSING = ("technique", "client", *SEARCHING)
 
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
@@ -230,8 +235,11 @@ def staff_booking_view(
     context = admin_context(request, booking_admin, "Book a phone or walk-in client")
     context |= _page_context(form, clients, duplicates=duplicates)
     if request.headers.get("HX-Request") == "true" and not booking_now:
-        context["oob"] = True
-        context["trigger"] = trigger
+        context |= {
+            "swap_choice": trigger in CHOOSING,
+            "swap_time": trigger == "pick",
+            "swap_matches": trigger in SEARCHING,
+        }
         return no_store(render(request, "admin/bookings/booking/_staff_book_live.html", context))
     return no_store(render(request, "admin/bookings/booking/staff_book.html", context))
 
@@ -315,7 +323,9 @@ def _page_context(
     chosen_client = values.get("client") if form.is_bound else None
     return {
         "form": form,
-        "session_fields": [form[n] for n in SESSION_FIELDS],
+        "choice_fields": [form["technique"], form["length_minutes"]],
+        "where_fields": [form["therapist"], form["day"]],
+        "time_fields": [form["time"]],
         "client_search_fields": [form["client_search"]],
         "client_choice_fields": [form["client"]] if clients else [],
         "client_fields": [
