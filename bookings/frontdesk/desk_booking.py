@@ -6,9 +6,10 @@ the technique and length from their last session, else from what the therapist i
 booked for most; the length menu holds the technique's lengths only. Each change re-reads
 the free times in place through django-htmx: the response swaps, out of band, the free
 times and only what the change alters (the technique and length, the start, the
-matches), never a field the desk may be typing in; htmx keeps the focus, and a newer
-change cancels an older one's answer (`hx-sync`). Without JavaScript, "Show free times"
-and "Find client" post the whole form and the page returns scrolled to what was asked.
+matches), never a field the desk may be typing in; htmx keeps the focus, and changes
+queue behind the one in flight, only the last kept (`hx-sync`). Without JavaScript,
+"Show free times" and "Find client" post the whole form and the page returns scrolled
+to what was asked.
 A typed new client whose phone another record holds is asked about first: "Use Priya
 Shah, 07700 900100?" or "No, a different person".
 """

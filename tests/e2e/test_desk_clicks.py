@@ -8,6 +8,8 @@ click (typing is not a click), and the seconds from the first click to the resul
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -35,6 +37,13 @@ class Clicks:
     def click(self, locator) -> None:
         self.count += 1
         locator.click()
+
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """Checks the test makes (axe, screenshots) are not the desk's time."""
+        began = time.monotonic()
+        yield
+        self.started += time.monotonic() - began
 
     def report(self) -> tuple[int, float]:
         seconds = time.monotonic() - self.started
@@ -65,9 +74,10 @@ def test_a_known_client_is_booked_from_a_gap_in_three_clicks(
         "aria-pressed", "true"
     )
     expect(page.get_by_text("Please correct")).to_have_count(0)
-    save_screenshot(page, "desk-book-known-client")
-    assert_accessible(page)
-    assert_no_horizontal_scroll(page)
+    with clicks.aside():
+        save_screenshot(page, "desk-book-known-client")
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
     clicks.click(page.get_by_label(re.compile("^Asked every question above")))
     clicks.click(page.get_by_role("button", name="Book", exact=True))
 
@@ -99,8 +109,9 @@ def test_a_new_client_sharing_a_phone_is_booked_in_five_clicks_at_most(
 
     expect(page.get_by_role("heading", name="Already on record?")).to_be_visible()
     expect(page.get_by_role("button", name="Use Priya Shah, 07700 900100")).to_be_visible()
-    save_screenshot(page, "desk-book-duplicate")
-    assert_accessible(page)
+    with clicks.aside():
+        save_screenshot(page, "desk-book-duplicate")
+        assert_accessible(page)
     assert not Booking.objects.filter(client_name="Ravi Shah").exists()
     clicks.click(page.get_by_role("button", name="No, a different person"))
 
@@ -123,8 +134,9 @@ def test_free_times_follow_the_choices_in_place_and_keep_the_focus(
     expect(lengths).to_have_text(["30 minutes", "60 minutes", "90 minutes"])
     page.get_by_label("Date").fill("2026-03-03")
     expect(page.get_by_role("button", name="14:30", exact=True)).to_be_visible()
-    page.mouse.wheel(0, 400)
+    page.evaluate("window.scrollTo(0, 400)")
     scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
     page.get_by_role("button", name="14:30", exact=True).click()
     expect(page.get_by_label("Start time")).to_have_value("14:30")
     expect(page.get_by_role("button", name="14:30", exact=True)).to_be_focused()
@@ -169,8 +181,9 @@ def test_a_session_moves_to_another_therapist_in_four_clicks(
     clicks.click(page.get_by_role("link", name="Move", exact=True))
     expect(page.get_by_role("heading", name="Ben M.")).to_be_visible()
     expect(page.get_by_role("link", name="15:00 with Anna K.")).to_have_count(0)
-    save_screenshot(page, "desk-move-anywhere")
-    assert_accessible(page)
+    with clicks.aside():
+        save_screenshot(page, "desk-move-anywhere")
+        assert_accessible(page)
     clicks.click(page.get_by_role("link", name="15:00 with Ben M."))
     clicks.click(page.get_by_role("button", name="Move the session"))
 
