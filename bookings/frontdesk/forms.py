@@ -70,6 +70,7 @@ def technique_lengths(technique_id: object) -> list[int]:
 # Changing one of these re-reads the free times in place (django-htmx); each still
 # works as a plain form field without JavaScript ("Show free times" posts the form).
 LIVE = {"hx-trigger": "change", "hx-swap": "none", "hx-include": "closest form"}
+CHOICES = "#id_technique, #id_length_minutes"
 
 
 class ClientChoiceField(forms.ModelChoiceField[Client]):
@@ -212,7 +213,12 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
         if live_url:
             for name in ("technique", "length_minutes", "therapist", "day", "time", "client"):
                 self.fields[name].widget.attrs |= LIVE | {"hx-post": live_url}
+            # What the answer may change cannot be changed meanwhile: a length picked
+            # while the technique's lengths are on their way would be overwritten.
+            self.fields["technique"].widget.attrs["hx-disabled-elt"] = "#id_length_minutes"
+            self.fields["client"].widget.attrs["hx-disabled-elt"] = CHOICES
             self.fields["client_search"].widget.attrs |= LIVE | {
+                "hx-disabled-elt": CHOICES,
                 "hx-post": live_url,
                 "hx-trigger": "input changed delay:250ms, search",
                 "autocomplete": "off",
