@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 
 from bookings.booking import services
 from bookings.booking.errors import BookingError
-from bookings.frontdesk import booking_list, pages, reports, urls, views
+from bookings.frontdesk import booking_list, desk_booking, pages, reports, urls, views
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.intake.answers import (
     condition_labels,
@@ -266,7 +266,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        return views.staff_booking_view(request, self)
+        return desk_booking.staff_booking_view(request, self)
 
     def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         # Cancel instead, so the history stays; only a superuser erases a booking.

@@ -8,14 +8,21 @@ from django.utils import timezone
 
 from bookings.booking.forms import CancelForm
 from bookings.intake.answers import IntakeAnswers
-from bookings.intake.forms import SafetyFieldsMixin, follow_up_field
+from bookings.intake.forms import SIGNS_NONE, SafetyFieldsMixin, follow_up_field
 from bookings.messaging import phones
 from bookings.models import DEFAULT_CLIENT_MESSAGE, Client, Therapist
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
 from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
 
-__all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "StaffCancelForm", "local_day_and_time"]
+__all__ = [
+    "CancelForm",
+    "MoveForm",
+    "StaffBookingForm",
+    "StaffCancelForm",
+    "local_day_and_time",
+    "technique_lengths",
+]
 
 REASON_MAX_LENGTH = 200
 
@@ -52,15 +59,26 @@ class WhenForm(forms.Form):
         return availability.wall_to_utc(day, wall, selectors.clinic_zone())
 
 
-def _length_choices() -> list[tuple[int, str]]:
-    minutes = sorted(set(SessionLength.objects.values_list("minutes", flat=True)))
-    return [(m, f"{m} minutes") for m in minutes]
+def technique_lengths(technique_id: object) -> list[int]:
+    """The lengths a technique is offered in; every length offered anywhere when none
+    (or nonsense) is chosen yet."""
+    lengths = SessionLength.objects.all()
+    if str(technique_id or "").isdigit():
+        lengths = lengths.filter(technique_id=int(str(technique_id)))
+    return sorted(set(lengths.values_list("minutes", flat=True)))
+
+
+# Changing one of these re-reads the free times in place (django-htmx); each still
+# works as a plain form field without JavaScript ("Show free times" posts the form).
+LIVE = {"hx-trigger": "change", "hx-swap": "none", "hx-include": "closest form"}
+CHOICES = "#id_technique, #id_length_minutes"
 
 
 class ClientChoiceField(forms.ModelChoiceField[Client]):
     def label_from_instance(self, obj: Client) -> str:
         # Two people share a name often enough: the phone and email tell them apart.
-        return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
+        phone = phones.national(obj.phone) if obj.phone else ""
+        return " · ".join(part for part in (obj.name, phone, obj.email) if part)
 
 
 class StaffScreenForm(SafetyFieldsMixin):
@@ -69,6 +87,12 @@ class StaffScreenForm(SafetyFieldsMixin):
     one "asked: none of these apply"); a booking and a waitlist entry both ask them."""
 
     allow_signs_none = True
+
+    all_clear = forms.BooleanField(
+        label="Asked every question above: the answer to each is no, and none of the "
+        "conditions or risk factors apply",
+        required=False,
+    )
 
     told_to_see_doctor = forms.BooleanField(
         label="I advised the client to see a doctor before the session, and read them any "
@@ -92,8 +116,23 @@ class StaffScreenForm(SafetyFieldsMixin):
         # Two lists, two names staff tell apart at a glance.
         self.fields["conditions"].label = CONDITIONS.admin_label
         self.fields["risk_factors"].label = RISK_FACTORS.admin_label
+        if self.is_bound and self.data.get(self.add_prefix("all_clear")):
+            # One explicit answer for the lists too: "none of these" need not be ticked.
+            for name in ("conditions", "risk_factors"):
+                self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
+        if self.cleaned_data.get("all_clear"):
+            self.cleaned_data[SIGNS_NONE] = True
+            for name in ("conditions", "risk_factors"):
+                if name not in self.errors and self.cleaned_data.get(name):
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            "This has a tick, but “the answer to each is no” is ticked too.",
+                            code="all_clear_and_ticks",
+                        ),
+                    )
         cleaned = super().clean()
         if (
             cleaned.get("clinical_override")
@@ -113,7 +152,9 @@ class StaffScreenForm(SafetyFieldsMixin):
         """The safety questions' fields, grouped as the desk's pages lay them out."""
         signs_none = self.signs_none_field
         return {
-            "emergency_fields": [*self.emergency_fields, *([signs_none] if signs_none else [])],
+            "emergency_fields": self.emergency_fields,
+            "signs_none_fields": [signs_none] if signs_none else [],
+            "all_clear_fields": [self["all_clear"]],
             "list_fields": self.list_fields,
             "follow_up_fields": [self[follow_up_field(f.code)] for f in FOLLOW_UPS],
         }
@@ -133,13 +174,15 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
         label="Find a client",
         required=False,
         max_length=120,
-        help_text="Part of a name, an email, or phone digits; then “Find client”.",
+        help_text="Three letters of a name, phone digits or part of an email: the matches "
+        "show as you type (without JavaScript: “Find client”). One match is chosen for you.",
     )
     client = ClientChoiceField(
         label="Client",
         queryset=Client.objects.none(),
         required=False,
         widget=forms.RadioSelect,
+        blank=True,
         empty_label="A new client (type their details below)",
         help_text="A client already on record keeps all their sessions in one place.",
     )
@@ -160,17 +203,39 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
     outside_hours_reason = forms.CharField(
         label="Why (kept with the booking)", required=False, max_length=REASON_MAX_LENGTH
     )
+    # "No, a different person": the desk saw the records with this phone and books a
+    # new client all the same.
+    different_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, therapists: Any, clients: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, therapists: Any, clients: Any = None, live_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if live_url:
+            for name in ("technique", "length_minutes", "therapist", "day", "time", "client"):
+                self.fields[name].widget.attrs |= LIVE | {"hx-post": live_url}
+            # What the answer may change cannot be changed meanwhile: a length picked
+            # while the technique's lengths are on their way would be overwritten.
+            self.fields["technique"].widget.attrs["hx-disabled-elt"] = "#id_length_minutes"
+            self.fields["client"].widget.attrs["hx-disabled-elt"] = CHOICES
+            self.fields["client_search"].widget.attrs |= LIVE | {
+                "hx-disabled-elt": CHOICES,
+                "hx-post": live_url,
+                "hx-trigger": "input changed delay:250ms, search",
+                "autocomplete": "off",
+            }
+            if not self.is_bound:
+                # The gap's "+" opens the form to type the client straight away.
+                self.fields["client_search"].widget.attrs["autofocus"] = True
         client_field: Any = self.fields["client"]
         client_field.queryset = clients if clients is not None else Client.objects.none()
         technique_field: Any = self.fields["technique"]
         technique_field.queryset = Technique.objects.active().order_by("display_order", "name")
         therapist_field: Any = self.fields["therapist"]
         therapist_field.queryset = therapists
+        technique = self.data.get("technique") if self.is_bound else self.initial.get("technique")
         length_field: Any = self.fields["length_minutes"]
-        length_field.choices = _length_choices()
+        length_field.choices = [(m, f"{m} minutes") for m in technique_lengths(technique)]
 
     def clean_client_phone(self) -> str:
         """Stored in E.164, like the numbers clients type online."""

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from bookings.frontdesk import day_grid, owner_report, week_grid
 from bookings.models import Booking, BookingStatus, Therapist
@@ -139,3 +139,52 @@ def owner_week(monday: date, *, now: datetime) -> OwnerWeek:
     days = [monday + timedelta(days=n) for n in range(7)]
     rows, total = owner_report.week_report(names, schedules, sessions, days, zone, now)
     return OwnerWeek(monday=monday, rows=rows, total=total)
+
+
+@dataclass(frozen=True)
+class SessionDefault:
+    """What the desk's booking form starts with: a technique and one of its lengths."""
+
+    technique_id: int
+    length_minutes: int
+
+
+def _held(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.exclude(status=BookingStatus.CANCELLED).filter(technique__is_active=True)
+
+
+def session_default(
+    *, client_id: int | None, therapist_id: int | None, offered: set[int] | None = None
+) -> SessionDefault | None:
+    """The client's last session (not cancelled), else what the therapist is booked for
+    most, else None. `offered`: the techniques the chosen therapist offers; a default
+    outside them is skipped. Two queries at most."""
+    if client_id is not None:
+        last = (
+            _held(Booking.objects.filter(client_id=client_id))
+            .order_by("-start", "-pk")
+            .values_list("technique_id", "length_minutes")
+            .first()
+        )
+        if last is not None and (offered is None or last[0] in offered):
+            return SessionDefault(*last)
+    if therapist_id is not None:
+        usual = (
+            _held(Booking.objects.filter(therapist_id=therapist_id))
+            .values("technique_id", "length_minutes")
+            .annotate(times=Count("pk"))
+            .order_by("-times", "technique_id", "length_minutes")
+            .first()
+        )
+        if usual is not None:
+            return SessionDefault(usual["technique_id"], usual["length_minutes"])
+    return None
+
+
+def offered_techniques(therapist_id: int | None) -> set[int] | None:
+    """The techniques a therapist offers; None for "anyone"."""
+    if therapist_id is None:
+        return None
+    return set(
+        Therapist.objects.filter(pk=therapist_id).values_list("techniques__pk", flat=True)
+    ) - {None}

@@ -1,10 +1,12 @@
-"""The front desk's day in the admin: the clinic's day view, booking a phone or walk-in
-client, moving a session and cancelling one with a reason.
+"""The front desk's pages in the admin: moving a session (to any therapist who offers
+its technique) and cancelling one with a reason; the shared helpers of the desk's pages
+(the booking form is `desk_booking.py`).
 
-BookingAdmin routes its add page here and adds the other pages (frontdesk/urls.py);
-each view gets the booking admin, so it shares its permissions and messages.
+BookingAdmin adds these pages (frontdesk/urls.py); each view gets the booking admin, so
+it shares its permissions and messages.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,18 +23,11 @@ from django.utils.http import urlencode
 from bookings.booking import services
 from bookings.booking.errors import BookingError
 from bookings.booking.selectors import staff_free_starts
-from bookings.frontdesk.forms import (
-    MoveForm,
-    StaffBookingForm,
-    StaffCancelForm,
-    local_day_and_time,
-)
+from bookings.frontdesk.forms import MoveForm, StaffCancelForm, local_day_and_time
 from bookings.frontdesk.selectors import first_name
 from bookings.frontdesk.staff_scope import staff_scope
-from bookings.models import Booking, BookingStatus, Client, Therapist
-from bookings.records.admin import search_clients
+from bookings.models import Booking, BookingStatus, Therapist
 from bookings.scheduling import availability, selectors
-from catalog.models import Technique
 from clinic.http import no_store
 
 
@@ -46,7 +41,7 @@ def admin_context(
     }
 
 
-def _staff_user(request: HttpRequest) -> User:
+def staff_user(request: HttpRequest) -> User:
     # The admin site only lets signed-in staff this far.
     if not isinstance(request.user, User):
         raise PermissionDenied
@@ -58,192 +53,6 @@ def _staff_user(request: HttpRequest) -> User:
 
 def parse_day(value: str) -> date | None:
     return availability.parse_day(value)
-
-
-# Booking a phone or walk-in client ------------------------------------------------
-
-
-def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
-    """A gap link's therapist and start, or a date, prefill the form; nonsense is ignored."""
-    initial: dict[str, Any] = {}
-    therapist = request.GET.get("therapist", "")
-    if therapist.isdigit():
-        initial["therapist"] = int(therapist)
-    try:
-        start = availability.parse_start(request.GET.get("start", ""))
-    except ValueError:
-        start = None
-    if start is not None:
-        initial["day"], initial["time"] = local_day_and_time(start)
-    elif day := parse_day(request.GET.get("date", "")):
-        initial["day"] = day
-    for name in ("technique", "length_minutes"):
-        if request.GET.get(name, "").isdigit():
-            initial[name] = int(request.GET[name])
-    if request.GET.get("client", "").isdigit():
-        # "Book again" from a client's page: their record's details, ready to book.
-        client = Client.objects.filter(pk=int(request.GET["client"])).first()
-        if client is not None:
-            client = client.merged_into or client
-            initial |= {
-                "client": client.pk,
-                "client_name": client.name,
-                "client_phone": client.phone,
-                "client_email": client.email,
-            }
-    return initial
-
-
-# A search offers this many clients; more means the desk should type more of it.
-CLIENT_CHOICES = 10
-
-
-def _client_choices(request: HttpRequest, initial: dict[str, Any]) -> QuerySet[Client]:
-    """The clients the form offers: the search's matches and the one already chosen."""
-    current = Client.objects.current()
-    ids = [
-        v for v in (request.POST.get("client", ""), str(initial.get("client", ""))) if v.isdigit()
-    ]
-    term = request.POST.get("client_search", "")
-    found = list(
-        search_clients(current, term)
-        .order_by("name", "pk")
-        .values_list("pk", flat=True)[:CLIENT_CHOICES]
-    )
-    return current.filter(pk__in=[*found, *map(int, ids)]).order_by("name", "pk")
-
-
-def _free_times(form: StaffBookingForm, *, leaving_out: int | None = None) -> list[datetime]:
-    """The free starts on the chosen day for what the form holds so far, in clinic time."""
-    if form.is_bound:
-        data = getattr(form, "cleaned_data", {})
-        technique = data.get("technique")
-        length, day, therapist = data.get("length_minutes"), data.get("day"), data.get("therapist")
-    else:
-        technique = _initial_technique(form)
-        length, day = form.initial.get("length_minutes"), form.initial.get("day")
-        therapist = form.initial.get("therapist")
-    if technique is None or not length or day is None:
-        return []
-    therapist_id = therapist.pk if isinstance(therapist, Therapist) else therapist
-    slots = staff_free_starts(
-        technique=technique,
-        length_minutes=int(length),
-        therapist_id=therapist_id,
-        day=day,
-        now=timezone.now(),
-        leaving_out=leaving_out,
-    )
-    return [timezone.localtime(slot.start, selectors.clinic_zone()) for slot in slots]
-
-
-SESSION_FIELDS = ("technique", "length_minutes", "therapist", "day", "time")
-
-
-def _chosen_day(form: StaffBookingForm) -> date | None:
-    if form.is_bound:
-        return getattr(form, "cleaned_data", {}).get("day")
-    return form.initial.get("day")
-
-
-def _initial_technique(form: StaffBookingForm) -> Technique | None:
-    technique_id = form.initial.get("technique")
-    return Technique.objects.active().filter(pk=technique_id).first() if technique_id else None
-
-
-def staff_booking_view(
-    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
-) -> HttpResponse:
-    """Book a phone or walk-in client. "Show free times" re-renders with the day's free
-    starts (no JavaScript); "Book" calls book_session with the desk's overrides."""
-    if not (booking_admin.has_add_permission(request) and staff_scope(request).sees_all):
-        raise PermissionDenied
-    therapists = Therapist.objects.active().order_by("display_name")
-    initial = _initial_from_query(request)
-    clients = _client_choices(request, initial)
-    if request.method == "POST":
-        form = StaffBookingForm(request.POST, therapists=therapists, clients=clients)
-    else:
-        form = StaffBookingForm(initial=initial, therapists=therapists, clients=clients)
-    if request.method == "POST" and form.is_valid() and request.POST.get("action") == "book":
-        data = form.cleaned_data
-        try:
-            booking = services.book_session(
-                therapist_id=data["therapist"].pk if data["therapist"] else None,
-                technique=data["technique"],
-                length_minutes=data["length_minutes"],
-                start=form.start(),
-                client_name=data["client_name"],
-                client_email=data["client_email"],
-                client_phone=data["client_phone"],
-                client_id=data["client"].pk if data["client"] else None,
-                # Staff asked every safety question: the same rules as online.
-                intake=form.intake(),
-                clinical_override_reason=form.override_reason(),
-                sms_opt_in=data["sms_opt_in"],
-                consent=data["consent"],
-                acknowledged_warning=data["told_to_see_doctor"],
-                by=_staff_user(request),
-                ignore_notice_and_horizon=True,
-                outside_hours_reason=data["outside_hours_reason"] if data["outside_hours"] else "",
-            )
-        except BookingError as error:
-            form.add_error(None, error.message)
-        else:
-            local = timezone.localtime(booking.start, selectors.clinic_zone())
-            booking_admin.message_user(
-                request,
-                f"Booked {booking.client_name} with {booking.therapist.display_name} on "
-                f"{local:%a %d %b %Y, %H:%M %Z} (reference {booking.reference}).",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(f"{_day_url()}?date={local:%Y-%m-%d}")
-    if form.is_bound and request.POST.get("action") != "book":
-        # "Show free times" is not a booking yet: only the session's fields may complain.
-        for name in [n for n in form.errors if n not in SESSION_FIELDS]:
-            del form.errors[name]
-    free = _free_times(form)
-    link = _free_link(form)
-    context = admin_context(request, booking_admin, "Book a phone or walk-in client")
-    context |= {
-        "form": form,
-        "session_fields": [form[n] for n in SESSION_FIELDS],
-        "client_search_fields": [form["client_search"]],
-        "client_choice_fields": [form["client"]] if clients else [],
-        "client_fields": [
-            form[n] for n in ("client_name", "client_phone", "sms_opt_in", "client_email")
-        ],
-        **form.grouped_safety_fields(),
-        "safety_fields": [form[n] for n in ("told_to_see_doctor", "consent")],
-        "clinical_override_fields": [
-            form[n] for n in ("clinical_override", "clinical_override_reason")
-        ],
-        "override_fields": [form[n] for n in ("outside_hours", "outside_hours_reason")],
-        "free_times": free,
-        "free_base": f"?{link}&" if link else "?",
-        "shown_day": free[0].date() if free else _chosen_day(form),
-    }
-    return no_store(render(request, "admin/bookings/booking/staff_book.html", context))
-
-
-def _free_link(form: StaffBookingForm) -> str:
-    """The query a free time's link keeps (technique, length, therapist), as a GET prefix."""
-    source = getattr(form, "cleaned_data", {}) if form.is_bound else form.initial
-    params: dict[str, Any] = {}
-    for name in ("technique", "therapist"):
-        value = source.get(name)
-        if value:
-            params[name] = value.pk if hasattr(value, "pk") else value
-    if source.get("length_minutes"):
-        params["length_minutes"] = source["length_minutes"]
-    client = source.get("client")
-    if client:
-        params["client"] = client.pk if hasattr(client, "pk") else client
-    return urlencode(params)
-
-
-def _day_url() -> str:
-    return reverse("admin:bookings_booking_day")
 
 
 # Moving and cancelling ------------------------------------------------------------
@@ -274,6 +83,62 @@ def _movable_to(request: HttpRequest, booking: Booking) -> QuerySet[Therapist]:
     return therapists.order_by("display_name")
 
 
+def _shown_therapist(request: HttpRequest, therapists: QuerySet[Therapist]) -> int | None:
+    """The therapist whose free times the move page lists (`?therapist=`), if one of those
+    the session may move to; None lists them all."""
+    asked = request.GET.get("therapist", "")
+    if not asked.isdigit():
+        return None
+    return int(asked) if therapists.filter(pk=int(asked)).exists() else None
+
+
+@dataclass(frozen=True)
+class TherapistTimes:
+    therapist_id: int
+    name: str
+    # Each free start in clinic time, with the link that fills the form with it.
+    times: list[tuple[datetime, str]]
+
+
+def _move_link(start: datetime, therapist_id: int) -> str:
+    query = {
+        "date": f"{start:%Y-%m-%d}",
+        "therapist": str(therapist_id),
+        "start": start.isoformat(),
+    }
+    return f"?{urlencode(query)}"
+
+
+def _free_by_therapist(
+    booking: Booking, therapists: QuerySet[Therapist], shown_for: int | None, day: date
+) -> list[TherapistTimes]:
+    """The day's free times for this session's technique and length, per therapist who
+    offers it (or the one asked for), the session itself left out of its own way."""
+    slots = staff_free_starts(
+        technique=booking.technique,
+        length_minutes=booking.length_minutes,
+        therapist_id=shown_for,
+        day=day,
+        now=timezone.now(),
+        leaving_out=booking.pk,
+    )
+    names = dict(therapists.values_list("pk", "display_name"))
+    times: dict[int, list[datetime]] = {pk: [] for pk in names}
+    for slot in slots:
+        for therapist_id in slot.therapist_ids:
+            if therapist_id in times:
+                times[therapist_id].append(timezone.localtime(slot.start, selectors.clinic_zone()))
+    return [
+        TherapistTimes(
+            therapist_id=pk,
+            name=names[pk],
+            times=[(t, _move_link(t, pk)) for t in starts],
+        )
+        for pk, starts in sorted(times.items(), key=lambda item: names[item[0]])
+        if shown_for is None or pk == shown_for
+    ]
+
+
 def move_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
@@ -297,6 +162,10 @@ def move_view(
         initial["day"], initial["time"] = local_day_and_time(asked_start)
     elif asked := parse_day(request.GET.get("date", "")):
         initial["day"] = asked
+    shown_for = _shown_therapist(request, therapists)
+    if asked_start is not None and shown_for is not None:
+        # A time picked from one therapist's list moves the session to them.
+        initial["therapist"] = shown_for
     form = MoveForm(request.POST or None, initial=initial, therapists=therapists)
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,24 +189,14 @@ def move_view(
             return HttpResponseRedirect(change_url)
     shown_day = form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None
     shown_day = shown_day or initial["day"]
-    free = [
-        timezone.localtime(slot.start, selectors.clinic_zone())
-        for slot in staff_free_starts(
-            technique=booking.technique,
-            length_minutes=booking.length_minutes,
-            therapist_id=booking.therapist_id,
-            day=shown_day,
-            now=timezone.now(),
-            leaving_out=booking.pk,
-        )
-    ]
     context = admin_context(request, booking_admin, f"Move {booking.reference}")
     context |= {
         "booking": booking,
         "form": form,
-        "free_times": free,
+        "free_by_therapist": _free_by_therapist(booking, therapists, shown_for, shown_day),
+        "therapists": therapists,
+        "shown_for": shown_for,
         "shown_day": shown_day,
-        "free_base": f"?date={shown_day:%Y-%m-%d}&",
         "change_url": change_url,
         "original": booking,
     }
@@ -363,7 +222,7 @@ def cancel_view(
                 booking=booking,
                 reason=form.cleaned_data["reason"],
                 client_message=form.cleaned_data["client_message"],
-                by=_staff_user(request),
+                by=staff_user(request),
             )
         except BookingError as error:
             booking_admin.message_user(request, error.message, messages.ERROR)
@@ -398,7 +257,7 @@ def cancel_selected(
                         booking=booking,
                         reason=form.cleaned_data["reason"],
                         client_message=form.cleaned_data["client_message"],
-                        by=_staff_user(request),
+                        by=staff_user(request),
                     )
                 except BookingError as error:
                     booking_admin.message_user(

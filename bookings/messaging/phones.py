@@ -32,19 +32,13 @@ def can_receive_texts(e164: str) -> bool:
     )
 
 
-def national_format(e164: str) -> str:
-    """How the clinic's staff read and dial a number: "07700 900123" for a number in the
-    clinic's country, the international form for others; as given if it is no number."""
+def national(e164: str) -> str:
+    """The number as people in the clinic's country write it ("07700 900123"); a
+    foreign number in international form; anything unreadable as it was stored."""
     try:
         number = phonenumbers.parse(e164, settings.PHONE_REGION)
     except phonenumbers.NumberParseException:
         return e164
-    # By country code, not region: the region lookup needs a "valid" number, and
-    # Ofcom's 07700 900xxx (staff and tests use them) are only "possible".
-    home = number.country_code == phonenumbers.country_code_for_region(settings.PHONE_REGION)
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if home
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
+    if number.country_code == phonenumbers.country_code_for_region(settings.PHONE_REGION):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

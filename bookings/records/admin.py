@@ -24,36 +24,17 @@ from bookings.privacy import looks
 from bookings.privacy import services as privacy_services
 from bookings.records import client_pages, notes, outcomes, services
 from bookings.records.access import clients_in_care, health_data_rule
+from bookings.records.forms import ClientForm
 from bookings.records.selectors import (
     ClientHistory,
     client_history,
+    shares_a_phone,
 )
 from bookings.scheduling import selectors
 from catalog.models import Technique
 from catalog.vocabulary import AREAS
 from clinic.http import no_store
 from clinic.roles import CLINICAL_LEADS
-
-
-class ClientForm(forms.ModelForm[Client]):
-    class Meta:
-        model = Client
-        fields = ["name", "phone", "email", "date_of_birth", "staff_notes"]
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        phone = phones.to_e164(raw)
-        if phone is None:
-            raise forms.ValidationError(
-                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
-            )
-        return phone
-
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"]
-        return email.strip()
 
 
 def search_clients(queryset: QuerySet[Client], term: str) -> QuerySet[Client]:
@@ -127,11 +108,16 @@ class UnconfirmedFilter(admin.SimpleListFilter):
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, str]]:
-        return [("unconfirmed", "Unconfirmed: same email as another client")]
+        return [
+            ("unconfirmed", "Unconfirmed: same email as another client"),
+            ("same_phone", "Possible duplicate: same phone as another client"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Client]) -> QuerySet[Client]:
         if self.value() == "unconfirmed":
             return queryset.filter(same_email_as__isnull=False)
+        if self.value() == "same_phone":
+            return queryset.filter(shares_a_phone())
         return queryset
 
 
@@ -294,6 +280,26 @@ class ClientAdmin(admin.ModelAdmin[Client]):
             return queryset, False
         return search_clients(queryset, search_term), False
 
+    def _kept_for_merged(self, request: HttpRequest, object_id: str) -> HttpResponse | None:
+        """An old link to a merged duplicate leads to the record it was merged into, when
+        this user may open that one."""
+        if not object_id.isdigit():
+            return None
+        merged = Client.objects.filter(pk=int(object_id), merged_into__isnull=False).first()
+        seen: set[int] = set()
+        kept = merged
+        while kept is not None and kept.merged_into_id is not None and kept.pk not in seen:
+            seen.add(kept.pk)
+            kept = kept.merged_into
+        if merged is None or kept is None or not self.get_queryset(request).filter(pk=kept.pk):
+            return None
+        self.message_user(
+            request,
+            f"{merged.name}'s record was merged into this one ({kept.name}): old links lead here.",
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:bookings_client_change", args=[kept.pk]))
+
     def change_view(
         self,
         request: HttpRequest,
@@ -302,7 +308,12 @@ class ClientAdmin(admin.ModelAdmin[Client]):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         extra_context = dict(extra_context or {})
-        client = self.get_object(request, object_id)
+        try:
+            client = self.get_object(request, object_id)
+        except Http404:
+            if kept := self._kept_for_merged(request, object_id):
+                return kept
+            raise
         history = client_history(client.pk, now=timezone.now())
         desk = staff_scope(request).sees_all and self.has_change_permission(request, client)
         extra_context |= client_pages.page_context(request, self, client) | {

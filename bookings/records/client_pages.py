@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.frontdesk.staff_scope import staff_scope
+from bookings.messaging import phones
 from bookings.models import Client
 from bookings.records import identity
+from bookings.records.selectors import same_person_candidates
 
 
 def unconfirmed(client: Client) -> str:
@@ -64,10 +66,27 @@ def page_context(
 ) -> dict[str, Any]:
     """The client page's notice and actions: front desk only (a therapist never learns
     whose address another person typed)."""
-    notice = unconfirmed(client) if may_settle(request, client_admin) else ""
+    desk = may_settle(request, client_admin)
+    notice = unconfirmed(client) if desk else ""
+    # Records an online booking (which never asks the public) may have duplicated.
+    maybe_same = (
+        same_person_candidates(
+            name=client.name,
+            phone=client.phone,
+            date_of_birth=client.date_of_birth,
+            leaving_out=client.pk,
+        )
+        if desk and client.merged_into_id is None
+        else []
+    )
+    possible = {
+        "possible_duplicates": [
+            {"client": c, "phone": phones.national(c.phone) if c.phone else ""} for c in maybe_same
+        ]
+    }
     if not notice:
-        return {"unconfirmed": ""}
-    return {
+        return {"unconfirmed": ""} | possible
+    return possible | {
         "unconfirmed": notice,
         "same_email_as": client.same_email_as,
         "join_to": (client.same_email_as.name.split() or [""])[0] if client.same_email_as else "",

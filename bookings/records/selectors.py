@@ -1,20 +1,22 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import (
     FUNCTION_ACTIVITIES_MAX,
     Booking,
     BookingStatus,
+    Client,
     FunctionActivity,
     FunctionScore,
     OutcomeRequest,
 )
+from bookings.models.clients import ERASED_NAME
 from bookings.records.outcome_report import SessionOutcome
 from bookings.records.pain_chart import PainPoint
 from bookings.records.responders import Band, Progress, SessionScores
@@ -327,3 +329,30 @@ def function_series(client_id: int, *, readable: QuerySet[OutcomeRequest]) -> li
     for activity_id, name, answered_at, score in rows:
         found.setdefault(activity_id, (name, []))[1].append((answered_at, score))
     return [ActivityScores(name, tuple(scores)) for name, scores in found.values()]
+
+
+def _same_name_query(name: str) -> Q:
+    words = name.split()
+    return Q(name__iexact=" ".join(words)) if words else Q(pk__in=[])
+
+
+def same_person_candidates(
+    *, name: str, phone: str, date_of_birth: date | None = None, leaving_out: int | None = None
+) -> list[Client]:
+    """Current records that may be this person: the same phone (E.164), or the same
+    name (any case, spaces squeezed) and date of birth. What the desk is asked about
+    before a new record is made; never shown to the public."""
+    match = Q(phone=phone) if phone else Q(pk__in=[])
+    if date_of_birth is not None:
+        match |= _same_name_query(name) & Q(date_of_birth=date_of_birth)
+    found = Client.objects.current().filter(match).exclude(name=ERASED_NAME)
+    if leaving_out is not None:
+        found = found.exclude(pk=leaving_out)
+    return list(found.order_by("name", "pk")[:5])
+
+
+def shares_a_phone() -> Q:
+    """Records whose phone another current record holds: the client list's "Possible
+    duplicates" filter, for what online bookings made (they never ask the public)."""
+    others = Client.objects.current().filter(phone=OuterRef("phone")).exclude(pk=OuterRef("pk"))
+    return ~Q(phone="") & Q(Exists(others))

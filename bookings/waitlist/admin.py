@@ -92,7 +92,7 @@ def to_call_on(request: HttpRequest, day: date, scope: StaffScope) -> list[CallR
                 client_name=entry.client_name,
                 when=f"{offer.start.astimezone(zone):%H:%M}",
                 wants=f"{entry.technique.name}, {entry.length_minutes} min{who}",
-                phone=phones.national_format(entry.client_phone),
+                phone=phones.national(entry.client_phone),
                 phone_link=entry.client_phone,
                 still_free=offers.still_free(offer, now),
             )

@@ -308,7 +308,7 @@ def test_free_times_are_offered_for_the_chosen_day(client, now, front_desk_user,
     response = client.post(ADD_URL, form_data(therapist, action="times", client_name=""))
     html = response.content.decode()
     assert "errornote" not in html  # the client's name is asked for when booking
-    assert ">11:15</a>" in html and ">14:00</a>" in html
+    assert ">11:15</button>" in html and ">14:00</button>" in html
     # 09:00 would run into the 10:00 session's start with the buffer; 11:00 into its buffer.
     assert ">09:00</a>" not in html and ">10:00</a>" not in html and ">11:00</a>" not in html
     assert not Booking.objects.filter(client_name="Pat Phone").exists()

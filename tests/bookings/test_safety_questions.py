@@ -171,8 +171,9 @@ def test_a_fall_answered_yes_without_thin_bones_or_steroids_is_not_kept():
     assert form.answers(None).risk_factors == ()
 
 
-def test_the_css_that_reveals_follow_ups_names_every_parent():
-    css = (ROOT / "static/css/site.css").read_text()
+@pytest.mark.parametrize("sheet", ["site.css", "admin-schedule.css"])
+def test_the_css_that_reveals_follow_ups_names_every_parent(sheet):
+    css = (ROOT / "static/css" / sheet).read_text()
     for follow in FOLLOW_UPS:
         for parent in follow.follows:
             assert (

@@ -484,4 +484,4 @@ def test_sending_a_text_costs_the_same_few_queries_as_an_email(book, django_asse
 def test_staff_read_numbers_in_the_national_format_and_others_in_the_international(
     e164: str, shown: str
 ) -> None:
-    assert phones.national_format(e164) == shown
+    assert phones.national(e164) == shown
