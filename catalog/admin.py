@@ -6,9 +6,8 @@ from django.contrib import admin
 from django.db.models import Field, Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
+from clinic.admin import LabelledListEditableMixin, LabelledTabularInline, StaffHistoryAdmin
 
 from .cache import clear_catalog_pages
 from .models import (
@@ -142,7 +141,7 @@ class KeywordWeightAdmin(admin.ModelAdmin[KeywordWeight]):
 
 
 @admin.register(ConditionRule)
-class ConditionRuleAdmin(SimpleHistoryAdmin[ConditionRule]):
+class ConditionRuleAdmin(StaffHistoryAdmin[ConditionRule]):
     list_display = ["condition", "technique", "effect", "reason"]
     list_filter = ["condition", "technique", "effect"]
     list_select_related = ["technique"]
@@ -181,7 +180,7 @@ class WarningPhraseForm(forms.ModelForm[WarningPhrase]):
 
 
 @admin.register(WarningPhrase)
-class WarningPhraseAdmin(SimpleHistoryAdmin[WarningPhrase]):
+class WarningPhraseAdmin(StaffHistoryAdmin[WarningPhrase]):
     form = WarningPhraseForm
     list_display = ["phrase", "sign"]
     list_filter = ["sign"]

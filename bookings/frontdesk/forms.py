@@ -14,6 +14,7 @@ from bookings.models import Client, Therapist
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
 from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
+from clinic.display import national_phone
 
 __all__ = ["CancelForm", "MoveForm", "StaffBookingForm", "local_day_and_time"]
 
@@ -60,7 +61,8 @@ def _length_choices() -> list[tuple[int, str]]:
 class ClientChoiceField(forms.ModelChoiceField[Client]):
     def label_from_instance(self, obj: Client) -> str:
         # Two people share a name often enough: the phone and email tell them apart.
-        return " · ".join(part for part in (obj.name, obj.phone, obj.email) if part)
+        shown = (obj.name, national_phone(obj.phone), obj.email)
+        return " · ".join(part for part in shown if part)
 
 
 class StaffScreenForm(SafetyFieldsMixin):

@@ -22,6 +22,7 @@ from bookings.models import Booking, Therapist, TimeOff
 from bookings.privacy import looks
 from bookings.privacy import services as privacy
 from bookings.scheduling import availability, selectors
+from clinic.display import clinic_date
 
 
 def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
@@ -139,7 +140,7 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
     context = {
         **booking_admin.admin_site.each_context(request),
         "opts": booking_admin.opts,
-        "title": f"Week of {monday:%A} {monday.day} {monday:%B %Y}",
+        "title": f"Week of {clinic_date(monday, selectors.clinic_zone())}",
         "monday": monday,
         "weeks": weeks,
         "choices": choices,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bookings.booking import services
-from bookings.booking.errors import BookingError
+from bookings.booking.errors import BookingError, staff_message
 from bookings.booking.forms import CancelForm
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk.forms import MoveForm, StaffBookingForm, local_day_and_time
@@ -28,6 +28,7 @@ from bookings.models import Booking, BookingStatus, Client, Therapist
 from bookings.records.admin import search_clients
 from bookings.scheduling import availability, selectors
 from catalog.models import Technique
+from clinic.display import clinic_datetime
 from clinic.http import no_store
 
 
@@ -183,13 +184,14 @@ def staff_booking_view(
                 outside_hours_reason=data["outside_hours_reason"] if data["outside_hours"] else "",
             )
         except BookingError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, staff_message(error))
         else:
             local = timezone.localtime(booking.start, selectors.clinic_zone())
             booking_admin.message_user(
                 request,
                 f"Booked {booking.client_name} with {booking.therapist.display_name} on "
-                f"{local:%a %d %b %Y, %H:%M %Z} (reference {booking.reference}).",
+                f"{clinic_datetime(booking.start, selectors.clinic_zone())} "
+                f"(reference {booking.reference}).",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(f"{_day_url()}?date={local:%Y-%m-%d}")
@@ -302,13 +304,13 @@ def move_view(
                 ignore_notice_and_horizon=True,
             )
         except BookingError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, staff_message(error))
         else:
-            local = timezone.localtime(moved.start, selectors.clinic_zone())
             told = " The client has been emailed the new time." if moved.client_email else ""
             booking_admin.message_user(
                 request,
-                f"Moved {moved.reference} to {local:%a %d %b %Y, %H:%M %Z} with "
+                f"Moved {moved.reference} to "
+                f"{clinic_datetime(moved.start, selectors.clinic_zone())} with "
                 f"{moved.therapist.display_name}.{told}",
                 messages.SUCCESS,
             )

@@ -82,4 +82,4 @@ class OutcomeRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Outcome of booking {self.booking_id}"
+        return f"Outcome of {self.booking}"

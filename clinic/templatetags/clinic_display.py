@@ -1,18 +1,57 @@
-from datetime import datetime
+"""The staff's formats as template filters: `{{ booking.start|clinic_datetime }}`,
+`{{ start|clinic_span:end }}`, `{{ first|clinic_days:last }}`, `{{ phone|phone }}`.
+Each hands its value to clinic/display.py with the clinic's zone."""
+
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import SafeString
 
 from clinic import display
 
 register = template.Library()
 
 
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 @register.filter
 def clinic_datetime(value: datetime | None) -> str:
-    return display.clinic_datetime(value, ZoneInfo(settings.TIME_ZONE))
+    return display.clinic_datetime(value, _zone())
+
+
+@register.filter
+def clinic_date(value: date | datetime | None) -> str:
+    return display.clinic_date(value, _zone())
+
+
+@register.filter
+def clinic_time(value: datetime | time | None) -> str:
+    return display.clinic_time(value, _zone())
+
+
+@register.filter
+def clinic_span(start: datetime | None, end: datetime | None) -> str:
+    return display.clinic_span(start, end, _zone())
+
+
+@register.filter
+def clinic_days(first: date | None, last: date | None) -> str:
+    return display.clinic_days(first, last)
+
+
+@register.filter
+def minutes(value: int | None) -> str:
+    return display.minutes(value)
+
+
+@register.filter
+def phone(value: str | None) -> SafeString | str:
+    return display.phone_link(value)
 
 
 @register.filter

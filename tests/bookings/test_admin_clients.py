@@ -174,7 +174,7 @@ def test_front_desk_books_a_client_found_by_phone_without_retyping(
 
     found = client.post(ADD_URL, form_data(therapist, action="find", client_search="900 123"))
     html = found.content.decode()
-    assert "Jane Doe · +447700900123 · jane@example.org" in html
+    assert "Jane Doe · 07700 900123 · jane@example.org" in html
     assert "Someone Else" not in html
 
     response = client.post(
