@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.conf import settings
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -78,6 +78,21 @@ def clinic_days(first: date | None, last: date | None) -> str:
     if first.year == last.year:
         return f"{dateformat.format(first, DAY_WITHOUT_YEAR)} - {last_shown}"
     return f"{dateformat.format(first, settings.DATE_FORMAT)} - {last_shown}"
+
+
+def date_input_format() -> str:
+    """How staff type a day: the clinic's locale's first input format ("%d/%m/%Y")."""
+    shown: str = formats.get_format("DATE_INPUT_FORMATS")[0]
+    return shown
+
+
+def date_input_hint() -> str:
+    """That format as a hint in a field: "dd/mm/yyyy"."""
+    hints = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy"}
+    shown = date_input_format()
+    for code, hint in hints.items():
+        shown = shown.replace(code, hint)
+    return shown
 
 
 def minutes(value: int | None) -> str:

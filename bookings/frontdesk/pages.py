@@ -17,6 +17,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from bookings.frontdesk import week_grid
+from bookings.frontdesk.forms import parse_day
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
 from bookings.models import Booking, Therapist, TimeOff
 from bookings.privacy import looks
@@ -214,7 +215,7 @@ def _int_or_none(value: str) -> int | None:
 
 
 def _requested_day(request: HttpRequest) -> date | None:
-    return availability.parse_day(request.GET.get("week", ""))
+    return parse_day(request.GET.get("week", ""))
 
 
 def _session(booking: Booking) -> week_grid.Entry:

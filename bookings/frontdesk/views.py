@@ -23,6 +23,7 @@ from bookings.booking.errors import BookingError, staff_message
 from bookings.booking.forms import CancelForm
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk.forms import MoveForm, StaffBookingForm, local_day_and_time
+from bookings.frontdesk.forms import parse_day as typed_day
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.models import Booking, BookingStatus, Client, Therapist
 from bookings.records.admin import search_clients
@@ -53,7 +54,7 @@ def _staff_user(request: HttpRequest) -> User:
 
 
 def parse_day(value: str) -> date | None:
-    return availability.parse_day(value)
+    return typed_day(value)
 
 
 # Booking a phone or walk-in client ------------------------------------------------

@@ -45,6 +45,17 @@ def clinic_days(first: date | None, last: date | None) -> str:
 
 
 @register.filter
+def date_input(value: date | None) -> str:
+    """A day as a date field shows it, in the clinic's order: "08/12/2026"."""
+    return value.strftime(display.date_input_format()) if value else ""
+
+
+@register.simple_tag
+def date_input_hint() -> str:
+    return display.date_input_hint()
+
+
+@register.filter
 def minutes(value: int | None) -> str:
     return display.minutes(value)
 
