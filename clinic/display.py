@@ -1,10 +1,11 @@
 """How staff screens show a moment, a day, a span, a length, a phone and an amount.
 
 One format each, everywhere: "Tue 8 Dec 2026, 10:00"; a day "Tue 8 Dec 2026"; a span on
-one day "Tue 8 Dec 2026, 10:00-11:00"; days "Mon 28 Dec - Thu 31 Dec 2026" (one day
-shown once); times without seconds; "45 min"; phones as dialled at home ("07700 900105").
-The admin's own columns and read-only fields get the same formats from settings
-(DATE_FORMAT...), handed back by clinic/formats over the locale's.
+one day "Tue 8 Dec 2026, 10:00 to 11:00"; days "Mon 28 Dec to Thu 31 Dec 2026" (one day
+shown once; "to", as the day and week views and the emails say it); times without
+seconds; "45 min"; phones as dialled at home ("07700 900105"). The admin's own columns
+and read-only fields get the same formats from settings (DATE_FORMAT...), handed back by
+clinic/formats over the locale's.
 """
 
 from datetime import date, datetime, time
@@ -19,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 DAY_WITHOUT_YEAR = "D j M"
+NBSP = "\u00a0"
 
 
 def clinic_datetime(value: datetime | None, zone: ZoneInfo) -> str:
@@ -56,28 +58,28 @@ def clinic_time(value: datetime | time | None, zone: ZoneInfo) -> str:
 
 def clinic_span(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> str:
     """From `start` to `end`: the day once when both fall on it ("Tue 8 Dec 2026,
-    10:00-11:00"), both moments in full when they do not."""
+    10:00 to 11:00"), both moments in full when they do not."""
     if start is None:
         return ""
     if end is None:
         return clinic_datetime(start, zone)
     first, last = start.astimezone(zone), end.astimezone(zone)
     if first.date() == last.date():
-        return f"{clinic_date(first, zone)}, {clinic_time(start, zone)}-{clinic_time(end, zone)}"
-    return f"{clinic_datetime(start, zone)} - {clinic_datetime(end, zone)}"
+        return f"{clinic_date(first, zone)}, {clinic_time(start, zone)} to {clinic_time(end, zone)}"
+    return f"{clinic_datetime(start, zone)} to {clinic_datetime(end, zone)}"
 
 
 def clinic_days(first: date | None, last: date | None) -> str:
     """The days from `first` to `last`, both included: one day once ("Mon 28 Dec 2026"),
-    the year once when both share it ("Mon 28 Dec - Thu 31 Dec 2026")."""
+    the year once when both share it ("Mon 28 Dec to Thu 31 Dec 2026")."""
     if first is None:
         return ""
     if last is None or last == first:
         return dateformat.format(first, settings.DATE_FORMAT)
     last_shown = dateformat.format(last, settings.DATE_FORMAT)
     if first.year == last.year:
-        return f"{dateformat.format(first, DAY_WITHOUT_YEAR)} - {last_shown}"
-    return f"{dateformat.format(first, settings.DATE_FORMAT)} - {last_shown}"
+        return f"{dateformat.format(first, DAY_WITHOUT_YEAR)} to {last_shown}"
+    return f"{dateformat.format(first, settings.DATE_FORMAT)} to {last_shown}"
 
 
 def date_input_format() -> str:
@@ -130,10 +132,11 @@ def national_phone(e164: str | None) -> str:
 
 
 def phone_link(e164: str | None) -> SafeString | str:
-    """The number in national form, in a tel: link that dials the stored E.164."""
+    """The number in national form, in a tel: link that dials the stored E.164; kept on
+    one line in a narrow column."""
     if not e164:
         return ""
-    return format_html('<a href="tel:{}">{}</a>', e164, national_phone(e164))
+    return format_html('<a href="tel:{}">{}</a>', e164, national_phone(e164).replace(" ", NBSP))
 
 
 class StaffMember(Protocol):

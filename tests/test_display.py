@@ -45,10 +45,10 @@ def at(text: str) -> datetime:
 @pytest.mark.parametrize(
     ("start", "end", "shown"),
     [
-        ("2026-12-08 10:00", "2026-12-08 11:00", "Tue 8 Dec 2026, 10:00-11:00"),
+        ("2026-12-08 10:00", "2026-12-08 11:00", "Tue 8 Dec 2026, 10:00 to 11:00"),
         # British Summer Time: still the wall clock, not UTC.
-        ("2026-07-08 09:30", "2026-07-08 10:15", "Wed 8 Jul 2026, 09:30-10:15"),
-        ("2026-12-08 16:00", "2026-12-09 09:00", "Tue 8 Dec 2026, 16:00 - Wed 9 Dec 2026, 09:00"),
+        ("2026-07-08 09:30", "2026-07-08 10:15", "Wed 8 Jul 2026, 09:30 to 10:15"),
+        ("2026-12-08 16:00", "2026-12-09 09:00", "Tue 8 Dec 2026, 16:00 to Wed 9 Dec 2026, 09:00"),
     ],
 )
 def test_a_span_shows_its_day_once_when_it_fits_in_one(start, end, shown):
@@ -60,8 +60,8 @@ def test_a_span_shows_its_day_once_when_it_fits_in_one(start, end, shown):
     [
         (date(2026, 12, 28), date(2026, 12, 28), "Mon 28 Dec 2026"),
         (date(2026, 12, 28), None, "Mon 28 Dec 2026"),
-        (date(2026, 12, 28), date(2026, 12, 31), "Mon 28 Dec - Thu 31 Dec 2026"),
-        (date(2026, 12, 28), date(2027, 1, 1), "Mon 28 Dec 2026 - Fri 1 Jan 2027"),
+        (date(2026, 12, 28), date(2026, 12, 31), "Mon 28 Dec to Thu 31 Dec 2026"),
+        (date(2026, 12, 28), date(2027, 1, 1), "Mon 28 Dec 2026 to Fri 1 Jan 2027"),
         (None, None, ""),
     ],
 )
@@ -111,7 +111,7 @@ def test_phones_read_as_staff_dial_them(settings, stored, shown):
 
 def test_a_phone_link_dials_the_stored_number_and_shows_the_national_one(settings):
     settings.PHONE_REGION = "GB"
-    assert phone_link("+447700900105") == '<a href="tel:+447700900105">07700 900105</a>'
+    assert phone_link("+447700900105") == '<a href="tel:+447700900105">07700\u00a0900105</a>'
     assert phone_link("") == ""
 
 

@@ -135,7 +135,7 @@ class WorkingHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        hours = f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+        hours = f"{self.get_weekday_display()} {self.start_time:%H:%M} to {self.end_time:%H:%M}"
         if self.valid_from and self.valid_until:
             return f"{hours}, {clinic_days(self.valid_from, self.valid_until)}"
         if self.valid_from:

@@ -167,7 +167,7 @@ def test_an_overlapping_row_is_refused_in_words(client, front_desk_user, therapi
         {"therapist": therapist.pk, "weekday": 1, "start_time": "12:00", "end_time": "15:00"},
     )
     assert response.status_code == 200
-    assert "These hours overlap “Tuesday 09:00-13:00”" in response.content.decode()
+    assert "These hours overlap “Tuesday 09:00 to 13:00”" in response.content.decode()
     assert therapist.working_hours.filter(weekday=1).count() == 2
 
 
@@ -397,13 +397,13 @@ def test_postgresql_refuses_overlapping_rows(
 @pytest.mark.parametrize(
     ("valid_from", "valid_until", "text"),
     [
-        (None, None, "Monday 09:00-17:00"),
-        (date(2026, 4, 1), None, "Monday 09:00-17:00, from Wed 1 Apr 2026"),
-        (None, date(2026, 3, 31), "Monday 09:00-17:00, until Tue 31 Mar 2026"),
+        (None, None, "Monday 09:00 to 17:00"),
+        (date(2026, 4, 1), None, "Monday 09:00 to 17:00, from Wed 1 Apr 2026"),
+        (None, date(2026, 3, 31), "Monday 09:00 to 17:00, until Tue 31 Mar 2026"),
         (
             date(2026, 4, 1),
             date(2026, 4, 30),
-            "Monday 09:00-17:00, Wed 1 Apr - Thu 30 Apr 2026",
+            "Monday 09:00 to 17:00, Wed 1 Apr to Thu 30 Apr 2026",
         ),
     ],
 )
