@@ -62,7 +62,14 @@ def minutes(value: int | None) -> str:
 
 @register.filter
 def phone(value: str | None) -> SafeString | str:
+    """In a table: a link that dials. In a sentence, use phone_number (a link there
+    would need an underline to stand out from the words around it)."""
     return display.phone_link(value)
+
+
+@register.filter
+def phone_number(value: str | None) -> str:
+    return display.national_phone(value)
 
 
 @register.filter
