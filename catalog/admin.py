@@ -14,10 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import display
-from clinic.admin import LabelledListEditableMixin, LabelledTabularInline
+from clinic.admin import LabelledListEditableMixin, LabelledTabularInline, StaffHistoryAdmin
 from clinic.roles import CLINICAL_LEADS
 
 from .cache import clear_catalog_pages
@@ -249,7 +248,7 @@ class KeywordWeightAdmin(admin.ModelAdmin[KeywordWeight]):
 
 
 @admin.register(ConditionRule)
-class ConditionRuleAdmin(SimpleHistoryAdmin[ConditionRule]):
+class ConditionRuleAdmin(StaffHistoryAdmin[ConditionRule]):
     list_display = ["condition", "technique", "effect", "reason"]
     list_filter = ["condition", "technique", "effect"]
     list_select_related = ["technique"]
@@ -288,7 +287,7 @@ class WarningPhraseForm(forms.ModelForm[WarningPhrase]):
 
 
 @admin.register(WarningPhrase)
-class WarningPhraseAdmin(SimpleHistoryAdmin[WarningPhrase]):
+class WarningPhraseAdmin(StaffHistoryAdmin[WarningPhrase]):
     form = WarningPhraseForm
     list_display = ["phrase", "sign"]
     list_filter = ["sign"]

@@ -270,7 +270,7 @@ class ConditionRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_condition_display()} → {self.technique}: {self.effect}"
+        return f"{self.get_condition_display()} → {self.technique}: {self.get_effect_display()}"
 
 
 PHRASE_HELP = (

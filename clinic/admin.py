@@ -5,6 +5,11 @@ from django.contrib import admin
 from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges, ModelChange, ModelChangeValue
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 _ModelT = TypeVar("_ModelT", bound=Model)
 _ChildT = TypeVar("_ChildT", bound=Model)
@@ -54,3 +59,35 @@ class LabelledTabularInline(admin.TabularInline[_ChildT, _ParentT]):
                     field.widget.attrs.setdefault("aria-label", f"{field.label}, {row}")
 
         return LabelledFormSet
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """A history page's changes as staff read them: a choice by its label ("Ask a doctor
+    first", never `doctor_first`), a list joined, and the whole text (never "Firm
+    [56 chars]kin...")."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: ModelChangeValue) -> Any:
+        field = self.model._meta.get_field(change.field)
+        labels = dict(getattr(field, "flatchoices", None) or [])
+        if labels and not isinstance(value, list):
+            return labels.get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+    def stringify_delta_change_values(
+        self, change: ModelChange, old: Any, new: Any
+    ) -> tuple[SafeString, SafeString]:
+        def shown(value: Any) -> str:
+            if value is None or value == "":
+                return "(empty)"
+            if isinstance(value, list):
+                return ", ".join(str(item) for item in value)
+            return str(value)
+
+        return conditional_escape(shown(old)), conditional_escape(shown(new))
+
+
+class StaffHistoryAdmin(SimpleHistoryAdmin[_ModelT]):
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: HistoricalChanges
+    ) -> HistoricalRecordContextHelper:
+        return ReadableHistory(self.model, historical_record)

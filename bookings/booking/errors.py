@@ -47,6 +47,27 @@ SAFETY_MESSAGES: dict[Stop, str] = {
     "to see a doctor first, or the care it needs.",
 }
 
+# The same stops as front desk reads them at their own screens: about the client.
+STAFF_SAFETY_MESSAGES: dict[Stop, str] = {
+    Stop.NOT_SCREENED: "Ask the client the safety questions first, and record every answer.",
+    Stop.UNASKED_TEXT: "Ask the client about what they said, and record the answer.",
+    Stop.URGENT: "The client's answers say they need urgent medical care today, not a "
+    "massage: give them the emergency advice.",
+    Stop.SHOULD_WAIT: "From the client's answers, massage should wait: they should see a "
+    "doctor first. Book it only with a clinical override and its reason.",
+    Stop.RULED_OUT: "From the client's answers, this massage is not advised for the client: "
+    "choose another technique.",
+    Stop.NEEDS_ACKNOWLEDGEMENT: "Confirm you advised the client to see a doctor first, or "
+    "read them the care the session needs.",
+}
+
+
+def staff_message(error: Exception) -> str:
+    """What a refused booking (or waitlist place) says on a staff screen."""
+    if isinstance(error, UnsafeBooking):
+        return STAFF_SAFETY_MESSAGES.get(error.stop, error.message)
+    return str(getattr(error, "message", error))
+
 
 PROBLEM_MESSAGES: dict[availability.Problem, str] = {
     availability.Problem.PAST: "That time has already passed. Please choose another time.",

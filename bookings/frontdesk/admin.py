@@ -24,6 +24,7 @@ from bookings.intake.answers import (
     warning_sign_labels,
 )
 from bookings.messaging import phones
+from bookings.messaging.admin import recipient_shown
 from bookings.models import (
     Booking,
     Notification,
@@ -34,7 +35,7 @@ from bookings.records import notes
 from bookings.records import services as records_services
 from bookings.scheduling import selectors
 from clinic.admin import LabelledTabularInline
-from clinic.display import clinic_datetime, money
+from clinic.display import clinic_datetime, money, national_phone, phone_link
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -61,6 +62,10 @@ class BookingForm(forms.ModelForm[Booking]):
         model = Booking
         fields = ["client_name", "client_email", "client_phone"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["client_phone"] = national_phone(self.initial.get("client_phone"))
+
     def clean_client_phone(self) -> str:
         # Stored in E.164 like the booking form's, so texts reach it.
         phone = phones.to_e164(self.cleaned_data["client_phone"])
@@ -80,7 +85,7 @@ class NotificationInline(LabelledTabularInline[Notification, Booking]):
     fields = (
         "kind",
         "channel",
-        "recipient",
+        "to",
         "status",
         "attempts",
         "scheduled_for",
@@ -95,6 +100,10 @@ class NotificationInline(LabelledTabularInline[Notification, Booking]):
 
     def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
+
+    @admin.display(description="Recipient")
+    def to(self, obj: Notification) -> str:
+        return recipient_shown(obj)
 
 
 @admin.register(Booking)
@@ -148,7 +157,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         "warning_acknowledged_at",
         "safety_override_reason",
         "checked_with_client",
-        "sms_opt_in",
+        "text_reminders",
         "health_answers",
         "health_consent_at",
         "created_at",
@@ -234,7 +243,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
                         "client_name",
                         "client_email",
                         "client_phone",
-                        "sms_opt_in",
+                        "text_reminders",
                     ]
                 },
             ),
@@ -307,7 +316,11 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
 
     @admin.display(description="Phone")
     def phone(self, obj: Booking) -> str:
-        return obj.client_phone
+        return phone_link(obj.client_phone)
+
+    @admin.display(description="Text reminders")
+    def text_reminders(self, obj: Booking) -> str:
+        return "Yes, the client asked for them" if obj.sms_opt_in else "No"
 
     @admin.display(description="Safety")
     def warnings(self, obj: Booking) -> SafeString | str:

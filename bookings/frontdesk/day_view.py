@@ -18,6 +18,7 @@ from bookings.models import Booking, ClinicRules
 from bookings.privacy import looks
 from bookings.scheduling import selectors
 from bookings.waitlist import admin as admin_waitlist
+from clinic.display import clinic_date
 from clinic.http import no_store
 
 
@@ -41,7 +42,7 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> 
     grid = day_grid.build_day(
         day=day, zone=zone, step=step, columns=clinic_day.columns, now=timezone.now()
     )
-    context = admin_context(request, booking_admin, f"Day of {day:%A} {day.day} {day:%B %Y}")
+    context = admin_context(request, booking_admin, f"Day of {clinic_date(day, zone)}")
     links = _DayLinks(can_add=booking_admin.has_add_permission(request))
     context |= {
         "grid": grid,

@@ -27,18 +27,18 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bookings.booking import services
-from bookings.booking.errors import BookingError
+from bookings.booking.errors import BookingError, staff_message
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk import selectors as desk_selectors
 from bookings.frontdesk.forms import StaffBookingForm, local_day_and_time, technique_lengths
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.frontdesk.views import admin_context, parse_day, staff_user
-from bookings.messaging import phones
 from bookings.models import Booking, Client, Therapist
 from bookings.records.admin import search_clients
 from bookings.records.selectors import same_person_candidates
 from bookings.scheduling import availability, selectors
 from catalog.models import Technique
+from clinic.display import clinic_datetime, national_phone
 from clinic.http import no_store
 
 # A search offers this many clients; more means the desk should type more of it.
@@ -199,7 +199,7 @@ def _duplicates(form: StaffBookingForm) -> list[dict[str, Any]]:
     if data.get("client") or data.get("different_person") or not data.get("client_phone"):
         return []
     return [
-        {"client": c, "phone": phones.national(c.phone) if c.phone else ""}
+        {"client": c, "phone": national_phone(c.phone)}
         for c in same_person_candidates(name=data["client_name"], phone=data["client_phone"])
     ]
 
@@ -272,7 +272,7 @@ def _book(
     except BookingError as error:
         repeated = _just_booked(request, form)
         if repeated is None:
-            form.add_error(None, error.message)
+            form.add_error(None, staff_message(error))
             return None
         # Two "Book"s at once: the other one booked it.
         booking = repeated
@@ -286,7 +286,8 @@ def _booked(
     booking_admin.message_user(
         request,
         f"Booked {booking.client_name} with {booking.therapist.display_name} on "
-        f"{local:%a %d %b %Y, %H:%M %Z} (reference {booking.reference}).",
+        f"{clinic_datetime(booking.start, selectors.clinic_zone())} "
+        f"(reference {booking.reference}).",
         messages.SUCCESS,
     )
     return HttpResponseRedirect(f"{reverse('admin:bookings_booking_day')}?{_day_query(local)}")

@@ -14,6 +14,7 @@ from bookings.models import DEFAULT_CLIENT_MESSAGE, Client, Therapist
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
 from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
+from clinic.display import date_input_hint, national_phone
 
 __all__ = [
     "CancelForm",
@@ -28,17 +29,31 @@ REASON_MAX_LENGTH = 200
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A day typed in the clinic's order ("25/12/2026"), as every admin date field takes
+    it: a browser's own date picker follows the browser's language instead, so one
+    screen could read 12/25 beside 25/12. A link's 2026-12-25 is still read."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        shown = {"class": "vDateField", "size": "10", "inputmode": "numeric"}
+        super().__init__(shown | {"placeholder": date_input_hint()} | (attrs or {}))
 
 
 class TimeInput(forms.TimeInput):
-    input_type = "time"
+    """A time as staff say it, "14:30", whatever the browser's 12- or 24-hour habit."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
+        shown = {"class": "vTimeField", "size": "5", "inputmode": "numeric", "placeholder": "hh:mm"}
+        super().__init__(shown | (attrs or {}), format="%H:%M")
+
+
+def parse_day(value: str) -> date | None:
+    """A day typed in the clinic's order (25/12/2026) or from a link (2026-12-25), within
+    the site's years; None for anything else."""
+    try:
+        day: date | None = forms.DateField().clean(value.strip())
+    except forms.ValidationError:
+        return None
+    return day if day is not None and availability.day_in_range(day) else None
 
 
 class WhenForm(forms.Form):
@@ -77,8 +92,8 @@ CHOICES = "#id_technique, #id_length_minutes"
 class ClientChoiceField(forms.ModelChoiceField[Client]):
     def label_from_instance(self, obj: Client) -> str:
         # Two people share a name often enough: the phone and email tell them apart.
-        phone = phones.national(obj.phone) if obj.phone else ""
-        return " · ".join(part for part in (obj.name, phone, obj.email) if part)
+        shown = (obj.name, national_phone(obj.phone), obj.email)
+        return " · ".join(part for part in shown if part)
 
 
 class StaffScreenForm(SafetyFieldsMixin):

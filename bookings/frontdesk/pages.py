@@ -17,11 +17,13 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from bookings.frontdesk import week_grid
+from bookings.frontdesk.forms import parse_day
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
 from bookings.models import Booking, Therapist, TimeOff
 from bookings.privacy import looks
 from bookings.privacy import services as privacy
 from bookings.scheduling import availability, selectors
+from clinic.display import clinic_date
 
 
 def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
@@ -139,7 +141,7 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
     context = {
         **booking_admin.admin_site.each_context(request),
         "opts": booking_admin.opts,
-        "title": f"Week of {monday:%A} {monday.day} {monday:%B %Y}",
+        "title": f"Week of {clinic_date(monday, selectors.clinic_zone())}",
         "monday": monday,
         "weeks": weeks,
         "choices": choices,
@@ -213,7 +215,7 @@ def _int_or_none(value: str) -> int | None:
 
 
 def _requested_day(request: HttpRequest) -> date | None:
-    return availability.parse_day(request.GET.get("week", ""))
+    return parse_day(request.GET.get("week", ""))
 
 
 def _session(booking: Booking) -> week_grid.Entry:

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from bookings.frontdesk import owner_report, week_grid
+from bookings.frontdesk.forms import parse_day
 from bookings.frontdesk.selectors import OwnerWeek, owner_week
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.models import Booking
@@ -39,7 +40,7 @@ def _week(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> dat
     asked = request.GET.get("week", "")
     if not asked:
         return week_grid.monday_of(today)
-    day = availability.parse_day(asked)
+    day = parse_day(asked)
     if day is None or not availability.day_in_range(monday := week_grid.monday_of(day)):
         booking_admin.message_user(
             request, "That week could not be read; showing this week.", messages.WARNING
@@ -79,6 +80,7 @@ def week_report_view(
         "previous": (monday - timedelta(days=7)).isoformat(),
         "next": (monday + timedelta(days=7)).isoformat(),
         "monday": monday.isoformat(),
+        "monday_day": monday,
     }
     response = render(request, "admin/bookings/booking/week_report.html", context)
     response["Cache-Control"] = "private, no-store"

@@ -21,13 +21,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from bookings.booking import services
-from bookings.booking.errors import BookingError
+from bookings.booking.errors import BookingError, staff_message
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk.forms import MoveForm, StaffCancelForm, local_day_and_time
+from bookings.frontdesk.forms import parse_day as typed_day
 from bookings.frontdesk.selectors import first_name
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.models import Booking, BookingStatus, Therapist
 from bookings.scheduling import availability, selectors
+from clinic.display import clinic_datetime
 from clinic.http import no_store
 
 
@@ -52,7 +54,7 @@ def staff_user(request: HttpRequest) -> User:
 
 
 def parse_day(value: str) -> date | None:
-    return availability.parse_day(value)
+    return typed_day(value)
 
 
 # Moving and cancelling ------------------------------------------------------------
@@ -176,13 +178,13 @@ def move_view(
                 ignore_notice_and_horizon=True,
             )
         except BookingError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, staff_message(error))
         else:
-            local = timezone.localtime(moved.start, selectors.clinic_zone())
             told = " The client has been emailed the new time." if moved.client_email else ""
             booking_admin.message_user(
                 request,
-                f"Moved {moved.reference} to {local:%a %d %b %Y, %H:%M %Z} with "
+                f"Moved {moved.reference} to "
+                f"{clinic_datetime(moved.start, selectors.clinic_zone())} with "
                 f"{moved.therapist.display_name}.{told}",
                 messages.SUCCESS,
             )

@@ -3,8 +3,16 @@ from django.http import HttpRequest
 
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.messaging import notifications
-from bookings.models import Notification, WorkerHeartbeat
+from bookings.models import Notification, NotificationChannel, WorkerHeartbeat
 from bookings.models.messages import NotificationQuerySet
+from clinic.display import national_phone
+
+
+def recipient_shown(notification: Notification) -> str:
+    """An email address as it is; a text's number as staff dial it."""
+    if notification.channel == NotificationChannel.SMS:
+        return national_phone(notification.recipient)
+    return notification.recipient
 
 
 @admin.register(Notification)
@@ -16,18 +24,24 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "booking",
         "kind",
         "channel",
-        "recipient",
+        "to",
         "status",
         "attempts",
         "scheduled_for",
     ]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["booking"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    ordering = ["-created_at", "-pk"]
+    readonly_fields = ["to" if f.name == "recipient" else f.name for f in Notification._meta.fields]
+    fields = tuple(readonly_fields)
     actions = ["send_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description="Recipient", ordering="recipient")
+    def to(self, obj: Notification) -> str:
+        return recipient_shown(obj)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

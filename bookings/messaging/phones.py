@@ -30,15 +30,3 @@ def can_receive_texts(e164: str) -> bool:
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
         phonenumbers.PhoneNumberType.UNKNOWN,
     )
-
-
-def national(e164: str) -> str:
-    """The number as people in the clinic's country write it ("07700 900123"); a
-    foreign number in international form; anything unreadable as it was stored."""
-    try:
-        number = phonenumbers.parse(e164, settings.PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return e164
-    if number.country_code == phonenumbers.country_code_for_region(settings.PHONE_REGION):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,12 +1,17 @@
 """The clinic's record of care: a treatment note per session and its amendments. (The
 trail of who looked at a client's health data is django-auditlog's: bookings/looks.py.)"""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 
 from catalog.models import Technique
 from catalog.vocabulary import PRESSURE_LABELS
+from clinic.display import clinic_datetime
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 PRESSURE_CHOICES = [(p.value, label) for p, label in PRESSURE_LABELS.items()]
@@ -43,7 +48,9 @@ class TreatmentNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Treatment note for {self.booking_id}"
+        # The page's title and the trail's "which": who and when, never a row number.
+        when = clinic_datetime(self.booking.start, ZoneInfo(settings.TIME_ZONE))
+        return f"Treatment note: {self.booking.client_name}, {when}"
 
 
 class NoteAmendment(models.Model):
@@ -62,4 +69,12 @@ class NoteAmendment(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.field} amended"
+        return f"{self.field_shown()} amended"
+
+    def field_shown(self) -> str:
+        """The amended part by its label ("Plan", "Areas treated"), not its code."""
+        try:
+            field = TreatmentNote._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return self.field
+        return str(capfirst(getattr(field, "verbose_name", self.field)))

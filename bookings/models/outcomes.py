@@ -82,7 +82,7 @@ class OutcomeRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Outcome of booking {self.booking_id}"
+        return f"Outcome of {self.booking}"
 
 
 # The Patient-Specific Functional Scale (freely usable): the client names up to three

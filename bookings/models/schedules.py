@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from bookings.models.constraints import DateRange, PostgresOnlyExclusionConstraint, WallClockRange
 from bookings.scheduling import availability
 from catalog.models import Technique
+from clinic.display import clinic_days
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class WorkingHours(models.Model):
     def __str__(self) -> str:
         hours = f"{self.get_weekday_display()} {self.start_time:%H:%M} to {self.end_time:%H:%M}"
         if self.valid_from and self.valid_until:
-            return f"{hours}, {date_format(self.valid_from)} to {date_format(self.valid_until)}"
+            return f"{hours}, {clinic_days(self.valid_from, self.valid_until)}"
         if self.valid_from:
             return f"{hours}, from {date_format(self.valid_from)}"
         if self.valid_until:

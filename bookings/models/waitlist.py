@@ -1,6 +1,7 @@
 """The waitlist: clients waiting for a time that suits, and the times offered to them."""
 
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.db.models import Q
 from bookings.models.bookings import Booking
 from bookings.models.schedules import Therapist
 from catalog.models import Technique
+from clinic.display import clinic_datetime, clinic_days
 
 
 def new_waitlist_token() -> str:
@@ -109,7 +111,14 @@ class WaitlistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client_name} · {self.technique_id} · {self.first_day:%d %b}"
+        return (
+            f"{self.client_name} · {self.technique} · {clinic_days(self.first_day, self.last_day)}"
+        )
+
+    def parts_of_day_shown(self) -> str:
+        """The parts of the day as staff read them: "Morning (before 12:00), ..."."""
+        labels = dict(PartOfDay.choices)
+        return ", ".join(labels.get(part, part) for part in self.parts_of_day) or "Any time"
 
 
 class OfferStatus(models.TextChoices):
@@ -156,4 +165,4 @@ class WaitlistOffer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Offer of {self.start:%Y-%m-%d %H:%M} UTC"
+        return f"Offer of {clinic_datetime(self.start, ZoneInfo(settings.TIME_ZONE))}"

@@ -135,6 +135,10 @@ class LookAdmin(ReadOnlyAdmin[LogEntry]):
     @admin.display(description="Which")
     def opened(self, entry: LogEntry) -> str:
         shown: str = entry.object_repr
+        # The trail never stores a client's name (erasure scrubs it); the row number
+        # means nothing to staff, and the Client column names them while they exist.
+        if shown.startswith("Client "):
+            return "The client's record"
         return shown
 
     @admin.display(description="Client")

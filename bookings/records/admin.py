@@ -33,6 +33,7 @@ from bookings.records.selectors import (
 from bookings.scheduling import selectors
 from catalog.models import Technique
 from catalog.vocabulary import AREAS
+from clinic.display import clinic_datetime, national_phone, phone_link, staff_name
 from clinic.http import no_store
 from clinic.roles import CLINICAL_LEADS
 
@@ -71,7 +72,7 @@ class MergeForm(forms.Form):
         keep: Any = self.fields["keep"]
         keep.queryset = choices
         keep.label_from_instance = lambda c: " · ".join(
-            part for part in (c.name, c.phone, c.email) if part
+            part for part in (c.name, national_phone(c.phone), c.email) if part
         )
 
 
@@ -126,7 +127,7 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     form = ClientForm
     change_form_template = "admin/bookings/client/change_form.html"
     change_list_template = "admin/bookings/client/change_list.html"
-    list_display = ["name", "phone", "email", "date_of_birth", "identity"]
+    list_display = ["name", "phone_shown", "email", "date_of_birth", "identity"]
     list_filter = [UnconfirmedFilter]
     list_select_related = ["same_email_as"]
     search_fields = ["name", "email"]
@@ -162,6 +163,20 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     ) -> HttpResponse:
         extra = {**(extra_context or {}), "may_read_reviews": outcomes.may_read_reviews(request)}
         return super().changelist_view(request, extra)
+
+    @admin.display(description="Phone", ordering="phone")
+    def phone_shown(self, obj: Client) -> str:
+        return phone_link(obj.phone)
+
+    def get_fields(self, request: HttpRequest, obj: Client | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["phone_shown" if name == "phone" else name for name in fields]
+        return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Client | None = None) -> bool:
+        # A client leaves through the data page (erasure): deleting meets their bookings.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def _desk_client(self, request: HttpRequest, client_id: int, *, export: bool = False) -> Client:
         """Merging and privacy requests are front desk's (and superusers'); a clinical
@@ -414,15 +429,19 @@ def note_form_view(
 class TreatmentNoteAdmin(ReadOnlyAdmin[TreatmentNote]):
     """Read-only: a note is written and amended from its booking's page."""
 
-    list_display = ["session", "client", "therapist", "written_by", "updated_at"]
+    list_display = ["session", "client", "therapist", "writer", "updated_at"]
     list_select_related = ["booking__therapist", "written_by"]
-    fields = ["session", "client", "written_by", "created_at", "updated_at"]
-    readonly_fields = ["session", "client", "written_by", "created_at", "updated_at"]
+    fields = ["session", "client", "writer", "created_at", "updated_at"]
+    readonly_fields = ["session", "client", "writer", "created_at", "updated_at"]
 
     @admin.display(description="Session")
     def session(self, obj: TreatmentNote) -> str:
-        start = timezone.localtime(obj.booking.start)
-        return f"{obj.booking.reference}, {start:%a %d %b %Y %H:%M}"
+        when = clinic_datetime(obj.booking.start, selectors.clinic_zone())
+        return f"{obj.booking.reference}, {when}"
+
+    @admin.display(description="Written by", ordering="written_by__last_name")
+    def writer(self, obj: TreatmentNote) -> str:
+        return staff_name(obj.written_by)
 
     @admin.display(description="Client")
     def client(self, obj: TreatmentNote) -> str:

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings.frontdesk.staff_scope import staff_scope
-from bookings.messaging import phones
 from bookings.models import Client
 from bookings.records import identity
 from bookings.records.selectors import same_person_candidates
+from clinic.display import national_phone
 
 
 def unconfirmed(client: Client) -> str:
@@ -80,9 +80,7 @@ def page_context(
         else []
     )
     possible = {
-        "possible_duplicates": [
-            {"client": c, "phone": phones.national(c.phone) if c.phone else ""} for c in maybe_same
-        ]
+        "possible_duplicates": [{"client": c, "phone": national_phone(c.phone)} for c in maybe_same]
     }
     if not notice:
         return {"unconfirmed": ""} | possible

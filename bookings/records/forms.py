@@ -8,6 +8,7 @@ from django import forms
 from bookings.messaging import phones
 from bookings.models import Client
 from bookings.records.selectors import same_person_candidates
+from clinic.display import national_phone
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -21,6 +22,8 @@ class ClientForm(forms.ModelForm[Client]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.duplicates: list[dict[str, object]] = []
+        # Staff read and type numbers in national form; it is stored in E.164.
+        self.initial["phone"] = national_phone(self.initial.get("phone"))
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data["phone"].strip()
@@ -45,9 +48,7 @@ class ClientForm(forms.ModelForm[Client]):
                 phone=cleaned.get("phone", ""),
                 date_of_birth=cleaned.get("date_of_birth"),
             )
-            self.duplicates = [
-                {"client": c, "phone": phones.national(c.phone) if c.phone else ""} for c in found
-            ]
+            self.duplicates = [{"client": c, "phone": national_phone(c.phone)} for c in found]
             if found:
                 raise forms.ValidationError(
                     "This may be a client already on record: see above.", code="possible_duplicate"

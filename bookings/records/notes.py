@@ -7,6 +7,7 @@ Writes are small keyword-only functions, each one transaction (as in services.py
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from bookings.models.notes import PRESSURE_CHOICES
 from bookings.privacy.retention import past_retention, purge_past_retention, years_before
 from bookings.records.access import HealthDataRule, health_data_rule
 from catalog.vocabulary import AREAS
+from clinic.display import clinic_date
 
 EDIT_WINDOW = timedelta(hours=24)
 TEXT_FIELDS = ("subjective", "objective", "assessment", "plan")
@@ -261,7 +263,8 @@ class NotesErasure:
     def message(self) -> str:
         if not self.kept:
             return f"Treatment notes erased: {self.deleted}."
-        until = f" until {self.kept_until:%d %B %Y}" if self.kept_until else ""
+        kept_until = clinic_date(self.kept_until, ZoneInfo(settings.TIME_ZONE))
+        until = f" until {kept_until}" if self.kept_until else ""
         return (
             f"{self.kept} treatment note(s) kept{until}: clinical records must be kept for "
             f"{settings.NOTES_RETENTION_YEARS} years after the last visit. Their sessions' "

@@ -21,6 +21,7 @@ from bookings.records.outcome_report import SessionOutcome
 from bookings.records.pain_chart import PainPoint
 from bookings.records.responders import Band, Progress, SessionScores
 from bookings.scheduling.selectors import clinic_zone
+from clinic.display import clinic_date
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def client_pain_series(
             PainPoint(
                 answered_at.astimezone(zone).date(),
                 score,
-                f"After the session of {session_day.day} {session_day:%B}",
+                f"After the session of {clinic_date(session_day, zone)}",
             )
         )
     return answers if intake is None else [intake, *answers]

@@ -169,13 +169,21 @@ class ClinicClosureForm(ClashCheckedForm[ClinicClosure]):
         model = ClinicClosure
         fields = ["start_date", "end_date", "reason"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A one-day closure (a bank holiday) needs its day once.
+        if last_day := self.fields.get("end_date"):
+            last_day.required = False
+            last_day.help_text = "Leave empty for one day."
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         first: date = cleaned["start_date"]
-        last: date = cleaned["end_date"]
+        last: date = cleaned.get("end_date") or first
+        cleaned["end_date"] = last
         if first > last:
             raise ValidationError(
                 {"end_date": "The last day must not be before the first day."}, code="end_first"

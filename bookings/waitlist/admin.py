@@ -15,7 +15,6 @@ from django.utils import timezone
 from bookings.booking import errors
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.frontdesk.staff_scope import StaffScope, staff_scope
-from bookings.messaging import phones
 from bookings.models import OfferStatus, WaitlistEntry, WaitlistOffer
 from bookings.models.waitlist import WaitlistEntryQuerySet
 from bookings.scheduling import availability, selectors
@@ -23,7 +22,7 @@ from bookings.waitlist import offers, services
 from bookings.waitlist.forms import StaffWaitlistForm
 from bookings.waitlist.matching import PARTS, Wish, suitable_starts
 from clinic.admin import LabelledTabularInline
-from clinic.display import clinic_datetime
+from clinic.display import clinic_datetime, clinic_days, national_phone, phone_link
 from clinic.http import HttpResponseSeeOther
 
 
@@ -92,7 +91,7 @@ def to_call_on(request: HttpRequest, day: date, scope: StaffScope) -> list[CallR
                 client_name=entry.client_name,
                 when=f"{offer.start.astimezone(zone):%H:%M}",
                 wants=f"{entry.technique.name}, {entry.length_minutes} min{who}",
-                phone=phones.national(entry.client_phone),
+                phone=national_phone(entry.client_phone),
                 phone_link=entry.client_phone,
                 still_free=offers.still_free(offer, now),
             )
@@ -137,8 +136,8 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
     readonly_fields = [
         "client_name",
         "client_email",
-        "client_phone",
-        "sms_opt_in",
+        "phone",
+        "text_offers",
         "technique",
         "length_minutes",
         "therapist",
@@ -150,6 +149,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
         "added_by",
         "booking",
     ]
+    fields = tuple(readonly_fields)
     inlines = [OfferInline]
     actions = ["take_off_the_waitlist"]
 
@@ -166,13 +166,19 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
 
     @admin.display(description="Days")
     def days(self, entry: WaitlistEntry) -> str:
-        return f"{entry.first_day:%a} {entry.first_day.day} {entry.first_day:%b %Y} to " + (
-            f"{entry.last_day:%a} {entry.last_day.day} {entry.last_day:%b %Y}"
-        )
+        return clinic_days(entry.first_day, entry.last_day)
 
     @admin.display(description="Parts of the day")
     def parts(self, entry: WaitlistEntry) -> str:
-        return ", ".join(entry.parts_of_day)
+        return entry.parts_of_day_shown()
+
+    @admin.display(description="Client phone")
+    def phone(self, entry: WaitlistEntry) -> str:
+        return phone_link(entry.client_phone)
+
+    @admin.display(description="Offers by text")
+    def text_offers(self, entry: WaitlistEntry) -> str:
+        return "Yes, the client agreed" if entry.sms_opt_in else "No"
 
     @admin.display(description="Joined", ordering="joined_at")
     def shown_joined_at(self, entry: WaitlistEntry) -> str:
@@ -229,7 +235,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
                     by=request.user,
                 )
             except (services.WaitlistError, errors.BookingError) as error:
-                form.add_error(None, error.message)
+                form.add_error(None, errors.staff_message(error))
             else:
                 self.message_user(
                     request, f"{entry.client_name} is on the waitlist.", messages.SUCCESS

@@ -16,13 +16,23 @@ from catalog.models import SessionLength, Technique
 from clinic.protection import HoneypotMixin
 
 
+class PhoneDateInput(forms.DateInput):
+    """The client's own date picker on their phone (staff type days in the clinic's
+    order instead: frontdesk.forms.DateInput)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class WaitForm(forms.Form):
     """What the client waits for and how to reach them; the technique is chosen before."""
 
     length_minutes = forms.TypedChoiceField(label="Length", coerce=int, choices=())
     therapist = forms.ChoiceField(label="Therapist", choices=())
-    first_day = DayField(label="First day that suits", widget=DateInput())
-    last_day = DayField(label="Last day that suits", widget=DateInput())
+    first_day = DayField(label="First day that suits", widget=PhoneDateInput())
+    last_day = DayField(label="Last day that suits", widget=PhoneDateInput())
     parts_of_day = forms.MultipleChoiceField(
         label="Parts of the day that suit you",
         choices=PartOfDay.choices,
@@ -103,6 +113,8 @@ class StaffWaitlistForm(StaffScreenForm, WaitForm):
 
     technique = forms.ModelChoiceField(queryset=Technique.objects.none(), label="Technique")
     client_email = forms.EmailField(label="Client's email (optional)", required=False)
+    first_day = DayField(label="First day that suits", widget=DateInput())
+    last_day = DayField(label="Last day that suits", widget=DateInput())
 
     field_order = ["technique", "length_minutes", "therapist"]
 

@@ -403,7 +403,7 @@ def test_postgresql_refuses_overlapping_rows(
         (
             date(2026, 4, 1),
             date(2026, 4, 30),
-            "Monday 09:00 to 17:00, Wed 1 Apr 2026 to Thu 30 Apr 2026",
+            "Monday 09:00 to 17:00, Wed 1 Apr to Thu 30 Apr 2026",
         ),
     ],
 )

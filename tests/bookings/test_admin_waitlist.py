@@ -97,7 +97,7 @@ def test_a_doctor_first_sign_needs_the_advice_given_before_a_phone_client_waits(
     response = client.post(ADD_URL, data)
 
     assert response.status_code == 200
-    assert "Please confirm you have read the advice" in response.content.decode()
+    assert "Confirm you advised the client to see a doctor first" in response.content.decode()
     assert not WaitlistEntry.objects.exists()
 
 

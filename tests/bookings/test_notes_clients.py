@@ -157,7 +157,7 @@ def test_erasure_keeps_notes_inside_retention_and_says_so(written, settings):
     settings.NOTES_RETENTION_YEARS = 8
     erased = notes.erase_notes(written.booking.client, NOW)
     assert (erased.kept, erased.deleted) == (1, 0)
-    assert "1 treatment note(s) kept until 27 February 2034" in erased.message
+    assert "1 treatment note(s) kept until Mon 27 Feb 2034" in erased.message
     assert "8 years after the last visit" in erased.message
     assert TreatmentNote.objects.filter(pk=written.pk).exists()
 
@@ -197,7 +197,7 @@ def test_erasing_a_client_keeps_notes_inside_retention_and_says_so_plainly(
 ):
     client.force_login(front_desk_user)
     before = client.get(data_page(written.booking.client)).content.decode()
-    assert "1 treatment note(s) kept until 27 February 2034" in before
+    assert "1 treatment note(s) kept until Mon 27 Feb 2034" in before
 
     response = client.post(
         data_page(written.booking.client), {"action": "erase", "confirm_erase": "on"}, follow=True

@@ -62,8 +62,8 @@ def test_the_pain_series_is_the_first_intake_then_each_answer_in_one_query(
         points = selectors.client_pain_series(jane.pk)
     assert points == [
         PainPoint(date(2026, 1, 31), 7, "Intake"),
-        PainPoint(date(2026, 2, 2), 5, "After the session of 31 January"),
-        PainPoint(date(2026, 2, 16), 4, "After the session of 14 February"),
+        PainPoint(date(2026, 2, 2), 5, "After the session of Sat 31 Jan 2026"),
+        PainPoint(date(2026, 2, 16), 4, "After the session of Sat 14 Feb 2026"),
     ]
 
 
@@ -71,7 +71,7 @@ def test_without_kept_intake_answers_the_series_starts_at_the_first_answer(db):
     client = ClientFactory()
     session(client, 10, score=6)
     assert [p.source for p in selectors.client_pain_series(client.pk)] == [
-        "After the session of 20 February"
+        "After the session of Fri 20 Feb 2026"
     ]
 
 
@@ -92,7 +92,7 @@ def test_the_client_page_partial_shows_the_chart_and_its_table_in_one_query(
     assert 'aria-label="Pain from 7 on 31 Jan to 4 on 16 Feb, out of 10, over 3 scores."' in html
     assert "<caption>Pain scores, 0 to 10</caption>" in html
     assert '<tr><th scope="row">Sat 31 Jan 2026</th><td>Intake</td><td>7</td></tr>' in html
-    assert "<td>After the session of 14 February</td><td>4</td>" in html
+    assert "<td>After the session of Sat 14 Feb 2026</td><td>4</td>" in html
 
 
 def partial_for(user, client):

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from bookings.booking import services
 from bookings.intake.answers import IntakeAnswers
-from bookings.messaging import phones, sms
+from bookings.messaging import sms
 from bookings.messaging.notifications import send_again
 from bookings.messaging.outbox import MAX_ATTEMPTS, Outcome, deliver
 from bookings.models import (
@@ -30,6 +30,7 @@ from bookings.models import (
     NotificationKind,
     NotificationStatus,
 )
+from clinic.display import national_phone
 from tests.clock import clinic_time
 from tests.factories import SCREENED_INTAKE
 
@@ -484,4 +485,4 @@ def test_sending_a_text_costs_the_same_few_queries_as_an_email(book, django_asse
 def test_staff_read_numbers_in_the_national_format_and_others_in_the_international(
     e164: str, shown: str
 ) -> None:
-    assert phones.national(e164) == shown
+    assert national_phone(e164) == shown

@@ -1,9 +1,10 @@
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from catalog.models import AnswerWeight, ConditionRule, KeywordWeight, Technique, WarningPhrase
-from catalog.vocabulary import WARNING_SIGNS
+from catalog.vocabulary import WARNING_SIGNS, RuleEffect
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +278,10 @@ def test_every_change_to_a_safety_rule_records_who_when_and_before_and_after(
     assert seeded.history_change_reason == "As seeded"
     history = client.get(reverse("admin:catalog_conditionrule_history", args=[rule.pk]))
     assert history.status_code == 200
-    assert "clinicallead" in history.content.decode()
+    # Who, by name; what, by label, never the stored code.
+    page = history.content.decode()
+    assert escape(clinical_lead.get_full_name()) in page
+    assert escape(RuleEffect.DOCTOR_FIRST.label) in page and "doctor_first" not in page
 
 
 def test_adding_and_deleting_a_warning_phrase_is_kept_in_its_history(client, clinical_lead):

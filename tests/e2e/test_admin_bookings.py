@@ -33,7 +33,7 @@ def test_a_therapist_opens_their_week_and_sees_only_their_own_sessions(
 
     page.get_by_role("link", name="Open the week schedule").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Week of Monday 2 March 2026")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Week of Mon 2 Mar 2026")
     expect(page.get_by_role("heading", level=2, name="Anna K.")).to_be_visible()
     session = page.get_by_role("link", name="Olive Own: Swedish Massage, 60 min")
     expect(session).to_be_visible()

@@ -111,7 +111,7 @@ def test_a_note_after_the_session_then_the_clients_answer_shows_on_their_chart(
     expect(rows).to_have_count(3)
     expect(rows.nth(1)).to_contain_text("Intake")
     expect(rows.nth(1).get_by_role("cell").last).to_have_text("7")
-    expect(rows.nth(2)).to_contain_text("After the session of 4 March")
+    expect(rows.nth(2)).to_contain_text("After the session of Wed 4 Mar 2026")
     expect(rows.nth(2).get_by_role("cell").last).to_have_text("3")
     # Her note's before and after, beside the client's answer two days later.
     noted = page.get_by_role("table", name="Treatment notes, latest session first")
