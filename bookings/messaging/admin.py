@@ -23,6 +23,10 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     ]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["booking"]
+    # Newest first (the index on created_at serves it), and no count of a million rows
+    # beside the filtered one.
+    ordering = ["-created_at", "-pk"]
+    show_full_result_count = False
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["send_again"]
 

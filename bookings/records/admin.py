@@ -28,8 +28,8 @@ from bookings.privacy import looks
 from bookings.privacy import services as privacy_services
 from bookings.records import client_pages, notes, services
 from bookings.records.access import clients_in_care, health_data_rule
-from bookings.records.outcome_report import MIN_CLIENTS, outcome_report
-from bookings.records.selectors import ClientHistory, client_history, session_outcomes
+from bookings.records.outcome_report import MIN_CLIENTS
+from bookings.records.selectors import ClientHistory, client_history, outcome_groups_report
 from bookings.scheduling import selectors
 from catalog.models import Technique
 from catalog.vocabulary import AREAS
@@ -144,6 +144,7 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     list_display = ["name", "phone", "email", "date_of_birth", "identity"]
     list_filter = [UnconfirmedFilter]
     list_select_related = ["same_email_as"]
+    show_full_result_count = False
     search_fields = ["name", "email"]
     readonly_fields = ["created_at", "updated_at"]
     fields = ["name", "phone", "email", "date_of_birth", "staff_notes", "created_at", "updated_at"]
@@ -394,6 +395,7 @@ class TreatmentNoteAdmin(ReadOnlyAdmin[TreatmentNote]):
 
     list_display = ["session", "client", "therapist", "written_by", "updated_at"]
     list_select_related = ["booking__therapist", "written_by"]
+    show_full_result_count = False
     fields = ["session", "client", "written_by", "created_at", "updated_at"]
     readonly_fields = ["session", "client", "written_by", "created_at", "updated_at"]
 
@@ -467,7 +469,7 @@ class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
             **self.admin_site.each_context(request),
             "title": "Outcomes: how pain changed after sessions",
             "opts": self.opts,
-            "report": outcome_report(session_outcomes()),
+            "report": outcome_groups_report(),
             "min_clients": MIN_CLIENTS,
         }
         response = render(request, "admin/bookings/outcomerequest/report.html", context)
