@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development only: the demo site runs with DEBUG on and plain HTTP.
 DEV_ENV := DEBUG=true SECURE_SSL_REDIRECT=false PORT=$(PORT)
 
-.PHONY: run test faults security worker bench install lint format
+.PHONY: run test faults security worker bench bench-scale install lint format
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -56,3 +56,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) tools/bootstrap_venv.py $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# Staff pages and daily jobs at three clinic sizes (docs/benchmarks.md); ARGS=--ci for S
+# and a small M-like size (a few minutes), ARGS="--sizes L --reuse" to measure L again.
+bench-scale: install
+	$(BIN)/python bench/scale.py $(ARGS)

@@ -190,6 +190,17 @@ def main() -> None:
             rows += [row for row in measure(server.port, plan) if row.name != "trivial view"]
         print(pages.pages_table(rows))
         print("(the 50 x 90 rows ran against their own trivial view, in a second gunicorn)")
+        from bench import booking_post
+
+        seed.set_rules(horizon_days=TARGET[1])
+        post = booking_post.count(clinic.technique_slugs[TARGET[0]])
+        print(
+            f"booking POST (in process, one visitor): {post.statements} statements, "
+            f"{post.transactions} transaction(s), {post.commits} commit(s), "
+            f"{post.savepoints} savepoint(s); answered {post.status}"
+        )
+        if post.commits != 1 or post.status != 302:
+            failures.append(f"the booking POST made {post.commits} commits ({post.status})")
         for row in rows:
             target = TARGET_RATIOS.get(row.name)
             if target is not None and row.ratio < target:

@@ -272,6 +272,9 @@ LOGGING = {
 HEALTH_ANSWERS_RETENTION_DAYS = env.int("HEALTH_ANSWERS_RETENTION_DAYS", default=30)
 # Treatment notes are clinical records: kept this many years after the client's last visit.
 NOTES_RETENTION_YEARS = env.int("NOTES_RETENTION_YEARS", default=8)
+# The trail of looks at health data (who opened which client's answers, notes, safety
+# marks) is kept as long as the records it is about, then the daily purge deletes it.
+LOOKS_RETENTION_YEARS = env.int("LOOKS_RETENTION_YEARS", default=8)
 
 # The clinic itself, shown on pages, in emails and in calendar files.
 CLINIC_NAME = env.str("CLINIC_NAME", default="Backcare Massage Clinic")

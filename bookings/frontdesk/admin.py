@@ -129,6 +129,8 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         "technique",
     ]
     list_select_related = ["therapist", "technique"]
+    # Years of bookings: no second count of the whole table under the filters.
+    show_full_result_count = False
     search_fields = ["client_name", "client_email", "=reference"]
     ordering = ["start", "therapist__display_name"]
     actions = [

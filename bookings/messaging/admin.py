@@ -31,7 +31,10 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     ]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["booking"]
+    # Newest first (the index on created_at serves it), and no count of a million rows
+    # beside the filtered one.
     ordering = ["-created_at", "-pk"]
+    show_full_result_count = False
     readonly_fields = ["to" if f.name == "recipient" else f.name for f in Notification._meta.fields]
     fields = tuple(readonly_fields)
     actions = ["send_again"]

@@ -186,7 +186,14 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["start"]
-        indexes = [models.Index(fields=["therapist", "start"])]
+        indexes = [
+            models.Index(fields=["therapist", "start"]),
+            # Reads of what is still ahead (upcoming, a day, a schedule window) filter on
+            # the end or the blocked-until: with these they read the future, not the years
+            # behind it. The PostgreSQL-only search indexes are in migration 0027.
+            models.Index(fields=["end"], name="booking_end"),
+            models.Index(fields=["therapist", "blocked_until"], name="booking_blocked_until"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start__lt=models.F("end")) & Q(end__lte=models.F("blocked_until")),

@@ -7,26 +7,30 @@ that only superusers reach and that shows only access entries, whoever holds whi
 permission: no role in clinic/roles.py gets any of auditlog's.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from bookings.frontdesk.staff_scope import ReadOnlyAdmin
-from bookings.models import Client
+from bookings.models import Booking, Client, TreatmentNote
 from bookings.privacy import looks
 from bookings.scheduling import selectors
 from clinic.display import clinic_datetime
 
 LOOK_LABELS = dict(looks.Look.choices)
+CAPPED_COUNT = 10_000
 
 
 def may_read_the_trail(request: HttpRequest) -> bool:
@@ -75,8 +79,36 @@ class WhatFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StaffFilter(admin.RelatedOnlyFieldListFilter):
+class StaffFilter(admin.SimpleListFilter):
+    """`?actor__id__exact=<id>`, as the library's filter was. The choices are the staff
+    accounts, not a DISTINCT over the whole trail."""
+
     title = "staff member"
+    parameter_name = "actor__id__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        staff = User.objects.filter(is_staff=True).order_by("username")
+        return [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value is None:
+            return queryset
+        if value.isdigit() and int(value) < 2**31:
+            return queryset.filter(actor_id=int(value))
+        return queryset.none()
+
+
+class CappedPaginator(Paginator[Any]):
+    """Counts at most CAPPED_COUNT + 1 entries: the trail grows by millions, and counting
+    them all on every page was most of its cost. Past the cap the last pages are not
+    linked; the filters and the search narrow it down."""
+
+    @cached_property
+    def count(self) -> int:
+        entries = cast(QuerySet[Any], self.object_list)
+        counted: int = entries[: CAPPED_COUNT + 1].count()
+        return counted
 
 
 admin.site.unregister(LogEntry)
@@ -86,12 +118,15 @@ admin.site.unregister(LogEntry)
 class LookAdmin(ReadOnlyAdmin[LogEntry]):
     list_display = ["when", "staff", "what", "opened", "client"]
     list_display_links = None
-    list_filter = [WhatFilter, ClientFilter, ("actor", StaffFilter)]
+    list_filter = [WhatFilter, ClientFilter, StaffFilter]
     list_per_page = 100
+    # No date drill-down: its year and month links read MIN/MAX and DISTINCT dates over
+    # the whole trail. The search is a booking's reference, looked up by the booking.
     search_fields = ["object_repr"]
     search_help_text = "A booking's reference."
-    date_hierarchy = "timestamp"
     ordering = ["-timestamp", "-pk"]
+    paginator = CappedPaginator
+    show_full_result_count = False
     fields = ["timestamp", "actor", "content_type", "object_repr", "additional_data"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -110,6 +145,23 @@ class LookAdmin(ReadOnlyAdmin[LogEntry]):
             .annotate(client_name=Subquery(name))
         )
         return entries
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[LogEntry], search_term: str
+    ) -> tuple[QuerySet[LogEntry], bool]:
+        words = search_term.split()
+        if not words:
+            return queryset, False
+        # "ABCD2345" or the entry's own text, "Booking ABCD2345": the last word.
+        term = words[-1]
+        booking_ids = list(Booking.objects.filter(reference__iexact=term).values("pk"))
+        note_ids = TreatmentNote.objects.filter(booking__in=[b["pk"] for b in booking_ids])
+        types = ContentType.objects.get_for_models(Booking, TreatmentNote)
+        found = queryset.filter(
+            Q(content_type=types[Booking], object_id__in=[b["pk"] for b in booking_ids])
+            | Q(content_type=types[TreatmentNote], object_id__in=note_ids.values("pk"))
+        )
+        return found, False
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

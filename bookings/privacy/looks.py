@@ -13,19 +13,27 @@ id, so the trail can be filtered per client on SQLite and PostgreSQL alike. Its
 read from the client's record when the trail is shown, so erasing it erases it here too.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
+from time import perf_counter
 from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import F, Q, QuerySet, Value
+from django.db import models, transaction
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Replace
 
 from bookings.models import Booking, Client, TreatmentNote
 from bookings.models.clients import ERASED_NAME
+from bookings.privacy.retention import years_before
+from bookings.scheduling.selectors import clinic_zone
+
+logger = logging.getLogger(__name__)
+# Rows per transaction when the trail's retention deletes old entries.
+BATCH = 1000
 
 
 class Look(models.TextChoices):
@@ -70,7 +78,8 @@ def record_look(*, user: Any, opened: Opened, now: datetime, what: Look | None =
 
 def record_marks(*, user: Any, bookings: Iterable[Booking], page: Look, now: datetime) -> int:
     """Note that a list showed `user` the safety mark of each booking in `bookings` that
-    has one: one INSERT for the page, none when no mark was shown. Returns how many."""
+    has one: one INSERT for the page, none when no mark was shown. Returns how many
+    marks were shown (a mark already on the trail for that day is not written again)."""
     flagged = [b for b in bookings if b.warning_flags]
     return record_marked(
         user=user, marked=[(b.pk, b.reference, b.client_id) for b in flagged], page=page, now=now
@@ -80,11 +89,17 @@ def record_marks(*, user: Any, bookings: Iterable[Booking], page: Look, now: dat
 def record_marked(
     *, user: Any, marked: list[tuple[int, str, int | None]], page: Look, now: datetime
 ) -> int:
-    """As `record_marks`, from (booking id, reference, client id) of the marked bookings."""
+    """As `record_marks`, from (booking id, reference, client id) of the marked bookings.
+
+    One entry per staff member, booking and clinic day, whatever the page and however
+    often it is reloaded: the entry says who saw the mark and on which day (its time is
+    the first sighting). The database keeps it to one (a unique index on the entry's
+    `day`, migration 0027): the INSERT skips the marks already on the trail that day."""
     if not marked:
         return 0
     booking_type = ContentType.objects.get_for_model(Booking)
     cid = get_cid()
+    day = now.astimezone(clinic_zone()).date().isoformat()
     # The same fields log_create fills, in one statement: a day can show dozens of marks.
     LogEntry.objects.bulk_create(
         [
@@ -96,11 +111,12 @@ def record_marked(
                 action=LogEntry.Action.ACCESS,
                 timestamp=now,
                 cid=cid,
-                additional_data=_facts(page, user, client_id, pk),
+                additional_data=_facts(page, user, client_id, pk) | {"day": day},
                 **_actor(user),
             )
             for pk, reference, client_id in marked
-        ]
+        ],
+        ignore_conflicts=True,
     )
     return len(marked)
 
@@ -145,27 +161,62 @@ def looks_at(client: Client) -> QuerySet[LogEntry]:
 def erase_looks(client: Client, now: datetime) -> None:
     """Erasing a client keeps the trail (who looked, when: the clinic's record) but no
     entry keeps their name. Ours never hold it; an entry written with the library's
-    default text (a booking's `str()`, "REF · name") loses it here, in one UPDATE."""
+    default text (a booking's `str()`, "REF · name") loses it here.
+
+    The entries are found by their indexed fields, each on its own (the client's id in
+    `additional_data`, the object's type and id), and updated by id: an OR of them would
+    read the whole trail inside the erasure's transaction."""
     ids = _client_ids(client)
-    bookings = Booking.objects.filter(client_id__in=ids)
-    names = {
-        *Client.objects.filter(pk__in=ids).values_list("name", flat=True),
-        *bookings.values_list("client_name", flat=True),
-    }
+    bookings = list(Booking.objects.filter(client_id__in=ids).values_list("pk", "client_name"))
+    booking_ids = [pk for pk, _name in bookings]
+    names = {*Client.objects.filter(pk__in=ids).values_list("name", flat=True)}
+    names |= {name for _pk, name in bookings}
     types = ContentType.objects.get_for_models(Booking, TreatmentNote, Client)
-    about_them = (
-        Q(additional_data__client__in=ids)
-        | Q(content_type=types[Booking], object_id__in=bookings.values("pk"))
-        | Q(
-            content_type=types[TreatmentNote],
-            object_id__in=TreatmentNote.objects.filter(booking__in=bookings).values("pk"),
-        )
-        | Q(content_type=types[Client], object_id__in=ids)
-    )
+    note_ids = TreatmentNote.objects.filter(booking_id__in=booking_ids).values("pk")
+    entries = {
+        *looks().filter(additional_data__client__in=ids).values_list("pk", flat=True),
+        *looks()
+        .filter(content_type=types[Booking], object_id__in=booking_ids)
+        .values_list("pk", flat=True),
+        *looks()
+        .filter(content_type=types[TreatmentNote], object_id__in=note_ids)
+        .values_list("pk", flat=True),
+        *looks().filter(content_type=types[Client], object_id__in=ids).values_list("pk", flat=True),
+    }
     scrubbed: Any = F("object_repr")
     for name in sorted(n for n in names if n.strip()):
         scrubbed = Replace(scrubbed, Value(name), Value(ERASED_NAME))
-    looks().filter(about_them).update(object_repr=scrubbed, changes=None, serialized_data=None)
+    LogEntry.objects.filter(pk__in=sorted(entries)).update(
+        object_repr=scrubbed, changes=None, serialized_data=None
+    )
+
+
+def purge_old_looks(*, years: int, now: datetime) -> int:
+    """Delete the looks older than `years` (LOOKS_RETENTION_YEARS), oldest first, BATCH
+    entries per transaction so no lock is held for long; progress goes to the log (counts
+    and times only). Returns how many."""
+    cutoff = years_before(now, years)
+    total = 0
+    while True:
+        started = perf_counter()
+        with transaction.atomic():
+            batch = list(
+                looks()
+                .filter(timestamp__lt=cutoff)
+                .order_by("timestamp")
+                .values_list("pk", flat=True)[:BATCH]
+            )
+            if batch:
+                LogEntry.objects.filter(pk__in=batch).delete()
+        if not batch:
+            return total
+        total += len(batch)
+        logger.info(
+            "Trail retention: deleted %s looks (%s so far) in %.0f ms",
+            len(batch),
+            total,
+            (perf_counter() - started) * 1000,
+        )
 
 
 def _client_ids(client: Client) -> list[int]:

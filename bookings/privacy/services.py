@@ -21,7 +21,7 @@ from bookings.models import (
     NotificationStatus,
 )
 from bookings.models.clients import ERASED_NAME
-from bookings.privacy import looks
+from bookings.privacy import looks, retention
 from bookings.privacy.outcomes import erase_booking_outcomes
 from bookings.privacy.parts import ERASE_PARTS, EXPORT_PARTS
 from bookings.records.access import HealthDataRule, health_data_rule, own_record_rule
@@ -51,7 +51,9 @@ def purge_health_answers(*, retention_days: int, now: datetime) -> int:
     """Delete intake answers and safety facts of sessions that ended over `retention_days` ago.
 
     The bookings stay (times, therapist, technique) so schedules and accounts add up.
-    Returns how many bookings were cleaned.
+    Returns how many bookings were cleaned. Works in batches of retention.BATCH
+    bookings, each its own transaction (after a missed week there are tens of
+    thousands), with each batch's count and time in the log.
     """
     cutoff = now - timedelta(days=retention_days)
     holding = (
@@ -62,11 +64,19 @@ def purge_health_answers(*, retention_days: int, now: datetime) -> int:
         | ~Q(acknowledged_advice=[])
         | ~Q(safety_override_reason="")
     )
-    return (
-        Booking.objects.filter(end__lt=cutoff)
-        .filter(holding)
-        .update(updated_at=now, **SAFETY_FACTS_CLEARED)
-    )
+    stale = Booking.objects.filter(end__lt=cutoff).filter(holding)
+    cursor = retention.Cursor()
+    cleaned = [0]
+
+    def batch() -> int:
+        ids = cursor.next_ids(stale)
+        # The conditions again in the UPDATE: a booking moved into the future since it
+        # was read keeps what it holds.
+        cleaned[0] += stale.filter(pk__in=ids).update(updated_at=now, **SAFETY_FACTS_CLEARED)
+        return len(ids)
+
+    retention.in_batches("Purge, health answers", batch)
+    return cleaned[0]
 
 
 def bookings_with(email: str) -> BookingQuerySet:

@@ -130,6 +130,7 @@ class ClientAdmin(admin.ModelAdmin[Client]):
     list_display = ["name", "phone_shown", "email", "date_of_birth", "identity"]
     list_filter = [UnconfirmedFilter]
     list_select_related = ["same_email_as"]
+    show_full_result_count = False
     search_fields = ["name", "email"]
     readonly_fields = ["created_at", "updated_at"]
     fields = ["name", "phone", "email", "date_of_birth", "staff_notes", "created_at", "updated_at"]
@@ -431,6 +432,7 @@ class TreatmentNoteAdmin(ReadOnlyAdmin[TreatmentNote]):
 
     list_display = ["session", "client", "therapist", "writer", "updated_at"]
     list_select_related = ["booking__therapist", "written_by"]
+    show_full_result_count = False
     fields = ["session", "client", "writer", "created_at", "updated_at"]
     readonly_fields = ["session", "client", "writer", "created_at", "updated_at"]
 

@@ -57,24 +57,64 @@ class OutcomeReport:
         return [self.overall] if self.overall.sessions else []
 
 
-def _figure(label: str, outcomes: list[SessionOutcome], min_clients: int) -> Figure:
-    clients = len({o.client_id for o in outcomes})
+@dataclass(frozen=True)
+class Group:
+    """What a figure is made of: how many clients and sessions, and the sum of the
+    sessions' changes. The database adds these up (records/selectors.outcome_groups);
+    `outcome_report` adds them up from sessions."""
+
+    clients: int
+    sessions: int
+    total_change: int
+
+
+def _figure(label: str, group: Group | None, min_clients: int) -> Figure:
+    if group is None:
+        return Figure(label=label, clients=0, sessions=0, average_change=None)
     average = None
-    if outcomes and clients >= min_clients:
-        average = round(sum(o.change for o in outcomes) / len(outcomes), 1)
-    return Figure(label=label, clients=clients, sessions=len(outcomes), average_change=average)
+    if group.sessions and group.clients >= min_clients:
+        average = round(group.total_change / group.sessions, 1)
+    return Figure(label, group.clients, group.sessions, average)
 
 
-def _by_answer(
-    outcomes: list[SessionOutcome], question: Question, field: str, min_clients: int
-) -> list[Figure]:
-    groups: dict[str, list[SessionOutcome]] = defaultdict(list)
-    for outcome in outcomes:
-        for code in set(getattr(outcome, field)):
-            groups[code].append(outcome)
+def _group(outcomes: list[SessionOutcome]) -> Group:
+    return Group(
+        clients=len({o.client_id for o in outcomes}),
+        sessions=len(outcomes),
+        total_change=sum(o.change for o in outcomes),
+    )
+
+
+def _by_answer(groups: dict[str, Group], question: Question, min_clients: int) -> list[Figure]:
     # The form's order, then any code the vocabulary no longer has.
     codes = list(question.in_order(groups)) + sorted(set(groups) - set(question.codes))
     return [_figure(question.label_of(code), groups[code], min_clients) for code in codes]
+
+
+def report_from_groups(
+    *,
+    overall: Group,
+    by_technique: dict[str, Group],
+    by_area: dict[str, Group],
+    by_feeling: dict[str, Group],
+    min_clients: int = MIN_CLIENTS,
+) -> OutcomeReport:
+    return OutcomeReport(
+        overall=_figure("All sessions", overall, min_clients),
+        by_technique=[
+            _figure(name, by_technique[name], min_clients) for name in sorted(by_technique)
+        ],
+        by_area=_by_answer(by_area, AREAS, min_clients),
+        by_feeling=_by_answer(by_feeling, FEELINGS, min_clients),
+    )
+
+
+def _groups_by(outcomes: list[SessionOutcome], key: str) -> dict[str, Group]:
+    members: dict[str, list[SessionOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        for code in set(getattr(outcome, key)):
+            members[code].append(outcome)
+    return {code: _group(rows) for code, rows in members.items()}
 
 
 def outcome_report(
@@ -84,11 +124,10 @@ def outcome_report(
     by_technique: dict[str, list[SessionOutcome]] = defaultdict(list)
     for outcome in outcomes:
         by_technique[outcome.technique].append(outcome)
-    return OutcomeReport(
-        overall=_figure("All sessions", outcomes, min_clients),
-        by_technique=[
-            _figure(name, by_technique[name], min_clients) for name in sorted(by_technique)
-        ],
-        by_area=_by_answer(outcomes, AREAS, "areas", min_clients),
-        by_feeling=_by_answer(outcomes, FEELINGS, "feelings", min_clients),
+    return report_from_groups(
+        overall=_group(outcomes),
+        by_technique={name: _group(rows) for name, rows in by_technique.items()},
+        by_area=_groups_by(outcomes, "areas"),
+        by_feeling=_groups_by(outcomes, "feelings"),
+        min_clients=min_clients,
     )

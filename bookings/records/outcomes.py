@@ -22,8 +22,8 @@ from bookings.models import Client, OutcomeRequest
 from bookings.privacy import looks
 from bookings.records import responders, selectors
 from bookings.records.access import health_data_rule
-from bookings.records.outcome_report import MIN_CLIENTS, outcome_report
-from bookings.records.selectors import session_outcomes, session_scores
+from bookings.records.outcome_report import MIN_CLIENTS
+from bookings.records.selectors import outcome_groups_report, session_scores
 from catalog.vocabulary import AREAS
 from clinic.http import no_store
 
@@ -90,7 +90,7 @@ class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
             **self.admin_site.each_context(request),
             "title": "Outcomes: how pain changed after sessions",
             "opts": self.opts,
-            "report": outcome_report(session_outcomes()),
+            "report": outcome_groups_report(),
             "min_clients": MIN_CLIENTS,
             "rates": dict(
                 zip(

@@ -131,6 +131,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin[WaitlistEntry]):
         "shown_joined_at",
     ]
     list_filter = ["status", "technique", "therapist"]
+    show_full_result_count = False
     search_fields = ["client_name", "client_email", "client_phone"]
     list_select_related = ["technique", "therapist"]
     readonly_fields = [
@@ -364,6 +365,7 @@ def free_starts_for(entry: WaitlistEntry, now: datetime) -> list[datetime]:
 class WaitlistOfferAdmin(admin.ModelAdmin[WaitlistOffer]):
     list_display = ["entry", "shown_start", "status", "offered_by", "created_at"]
     list_filter = ["status"]
+    show_full_result_count = False
     readonly_fields = ["entry", "start", "status", "offered_by", "booking", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -258,8 +258,12 @@ def test_the_day_view_records_a_look_at_each_safety_mark_it_shows(
         "client": flagged.client_id,
         "booking": flagged.pk,
         "staff": therapist_user.username,
+        "day": str(NOW.date()),  # the day it was seen, not the day shown
     }
     assert look.object_repr == f"Booking {flagged.reference}"
+    # Reloading the page the same day adds no entry: one per staff member, booking, day.
+    client.get(DAY_URL, {"date": "2026-03-03"})
+    assert looks().count() == 1
 
 
 # Session and user (2), permissions (2), staff scope (2), the day's columns (5: names,

@@ -134,7 +134,23 @@ def test_the_trail_reads_in_a_fixed_number_of_queries(
 
 
 # Session and user (2), the client filter's client and duplicates (1), the staff
-# filter's choices (1), the two counts (2), the admin's sidebar (clinic rules, the
-# staff member's therapist row: 2), the page of entries with their staff and client
-# names (1), and the date hierarchy (2).
-TRAIL_QUERIES = 11
+# filter's choices (1), one count capped at 10,001 rows (1), the admin's sidebar (clinic
+# rules, the staff member's therapist row: 2), the page of entries with their staff and
+# client names (1). No full count and no date drill-down.
+TRAIL_QUERIES = 8
+
+
+def test_the_trail_is_searched_by_a_bookings_reference(client, jane, superuser, therapist_user):
+    other = BookingFactory(client_name="Someone Else", with_safety_facts=True)
+    looks.record_look(user=therapist_user, opened=jane, now=NOW)
+    looks.record_look(user=therapist_user, opened=other, now=NOW)
+    client.force_login(superuser)
+    found = client.get(TRAIL, {"q": jane.reference.lower()}).context["cl"].result_list
+    assert [e.object_id for e in found] == [jane.pk]
+
+
+def test_the_trail_has_no_date_drill_down_and_offers_staff_accounts(client, jane, superuser):
+    client.force_login(superuser)
+    page = client.get(TRAIL)
+    assert page.context["cl"].date_hierarchy is None
+    assert "staff member" in page.content.decode()

@@ -148,8 +148,62 @@ def test_marks_are_recorded_for_flagged_bookings_only_in_one_insert(
             "client": session.client_id,
             "booking": session.pk,
             "staff": "therapist",
+            "day": "2026-03-02",
         },
     )
+
+
+def test_a_mark_is_on_the_trail_once_per_staff_member_booking_and_clinic_day(
+    session, therapist_user, front_desk_user
+):
+    for page in [looks.Look.MARK_DAY, looks.Look.MARK_WEEK, looks.Look.MARK_LIST]:
+        for minutes in [0, 5, 60 * 10]:
+            looks.record_marks(
+                user=therapist_user,
+                bookings=[session],
+                page=page,
+                now=NOW + timedelta(minutes=minutes),
+            )
+    looks.record_marks(user=front_desk_user, bookings=[session], page=looks.Look.MARK_DAY, now=NOW)
+    # The next clinic day (00:30 on 3 March in London): a new entry.
+    looks.record_marks(
+        user=therapist_user,
+        bookings=[session],
+        page=looks.Look.MARK_DAY,
+        now=NOW.replace(hour=0, minute=30) + timedelta(days=1),
+    )
+    seen = sorted(
+        (e.actor.username, e.additional_data["day"], e.additional_data["what"])
+        for e in looks.looks()
+    )
+    assert seen == [
+        ("frontdesk", "2026-03-02", "mark_day"),
+        ("therapist", "2026-03-02", "mark_day"),
+        ("therapist", "2026-03-03", "mark_day"),
+    ]
+
+
+def test_a_look_at_a_bookings_page_is_recorded_on_every_opening(session, therapist_user):
+    looks.record_look(user=therapist_user, opened=session, now=NOW)
+    looks.record_look(user=therapist_user, opened=session, now=NOW + timedelta(minutes=1))
+    assert looks.looks().count() == 2
+
+
+def test_the_trail_retention_deletes_old_looks_in_batches_and_logs_counts_only(
+    session, therapist_user, caplog, monkeypatch
+):
+    monkeypatch.setattr(looks, "BATCH", 2)
+    for years_ago in [9, 9, 9, 8, 1]:
+        looks.record_look(
+            user=therapist_user, opened=session, now=NOW.replace(year=NOW.year - years_ago)
+        )
+    with caplog.at_level("INFO", logger="bookings.privacy.looks"):
+        deleted = looks.purge_old_looks(years=8, now=NOW + timedelta(days=1))
+    assert deleted == 4
+    assert looks.looks().count() == 1
+    batches = [r.getMessage() for r in caplog.records if "Trail retention" in r.getMessage()]
+    assert len(batches) == 2 and "(4 so far)" in batches[-1]
+    assert session.client_name not in caplog.text and session.reference not in caplog.text
 
 
 def test_a_list_without_marks_records_nothing_and_asks_nothing(

@@ -154,14 +154,31 @@ def test_the_report_reads_its_data_in_one_query_however_many_outcomes(
     with django_assert_num_queries(1):
         assert len(selectors.session_outcomes()) == 4
     client.force_login(clinical_lead)
-    # Session, user, their permissions (two), then the data for the figures and for the
-    # responder rates: the same count with three times the outcomes.
-    with django_assert_num_queries(6):
+    # Session, user, their permissions (two), then the figures added up by the database
+    # (overall, by technique, by area, by feeling), and the responder rates' answers: the same
+    # count with three times the
+    # outcomes.
+    with django_assert_num_queries(9):
         client.get(REPORT_URL)
     for n in range(8):
         session(ClientFactory(), 40 + n, intensity=5, score=n)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         client.get(REPORT_URL)
+
+
+def test_the_report_added_up_by_the_database_has_the_pure_reports_figures(outcomes):
+    from bookings.records.outcome_report import outcome_report
+
+    shared = ClientFactory()
+    for n in range(4):
+        session(shared, 30 + n, intensity=9 - n, score=n, areas=["upper", "upper", "lower"])
+    no_client = session(ClientFactory(), 50, intensity=4, score=7, feelings=["ache", "stiff"])
+    no_client.client = None
+    no_client.save()
+    for minimum in [1, 3, 5]:
+        from_python = outcome_report(selectors.session_outcomes(), min_clients=minimum)
+        assert selectors.outcome_groups_report(min_clients=minimum) == from_python
+    assert selectors.outcome_groups_report().overall.sessions == 9
 
 
 @pytest.mark.parametrize("who", ["front_desk_user", "therapist_user", "content_editor"])
