@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 
 from bookings.booking import services
 from bookings.booking.errors import BookingError
-from bookings.frontdesk import booking_list, pages, reports, urls, views
+from bookings.frontdesk import booking_list, checkin, pages, reports, urls, views
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.intake.answers import (
     condition_labels,
@@ -74,6 +74,8 @@ class NotificationInline(LabelledTabularInline[Notification, Booking]):
     """The message history of a booking: read-only, the worker writes it."""
 
     model = Notification
+    classes = ["collapse"]
+    verbose_name_plural = "Messages to the client"
     extra = 0
     can_delete = False
     fields = (
@@ -157,6 +159,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         "cancelled_by",
         "cancel_reason",
         "updated_at",
+        "arrived_shown",
     ]
 
     class Media:
@@ -199,32 +202,19 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
                             "checked_with_client",
                         ],
                         "description": "Kept with every booking, consent or not: needed to "
-                        "treat safely. Go through them with the client, then record the check "
-                        "(the action “Record: safety facts checked with the client”).",
+                        "treat safely. Go through them with the client, then press "
+                        "“Checked with the client” at the top of the page.",
                     },
                 ),
-                ("Health answers", {"fields": ["health_answers", "health_consent_at"]}),
+                (
+                    "Health answers",
+                    {"classes": ["collapse"], "fields": ["health_answers", "health_consent_at"]},
+                ),
             ]
+        # Who, what and when are at the top of the page with the day's buttons
+        # (change_form.html); the client's details and the safety facts come first here,
+        # the rest folds away.
         return [
-            (
-                "Session",
-                {
-                    "fields": [
-                        "reference",
-                        "status",
-                        "therapist",
-                        "technique",
-                        "length_minutes",
-                        "price_shown",
-                        "starts",
-                        "ends",
-                        "blocked_until_local",
-                    ],
-                    "description": "Time and therapist cannot be edited here, so no clash can "
-                    "slip in; a session is moved only through rescheduling, which checks the "
-                    "new time. Status changes are the actions on the booking list.",
-                },
-            ),
             (
                 "Client",
                 {
@@ -239,8 +229,29 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
             ),
             *health,
             (
+                "Session details",
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        "reference",
+                        "status",
+                        "therapist",
+                        "technique",
+                        "length_minutes",
+                        "price_shown",
+                        "starts",
+                        "ends",
+                        "blocked_until_local",
+                        "arrived_shown",
+                    ],
+                    "description": "Time and therapist cannot be edited here, so no clash can "
+                    "slip in: use Move, which checks the new time.",
+                },
+            ),
+            (
                 "Record",
                 {
+                    "classes": ["collapse"],
                     "fields": [
                         "created_at",
                         "booked_by",
@@ -249,7 +260,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
                         "cancelled_by",
                         "cancel_reason",
                         "updated_at",
-                    ]
+                    ],
                 },
             ),
         ]
@@ -285,9 +296,13 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
     def ends(self, obj: Booking) -> str:
         return clinic_time(obj.end)
 
-    @admin.display(description="Blocked until (with buffer)")
+    @admin.display(description="Room free again (after the buffer)")
     def blocked_until_local(self, obj: Booking) -> str:
         return clinic_time(obj.blocked_until)
+
+    @admin.display(description="Arrived")
+    def arrived_shown(self, obj: Booking) -> str:
+        return clinic_time(obj.arrived_at) if obj.arrived_at else "Not yet"
 
     @admin.display(description="Client's record")
     def client_record(self, obj: Booking) -> str:
@@ -422,6 +437,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         return [
             *pages.urls(self),
             *urls.urls(self),
+            *checkin.urls(self),
             *reports.urls(self),
             *records_admin.urls(self),
             *super().get_urls(),
@@ -439,6 +455,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         extra_context = {
             **(extra_context or {}),
             "may_write_note": booking is not None and notes.may_write_note(request.user, booking),
+            **checkin.page_context(request, self, booking),
         }
         response = super().change_view(request, object_id, form_url, extra_context)
         if shows_health and request.method == "GET" and response.status_code == 200:
