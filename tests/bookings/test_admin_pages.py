@@ -202,10 +202,10 @@ def test_a_content_editor_and_a_visitor_cannot_open_the_schedule(client, content
     assert "week schedule" not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_the_schedule_is_linked_from_the_admin_index_and_the_booking_list(client, front_desk_user):
+def test_the_schedule_is_linked_from_the_navigation_and_the_booking_list(client, front_desk_user):
     client.force_login(front_desk_user)
     link = f'href="{URL}"'
-    assert link in client.get(reverse("admin:index")).content.decode()
+    assert link in client.get(reverse("admin:bookings_booking_day")).content.decode()
     assert link in client.get(reverse("admin:bookings_booking_changelist")).content.decode()
 
 
