@@ -5,10 +5,6 @@ from bookings.intake.admin import try_warning_phrases_view
 
 from . import views
 
-admin.site.site_header = "Clinic administration"
-admin.site.site_title = "Clinic admin"
-admin.site.index_title = "Schedules, bookings and techniques"
-
 handler500 = "clinic.views.server_error"
 
 urlpatterns = [

@@ -411,28 +411,6 @@ def reschedule_booking(
         return locked
 
 
-def _finish(booking: Booking, status: BookingStatus, now: datetime | None) -> Booking:
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _locked(booking)
-        if locked.status == BookingStatus.CANCELLED:
-            raise InvalidBooking("This booking was cancelled.")
-        if locked.start > now:
-            raise InvalidBooking("This session has not started yet.")
-        if locked.status != status:
-            locked.status = status
-            locked.save(update_fields=["status", "updated_at"])
-        return locked
-
-
-def mark_completed(*, booking: Booking, now: datetime | None = None) -> Booking:
-    return _finish(booking, BookingStatus.COMPLETED, now)
-
-
-def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
-    return _finish(booking, BookingStatus.NO_SHOW, now)
-
-
 @locks.retry_on_deadlock
 def reinstate_booking(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Confirm a cancelled booking again (e.g. one cancelled by mistake), if its time is

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookings.booking import just_booked
+from bookings.booking import flow, just_booked
 from bookings.booking.errors import (
     PROBLEM_MESSAGES,
     SAFETY_MESSAGES,
@@ -149,30 +149,6 @@ def _steps(
     return _Steps(choices, recall(request), form)
 
 
-def _urgent(request: HttpRequest, technique: Technique, status: int = 200) -> HttpResponse:
-    response = render(request, "bookings/book_urgent.html", {"technique": technique}, status=status)
-    no_store(response)
-    return response
-
-
-FLOW_KEYS = ("length", "therapist", "day", "start")
-
-
-def _flow_query(data: QueryDict) -> str:
-    """The choices made so far (no answers: those stay in the cookie), for a link back."""
-    return urlencode({k: data[k] for k in FLOW_KEYS if data.get(k) and len(data[k]) <= 64})
-
-
-def _book_url(slug: str, data: QueryDict) -> str:
-    query = _flow_query(data)
-    return reverse("bookings:book", kwargs={"slug": slug}) + (f"?{query}" if query else "")
-
-
-def _screen_url(slug: str, data: QueryDict) -> str:
-    query = _flow_query(data)
-    return reverse("bookings:book_screen", kwargs={"slug": slug}) + (f"?{query}" if query else "")
-
-
 def _safety_stop(
     request: HttpRequest,
     steps: _Steps,
@@ -186,19 +162,19 @@ def _safety_stop(
     technique = steps.choices.technique
     answers = steps.answers
     if answers is None:
-        return HttpResponseSeeOther(_screen_url(technique.slug, data))
+        return HttpResponseSeeOther(flow.screen_url(technique.slug, data))
     profiles = None if cached is None else cached.profiles()
     steps.check = check = gate.check(answers, profiles)
     stop = check.stop(technique.slug)
     if stop == gate.Stop.URGENT:
-        return _urgent(request, technique, status)
+        return flow.urgent_page(request, technique, status)
     if stop == gate.Stop.NOT_SCREENED:
-        return HttpResponseSeeOther(_screen_url(technique.slug, data))
+        return HttpResponseSeeOther(flow.screen_url(technique.slug, data))
     if stop == gate.Stop.UNASKED_TEXT:
         return HttpResponseSeeOther(reverse("bookings:intake_result"))
     if stop in (gate.Stop.SHOULD_WAIT, gate.Stop.RULED_OUT):
         reasons, advised = check.explain(technique.slug, stop)
-        return _not_advised(
+        return flow.not_advised_page(
             request,
             technique,
             reasons=reasons,
@@ -207,26 +183,6 @@ def _safety_stop(
             message=SAFETY_MESSAGES[stop],
         )
     return None
-
-
-def _not_advised(
-    request: HttpRequest,
-    technique: Technique,
-    *,
-    reasons: tuple[str, ...],
-    advised: list[tuple[str, str]],
-    status: int,
-    message: str = SAFETY_MESSAGES[gate.Stop.RULED_OUT],
-) -> HttpResponse:
-    page = {
-        "technique": technique,
-        "message": message,
-        "reasons": reasons,
-        "advised": [{"slug": slug, "name": name} for slug, name in advised],
-    }
-    response = render(request, "bookings/book_not_advised.html", page, status=status)
-    no_store(response)
-    return response
 
 
 @sensitive_post_parameters()
@@ -249,12 +205,12 @@ def book_screen(request: HttpRequest, slug: str) -> HttpResponse:
             answers = (
                 form.answers(earlier) if not form.errors else IntakeAnswers(warning_signs=urgent)
             )
-            onward = HttpResponseSeeOther(_book_url(slug, request.GET))
+            onward = HttpResponseSeeOther(flow.book_url(slug, request.GET))
             remember(onward, answers)
             return onward
     else:
         form = ScreenForm(initial=ScreenForm.safety_initial(earlier) if earlier else None)
-    page = {"technique": technique, "form": form, "query": _flow_query(request.GET)}
+    page = {"technique": technique, "form": form, "query": flow.flow_query(request.GET)}
     response = render(request, "bookings/book_screen.html", page)
     no_store(response)
     return response
@@ -487,7 +443,7 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
         if error.stop == gate.Stop.NEEDS_ACKNOWLEDGEMENT:
             return again(error.message, status=400)
         # The answers changed between the page and the post (another tab): start again.
-        return _not_advised(
+        return flow.not_advised_page(
             request,
             steps.choices.technique,
             reasons=error.reasons,

@@ -2,7 +2,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -13,9 +12,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from bookings.booking import services
+from bookings.booking import attendance, services
 from bookings.booking.errors import BookingError
-from bookings.frontdesk import booking_list, desk_booking, pages, reports, urls, views
+from bookings.frontdesk import booking_list, checkin, desk_booking, pages, reports, urls, views
+from bookings.frontdesk.forms import BookingForm
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.intake.answers import (
     condition_labels,
@@ -23,7 +23,6 @@ from bookings.intake.answers import (
     text_check_lines,
     warning_sign_labels,
 )
-from bookings.messaging import phones
 from bookings.messaging.admin import recipient_shown
 from bookings.models import (
     Booking,
@@ -35,7 +34,7 @@ from bookings.records import notes
 from bookings.records import services as records_services
 from bookings.scheduling import selectors
 from clinic.admin import LabelledTabularInline
-from clinic.display import clinic_datetime, money, national_phone, phone_link
+from clinic.display import clinic_datetime, money, phone_link
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -57,29 +56,12 @@ def _bullets(lines: list[str]) -> SafeString | str:
     )
 
 
-class BookingForm(forms.ModelForm[Booking]):
-    class Meta:
-        model = Booking
-        fields = ["client_name", "client_email", "client_phone"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial["client_phone"] = national_phone(self.initial.get("client_phone"))
-
-    def clean_client_phone(self) -> str:
-        # Stored in E.164 like the booking form's, so texts reach it.
-        phone = phones.to_e164(self.cleaned_data["client_phone"])
-        if phone is None:
-            raise forms.ValidationError(
-                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
-            )
-        return phone
-
-
 class NotificationInline(LabelledTabularInline[Notification, Booking]):
     """The message history of a booking: read-only, the worker writes it."""
 
     model = Notification
+    classes = ["collapse"]
+    verbose_name_plural = "Messages to the client"
     extra = 0
     can_delete = False
     fields = (
@@ -169,6 +151,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         "cancelled_by",
         "cancel_reason",
         "updated_at",
+        "arrived_shown",
     ]
 
     class Media:
@@ -211,32 +194,19 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
                             "checked_with_client",
                         ],
                         "description": "Kept with every booking, consent or not: needed to "
-                        "treat safely. Go through them with the client, then record the check "
-                        "(the action “Record: safety facts checked with the client”).",
+                        "treat safely. Go through them with the client, then press "
+                        "“Checked with the client” at the top of the page.",
                     },
                 ),
-                ("Health answers", {"fields": ["health_answers", "health_consent_at"]}),
+                (
+                    "Health answers",
+                    {"classes": ["collapse"], "fields": ["health_answers", "health_consent_at"]},
+                ),
             ]
+        # Who, what and when are at the top of the page with the day's buttons
+        # (change_form.html); the client's details and the safety facts come first here,
+        # the rest folds away.
         return [
-            (
-                "Session",
-                {
-                    "fields": [
-                        "reference",
-                        "status",
-                        "therapist",
-                        "technique",
-                        "length_minutes",
-                        "price_shown",
-                        "starts",
-                        "ends",
-                        "blocked_until_local",
-                    ],
-                    "description": "Time and therapist cannot be edited here, so no clash can "
-                    "slip in; a session is moved only through rescheduling, which checks the "
-                    "new time. Status changes are the actions on the booking list.",
-                },
-            ),
             (
                 "Client",
                 {
@@ -251,8 +221,29 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
             ),
             *health,
             (
+                "Session details",
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        "reference",
+                        "status",
+                        "therapist",
+                        "technique",
+                        "length_minutes",
+                        "price_shown",
+                        "starts",
+                        "ends",
+                        "blocked_until_local",
+                        "arrived_shown",
+                    ],
+                    "description": "Time and therapist cannot be edited here, so no clash can "
+                    "slip in: use Move, which checks the new time.",
+                },
+            ),
+            (
                 "Record",
                 {
+                    "classes": ["collapse"],
                     "fields": [
                         "created_at",
                         "booked_by",
@@ -261,7 +252,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
                         "cancelled_by",
                         "cancel_reason",
                         "updated_at",
-                    ]
+                    ],
                 },
             ),
         ]
@@ -297,9 +288,13 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
     def ends(self, obj: Booking) -> str:
         return clinic_time(obj.end)
 
-    @admin.display(description="Blocked until (with buffer)")
+    @admin.display(description="Room free again (after the buffer)")
     def blocked_until_local(self, obj: Booking) -> str:
         return clinic_time(obj.blocked_until)
+
+    @admin.display(description="Arrived")
+    def arrived_shown(self, obj: Booking) -> str:
+        return clinic_time(obj.arrived_at) if obj.arrived_at else "Not yet"
 
     @admin.display(description="Client's record")
     def client_record(self, obj: Booking) -> str:
@@ -428,16 +423,17 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
 
     @admin.action(description="Mark the selected sessions as completed", permissions=["change"])
     def mark_completed(self, request: HttpRequest, queryset: models.QuerySet[Booking]) -> None:
-        self._apply(request, queryset, services.mark_completed, "marked as completed")
+        self._apply(request, queryset, attendance.mark_completed, "marked as completed")
 
     @admin.action(description="Mark the selected sessions as no-show", permissions=["change"])
     def mark_no_show(self, request: HttpRequest, queryset: models.QuerySet[Booking]) -> None:
-        self._apply(request, queryset, services.mark_no_show, "marked as no-show")
+        self._apply(request, queryset, attendance.mark_no_show, "marked as no-show")
 
     def get_urls(self) -> list[URLPattern]:
         return [
             *pages.urls(self),
             *urls.urls(self),
+            *checkin.urls(self),
             *reports.urls(self),
             *records_admin.urls(self),
             *super().get_urls(),
@@ -457,6 +453,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
             "may_write_note": booking is not None and notes.may_write_note(request.user, booking),
             "may_write_home_care": booking is not None
             and records_services.may_write_home_care(request.user, booking, now=timezone.now()),
+            **checkin.page_context(request, self, booking),
         }
         response = super().change_view(request, object_id, form_url, extra_context)
         if shows_health and request.method == "GET" and response.status_code == 200:

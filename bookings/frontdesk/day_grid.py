@@ -24,7 +24,12 @@ class CellKind(StrEnum):
     FREE = "free"
     BUFFER = "buffer"
     TIME_OFF = "time-off"
+    # Between two working ranges of the day: lunch or a break.
+    BREAK = "break"
+    # Before or after the day's hours.
     CLOSED = "closed"
+    # No hours and no sessions that day: one cell down the whole column.
+    DAY_OFF = "day-off"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Session:
     # Who and which, for the trail of looks when the warning mark is shown.
     client_id: int | None = None
     reference: str = ""
+    status: str = "confirmed"
+    arrived: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,9 @@ class Column:
     working_hours: Sequence[tuple[time, time]] = ()
     time_off: Sequence[availability.Interval] = ()
     sessions: Sequence[Session] = ()
+    # The shortest session they offer for any technique: a free row is offered ("+")
+    # only where that, with the buffer after it, fits. None: they offer nothing.
+    shortest_length: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,15 @@ class DayGrid:
     rows: tuple[Row, ...]
     # Each column's sessions in order with their times, for the narrow list.
     lists: tuple[tuple[Column, tuple[Block, ...]], ...] = field(default=())
+
+    @property
+    def anyone_working(self) -> bool:
+        """Whether any cell is free working time or a session: else the day is closed."""
+        return any(
+            cell is not None and cell.kind in (CellKind.FREE, CellKind.SESSION)
+            for row in self.rows
+            for cell in row.cells
+        )
 
 
 def _clock(instant: datetime, zone: ZoneInfo, *, with_zone: bool) -> str:
@@ -128,6 +147,7 @@ def build_day(
     step: timedelta,
     columns: Sequence[Column],
     now: datetime,
+    buffer: timedelta = timedelta(0),
 ) -> DayGrid:
     """Rows at the clinic's step from the first working time (or session) to the last; in
     each column a block for overlapping sessions (spanning their rows), time off, the
@@ -153,7 +173,9 @@ def build_day(
             f"{_clock(session.end, zone, with_zone=change)}"
         )
 
-    by_column = [_column_cells(column, day, zone, starts, step, now, when) for column in columns]
+    by_column = [
+        _column_cells(column, day, zone, starts, step, now, when, buffer) for column in columns
+    ]
     rows = tuple(
         Row(
             start=start,
@@ -185,9 +207,31 @@ def _column_cells(
     step: timedelta,
     now: datetime,
     when: Callable[[Session], str],
+    buffer: timedelta,
 ) -> list[Cell | None]:
     working = availability.intervals_of_hours(tuple(column.working_hours), day, zone)
     sessions = sorted(column.sessions, key=lambda s: (s.start.astimezone(UTC), s.booking_id))
+    if not working and not sessions and starts:
+        # A day off reads as one cell saying so, not a column of empty rows.
+        return [Cell(CellKind.DAY_OFF, rowspan=len(starts)), *([None] * (len(starts) - 1))]
+    # The same schedule the booking services check, so every "+" books.
+    schedule = availability.TherapistSchedule(
+        therapist_id=column.therapist_id,
+        working_hours={day.weekday(): tuple(column.working_hours)},
+        time_off=tuple(column.time_off),
+        busy=tuple(availability.Interval(s.start, s.blocked_until) for s in sessions),
+    )
+
+    def bookable(start: datetime) -> bool:
+        return (
+            start >= now
+            and column.shortest_length is not None
+            and availability.fits(
+                schedule, start=start, length=column.shortest_length, buffer=buffer, zone=zone
+            )
+            is None
+        )
+
     cells: list[Cell | None] = []
     covered_until: datetime | None = None
     for index, row_start in enumerate(starts):
@@ -218,7 +262,9 @@ def _column_cells(
         elif any(s.end <= row_start < s.blocked_until for s in sessions):
             cells.append(Cell(CellKind.BUFFER))
         elif any(w.start <= row_start and row_end <= w.end for w in working):
-            cells.append(Cell(CellKind.FREE, start=row_start, bookable=row_start >= now))
+            cells.append(Cell(CellKind.FREE, start=row_start, bookable=bookable(row_start)))
+        elif working and working[0].start <= row_start and row_end <= working[-1].end:
+            cells.append(Cell(CellKind.BREAK))
         else:
             cells.append(Cell(CellKind.CLOSED))
     return cells

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from bookings.frontdesk import day_grid
+from bookings.frontdesk import checkin, day_grid
 from bookings.frontdesk.selectors import day_columns
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.frontdesk.views import admin_context, parse_day
@@ -38,22 +38,31 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> 
         day = today
     therapist_id = None if scope.sees_all or scope.therapist is None else scope.therapist.pk
     clinic_day = day_columns(day, therapist_id=therapist_id)
-    step = timedelta(minutes=ClinicRules.cached().slot_step_minutes)
+    rules = ClinicRules.cached().as_rules()
     grid = day_grid.build_day(
-        day=day, zone=zone, step=step, columns=clinic_day.columns, now=timezone.now()
+        day=day,
+        zone=zone,
+        step=rules.step,
+        columns=clinic_day.columns,
+        now=timezone.now(),
+        buffer=rules.buffer,
     )
     context = admin_context(request, booking_admin, f"Day of {clinic_date(day, zone)}")
-    links = _DayLinks(can_add=booking_admin.has_add_permission(request))
+    links = _DayLinks(
+        can_add=booking_admin.has_add_permission(request),
+        can_check_in=booking_admin.has_change_permission(request),
+        now=timezone.now(),
+    )
     context |= {
         "grid": grid,
         "closures": clinic_day.closures,
         "rows": [(row, _row_cells(row, grid.columns, links)) for row in grid.rows],
         "lists": [
-            (column, [(block, links.change(block.session.booking_id)) for block in blocks])
-            for column, blocks in grid.lists
+            (column, [links.block(block) for block in blocks]) for column, blocks in grid.lists
         ],
         "day": day,
         "is_today": day == today,
+        "here": request.get_full_path(),
         "error": error,
         "previous_url": f"?date={day - timedelta(days=1):%Y-%m-%d}",
         "next_url": f"?date={day + timedelta(days=1):%Y-%m-%d}",
@@ -83,18 +92,42 @@ class _DayLinks:
     """The day view's hundreds of links from two reversed URLs: a template tag per cell
     made the page several times slower (docs/benchmarks.md)."""
 
-    def __init__(self, *, can_add: bool) -> None:
+    def __init__(self, *, can_add: bool, can_check_in: bool, now: datetime) -> None:
         self.can_add = can_add
+        # The scope already narrowed the columns to the sessions this user may change.
+        self.can_check_in = can_check_in
+        self.now = now
         self.add = reverse("admin:bookings_booking_add")
         self._change = reverse("admin:bookings_booking_change", args=[0])
+        self._checkin = reverse("admin:bookings_booking_checkin", args=[0, "arrived"])
 
     def change(self, booking_id: int) -> str:
         return self._change.replace("/0/", f"/{booking_id}/", 1)
+
+    def block(self, block: day_grid.Block) -> "DayBlock":
+        session = block.session
+        shown = (
+            checkin.buttons(
+                status=session.status, start=session.start, arrived=session.arrived, now=self.now
+            )
+            if self.can_check_in
+            else []
+        )
+        prefix = self._checkin.replace("/0/", f"/{session.booking_id}/", 1)
+        return (
+            block,
+            self.change(session.booking_id),
+            tuple((prefix.replace("/arrived/", f"/{step}/"), label) for step, label in shown),
+        )
 
     def book(self, therapist_id: int, start: datetime) -> str:
         local = start.astimezone(selectors.clinic_zone())
         query: dict[str, str | int] = {"therapist": therapist_id, "start": local.isoformat()}
         return f"{self.add}?{urlencode(query)}"
+
+
+# A session as shown: its block, its page's link, and its check-in buttons (action, label).
+DayBlock = tuple[day_grid.Block, str, tuple[tuple[str, str], ...]]
 
 
 class DayCell(TypedDict):
@@ -104,8 +137,8 @@ class DayCell(TypedDict):
     kind: day_grid.CellKind
     rowspan: int
     therapist: str
-    # The cell's sessions, each with its booking's change link.
-    blocks: tuple[tuple[day_grid.Block, str], ...]
+    # The cell's sessions, each with its booking's change link and check-in buttons.
+    blocks: tuple[DayBlock, ...]
     # The link that books this free time; empty where staff may not book it.
     book_url: str
 
@@ -118,7 +151,7 @@ def _row_cells(
             kind=cell.kind,
             rowspan=cell.rowspan,
             therapist=column.name,
-            blocks=tuple((block, links.change(block.session.booking_id)) for block in cell.blocks),
+            blocks=tuple(links.block(block) for block in cell.blocks),
             book_url=(
                 links.book(column.therapist_id, cell.start)
                 if cell.kind == day_grid.CellKind.FREE

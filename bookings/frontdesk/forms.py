@@ -10,13 +10,14 @@ from bookings.booking.forms import CancelForm
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.forms import SIGNS_NONE, SafetyFieldsMixin, follow_up_field
 from bookings.messaging import phones
-from bookings.models import DEFAULT_CLIENT_MESSAGE, Client, Therapist
+from bookings.models import DEFAULT_CLIENT_MESSAGE, Booking, Client, Therapist
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
 from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
 from clinic.display import date_input_hint, national_phone
 
 __all__ = [
+    "BookingForm",
     "CancelForm",
     "MoveForm",
     "StaffBookingForm",
@@ -333,3 +334,22 @@ class StaffCancelForm(forms.Form):
         initial=DEFAULT_CLIENT_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class BookingForm(forms.ModelForm[Booking]):
+    class Meta:
+        model = Booking
+        fields = ["client_name", "client_email", "client_phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["client_phone"] = national_phone(self.initial.get("client_phone"))
+
+    def clean_client_phone(self) -> str:
+        # Stored in E.164 like the booking form's, so texts reach it.
+        phone = phones.to_e164(self.cleaned_data["client_phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
+            )
+        return phone

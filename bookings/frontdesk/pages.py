@@ -116,9 +116,10 @@ def schedule_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
     hours = selectors.hours_between(ids, monday, monday + timedelta(days=6))
     time_off = _time_off_between(ids, start, end)
     bookings = _bookings_between(ids, start, end)
+    attention = selectors.bookings_needing_attention(start, end) if bookings else set()
     sessions: dict[int, list[week_grid.Entry]] = {pk: [] for pk in ids}
     for booking in bookings:
-        sessions[booking.therapist_id].append(_session(booking))
+        sessions[booking.therapist_id].append(_session(booking, booking.pk in attention))
     closed = []
     for closure in selectors.closures_between(monday, monday + timedelta(days=6)):
         days = availability.local_day_interval(closure.start, closure.end, zone)
@@ -218,7 +219,7 @@ def _requested_day(request: HttpRequest) -> date | None:
     return parse_day(request.GET.get("week", ""))
 
 
-def _session(booking: Booking) -> week_grid.Entry:
+def _session(booking: Booking, needs_attention: bool) -> week_grid.Entry:
     return week_grid.Entry(
         week_grid.Kind.SESSION,
         booking.start,
@@ -227,4 +228,5 @@ def _session(booking: Booking) -> week_grid.Entry:
         booking_id=booking.pk,
         status=booking.get_status_display(),
         warning=bool(booking.warning_flags),
+        needs_attention=needs_attention,
     )

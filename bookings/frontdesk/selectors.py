@@ -1,7 +1,7 @@
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from bookings.frontdesk import day_grid, owner_report, week_grid
 from bookings.models import Booking, BookingStatus, Therapist
@@ -22,7 +22,8 @@ class ClinicDay:
 def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
     """Each active therapist (or one) with that day's hours (dated ones included), time
     off, closures and active sessions, the confirmed ones their schedule no longer holds
-    marked as needing attention. Seven queries whatever the number of therapists."""
+    marked as needing attention, and the shortest session each offers. Seven queries
+    whatever the number of therapists."""
     zone = clinic_zone()
     start = availability.wall_to_utc(day, time(0), zone)
     end = availability.wall_to_utc(day + timedelta(days=1), time(0), zone)
@@ -31,7 +32,14 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
         therapists = therapists.filter(is_active=True)
     else:
         therapists = therapists.filter(pk=therapist_id)
-    names = dict(therapists.values_list("pk", "display_name"))
+    # With the shortest length each offers (for any technique still offered), in the same query.
+    named = list(
+        therapists.annotate(
+            shortest=Min("techniques__lengths__minutes", filter=Q(techniques__is_active=True))
+        ).values_list("pk", "display_name", "shortest")
+    )
+    names = {pk: name for pk, name, _ in named}
+    shortest = {pk: minutes for pk, _, minutes in named}
     ids = list(names)
     closures = closures_between(day, day)
     if not ids:
@@ -56,6 +64,7 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             "safety_override_reason",
             "client_id",
             "reference",
+            "arrived_at",
         )
     ):
         session = day_grid.Session(
@@ -70,6 +79,8 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             ),
             client_id=row["client_id"],
             reference=row["reference"],
+            status=row["status"],
+            arrived=row["arrived_at"] is not None,
         )
         sessions[row["therapist_id"]].append((session, row["status"]))
     columns = []
@@ -93,6 +104,7 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
                 name=names[pk],
                 working_hours=schedule.hours_on(day),
                 time_off=tuple(schedule.time_off),
+                shortest_length=None if shortest[pk] is None else timedelta(minutes=shortest[pk]),
                 sessions=tuple(
                     replace(s, needs_attention=s.booking_id in attention) for s, _ in sessions[pk]
                 ),

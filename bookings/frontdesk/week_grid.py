@@ -29,6 +29,8 @@ class Entry:
     booking_id: int | None = None
     status: str = ""
     warning: bool = False
+    # A confirmed session the schedule no longer holds, as the day view and list mark it.
+    needs_attention: bool = False
     # The local times as shown, e.g. "01:30 BST to 01:00 GMT"; filled in by build_week.
     when: str = ""
 

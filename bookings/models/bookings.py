@@ -126,6 +126,9 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Checked in at the desk: the client is here. Status stays confirmed until the session
+    # is marked completed or no-show.
+    arrived_at = models.DateTimeField("arrived at", null=True, blank=True)
     sms_opt_in = models.BooleanField(
         "text reminders", default=False, help_text="The client asked for a text reminder."
     )

@@ -394,6 +394,9 @@ def note_form_view(
     if booking is None or not notes.may_write_note(request.user, booking):
         raise Http404("No such booking.")
     now = timezone.now()
+    if now < booking.start:
+        booking_admin.message_user(request, notes.NOT_STARTED, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:bookings_booking_change", args=[booking.pk]))
     note = TreatmentNote.objects.select_related("booking").filter(booking=booking).first()
     form = TreatmentNoteForm(request.POST or None, instance=note)
     if note is not None and request.method != "POST":

@@ -41,6 +41,10 @@ class NoteError(ValueError):
     """A note that cannot be written or amended, with a message for the therapist."""
 
 
+# A note records a session that happened: none is written ahead of it.
+NOT_STARTED = "Treatment notes can be written once the session has started."
+
+
 def editable_until(booking: Booking) -> datetime:
     return booking.end + EDIT_WINDOW
 
@@ -125,6 +129,8 @@ def write_note(*, booking: Booking, by: Any, now: datetime, **values: Any) -> Tr
         )
         if not may_write_note(by, booking):
             raise NoteError("Only the session's therapist writes its treatment note.")
+        if now < booking.start:
+            raise NoteError(NOT_STARTED)
         note = TreatmentNote.objects.filter(booking=booking).first()
         if note is not None and not is_editable(booking, now=now):
             raise NoteError(

@@ -299,7 +299,6 @@ def check_slot(
     Unlike `free_slots` this does not insist on the step grid: the services check
     `on_step_grid` first, with its own message.
     """
-    end = start + length
     if start < now:
         return Problem.PAST
     if start < now + rules.min_notice:
@@ -307,14 +306,29 @@ def check_slot(
     day = start.astimezone(zone).date()
     if day not in local_days(now, rules.horizon_days, zone):
         return Problem.TOO_FAR
-    working = working_intervals(schedule, day, zone)
+    return fits(schedule, start=start, length=length, buffer=rules.buffer, zone=zone)
+
+
+def fits(
+    schedule: TherapistSchedule,
+    *,
+    start: datetime,
+    length: timedelta,
+    buffer: timedelta,
+    zone: ZoneInfo,
+) -> Problem | None:
+    """Why a session of `length` at `start`, with the buffer after it, does not fit the
+    therapist's day (hours, time off, other sessions), or None when it does. Notice and
+    horizon aside: `check_slot` adds them for clients; the desk books without them."""
+    end = start + length
+    working = working_intervals(schedule, start.astimezone(zone).date(), zone)
     if not working:
         return Problem.DAY_OFF
     if not any(w.start <= start and end <= w.end for w in working):
         return Problem.OUTSIDE_HOURS
     if any(off.overlaps(start, end) for off in schedule.time_off):
         return Problem.TIME_OFF
-    if any(busy.overlaps(start, end + rules.buffer) for busy in schedule.busy):
+    if any(busy.overlaps(start, end + buffer) for busy in schedule.busy):
         return Problem.TAKEN
     return None
 

@@ -142,7 +142,7 @@ def test_a_closure_is_shaded_and_a_session_it_covers_needs_attention(
     client.force_login(front_desk_user)
     html = client.get(DAY_URL, {"date": "2026-03-03"}).content.decode()
     assert "The clinic is closed: Staff training" in html
-    assert 'class="day-time-off"' in html and ">Closed<" in html
+    assert 'class="day-time-off day-closure"' in html and ">Closed<" in html
     assert "day-free-link" not in html
     assert html.count("Needs attention") == 2  # the grid's block and the narrow list
     assert change_url(tuesday_session) in html

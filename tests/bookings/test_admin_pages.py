@@ -202,10 +202,10 @@ def test_a_content_editor_and_a_visitor_cannot_open_the_schedule(client, content
     assert "week schedule" not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_the_schedule_is_linked_from_the_admin_index_and_the_booking_list(client, front_desk_user):
+def test_the_schedule_is_linked_from_the_navigation_and_the_booking_list(client, front_desk_user):
     client.force_login(front_desk_user)
     link = f'href="{URL}"'
-    assert link in client.get(reverse("admin:index")).content.decode()
+    assert link in client.get(reverse("admin:bookings_booking_day")).content.decode()
     assert link in client.get(reverse("admin:bookings_booking_changelist")).content.decode()
 
 
@@ -233,8 +233,9 @@ def test_the_schedule_makes_a_fixed_number_of_queries(
 
 
 # Session, user, the staff scope (groups, therapist row), permissions, then the
-# therapists with their hours, time off and bookings (one query each), and the picker.
-SCHEDULE_QUERIES = {"front_desk_user": 13, "therapist_user": 11}
+# therapists with their hours, time off and bookings (one query each), and the picker; then
+# which sessions need attention (the confirmed ones, and schedules_between's four).
+SCHEDULE_QUERIES = {"front_desk_user": 18, "therapist_user": 16}
 
 
 def test_the_week_records_a_look_at_each_safety_mark_in_one_insert(
@@ -358,3 +359,30 @@ def test_the_week_shows_a_closure_and_only_the_hours_that_hold_that_week(
     assert wednesday == ["Clinic closed: Staff training"]
     before = client.get(URL, {"week": "2026-06-29"}).context["weeks"][0][1]
     assert before[0].working == ("09:00 to 12:00",)
+
+
+def test_the_week_marks_a_session_inside_newer_time_off_as_needing_attention(
+    client, front_desk_user, therapist
+):
+    tuesday = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    for weekday in (1, 2):
+        WorkingHoursFactory.create(therapist=therapist, weekday=weekday)
+    covered = BookingFactory.create(therapist=therapist, start=tuesday, client_name="Cleo Covered")
+    BookingFactory.create(
+        therapist=therapist, start=tuesday + timedelta(days=1), client_name="Fay Fine"
+    )
+    TimeOffFactory.create(
+        therapist=therapist, start=tuesday - timedelta(hours=1), end=tuesday + timedelta(hours=3)
+    )
+    client.force_login(front_desk_user)
+    page = client.get(URL, {"week": "2026-03-02"}).content.decode()
+    assert page.count('<span class="day-attention">Needs attention</span>') == 1
+    marked = page.index('<span class="day-attention">')
+    assert page.rfind("Cleo Covered", 0, marked) > page.rfind("Fay Fine", 0, marked)
+    assert covered.pk in {
+        entry.booking_id
+        for _, days in client.get(URL, {"week": "2026-03-02"}).context["weeks"]
+        for day in days
+        for entry in day.entries
+        if entry.needs_attention
+    }

@@ -38,6 +38,7 @@ def column(therapist_id: int = 1, **kw: object) -> Column:
     values: dict[str, object] = {
         "name": f"T{therapist_id}",
         "working_hours": ((time(9), time(12)),),
+        "shortest_length": timedelta(minutes=30),
     }
     return Column(therapist_id=therapist_id, **(values | kw))  # type: ignore[arg-type]
 
@@ -111,12 +112,42 @@ def test_overlapping_sessions_share_one_block_so_neither_is_hidden():
     assert [b.session.booking_id for b in block.blocks] == [1, 2]
 
 
-def test_a_day_nobody_works_still_shows_office_hours():
+def test_a_day_nobody_works_reads_as_one_day_off_cell_over_office_hours():
     grid = build_day(
         day=WEDNESDAY, zone=LONDON, step=STEP, columns=[column(working_hours=())], now=BEFORE
     )
     assert (grid.rows[0].label, grid.rows[-1].label) == ("09:00", "16:45")
-    assert set(kinds(grid)) == {CellKind.CLOSED}
+    first, *rest = kinds(grid)
+    assert first == CellKind.DAY_OFF and set(rest) == {None}
+    assert grid.rows[0].cells[0].rowspan == len(grid.rows)  # type: ignore[union-attr]
+    assert not grid.anyone_working
+
+
+def test_one_therapist_off_is_a_day_off_column_beside_a_working_one():
+    grid = build_day(
+        day=WEDNESDAY,
+        zone=LONDON,
+        step=STEP,
+        columns=[column(1), column(2, working_hours=())],
+        now=BEFORE,
+    )
+    assert kinds(grid, 1)[0] == CellKind.DAY_OFF
+    assert kinds(grid, 0)[0] == CellKind.FREE
+    assert grid.anyone_working
+
+
+def test_the_gap_between_two_working_ranges_is_a_break_not_closed():
+    grid = build_day(
+        day=WEDNESDAY,
+        zone=LONDON,
+        step=STEP,
+        columns=[column(working_hours=((time(9), time(10)), (time(11), time(12))))],
+        now=BEFORE,
+    )
+    labels = {row.label: row.cells[0].kind for row in grid.rows if row.cells[0]}
+    assert labels["09:45"] == CellKind.FREE
+    assert labels["10:00"] == labels["10:45"] == CellKind.BREAK
+    assert labels["11:00"] == CellKind.FREE
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 
-from bookings.booking import services
+from bookings.booking import attendance
 from bookings.models import Booking, Client, TreatmentNote
 from bookings.models.clients import ERASED_NAME
 from bookings.privacy import looks
@@ -112,7 +112,7 @@ def test_saving_a_booking_with_intake_answers_and_a_note_writes_no_log_entry(
         techniques=[swedish],
     )
     notes.amend_note(note=note, by=therapist_user, now=NOW, plan="More.")
-    services.mark_completed(booking=booking, now=NOW)
+    attendance.mark_completed(booking=booking, now=NOW)
     TreatmentNote.objects.all().delete()
     assert not LogEntry.objects.exists()
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from icalendar import Calendar
 
-from bookings.booking import services
+from bookings.booking import attendance, services
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging import notifications, rendering
 from bookings.messaging.notifications import OUTCOME_ASK_DELAY
@@ -171,7 +171,7 @@ def test_a_session_reinstated_after_its_link_would_have_expired_is_not_asked(
 def test_a_no_show_gets_no_outcome_ask(book, clock):
     booking = book()
     clock.move_to(booking.end)
-    services.mark_no_show(booking=booking)
+    attendance.mark_no_show(booking=booking)
     ask = outcome_asks(booking).get()
     mail.outbox.clear()
     assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SKIPPED
@@ -181,7 +181,7 @@ def test_a_no_show_gets_no_outcome_ask(book, clock):
 def test_a_completed_session_gets_its_outcome_ask(book, clock):
     booking = book()
     clock.move_to(booking.end)
-    services.mark_completed(booking=booking)
+    attendance.mark_completed(booking=booking)
     ask = outcome_asks(booking).get()
     mail.outbox.clear()
     assert deliver(ask.pk, now=ask.scheduled_for) == Outcome.SENT

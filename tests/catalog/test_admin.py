@@ -60,10 +60,13 @@ def test_a_content_editor_can_change_a_technique(client, content_editor):
 def test_a_content_editor_cannot_see_users(client, content_editor):
     client.force_login(content_editor)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
-    index = client.get(reverse("admin:index")).content.decode()
-    assert "Technique catalog" in index
-    assert "Users" not in index
-    assert "Bookings and schedules" not in index
+    # They land on the techniques, whose navigation shows the catalog and nothing else.
+    landing = client.get(reverse("admin:index"), follow=True)
+    assert landing.redirect_chain == [(reverse("admin:catalog_technique_changelist"), 302)]
+    page = landing.content.decode()
+    assert "Techniques and prices" in page
+    assert "Users" not in page
+    assert "The diary" not in page
 
 
 def test_front_desk_can_edit_the_catalog_but_not_users(client, front_desk_user):

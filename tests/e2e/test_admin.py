@@ -19,7 +19,7 @@ def test_a_superuser_logs_into_the_admin_and_its_pages_are_accessible(page, brow
     page.get_by_role("button", name="Log in").click()
 
     expect(page).to_have_url(re.compile(r"/admin/$"))
-    expect(page.get_by_role("heading", name="Schedules, bookings and techniques")).to_be_visible()
+    expect(page.get_by_role("heading", name="The clinic", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Techniques", exact=True).click()

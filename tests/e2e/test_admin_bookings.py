@@ -31,7 +31,8 @@ def test_a_therapist_opens_their_week_and_sees_only_their_own_sessions(
     own, _other = own_and_other_bookings
     log_into_admin(page, therapist_user)
 
-    page.get_by_role("link", name="Open the week schedule").click()
+    # Therapists land on their day; the week is in the navigation.
+    page.get_by_role("navigation", name="Sidebar").get_by_role("link", name="Week schedule").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Week of Mon 2 Mar 2026")
     expect(page.get_by_role("heading", level=2, name="Anna K.")).to_be_visible()
@@ -59,7 +60,9 @@ def test_front_desk_confirms_a_cancelled_booking_from_the_list(
         status=BookingStatus.CANCELLED,
     )
     log_into_admin(page, front_desk_user)
-    page.get_by_role("link", name="Bookings", exact=True).click()
+    page.get_by_role("navigation", name="Sidebar").get_by_role(
+        "link", name="Bookings", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Select booking to change")
     # Cancelled bookings are left out unless asked for.
     expect(page.get_by_text("Carla Cancelled")).to_have_count(0)

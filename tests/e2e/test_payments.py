@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bookings.booking.services import mark_no_show
+from bookings.booking.attendance import mark_no_show
 from bookings.models import (
     Booking,
     BookingCheckout,

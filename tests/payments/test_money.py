@@ -9,7 +9,8 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.booking.services import cancel_booking, mark_no_show
+from bookings.booking.attendance import mark_no_show
+from bookings.booking.services import cancel_booking
 from bookings.models import (
     BookingCheckout,
     BookingStatus,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.booking.services import mark_completed
+from bookings.booking.attendance import mark_completed
 from bookings.frontdesk.selectors import owner_week
 from bookings.models import BookingCheckout
 from bookings.payments import services
