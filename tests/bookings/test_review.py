@@ -150,7 +150,7 @@ def test_another_therapists_course_without_a_confirmed_link_stays_out(client, db
     [("therapist_user", True), ("clinical_lead", True), ("front_desk_user", False)],
 )
 def test_the_client_list_links_the_review_list_for_those_who_may_read_it(
-    client, request, who, linked
+    db, client, request, who, linked
 ):
     user = request.getfixturevalue(who)
     client.force_login(user)
