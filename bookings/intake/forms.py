@@ -89,7 +89,10 @@ class SafetyFieldsMixin(forms.Form):
     """
 
     allow_signs_none = False
-    """Staff may answer every emergency sign at once with "asked, none apply"."""
+    """Every emergency sign may be answered at once with an explicit "none of these"
+    (the list is read first, each sign still has its own yes/no, and a yes beside a
+    ticked "none" is refused)."""
+    signs_none_label = "Asked: none of these apply"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +101,9 @@ class SafetyFieldsMixin(forms.Form):
             self.fields[sign_field(sign.code)] = _yes_no(sign.label, required=signs_required)
         if self.allow_signs_none:
             self.fields[SIGNS_NONE] = forms.BooleanField(
-                label="Asked: none of these apply", required=False
+                label=self.signs_none_label,
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
         self.fields["conditions"] = _list_or_none(CONDITIONS, CONDITIONS.choices)
         self.fields["risk_factors"] = _list_or_none(RISK_FACTORS, BASE_RISKS)
@@ -235,7 +240,11 @@ class SafetyFieldsMixin(forms.Form):
 
 
 class SafetyQuestionsForm(SafetyFieldsMixin, HoneypotMixin):
-    """The safety questions as clients answer them (with the honeypot)."""
+    """The safety questions as clients answer them (with the honeypot). A client who has
+    none of the emergency signs says so in one tap, as the desk does, after reading them."""
+
+    allow_signs_none = True
+    signs_none_label = "I have none of these right now"
 
 
 class ScreenForm(SafetyQuestionsForm):

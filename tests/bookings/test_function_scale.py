@@ -106,7 +106,9 @@ def test_the_questions_come_back_with_every_third_answer(client, jane, clock):
 def test_the_thank_you_for_the_pain_answer_links_the_questions_when_due(client, jane, clock):
     booking = BookingFactory(client=jane, start=NOW - timedelta(days=3), status="completed")
     outcome = OutcomeRequestFactory(booking=booking, expires=NOW + timedelta(days=7))
-    response = client.post(reverse("bookings:outcome", args=[outcome.token]), {"score": "4"})
+    response = client.post(
+        reverse("bookings:outcome", args=[outcome.token]), {"score": "4"}, follow=True
+    )
     assert activities_url(outcome) in response.content.decode()
 
 

@@ -88,12 +88,12 @@ def submit(client: Client, slug: str, **more: str) -> Any:
 # The questions ---------------------------------------------------------------------------
 
 
-def test_each_emergency_sign_is_its_own_required_yes_no_with_nothing_pre_set():
+def test_each_emergency_sign_is_its_own_yes_no_with_nothing_pre_set():
     form = ScreenForm()
     html = form.as_div()
     for sign in EMERGENCY_SIGNS:
-        field = form.fields[f"sign_{sign.code}"]
-        assert field.required and form[f"sign_{sign.code}"].value() is None
+        assert form[f"sign_{sign.code}"].value() is None
+    assert form["signs_none"].value() in (None, False)
     assert "checked" not in html
     assert {s.code for s in EMERGENCY_SIGNS} == URGENT_SIGNS
     assert {
@@ -124,6 +124,21 @@ def test_a_list_needs_what_applies_or_none_of_these_and_not_both():
     both = safety_post() | {"conditions": ["none", "pregnancy"]}
     form = ScreenForm(both)
     assert not form.is_valid() and "conditions" in form.errors
+
+
+def test_a_client_with_none_of_the_signs_says_so_in_one_tick():
+    data = {"signs_none": "on", "conditions": ["none"], "risk_factors": ["none"]}
+    form = ScreenForm(data)
+    assert form.is_valid(), form.errors
+    assert form.safety_answers()["warning_signs"] == ()
+    assert "I have none of these right now" in ScreenForm().as_div()
+
+
+def test_none_of_the_signs_beside_a_yes_is_refused():
+    form = ScreenForm(safety_post(signs=["chest_pain"]) | {"signs_none": "on"})
+    assert not form.is_valid()
+    assert list(form.errors) == ["sign_chest_pain"]
+    assert form.urgent_signs_said() == ("chest_pain",)
 
 
 def test_one_sign_left_out_is_refused_even_when_the_rest_say_no():

@@ -36,7 +36,11 @@ STAFF_ONLY = {
 STAFF_NOTES = "Marker-staff-notes-difficult-on-the-phone"
 MARKERS = [*STAFF_ONLY.values(), STAFF_NOTES]
 CLIENT_KINDS = sorted(
-    set(NotificationKind) - rendering.CLINIC_KINDS - {NotificationKind.WAITLIST_OFFER}
+    set(NotificationKind)
+    - rendering.CLINIC_KINDS
+    # Neither is about a booking: the offer's own email is checked below, and the
+    # sign-in link's email holds a link and nothing of any booking (account/links.py).
+    - {NotificationKind.WAITLIST_OFFER, NotificationKind.SIGN_IN_LINK}
 )
 SMS_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "sms"
 TEXT_KINDS = [kind for kind in CLIENT_KINDS if (SMS_TEMPLATES / f"{kind}.txt").exists()]

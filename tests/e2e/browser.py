@@ -180,16 +180,21 @@ def answer_safety_questions(
     yes: Iterable[str] = (),
     conditions: Iterable[str] = (),
     risks: Iterable[str] = (),
+    none_at_once: bool = False,
 ) -> None:
     """Answer every safety question as a client does: a Yes or No button for each
-    emergency sign (codes in `yes` answered Yes), then tick the conditions and risk
-    factors given by their labels, or "None of these"."""
+    emergency sign (codes in `yes` answered Yes), or with `none_at_once` the one box
+    "I have none of these right now", then tick the conditions and risk factors given by
+    their labels, or "None of these"."""
     from catalog.vocabulary import EMERGENCY_SIGNS
 
     said_yes = set(yes)
-    for sign in EMERGENCY_SIGNS:
-        group = page.get_by_role("group", name=sign.label, exact=True)
-        group.locator("label", has_text="Yes" if sign.code in said_yes else "No").click()
+    if none_at_once and not said_yes:
+        page.get_by_label("I have none of these right now").check()
+    else:
+        for sign in EMERGENCY_SIGNS:
+            group = page.get_by_role("group", name=sign.label, exact=True)
+            group.locator("label", has_text="Yes" if sign.code in said_yes else "No").click()
     for name, ticked in (
         ("Your health", list(conditions)),
         ("Things a doctor should know about", list(risks)),
