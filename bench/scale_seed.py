@@ -267,6 +267,7 @@ def seed(
             "cancel_reason",
             "override_reason",
             "safety_override_reason",
+            "client_message",
             "created_at",
             "updated_at",
             "health_consent_at",
@@ -295,6 +296,7 @@ def seed(
                 "[]",
                 "[]",
                 client % 3 == 0,
+                "",
                 "",
                 "",
                 "",
@@ -517,8 +519,10 @@ def _waitlist(
         (
             (
                 f"wait-{id_base + n}",
-                f"Waiting {n}",
-                f"wait{n}@mail.example",
+                # Another seeded clinic (id_base) waits under other names: one live place
+                # per client, technique and days (waitlist_entry_one_live_place).
+                f"Waiting {id_base + n}",
+                f"wait{id_base + n}@mail.example",
                 _phone(90000 + n),
                 False,
                 60,

@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
-from weakref import WeakKeyDictionary
 
 from django import forms
 from django.contrib import admin
@@ -48,9 +47,9 @@ class StaffScope:
 
 NOBODY = StaffScope(sees_all=False, therapist=None)
 
-# Asked for once per row and per permission check: looked up once per request, and
-# forgotten with it.
-_scopes: "WeakKeyDictionary[HttpRequest, StaffScope]" = WeakKeyDictionary()
+# Asked for once per row and per permission check: looked up once per request and kept
+# on the request itself (as Django keeps request.user), so it goes with it.
+_SCOPE_ATTRIBUTE = "_clinic_staff_scope"
 
 
 def staff_scope(request: HttpRequest) -> StaffScope:
@@ -59,7 +58,7 @@ def staff_scope(request: HttpRequest) -> StaffScope:
     Anyone else (even with model permissions) sees no therapist's data: the
     schedules hold clients' names and health answers.
     """
-    cached = _scopes.get(request)
+    cached: StaffScope | None = getattr(request, _SCOPE_ATTRIBUTE, None)
     if cached is not None:
         return cached
     user = request.user
@@ -70,7 +69,7 @@ def staff_scope(request: HttpRequest) -> StaffScope:
             sees_all=user.is_superuser or user.groups.filter(name=FRONT_DESK).exists(),
             therapist=Therapist.objects.filter(user=user).first(),
         )
-    _scopes[request] = scope
+    setattr(request, _SCOPE_ATTRIBUTE, scope)
     return scope
 
 
