@@ -23,7 +23,7 @@ def test_front_desk_checks_a_client_in_from_the_day_view_and_the_booking_page(
 ):
     jane = BookingFactory(therapist=therapist, start=clinic_time(NOW, 10), client_name="Jane Doe")
     log_into_admin(page, front_desk_user)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Day of Monday 2 March 2026")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day of Mon 2 Mar 2026")
     expect(page.get_by_role("list", name="What the shading means")).to_be_visible()
     navigation = page.locator("#nav-sidebar")
     expect(navigation.get_by_role("link", name="Day view")).to_be_visible()
@@ -37,7 +37,7 @@ def test_front_desk_checks_a_client_in_from_the_day_view_and_the_booking_page(
     save_screenshot(page, "desk-day-check-in")
     page.get_by_role("button", name="Arrived for Jane").click()
     expect(page.get_by_text("Jane Doe arrived")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Day of Monday 2 March 2026")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day of Mon 2 Mar 2026")
     expect(page.locator(".day-grid .day-arrived")).to_have_text("Arrived")
     # Back and send again: one arrival, one message saying so.
     page.go_back()

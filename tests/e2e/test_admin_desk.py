@@ -31,7 +31,7 @@ def test_the_booking_list_fits_1280px_and_finds_a_phone_number(
             warning_flags=["night_pain", "injury"] if n % 3 == 0 else [],
         )
     log_into_admin(page, front_desk_user)
-    page.get_by_role("link", name="Bookings", exact=True).click()
+    page.get_by_role("navigation", name="Sidebar").get_by_role("link", name="Bookings").click()
 
     table = page.locator("#result_list")
     for heading in [

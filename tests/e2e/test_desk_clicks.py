@@ -132,7 +132,9 @@ def test_free_times_follow_the_choices_in_place_and_keep_the_focus(
     page.get_by_label("Technique").select_option(label="Swedish Massage")
     lengths = page.get_by_label("Length").locator("option")
     expect(lengths).to_have_text(["30 minutes", "60 minutes", "90 minutes"])
-    page.get_by_label("Date").fill("2026-03-03")
+    # Staff type the day in the clinic's order; the times follow when the field is left.
+    page.get_by_label("Date").fill("03/03/2026")
+    page.get_by_label("Date").press("Tab")
     expect(page.get_by_role("button", name="14:30", exact=True)).to_be_visible()
     page.evaluate("window.scrollTo(0, 400)")
     scrolled = page.evaluate("window.scrollY")

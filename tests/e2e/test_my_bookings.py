@@ -132,7 +132,7 @@ def test_a_client_books_again_and_answers_every_safety_question_anew(page, brows
     page.get_by_role("button", name="Continue to booking").click()
 
     expect(page).to_have_url(re.compile(r"/book/swedish/\?length=60&therapist=\d+$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
     expect(page.get_by_role("link", name="Thursday 5 March")).to_be_visible()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
