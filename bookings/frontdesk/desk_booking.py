@@ -30,13 +30,13 @@ from bookings.booking import services
 from bookings.booking.errors import BookingError, staff_message
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk import selectors as desk_selectors
-from bookings.frontdesk.forms import StaffBookingForm, local_day_and_time, technique_lengths
+from bookings.frontdesk.forms import StaffBookingForm, technique_lengths
 from bookings.frontdesk.staff_scope import staff_scope
-from bookings.frontdesk.views import admin_context, parse_day, staff_user
+from bookings.frontdesk.views import admin_context, asked_when, staff_user
 from bookings.models import Booking, Client, Therapist
 from bookings.records.admin import search_clients
 from bookings.records.selectors import same_person_candidates
-from bookings.scheduling import availability, selectors
+from bookings.scheduling import selectors
 from catalog.models import Technique
 from clinic.display import clinic_datetime, national_phone
 from clinic.http import no_store
@@ -59,14 +59,7 @@ def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     therapist = request.GET.get("therapist", "")
     if therapist.isdigit():
         initial["therapist"] = int(therapist)
-    try:
-        start = availability.parse_start(request.GET.get("start", ""))
-    except ValueError:
-        start = None
-    if start is not None:
-        initial["day"], initial["time"] = local_day_and_time(start)
-    elif day := parse_day(request.GET.get("date", "")):
-        initial["day"] = day
+    initial |= asked_when(request)[1]
     for name in ("technique", "length_minutes"):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])

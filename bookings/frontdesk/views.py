@@ -57,6 +57,20 @@ def parse_day(value: str) -> date | None:
     return typed_day(value)
 
 
+def asked_when(request: HttpRequest) -> tuple[datetime | None, dict[str, Any]]:
+    """The start a gap or free-time link carries (`start`), else a typed `date`: the
+    start, and the form's `day` (and `time`) it fills. Nonsense is ignored."""
+    try:
+        start: datetime | None = availability.parse_start(request.GET.get("start", ""))
+    except ValueError:
+        start = None
+    if start is not None:
+        day, wall = local_day_and_time(start)
+        return start, {"day": day, "time": wall}
+    day_asked = parse_day(request.GET.get("date", ""))
+    return None, {"day": day_asked} if day_asked else {}
+
+
 # Moving and cancelling ------------------------------------------------------------
 
 
@@ -156,14 +170,8 @@ def move_view(
     therapists = _movable_to(request, booking)
     day, wall = local_day_and_time(booking.start)
     initial: dict[str, Any] = {"day": day, "time": wall, "therapist": booking.therapist_id}
-    try:
-        asked_start: datetime | None = availability.parse_start(request.GET.get("start", ""))
-    except ValueError:
-        asked_start = None
-    if asked_start is not None:
-        initial["day"], initial["time"] = local_day_and_time(asked_start)
-    elif asked := parse_day(request.GET.get("date", "")):
-        initial["day"] = asked
+    asked_start, when = asked_when(request)
+    initial |= when
     shown_for = _shown_therapist(request, therapists)
     if asked_start is not None and shown_for is not None:
         # A time picked from one therapist's list moves the session to them.

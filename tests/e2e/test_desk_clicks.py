@@ -64,6 +64,8 @@ def test_a_known_client_is_booked_from_a_gap_in_three_clicks(
     clicks.click(page.get_by_role("link", name="Book Anna K. at 10:00"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a phone or walk-in client")
     expect(page.get_by_label("Find a client")).to_be_focused()
+    # htmx binds the search as the page finishes loading: a robot types faster than that.
+    page.wait_for_load_state("load")
     page.keyboard.type("Shah")
     # The one match is chosen for us, with her last session's technique and length.
     expect(page.get_by_role("radio", name=re.compile("^Priya Shah · 07700 900100"))).to_be_checked()
