@@ -55,6 +55,11 @@ urlpatterns = [
     path("my-bookings/my-record.json", account_views.download, name="account_download"),
     path("my-bookings/<str:reference>/", account_views.booking, name="account_booking"),
     path(
+        "my-bookings/<str:reference>/receipt/",
+        account_views.receipt,
+        name="account_receipt",
+    ),
+    path(
         "my-bookings/<str:reference>/again/",
         account_views.book_again,
         name="account_book_again",

@@ -15,6 +15,7 @@ from bookings.models import (
     BookingQuerySet,
     Client,
     ClinicRules,
+    Payment,
     SignInLink,
     TrailNames,
 )
@@ -79,6 +80,13 @@ def own_booking(client: Client, reference: str) -> Booking | None:
         .first()
     )
     return found
+
+
+def with_receipt(client: Client) -> set[int]:
+    """The client's bookings with money moved (a payment, a fee, a refund): each has a
+    printable receipt."""
+    moved = Payment.objects.succeeded().filter(booking__client_id__in=record_ids(client))
+    return set(moved.values_list("booking_id", flat=True))
 
 
 def history(client: Client, now: datetime) -> ClientHistory:

@@ -120,6 +120,7 @@ def account(request: HttpRequest, client: Client) -> HttpResponse:
         },
         "window_hours": rules.cancellation_window_hours,
         "again": selectors.book_again_ids(history),
+        "receipts": selectors.with_receipt(client),
         "pain": selectors.pain(client),
     }
     return render(request, "bookings/account/home.html", context)
@@ -137,6 +138,17 @@ def _own(client: Client, reference: str) -> Booking:
 def booking(request: HttpRequest, client: Client, reference: str) -> HttpResponse:
     """One of their sessions: its own page (move, cancel, the clinic's rules for both)."""
     return redirect("bookings:manage", token=_own(client, reference).manage_token)
+
+
+@require_GET
+@client_page
+def receipt(request: HttpRequest, client: Client, reference: str) -> HttpResponse:
+    """The printable receipt the booking's own link offers, for one of their sessions
+    with money moved; 404 for anyone else's, or for one with none."""
+    booking = _own(client, reference)
+    if booking.pk not in selectors.with_receipt(client):
+        raise Http404
+    return redirect("bookings:payment_receipt", token=booking.manage_token)
 
 
 @require_http_methods(["GET", "POST"])

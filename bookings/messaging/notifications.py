@@ -26,6 +26,7 @@ from bookings.models import (
     NotificationStatus,
     OutcomeRequest,
 )
+from bookings.models.clients import ERASED_NAME
 from bookings.models.outcomes import intake_baseline
 
 logger = logging.getLogger(__name__)
@@ -162,8 +163,9 @@ def _queue_confirmed(booking: Booking, *, now: datetime, sequence: int) -> None:
 
 def notify_payment(booking: Booking, kind: NotificationKind, *, now: datetime) -> None:
     """A payment's email to the client (bookings/payments: receipt, refund, a time
-    released unpaid), if they gave an email."""
-    if booking.client_email:
+    released unpaid), if they gave an email. None to an erased client: a refund the
+    erasure's cancellation owes is still made, but their address is gone."""
+    if booking.client_email and booking.client_name != ERASED_NAME:
         _queue(booking, kind, scheduled_for=now)
 
 

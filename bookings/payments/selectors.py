@@ -75,6 +75,24 @@ def words(found: terms.Terms, rules: ClinicRules | None = None) -> list[str]:
     return terms.plain_words(found, window_hours=rules.cancellation_window_hours, show=show)
 
 
+def next_step(found: terms.Terms) -> dict[str, str]:
+    """What the button that books says, and the sentence above it: a paid policy (with
+    Stripe keys) goes on to Stripe's page before the booking is made."""
+    if not (found.paid and gateway.configured()):
+        return {"button": "Confirm booking", "then": ""}
+    if found.policy == terms.CARD_ON_FILE:
+        return {
+            "button": "Continue to add a card",
+            "then": "Next, you save a card on Stripe's secure page. Nothing is charged now.",
+        }
+    what = "deposit" if found.policy == terms.DEPOSIT else "full price"
+    return {
+        "button": "Continue to payment",
+        "then": f"Next, you pay the {what} of {show(found.due_now_minor)} on Stripe's "
+        "secure page. Your time is held while you pay.",
+    }
+
+
 @dataclass(frozen=True)
 class Line:
     kind: str

@@ -75,6 +75,26 @@ def hold(found: terms.Terms, *, now: datetime) -> Callable[[Booking], None]:
     return write
 
 
+def hold_if_paid(*, now: datetime) -> Callable[[Booking], None]:
+    """`hold` for a booking whose price is known only once it is made (a waitlist offer
+    claimed by the client): the clinic's policy at that price holds the time for
+    payment, as the booking steps' details page would; paying at the clinic leaves it
+    confirmed and sends the confirmation."""
+
+    def write(booking: Booking) -> None:
+        found = selectors.clinic_terms(booking.price)
+        if online_payment(found):
+            hold(found, now=now)(booking)
+        else:  # `book_session` leaves the confirmation to its hold
+            notifications.notify_booked(booking, now=now)
+
+    return write
+
+
+def awaits_payment(booking: Booking) -> bool:
+    return booking.status == BookingStatus.AWAITING_PAYMENT
+
+
 def _locked(booking_id: int) -> tuple[Booking, BookingCheckout]:
     booking = Booking.objects.select_for_update().get(pk=booking_id)
     checkout = BookingCheckout.objects.select_for_update().get(booking_id=booking_id)

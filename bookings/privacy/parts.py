@@ -14,6 +14,7 @@ from bookings.account.services import erase_sign_in_links
 from bookings.models import Client
 from bookings.privacy.looks import erase_looks
 from bookings.privacy.outcomes import erase_outcomes, export_outcomes
+from bookings.privacy.payments import erase_payments, export_payments
 from bookings.privacy.waitlist import erase_waitlist, export_waitlist
 from bookings.records.access import HealthDataRule
 from bookings.records.notes import erase_notes, export_notes
@@ -21,9 +22,10 @@ from bookings.records.notes import erase_notes, export_notes
 ExportPart = Callable[[Client, HealthDataRule], dict[str, Any]]
 ErasePart = Callable[[Client, datetime], object]
 
-EXPORT_PARTS: list[ExportPart] = [export_outcomes, export_waitlist, export_notes]
+EXPORT_PARTS: list[ExportPart] = [export_outcomes, export_waitlist, export_notes, export_payments]
 ERASE_PARTS: list[ErasePart] = [
     erase_outcomes,
+    erase_payments,
     erase_waitlist,
     erase_notes,
     erase_looks,

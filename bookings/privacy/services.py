@@ -24,6 +24,7 @@ from bookings.models.clients import ERASED_NAME
 from bookings.privacy import looks, retention
 from bookings.privacy.outcomes import erase_booking_outcomes
 from bookings.privacy.parts import ERASE_PARTS, EXPORT_PARTS
+from bookings.privacy.payments import detach_payments
 from bookings.records.access import HealthDataRule, health_data_rule, own_record_rule
 from bookings.scheduling.step_cache import diary_changed
 
@@ -274,6 +275,7 @@ def erase_client_data(*, email: str, now: datetime) -> int:
             Booking.objects.filter(pk__in=theirs, client__isnull=True).select_for_update()
         )
         erase_booking_outcomes(b.pk for b in bookings)
+        detach_payments(b.pk for b in bookings)
         return count + _erase_bookings(bookings, now)
 
 

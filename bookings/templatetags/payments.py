@@ -21,6 +21,14 @@ def payment_words_for_price(price: Decimal | None) -> list[str]:
 
 
 @register.simple_tag
+def payment_step(price: Decimal | None) -> dict[str, str]:
+    """The booking button's words under the clinic's policy, and the line beside it
+    that says what the next page asks, so nobody taps "Confirm" and meets a card form."""
+    found = selectors.clinic_terms(price or Decimal(0))
+    return selectors.next_step(found)
+
+
+@register.simple_tag
 def booking_payment(booking: Booking) -> dict[str, Any]:
     """After booking: the terms agreed, and the money moved so far."""
     found = selectors.booking_terms(booking)

@@ -33,6 +33,7 @@ from bookings.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from bookings.payments import services as payment_services
 from bookings.scheduling import availability, selectors
 from bookings.waitlist.matching import (
     PARTS,
@@ -437,6 +438,9 @@ def _book_offer(
             sms_opt_in=entry.sms_opt_in,
             now=now,
             by=by,
+            # The client's claim is held for payment as an online booking is (unpaid,
+            # the release frees it for the sweep); the desk's call list: at the clinic.
+            hold_for_payment=payment_services.hold_if_paid(now=now) if by is None else None,
         )
     except SlotUnavailable:
         WaitlistOffer.objects.filter(pk=offer.pk, status=status).update(status=OfferStatus.GONE)

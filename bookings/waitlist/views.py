@@ -31,6 +31,7 @@ from bookings.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from bookings.payments.services import awaits_payment
 from bookings.scheduling import selectors
 from bookings.waitlist import offers, services
 from bookings.waitlist.forms import JoinWaitlistForm
@@ -258,9 +259,9 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
                 # Erased (the client asked to be forgotten) while this page was open.
                 raise Http404 from None
         else:
-            return HttpResponseSeeOther(
-                reverse("bookings:booking_detail", args=[booking.manage_token])
-            )
+            # Under a paid policy the time is held and the client goes on to pay.
+            onward = "payment_page" if awaits_payment(booking) else "booking_detail"
+            return HttpResponseSeeOther(reverse(f"bookings:{onward}", args=[booking.manage_token]))
     entry = offer.entry
     start = timezone.localtime(offer.start, selectors.clinic_zone())
     page = {
@@ -271,6 +272,9 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
         "open": offers.offer_is_open(offer, now) and offers.still_free(offer, now),
         "changes_until": online_changes_until(offer.start, rules=ClinicRules.cached(), now=now),
         "taken": offer.status == OfferStatus.TAKEN,
+        "price": entry.technique.lengths.filter(minutes=entry.length_minutes)
+        .values_list("price", flat=True)
+        .first(),
         "gone_message": gone_message or services.GONE_MESSAGE,
     }
     return render(request, "bookings/waitlist_offer.html", page, status=status)

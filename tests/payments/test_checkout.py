@@ -76,6 +76,44 @@ def test_the_details_page_says_the_deposit_before_booking(client, deposit_clinic
     assert "To book, you pay a deposit of £20.00 by card now; the rest, £45.00" in page.text
 
 
+def details_page(client):
+    url = reverse("bookings:book", kwargs={"slug": "swedish"})
+    return client.get(url, {"length": 60, "therapist": "any", "start": "2026-03-03T10:00Z"}).text
+
+
+def test_the_details_button_says_payment_comes_next_and_the_amount_beside_it(
+    client, deposit_clinic
+):
+    page = details_page(client)
+
+    assert ">Continue to payment</button>" in page
+    assert "Confirm booking" not in page
+    assert "Next, you pay the deposit of £20.00 on Stripe" in page
+
+
+def test_the_details_button_says_a_card_is_added_under_a_card_on_file_policy(
+    client, deposit_clinic, clinic_rules
+):
+    clinic_rules.payment_policy = PaymentPolicy.CARD_ON_FILE
+    clinic_rules.fee_amount = Decimal("30.00")
+    clinic_rules.save()
+    clinic_rules.remember()
+
+    page = details_page(client)
+
+    assert ">Continue to add a card</button>" in page
+    assert "Nothing is charged now." in page
+
+
+def test_the_details_button_confirms_the_booking_when_paid_at_the_clinic(
+    client, clinic_rules, therapist, now
+):
+    page = details_page(client)
+
+    assert ">Confirm booking</button>" in page
+    assert "Stripe" not in page
+
+
 def test_a_client_pays_the_deposit_and_the_booking_is_confirmed(
     client, deposit_clinic, fake_stripe
 ):
