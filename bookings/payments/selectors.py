@@ -79,17 +79,19 @@ def next_step(found: terms.Terms) -> dict[str, str]:
     """What the button that books says, and the sentence above it: a paid policy (with
     Stripe keys) goes on to Stripe's page before the booking is made."""
     if not (found.paid and gateway.configured()):
-        return {"button": "Confirm booking", "then": ""}
+        return {"button": "Confirm booking", "then": "", "lead": "then confirm"}
     if found.policy == terms.CARD_ON_FILE:
         return {
             "button": "Continue to add a card",
             "then": "Next, you save a card on Stripe's secure page. Nothing is charged now.",
+            "lead": "then add a card",
         }
     what = "deposit" if found.policy == terms.DEPOSIT else "full price"
     return {
         "button": "Continue to payment",
         "then": f"Next, you pay the {what} of {show(found.due_now_minor)} on Stripe's "
         "secure page. Your time is held while you pay.",
+        "lead": f"then pay the {what}",
     }
 
 

@@ -10,12 +10,15 @@ session's success URL, as with Stripe. The clock is stopped (Monday 2 March 2026
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
 
+from bookings.account.services import request_sign_in_link
+from bookings.booking import services as booking_services
 from bookings.booking.attendance import mark_no_show
 from bookings.models import (
     Booking,
@@ -28,6 +31,9 @@ from bookings.models import (
     PaymentPolicy,
 )
 from bookings.payments import services
+from bookings.waitlist import services as waitlist
+from tests.bookings.waitlist_helpers import fill_wednesday_afternoon, join
+from tests.factories import ClientFactory
 from tests.payments.conftest import fake_stripe, localstripe_server  # noqa: F401
 from tests.payments.helpers import held, open_checkout
 
@@ -85,7 +91,8 @@ def test_a_client_books_with_a_deposit_and_gets_the_confirmation_and_receipt(
     page.get_by_label("Your name").fill("Sam Jones")
     page.get_by_label("Email").fill("sam.jones@example.com")
     page.get_by_label("Phone").fill("07700 900123")
-    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_text("Next, you pay the deposit of £20.00 on Stripe's")).to_be_visible()
+    page.get_by_role("button", name="Continue to payment").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay to book")
     expect(page.get_by_text("We are holding this time for you until 08:15")).to_be_visible()
@@ -159,4 +166,70 @@ def test_the_desk_charges_a_no_show_fee_and_refunds_it(
     refund = Payment.objects.get(kind=PaymentKind.REFUND)
     assert (fee.amount_minor, refund.amount_minor, refund.refund_of) == (3000, 3000, fee)
     assert refund.reason == "Client was in hospital"
+    assert_no_browser_problems(browser_log)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_client_finds_the_receipt_on_my_bookings(
+    page: Page,
+    browser_log: BrowserLog,
+    deposit_clinic,
+    fake_stripe,  # noqa: F811
+    now,
+):
+    jane = ClientFactory(name="Jane Doe", email="jane@example.org")
+    booking = held(
+        therapist=deposit_clinic, client=jane, client_name="Jane Doe", client_email=jane.email
+    )
+    fake_stripe.pay(open_checkout(booking))
+    services.confirm_from_return(
+        booking=booking, session_id=BookingCheckout.objects.get().session_id, now=now
+    )
+    link = request_sign_in_link(email=jane.email, now=now)
+    assert link is not None
+
+    page.goto(f"/my-bookings/sign-in/{link.token}/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My bookings")
+    receipt = page.get_by_role("link", name=re.compile(r"^Receipt for the session of"))
+    expect(receipt).to_be_visible()
+    look(page, "pay-7-my-bookings-receipt-link")
+    receipt.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Receipt")
+    expect(page.get_by_role("table")).to_contain_text("£20.00")
+    look(page, "pay-8-receipt-from-my-bookings")
+    assert_no_browser_problems(browser_log)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_client_claims_a_waitlist_offer_and_pays_the_deposit(
+    page: Page,
+    browser_log: BrowserLog,
+    deposit_clinic,
+    fake_stripe,  # noqa: F811
+    book,
+    now,
+):
+    taken = fill_wednesday_afternoon(book)
+    join()
+    booking_services.cancel_booking(booking=taken[1], now=now)
+    (offer,) = waitlist.offer_freed_times(now=now)
+
+    page.goto(f"/waitlist/offer/{offer.token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("A time came free")
+    expect(page.get_by_text("To book, you pay a deposit of £20.00 by card now")).to_be_visible()
+    look(page, "pay-9-waitlist-offer")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay to book")
+    look(page, "pay-10-waitlist-hold")
+    claimed = Booking.objects.get(client_name="Jane Doe")
+    assert claimed.status == BookingStatus.AWAITING_PAYMENT
+    page.get_by_role("button", name="Pay £20.00 with Stripe").click()
+    page.get_by_role("button", name="Pay 20.00 GBP").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are booked in")
+    claimed.refresh_from_db()
+    assert claimed.status == BookingStatus.CONFIRMED
+    assert Payment.objects.get(booking=claimed).amount_minor == 2000
     assert_no_browser_problems(browser_log)

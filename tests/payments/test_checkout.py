@@ -89,6 +89,7 @@ def test_the_details_button_says_payment_comes_next_and_the_amount_beside_it(
     assert ">Continue to payment</button>" in page
     assert "Confirm booking" not in page
     assert "Next, you pay the deposit of £20.00 on Stripe" in page
+    assert "Step 3 of 3: tell us who you are, then pay the deposit." in page
 
 
 def test_the_details_button_says_a_card_is_added_under_a_card_on_file_policy(
