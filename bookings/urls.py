@@ -71,4 +71,5 @@ urlpatterns = [
     path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("desk/payments/<int:pk>/fee/", payment_views.desk_fee, name="desk_fee"),
     path("desk/payments/<int:pk>/refund/", payment_views.desk_refund, name="desk_refund"),
+    path("desk/payments/<int:pk>/link/", payment_views.desk_payment_link, name="desk_payment_link"),
 ]

@@ -295,6 +295,9 @@ STRIPE_API_BASE = ""
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=10)
 # How long a time is held while the client pays on Stripe's page.
 PAYMENT_HOLD_MINUTES = env.int("PAYMENT_HOLD_MINUTES", default=15)
+# How long the desk's emailed payment link works: under the 24 hours Stripe keeps a
+# Checkout page open, so a page the link hands out is never one Stripe has closed.
+PAYMENT_LINK_HOURS = env.int("PAYMENT_LINK_HOURS", default=23)
 # The numbers the emergency advice offers as tap-to-call links (UK defaults: 999, NHS 111).
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="999")
 NON_EMERGENCY_NUMBER = env.str("NON_EMERGENCY_NUMBER", default="111")

@@ -34,6 +34,10 @@ from bookings.frontdesk.forms import StaffBookingForm, technique_lengths
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.frontdesk.views import admin_context, asked_when, staff_user
 from bookings.models import Booking, Client, Therapist
+from bookings.payments import desk_link
+from bookings.payments import selectors as payment_selectors
+from bookings.payments import services as payment_services
+from bookings.payments.gateway import GatewayUnavailable
 from bookings.records.admin import search_clients
 from bookings.records.selectors import same_person_candidates
 from bookings.scheduling import selectors
@@ -269,7 +273,24 @@ def _book(
             return None
         # Two "Book"s at once: the other one booked it.
         booking = repeated
+    else:
+        if data.get("payment") == "link":
+            _send_payment_link(request, booking)
     return _booked(request, booking_admin, booking)
+
+
+def _send_payment_link(request: HttpRequest, booking: Booking) -> None:
+    """The desk chose a payment link: the booking stands whatever becomes of it."""
+    try:
+        desk_link.request_payment(booking=booking, now=timezone.now())
+    except payment_services.PaymentRefused as refused:
+        messages.warning(request, f"No payment link was sent: {refused.message}")
+    except GatewayUnavailable:
+        messages.warning(
+            request, "Stripe did not answer, so no payment link was sent: send it from the booking."
+        )
+    else:
+        messages.info(request, f"Payment link emailed to {booking.client_email}.")
 
 
 def _booked(
@@ -339,4 +360,5 @@ def _page_context(
         "chosen_is_free": _chosen_time(form) in {f"{t:%H:%M}" for t in free or []},
         "shown_day": shown_day,
         "duplicates": duplicates,
+        "payment_fields": [form["payment"]] if payment_selectors.desk_may_ask() else [],
     }

@@ -222,6 +222,16 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
     # "No, a different person": the desk saw the records with this phone and books a
     # new client all the same.
     different_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Shown only under a paid policy with Stripe keys (payments.selectors.desk_may_ask).
+    payment = forms.ChoiceField(
+        label="Payment",
+        choices=[("clinic", "Paid at the clinic"), ("link", "Send a payment link by email")],
+        initial="clinic",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A link: the session is booked now and the client is emailed a link to pay "
+        "what the clinic's rules ask online (a deposit, the full price or a card on file).",
+    )
 
     def __init__(
         self, *args: Any, therapists: Any, clients: Any = None, live_url: str = "", **kwargs: Any

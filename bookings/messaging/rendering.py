@@ -62,6 +62,7 @@ SUBJECTS = {
     NotificationKind.HOLD_RELEASED: "Not booked, nothing charged: {when}",
     NotificationKind.LATE_REFUND: "Refunded: the time on {when} was no longer free",
     NotificationKind.REFUND: "Refund for your massage on {when}",
+    NotificationKind.PAYMENT_LINK: "Your massage on {when}: payment",
 }
 
 
@@ -189,7 +190,11 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
 def _payment_context(notification: Notification, booking: Booking) -> dict[str, object]:
     """The payment policy in the client's words, and for a payment email the amount of
     the latest movement it is about."""
-    words = payment_selectors.words(payment_selectors.booking_terms(booking))
+    asked = payment_selectors.asked_to_pay(booking)
+    words = payment_selectors.words(payment_selectors.booking_terms(booking), asked=asked)
+    link = ""
+    if notification.kind == NotificationKind.PAYMENT_LINK:
+        link = settings.SITE_URL + reverse("bookings:payment_page", args=[booking.manage_token])
     last = ""
     if notification.kind in PAYMENT_EMAIL_KINDS:
         kind = PaymentKind.REFUND if notification.kind in REFUND_KINDS else None
@@ -197,7 +202,7 @@ def _payment_context(notification: Notification, booking: Booking) -> dict[str, 
         rows = rows.filter(kind=kind) if kind else rows.exclude(kind=PaymentKind.REFUND)
         row = rows.order_by("-at", "-pk").first()
         last = payment_selectors.show(row.amount_minor) if row else ""
-    return {"payment_words": words, "payment_last": last}
+    return {"payment_words": words, "payment_last": last, "payment_url": link}
 
 
 def receipt_url(booking: Booking) -> str:

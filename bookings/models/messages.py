@@ -28,6 +28,7 @@ class NotificationKind(models.TextChoices):
     HOLD_RELEASED = "hold_released", "Not paid: time released"
     LATE_REFUND = "late_refund", "Paid too late: refunded"
     REFUND = "refund", "Refund"
+    PAYMENT_LINK = "payment_link", "Payment link from the desk"
 
 
 class NotificationChannel(models.TextChoices):

@@ -14,6 +14,9 @@ class CheckoutState(models.TextChoices):
     REFUNDED_LATE = "late_refund", "Paid after the hold ended: refunded"
     # Cancelled after paying: the refund the policy owes was made (or nothing was owed).
     CANCEL_SETTLED = "cancel_done", "Cancelled: refund settled"
+    # Booked by the desk, who emailed the client a link to pay: the booking stands
+    # whether or not they pay (nothing is held or released).
+    REQUESTED = "requested", "Payment link sent, not paid yet"
 
 
 class BookingCheckout(models.Model):

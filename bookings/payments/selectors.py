@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 
 from bookings.models import (
     Booking,
     BookingCheckout,
+    BookingStatus,
+    CheckoutState,
     ClinicRules,
     Payment,
     PaymentKind,
@@ -70,9 +73,29 @@ def booking_terms(booking: Booking) -> terms.Terms:
     )
 
 
-def words(found: terms.Terms, rules: ClinicRules | None = None) -> list[str]:
+def words(
+    found: terms.Terms, rules: ClinicRules | None = None, *, asked: bool = False
+) -> list[str]:
     rules = rules or ClinicRules.cached()
-    return terms.plain_words(found, window_hours=rules.cancellation_window_hours, show=show)
+    return terms.plain_words(
+        found, window_hours=rules.cancellation_window_hours, show=show, asked=asked
+    )
+
+
+def asked_to_pay(booking: Booking) -> bool:
+    """Booked by the desk, who sent a link to pay that is not paid yet."""
+    try:
+        checkout: BookingCheckout | None = booking.checkout
+    except BookingCheckout.DoesNotExist:
+        checkout = None
+    return checkout is not None and checkout.state == CheckoutState.REQUESTED
+
+
+def requested_label(policy: str) -> str:
+    """What the desk and the client read while a payment link waits."""
+    if policy == terms.CARD_ON_FILE:
+        return "Card requested"
+    return "Deposit requested" if policy == terms.DEPOSIT else "Payment requested"
 
 
 def next_step(found: terms.Terms) -> dict[str, str]:
@@ -153,10 +176,13 @@ def desk_panel(booking: Booking) -> dict[str, object]:
     checkout = BookingCheckout.objects.filter(booking=booking).first()
     found = booking_terms(booking)
     fee_charged = Payment.objects.succeeded().filter(booking=booking, kind=PaymentKind.FEE).exists()
+    requested = checkout is not None and checkout.state == CheckoutState.REQUESTED
     return {
         "checkout": checkout,
         "policy": checkout.get_policy_display() if checkout else "Pay at the clinic",
-        "words": words(found),
+        "requested": requested_label(checkout.policy) if checkout and requested else "",
+        "link_request": link_request(booking, checkout),
+        "words": words(found, asked=requested),
         "lines": lines(booking),
         "fee": show(found.fee_minor) if found.fee_minor else "",
         "may_charge_fee": bool(
@@ -164,6 +190,31 @@ def desk_panel(booking: Booking) -> dict[str, object]:
         ),
         "may_refund": bool(refundable_payments(booking)),
     }
+
+
+def desk_may_ask() -> bool:
+    """Whether the desk's booking form offers "Send a payment link": a paid policy, with
+    Stripe's keys."""
+    return gateway.configured() and ClinicRules.cached().payment_policy in terms.PAID_POLICIES
+
+
+def link_request(booking: Booking, checkout: BookingCheckout | None) -> str:
+    """What the desk's "Send a payment link" button would ask (e.g. "the deposit of
+    £20.00"), or "" where no link can be sent: a session to come, confirmed, with an
+    email address, under a paid policy, and not already paid online."""
+    if checkout is not None and checkout.state != CheckoutState.REQUESTED:
+        return ""
+    if booking.status != BookingStatus.CONFIRMED or booking.start <= timezone.now():
+        return ""
+    if not booking.client_email:
+        return ""
+    found = clinic_terms(booking.price) if checkout is None else booking_terms(booking)
+    if not (found.paid and gateway.configured()):
+        return ""
+    if found.policy == terms.CARD_ON_FILE:
+        return "a card to keep on file"
+    what = "deposit" if found.policy == terms.DEPOSIT else "full price"
+    return f"the {what} of {show(found.due_now_minor)}"
 
 
 def card_money_by_booking(start: datetime, end: datetime) -> dict[int, dict[str, Decimal]]:

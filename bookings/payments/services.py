@@ -95,7 +95,8 @@ def awaits_payment(booking: Booking) -> bool:
     return booking.status == BookingStatus.AWAITING_PAYMENT
 
 
-def _locked(booking_id: int) -> tuple[Booking, BookingCheckout]:
+def locked_checkout(booking_id: int) -> tuple[Booking, BookingCheckout]:
+    """The booking's row, then its checkout's, locked (the lock order above)."""
     booking = Booking.objects.select_for_update().get(pk=booking_id)
     checkout = BookingCheckout.objects.select_for_update().get(booking_id=booking_id)
     return booking, checkout
@@ -105,10 +106,12 @@ def checkout_url(*, booking: Booking, now: datetime) -> str:
     """Stripe's page for this booking's payment: the same session every time it is
     asked for, so a reload or a second tab can never start a second payment."""
     with transaction.atomic():
-        locked, checkout = _locked(booking.pk)
-        if checkout.state != CheckoutState.AWAITING:
+        locked, checkout = locked_checkout(booking.pk)
+        if checkout.state not in (CheckoutState.AWAITING, CheckoutState.REQUESTED):
             raise PaymentRefused("This booking's payment is already settled.")
-        if checkout.hold_until <= now:
+        if checkout.state == CheckoutState.REQUESTED:
+            _refuse_link(locked, checkout, now)
+        elif checkout.hold_until <= now:
             raise PaymentRefused(
                 "The time we held for you has ended. Nothing was charged; please choose "
                 "a time again."
@@ -126,7 +129,8 @@ def checkout_url(*, booking: Booking, now: datetime) -> str:
             reference=locked.reference,
             success_url=return_url + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=site + reverse("bookings:payment_page", args=[locked.manage_token]),
-            idempotency_key=f"checkout-{checkout.pk}",
+            # One session per hold or link sent: a link sent again is a new session.
+            idempotency_key=f"checkout-{checkout.pk}-{checkout.hold_until.timestamp():.0f}",
         )
         checkout.session_id = result.session_id
         checkout.session_url = result.url
@@ -135,6 +139,16 @@ def checkout_url(*, booking: Booking, now: datetime) -> str:
             update_fields=["session_id", "session_url", "payment_intent_id", "updated_at"]
         )
         return result.url
+
+
+def _refuse_link(booking: Booking, checkout: BookingCheckout, now: datetime) -> None:
+    if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        raise PaymentRefused("This session is no longer to come: there is nothing to pay.")
+    if checkout.hold_until <= now:
+        raise PaymentRefused(
+            "This payment link has expired. Nothing was charged. Please ask us to send "
+            "you a new one."
+        )
 
 
 def _description(booking: Booking, checkout: BookingCheckout) -> str:
@@ -154,12 +168,14 @@ def settle(*, booking: Booking, result: CheckoutResult, now: datetime) -> str:
         card = gateway.saved_card(result.setup_intent_id)
     late = False
     with transaction.atomic():
-        locked, checkout = _locked(booking.pk)
+        locked, checkout = locked_checkout(booking.pk)
         if checkout.session_id and result.session_id != checkout.session_id:
             logger.warning("A Checkout Session that is not the booking's was ignored")
             return checkout.state
         complete = result.status == "complete" and (result.paid or card is not None)
-        if complete and checkout.state == CheckoutState.AWAITING:
+        if complete and checkout.state == CheckoutState.REQUESTED:
+            _settle_link(locked, checkout, result, card, now)
+        elif complete and checkout.state == CheckoutState.AWAITING:
             _record_success(locked, checkout, result, card, now)
             locked.status = BookingStatus.CONFIRMED
             locked.save(update_fields=["status", "updated_at"])
@@ -172,6 +188,35 @@ def settle(*, booking: Booking, result: CheckoutResult, now: datetime) -> str:
             _release(locked, checkout, now)
         state = checkout.state
     return _paid_late(booking, result, card, now) if late else state
+
+
+def _settle_link(
+    booking: Booking,
+    checkout: BookingCheckout,
+    result: CheckoutResult,
+    card: gateway.Card | None,
+    now: datetime,
+) -> None:
+    """Paid through the desk's link: the booking was confirmed all along. Paid for a
+    session cancelled meanwhile: refunded in full at once (never a fee's worth kept)."""
+    _record_success(booking, checkout, result, card, now)
+    if booking.status != BookingStatus.CANCELLED:
+        if result.paid:
+            notifications.notify_payment(booking, NotificationKind.RECEIPT, now=now)
+        return
+    checkout.state = CheckoutState.CANCEL_SETTLED
+    checkout.save(update_fields=["state", "updated_at"])
+    if result.paid:
+        paid = Payment.objects.get(stripe_id=result.payment_intent_id)
+        _refund(
+            booking,
+            paid,
+            amount_minor=paid.amount_minor,
+            reason="Paid after the booking was cancelled.",
+            by=None,
+            now=now,
+        )
+        notifications.notify_payment(booking, NotificationKind.REFUND, now=now)
 
 
 def _record_success(
@@ -221,7 +266,7 @@ def _paid_late(
     except (SlotUnavailable, InvalidBooking):
         kept = False
     with transaction.atomic():
-        locked, checkout = _locked(booking.pk)
+        locked, checkout = locked_checkout(booking.pk)
         if checkout.state != CheckoutState.RELEASED:
             return checkout.state
         _record_success(locked, checkout, result, card, now)
@@ -295,14 +340,14 @@ def release_lapsed(*, now: datetime) -> int:
                 settle(booking=checkout.booking, result=result, now=now)
             else:
                 with transaction.atomic():
-                    locked, fresh = _locked(checkout.booking_id)
+                    locked, fresh = locked_checkout(checkout.booking_id)
                     if fresh.state == CheckoutState.AWAITING:
                         _release(locked, fresh, now)
         except gateway.GatewayUnavailable:
             if checkout.hold_until + UNREACHABLE_GRACE > now:
                 continue
             with transaction.atomic():
-                locked, fresh = _locked(checkout.booking_id)
+                locked, fresh = locked_checkout(checkout.booking_id)
                 if fresh.state == CheckoutState.AWAITING:
                     _release(locked, fresh, now)
         count += 1
@@ -328,7 +373,7 @@ def settle_cancellations(*, now: datetime) -> int:
     count = 0
     for booking_id in paid:
         with transaction.atomic():
-            locked, checkout = _locked(booking_id)
+            locked, checkout = locked_checkout(booking_id)
             if checkout.state != CheckoutState.PAID:
                 continue
             refunded = 0
@@ -355,7 +400,7 @@ def desk_refund(
     if not reason:
         raise PaymentRefused("Please give the reason for the refund.")
     with transaction.atomic():
-        locked, _ = _locked(booking.pk)
+        locked, _ = locked_checkout(booking.pk)
         paid = Payment.objects.filter(
             pk=payment_id, booking=locked, outcome=PaymentOutcome.SUCCEEDED
         ).first()
@@ -373,7 +418,7 @@ def charge_fee(*, booking: Booking, by: User, now: datetime) -> Payment:
     """Charge the no-show or late-cancel fee to the card on file (off-session). A
     decline is recorded as a failed row and raised with the bank's words."""
     with transaction.atomic():
-        locked, checkout = _locked(booking.pk)
+        locked, checkout = locked_checkout(booking.pk)
         if checkout.state != CheckoutState.CARD_SAVED or not checkout.fee_minor:
             raise PaymentRefused("This booking has no card on file to charge.")
         if not _fee_due(locked):

@@ -68,24 +68,28 @@ def _amount(fixed: int | None, percent: int | None, price_minor: int) -> int:
     return 0
 
 
-def plain_words(terms: Terms, *, window_hours: int, show: Callable[[int], str]) -> list[str]:
-    """The policy in the client's words, the same on every page and email."""
+def plain_words(
+    terms: Terms, *, window_hours: int, show: Callable[[int], str], asked: bool = False
+) -> list[str]:
+    """The policy in the client's words, the same on every page and email. `asked`: the
+    desk booked it and sent a link to pay, so the booking does not wait for it."""
+    you = "The clinic asks you to" if asked else "To book, you"
     if terms.policy == DEPOSIT:
         return [
-            f"To book, you pay a deposit of {show(terms.due_now_minor)} by card now; "
+            f"{you} pay a deposit of {show(terms.due_now_minor)} by card now; "
             f"the rest, {show(terms.at_clinic_minor)}, at the clinic.",
             f"Cancel at least {window_hours} hours before and your deposit is refunded "
             "in full. If you cancel later, or do not come, the clinic keeps it.",
         ]
     if terms.policy == FULL:
         return [
-            f"To book, you pay the full price of {show(terms.due_now_minor)} by card now.",
+            f"{you} pay the full price of {show(terms.due_now_minor)} by card now.",
             f"Cancel at least {window_hours} hours before and it is refunded in full. "
             "If you cancel later, or do not come, it is not refunded.",
         ]
     if terms.policy == CARD_ON_FILE:
         return [
-            "To book, you save a card with our payment provider, Stripe. Nothing is "
+            f"{you} save a card with our payment provider, Stripe. Nothing is "
             f"charged now; you pay {show(terms.price_minor)} at the clinic.",
             f"If you do not come, or cancel less than {window_hours} hours before, the "
             f"clinic may charge a fee of {show(terms.fee_minor)} to that card.",

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.models import Booking, BookingCheckout, BookingStatus, CheckoutState, Payment
-from bookings.payments import gateway, selectors, services
+from bookings.payments import desk_link, gateway, selectors, services
 from bookings.payments.forms import RefundForm
 from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 
@@ -45,10 +45,12 @@ def _page(
 ) -> HttpResponse:
     checkout = _checkout(booking)
     found = selectors.booking_terms(booking)
+    asked = checkout.state == CheckoutState.REQUESTED
     context = {
         "booking": booking,
         "checkout": checkout,
-        "words": selectors.words(found),
+        "asked": asked,
+        "words": selectors.words(found, asked=asked),
         "due_now": selectors.show(found.due_now_minor),
         "problem": problem,
     }
@@ -62,7 +64,7 @@ def _page(
 def payment_page(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking(token)
     checkout = _checkout(booking)
-    if checkout.state != CheckoutState.AWAITING:
+    if checkout.state not in (CheckoutState.AWAITING, CheckoutState.REQUESTED):
         return redirect("bookings:booking_detail", token=token)
     if request.method == "GET":
         return _page(request, booking)
@@ -88,7 +90,7 @@ def payment_return(request: HttpRequest, token: str) -> HttpResponse:
         )
     except gateway.GatewayUnavailable:
         return no_store(render(request, "payments/checking.html", {"booking": booking}))
-    if state == CheckoutState.AWAITING:
+    if state in (CheckoutState.AWAITING, CheckoutState.REQUESTED):
         return redirect("bookings:payment_page", token=token)
     return redirect("bookings:booking_detail", token=token)
 
@@ -169,6 +171,22 @@ def desk_fee(request: HttpRequest, pk: int) -> HttpResponse:
         "title": f"Charge the fee for {booking.reference}",
     }
     return no_store(render(request, "payments/desk_fee.html", context))
+
+
+@staff_member_required
+@require_POST
+def desk_payment_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email the client a link to pay (or to save a card), or send it again."""
+    booking = _desk_booking(request, pk)
+    try:
+        desk_link.request_payment(booking=booking, now=timezone.now())
+    except services.PaymentRefused as refused:
+        messages.error(request, refused.message)
+    except gateway.GatewayUnavailable:
+        messages.error(request, "Stripe did not answer; no link was sent. Try again.")
+    else:
+        messages.success(request, f"Payment link emailed to {booking.client_email}.")
+    return HttpResponseSeeOther(_back(booking))
 
 
 @staff_member_required

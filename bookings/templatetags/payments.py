@@ -33,8 +33,10 @@ def booking_payment(booking: Booking) -> dict[str, Any]:
     """After booking: the terms agreed, and the money moved so far."""
     found = selectors.booking_terms(booking)
     lines = selectors.lines(booking)
+    asked = selectors.asked_to_pay(booking)
     return {
-        "words": selectors.words(found),
+        "words": selectors.words(found, asked=asked),
+        "requested": selectors.requested_label(found.policy) if asked else "",
         "paid_online": found.paid,
         "lines": lines,
         "has_receipt": any(not line.failed for line in lines),
