@@ -190,7 +190,7 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
 def _payment_context(notification: Notification, booking: Booking) -> dict[str, object]:
     """The payment policy in the client's words, and for a payment email the amount of
     the latest movement it is about."""
-    asked = payment_selectors.asked_to_pay(booking)
+    asked = payment_selectors.asked_by_desk(booking)
     words = payment_selectors.words(payment_selectors.booking_terms(booking), asked=asked)
     link = ""
     if notification.kind == NotificationKind.PAYMENT_LINK:

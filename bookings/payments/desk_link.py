@@ -56,7 +56,8 @@ def request_payment(*, booking: Booking, now: datetime) -> BookingCheckout:
         locked, checkout = services.locked_checkout(booking.pk)
         _may_send_link(locked, checkout, now)
         checkout.session_id = checkout.session_url = checkout.payment_intent_id = ""
-        checkout.hold_until = now + timedelta(hours=settings.PAYMENT_LINK_HOURS)
+        # Never past the session's start: there is nothing to pay in advance after it.
+        checkout.hold_until = min(now + timedelta(hours=settings.PAYMENT_LINK_HOURS), locked.start)
         checkout.save()
         notifications.notify_payment(locked, NotificationKind.PAYMENT_LINK, now=now)
     return checkout

@@ -82,12 +82,23 @@ def words(
     )
 
 
-def asked_to_pay(booking: Booking) -> bool:
-    """Booked by the desk, who sent a link to pay that is not paid yet."""
+def _checkout_of(booking: Booking) -> BookingCheckout | None:
     try:
         checkout: BookingCheckout | None = booking.checkout
     except BookingCheckout.DoesNotExist:
         checkout = None
+    return checkout
+
+
+def asked_by_desk(booking: Booking) -> bool:
+    """Booked by the desk, who sent a link to pay (paid or not): the booking never
+    waited for the payment, so its words say the clinic asks, not "to book"."""
+    return booking.booked_by_id is not None and _checkout_of(booking) is not None
+
+
+def asked_to_pay(booking: Booking) -> bool:
+    """Booked by the desk, who sent a link to pay that is not paid yet."""
+    checkout = _checkout_of(booking)
     return checkout is not None and checkout.state == CheckoutState.REQUESTED
 
 
@@ -182,7 +193,7 @@ def desk_panel(booking: Booking) -> dict[str, object]:
         "policy": checkout.get_policy_display() if checkout else "Pay at the clinic",
         "requested": requested_label(checkout.policy) if checkout and requested else "",
         "link_request": link_request(booking, checkout),
-        "words": words(found, asked=requested),
+        "words": words(found, asked=asked_by_desk(booking)),
         "lines": lines(booking),
         "fee": show(found.fee_minor) if found.fee_minor else "",
         "may_charge_fee": bool(

@@ -50,7 +50,7 @@ def _page(
         "booking": booking,
         "checkout": checkout,
         "asked": asked,
-        "words": selectors.words(found, asked=asked),
+        "words": selectors.words(found, asked=selectors.asked_by_desk(booking)),
         "due_now": selectors.show(found.due_now_minor),
         "problem": problem,
     }

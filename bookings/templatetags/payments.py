@@ -35,7 +35,7 @@ def booking_payment(booking: Booking) -> dict[str, Any]:
     lines = selectors.lines(booking)
     asked = selectors.asked_to_pay(booking)
     return {
-        "words": selectors.words(found, asked=asked),
+        "words": selectors.words(found, asked=selectors.asked_by_desk(booking)),
         "requested": selectors.requested_label(found.policy) if asked else "",
         "paid_online": found.paid,
         "lines": lines,

@@ -100,6 +100,10 @@ def test_the_client_pays_through_the_link_and_gets_a_receipt_not_a_second_bookin
     desk_booking.refresh_from_db()
     assert desk_booking.status == BookingStatus.CONFIRMED
     assert kinds(desk_booking) == [NotificationKind.PAYMENT_LINK, NotificationKind.RECEIPT]
+    # Their booking's page says the clinic asked (it never waited for the payment).
+    detail = client.get(reverse("bookings:booking_detail", args=[desk_booking.manage_token]))
+    assert "The clinic asks you to pay a deposit of £20.00" in detail.text
+    assert "To book, you pay" not in detail.text
     # Paid: the link's page sends them to their booking; the desk may not send another.
     assert client.get(pay_page(desk_booking)).status_code == 302
     with pytest.raises(services.PaymentRefused):
@@ -172,6 +176,15 @@ def test_no_link_for_a_client_without_email_or_a_session_not_to_come(
     with pytest.raises(services.PaymentRefused, match=message):
         desk_link.request_payment(booking=desk_booking, now=now)
     assert not BookingCheckout.objects.exists()
+
+
+def test_the_link_never_works_past_the_sessions_start(desk_booking, now):
+    Booking.objects.filter(pk=desk_booking.pk).update(start=now + timedelta(hours=5))
+    desk_booking.refresh_from_db()
+
+    checkout = desk_link.request_payment(booking=desk_booking, now=now)
+
+    assert checkout.hold_until == desk_booking.start
 
 
 def test_no_link_when_the_clinic_is_paid_at_the_clinic(clinic_rules, therapist, now):
