@@ -33,7 +33,7 @@ from bookings.models import (
 from bookings.payments import services
 from bookings.waitlist import services as waitlist
 from tests.bookings.waitlist_helpers import fill_wednesday_afternoon, join
-from tests.factories import ClientFactory
+from tests.factories import BookingFactory, ClientFactory
 from tests.payments.conftest import fake_stripe, localstripe_server  # noqa: F401
 from tests.payments.helpers import held, open_checkout
 
@@ -50,7 +50,7 @@ from .browser import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 
 @pytest.fixture
@@ -232,4 +232,50 @@ def test_a_client_claims_a_waitlist_offer_and_pays_the_deposit(
     claimed.refresh_from_db()
     assert claimed.status == BookingStatus.CONFIRMED
     assert Payment.objects.get(booking=claimed).amount_minor == 2000
+    assert_no_browser_problems(browser_log)
+
+
+def test_the_desk_sends_a_payment_link_and_the_client_pays_the_deposit_on_a_phone(
+    page: Page,
+    browser: Browser,
+    browser_log: BrowserLog,
+    deposit_clinic,
+    fake_stripe,  # noqa: F811
+    front_desk_user,
+    live_server,
+    now,
+):
+    booking = BookingFactory(
+        therapist=deposit_clinic,
+        client_name="Pat Phone",
+        client_email="pat@example.org",
+        start=now + timedelta(days=2),
+        booked_by=front_desk_user,
+    )
+    log_into_admin(page, front_desk_user)
+    page.goto(f"/admin/bookings/booking/{booking.pk}/change/")
+    page.get_by_role("button", name="Send a payment link for the deposit of £20.00").click()
+    expect(page.get_by_text("Payment link emailed to pat@example.org.")).to_be_visible()
+    expect(page.get_by_text("Deposit requested", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Send the payment link again")).to_be_visible()
+    save_screenshot(page, "desk-link-requested")
+    assert_accessible(page)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+    context = browser.new_context(base_url=live_server.url, **PHONE.context_options())
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    browser_log.attach(phone)
+    phone.goto(f"/pay/{booking.manage_token}/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Pay your deposit")
+    expect(phone.get_by_text("Your session is booked.")).to_be_visible()
+    look(phone, "pay-11-desk-link")
+    phone.get_by_role("button", name="Pay £20.00 with Stripe").click()
+    phone.get_by_role("button", name="Pay 20.00 GBP").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("You are booked in")
+    expect(phone.get_by_text("Payment: £20.00")).to_be_visible()
+    look(phone, "pay-12-desk-link-paid")
+    assert BookingCheckout.objects.get().state == "paid"
+    context.close()
     assert_no_browser_problems(browser_log)
