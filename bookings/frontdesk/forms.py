@@ -224,7 +224,7 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
     different_person = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Shown only under a paid policy with Stripe keys (payments.selectors.desk_may_ask).
     payment = forms.ChoiceField(
-        label="Payment",
+        label="How the client pays",
         choices=[("clinic", "Paid at the clinic"), ("link", "Send a payment link by email")],
         initial="clinic",
         required=False,

@@ -253,6 +253,13 @@ def test_the_desk_sends_a_payment_link_and_the_client_pays_the_deposit_on_a_phon
         booked_by=front_desk_user,
     )
     log_into_admin(page, front_desk_user)
+    page.goto("/admin/bookings/booking/add/")
+    choice = page.get_by_role("group", name="How the client pays")
+    expect(choice.get_by_label("Paid at the clinic")).to_be_checked()
+    expect(choice.get_by_label("Send a payment link by email")).to_be_visible()
+    choice.scroll_into_view_if_needed()
+    save_screenshot(page, "desk-book-payment-choice")
+    assert_accessible(page)
     page.goto(f"/admin/bookings/booking/{booking.pk}/change/")
     page.get_by_role("button", name="Send a payment link for the deposit of £20.00").click()
     expect(page.get_by_text("Payment link emailed to pat@example.org.")).to_be_visible()
