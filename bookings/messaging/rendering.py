@@ -202,7 +202,12 @@ def _payment_context(notification: Notification, booking: Booking) -> dict[str, 
         rows = rows.filter(kind=kind) if kind else rows.exclude(kind=PaymentKind.REFUND)
         row = rows.order_by("-at", "-pk").first()
         last = payment_selectors.show(row.amount_minor) if row else ""
-    return {"payment_words": words, "payment_last": last, "payment_url": link}
+    return {
+        "payment_words": words,
+        "payment_last": last,
+        "payment_url": link,
+        "price_line": payment_selectors.price_line(booking),
+    }
 
 
 def receipt_url(booking: Booking) -> str:

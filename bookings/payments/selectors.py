@@ -183,6 +183,27 @@ def net_paid_minor(booking: Booking) -> int:
     return total
 
 
+def price_line(booking: Booking) -> str:
+    """The price as the client's emails state it: what was paid by card towards it (fees
+    apart), and what is left to pay at the clinic."""
+    price_minor = money.to_minor(booking.price, settings.CLINIC_CURRENCY)
+    paid = 0
+    rows = Payment.objects.succeeded().filter(
+        booking=booking, kind__in=[PaymentKind.PAYMENT, PaymentKind.REFUND]
+    )
+    for kind, amount in rows.values_list("kind", "amount_minor"):
+        paid += -amount if kind == PaymentKind.REFUND else amount
+    paid = min(max(paid, 0), price_minor)
+    if paid == 0:
+        return f"{show(price_minor)}, paid at the clinic"
+    if paid == price_minor:
+        return f"{show(price_minor)}, paid by card"
+    return (
+        f"{show(price_minor)}: {show(paid)} paid by card, "
+        f"{show(price_minor - paid)} to pay at the clinic"
+    )
+
+
 def desk_panel(booking: Booking) -> dict[str, object]:
     checkout = BookingCheckout.objects.filter(booking=booking).first()
     found = booking_terms(booking)

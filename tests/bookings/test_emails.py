@@ -325,3 +325,35 @@ def test_the_messages_list_in_admin_shows_each_channel(client, book, superuser):
     assert "Text message" in response.text and "+447700900123" in response.text
     pending = Notification.objects.filter(channel="sms", status=NotificationStatus.PENDING)
     assert pending.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("rows", "line"),
+    [
+        ([], "paid at the clinic"),
+        ([("payment", 2000)], "£20.00 paid by card, £{rest} to pay at the clinic"),
+        ([("payment", 2000), ("refund", 2000)], "paid at the clinic"),
+        ([("payment", "all")], "paid by card"),
+        ([("fee", 1500)], "paid at the clinic"),
+    ],
+)
+def test_the_price_line_says_what_was_paid_by_card_and_what_is_left(book, rows, line, now):
+    """A deposit paid on Stripe's page shows in every later email, never "paid at the
+    clinic" for money already taken; a fee is not a payment towards the price."""
+    from bookings.models import Payment
+    from bookings.payments.selectors import price_line
+
+    booking = book()
+    price_minor = int(booking.price * 100)
+    for kind, amount in rows:
+        Payment.objects.create(
+            booking=booking,
+            kind=kind,
+            amount_minor=price_minor if amount == "all" else amount,
+            currency="gbp",
+            at=now,
+        )
+    rest = f"{(price_minor - 2000) / 100:.2f}"
+    assert price_line(booking) == f"£{booking.price:.2f}" + (
+        ", " + line if not line.startswith("£") else ": " + line.format(rest=rest)
+    )
