@@ -28,6 +28,11 @@ class NotificationKind(models.TextChoices):
     HOLD_RELEASED = "hold_released", "Not paid: time released"
     LATE_REFUND = "late_refund", "Paid too late: refunded"
     REFUND = "refund", "Refund"
+    # Courses of care (bookings/booking/courses.py): one email for the whole course.
+    COURSE_BOOKED = "course_booked", "Course booked"
+    COURSE_CANCELLED = "course_cancelled", "Course sessions cancelled"
+    # Before the course's later sessions: "please answer the safety questions again".
+    SAFETY_RECHECK = "safety_recheck", "Safety questions again"
 
 
 class NotificationChannel(models.TextChoices):
