@@ -9,6 +9,7 @@ booking. What a message says is `rendering`'s.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from bookings.messaging import outbox, phones, rendering
 from bookings.models import (
     Booking,
     ClinicRules,
+    Course,
     Notification,
     NotificationChannel,
     NotificationKind,
@@ -37,10 +39,21 @@ OUTCOME_ASK_DELAY = timedelta(days=2)
 OUTCOME_ANSWER_WINDOW = timedelta(days=14)
 
 
+COURSE_KINDS = (NotificationKind.COURSE_BOOKED, NotificationKind.COURSE_CANCELLED)
+
+
 def _next_sequence(booking: Booking) -> int:
     current = Notification.objects.for_booking(booking).aggregate(top=Max("calendar_sequence"))[
         "top"
     ]
+    if booking.course_id is not None:
+        # A course's email carries this session's event too, at a sequence of its own.
+        for listed in Notification.objects.filter(
+            booking__course_id=booking.course_id, kind__in=COURSE_KINDS
+        ).values_list("course_sessions", flat=True):
+            for booking_id, sequence in listed:
+                if booking_id == booking.pk:
+                    current = sequence if current is None else max(current, sequence)
     return 0 if current is None else current + 1
 
 
@@ -57,6 +70,7 @@ def _queue(
     channel: NotificationChannel = NotificationChannel.EMAIL,
     recipient: str = "",
     previous_start: datetime | None = None,
+    course_sessions: list[list[int]] | None = None,
 ) -> Notification:
     if not recipient:
         clinic = kind in rendering.CLINIC_KINDS
@@ -70,6 +84,7 @@ def _queue(
         previous_start=previous_start,
         calendar_sequence=sequence,
         scheduled_for=scheduled_for,
+        course_sessions=course_sessions or [],
     )
     deliver_on_commit(notification.pk)
     return notification
@@ -158,6 +173,46 @@ def _queue_confirmed(booking: Booking, *, now: datetime, sequence: int) -> None:
         _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=sequence)
     _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
     _queue_reminder(booking, now)
+
+
+def notify_course_booked(course: Course, sessions: Sequence[Booking], *, now: datetime) -> None:
+    """A course booked from its first session (`sessions[0]`, confirmed already): ONE
+    email listing every date with one calendar file (an event per session, each with the
+    session's own UID), and per new session the clinic's note, the reminders and the
+    outcome question, as for any booking. No confirmation per session."""
+    source, *added = sessions
+    for session in added:
+        _queue(session, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
+        _queue_reminder(session, now)
+        _queue_outcome_ask(session)
+    if source.client_email:
+        _queue(
+            source,
+            NotificationKind.COURSE_BOOKED,
+            scheduled_for=now,
+            sequence=_current_sequence(source),
+            course_sessions=[[source.pk, _current_sequence(source)]] + [[s.pk, 0] for s in added],
+        )
+
+
+def notify_course_cancelled(sessions: Sequence[Booking], *, now: datetime) -> None:
+    """Several sessions of a course cancelled at once: ONE email listing them, with a
+    calendar file cancelling each event (its UID, a sequence above its last), attached
+    to the first; the clinic's note per session; their reminders dropped. The email
+    says sorry when staff cancelled (`cancelled_by`), with their message to the client."""
+    for session in sessions:
+        _drop_pending_reminders(session)
+        _queue(session, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
+    first = sessions[0]
+    if first.client_email:
+        listed = [[s.pk, _next_sequence(s)] for s in sessions]
+        _queue(
+            first,
+            NotificationKind.COURSE_CANCELLED,
+            scheduled_for=now,
+            sequence=listed[0][1],
+            course_sessions=listed,
+        )
 
 
 def notify_payment(booking: Booking, kind: NotificationKind, *, now: datetime) -> None:
@@ -269,4 +324,5 @@ def send_again(notification: Notification, *, now: datetime | None = None) -> No
             if old.channel == NotificationChannel.SMS
             else "",
             previous_start=old.previous_start,
+            course_sessions=old.course_sessions,
         )

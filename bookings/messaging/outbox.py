@@ -59,6 +59,11 @@ def no_longer_needed(notification: Notification, now: datetime) -> bool:
         return not HomeCarePlan.objects.filter(booking=booking).exists()
     if notification.kind in rendering.PAYMENT_KINDS:
         return False
+    if notification.kind == NotificationKind.COURSE_CANCELLED:
+        return False
+    if notification.kind == NotificationKind.COURSE_BOOKED:
+        # Each listed session is checked as it is rendered; none left confirmed, no email.
+        return not rendering.course_sessions_of(notification)
     if notification.kind == NotificationKind.OUTCOME_ASK:
         return (
             booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
