@@ -291,6 +291,13 @@ def notify_home_care(booking: Booking, *, now: datetime) -> bool:
     return True
 
 
+def notify_safety_recheck(booking: Booking, *, scheduled_for: datetime) -> Notification:
+    """Ask a course's client to answer the safety questions again before this session
+    (bookings/booking/recheck.py): the email links to the page behind the booking's
+    private link and says nothing about their health."""
+    return _queue(booking, NotificationKind.SAFETY_RECHECK, scheduled_for=scheduled_for)
+
+
 def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification:
     return _queue(
         booking,

@@ -65,6 +65,8 @@ SUBJECTS = {
     NotificationKind.HOLD_RELEASED: "Not booked, nothing charged: {when}",
     NotificationKind.LATE_REFUND: "Refunded: the time on {when} was no longer free",
     NotificationKind.REFUND: "Refund for your massage on {when}",
+    # No health words: the subject sits in an inbox list (bookings/booking/recheck.py).
+    NotificationKind.SAFETY_RECHECK: "A few questions before your massage on {when}",
     NotificationKind.COURSE_BOOKED: "Your course of {count} massages is booked, from {when}",
     NotificationKind.COURSE_CANCELLED: "{count} massages of your course are cancelled",
 }
@@ -86,6 +88,12 @@ def manage_url(booking: Booking) -> str:
 def home_care_url(booking: Booking) -> str:
     """Where the client reads their home-care plan: behind the booking's private link."""
     path = reverse("bookings:home_care", args=[booking.manage_token])
+    return f"{settings.SITE_URL}{path}"
+
+
+def recheck_url(booking: Booking) -> str:
+    """A course's safety re-check page, behind the booking's private link."""
+    path = reverse("bookings:manage_recheck", args=[booking.manage_token])
     return f"{settings.SITE_URL}{path}"
 
 
@@ -235,6 +243,9 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
         "outcome_url": _outcome_url_of(notification),
         "home_care_url": home_care_url(booking)
         if notification.kind == NotificationKind.HOME_CARE
+        else "",
+        "recheck_url": recheck_url(booking)
+        if notification.kind == NotificationKind.SAFETY_RECHECK
         else "",
         "clinic": clinic_details(),
         "receipt_url": receipt_url(booking),
