@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bookings.booking import courses
+from bookings.booking import courses, recheck
 from bookings.booking.errors import BookingError, staff_message
 from bookings.frontdesk.forms import CourseForm, StaffCancelForm
 from bookings.frontdesk.selectors import first_name
@@ -347,6 +347,7 @@ def page_context(
     may_change = booking_admin.has_change_permission(request, booking)
     return {
         "course_mark": courses.course_mark(booking),
+        "recheck": recheck.desk_recheck(booking),
         "course_sessions": sessions,
         "course_cancels": [
             (scope, label)

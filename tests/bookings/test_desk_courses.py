@@ -311,6 +311,11 @@ def test_the_booking_page_shows_its_place_in_the_course_and_the_other_sessions(c
     assert "Repeat as a course" not in html
 
 
+def test_a_session_after_the_answers_grow_old_says_the_questions_are_due_again(client, course):
+    assert "Safety questions due again" in client.get(change_url(course[5])).content.decode()
+    assert "Safety questions due again" not in client.get(change_url(course[1])).content.decode()
+
+
 def test_cancelling_this_and_the_rest_asks_first_then_cancels_once(client, course):
     fifth = course[4]
     confirm = client.get(cancel_url(fifth, "rest"))
