@@ -63,6 +63,12 @@ def test_the_desk_books_a_six_week_course_around_a_clash_and_cancels_the_rest(
     expect(ben.first).to_contain_text("4 of 6")
     save_screenshot(page, "course-day-view")
 
+    sixth = Booking.objects.get(course__isnull=False, course_position=6)
+    page.goto(f"/admin/bookings/booking/{sixth.pk}/change/")
+    expect(page.get_by_text("Safety questions due again")).to_be_visible()
+    assert_accessible(page)
+    save_screenshot(page, "course-recheck-due")
+
     fifth = Booking.objects.get(course__isnull=False, course_position=5)
     page.goto(f"/admin/bookings/booking/{fifth.pk}/change/")
     expect(page.get_by_role("heading", name="Session 5 of 6 in a course")).to_be_visible()
