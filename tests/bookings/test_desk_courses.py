@@ -86,6 +86,12 @@ def test_the_booking_page_offers_front_desk_to_repeat_a_booking_as_a_course(
     assert f'href="{course_url(source)}">Repeat as a course</a>' in html
 
 
+def test_a_superuser_may_repeat_a_booking(client, superuser, source):
+    client.force_login(superuser)
+    assert "Repeat as a course" in client.get(change_url(source)).content.decode()
+    assert plan(client, source).status_code == 200
+
+
 def test_a_therapist_is_not_offered_to_repeat_and_may_not_open_the_page(
     client, therapist_user, source
 ):
@@ -160,6 +166,14 @@ def test_a_clash_lists_its_problem_and_the_nearest_free_times_by_kind(
     assert "Leave this one out" in html
     assert "Book the sessions chosen (up to 6)" in html
     assert "same_therapist" not in html
+
+
+def test_every_four_weeks_spaces_the_dates_four_weeks_apart(client, front_desk_user, source):
+    client.force_login(front_desk_user)
+    html = plan(client, source, every_weeks=4, sessions=3).content.decode()
+    assert "The dates: every 4 weeks, 3 sessions" in html
+    assert "Wed 1 Apr 2026, 10:00" in html and "Wed 29 Apr 2026, 10:00" in html
+    assert "Book 3 sessions" in html
 
 
 @pytest.mark.parametrize(
