@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.booking import locks
+from bookings.booking import locks, recheck
 from bookings.booking.course_plan import (
     COURSE_INTERVALS,
     MAX_SESSIONS,
@@ -368,6 +368,7 @@ def book_course(
                 recheck_after=recheck_after,
             )
         notifications.notify_course_booked(course, sessions, now=now)
+        recheck.queue_recheck(course, now)
         diary_changed(therapist_ids={s.therapist_id for s in sessions})
         return course
 
@@ -414,7 +415,8 @@ def cancel_in_course(
     now = now or timezone.now()
     if scope not in ("one", "rest", "all"):
         raise InvalidBooking("Please choose which sessions to cancel.")
-    if booking.course_id is None:
+    course_id = booking.course_id
+    if course_id is None:
         raise InvalidBooking("This booking is not part of a course.")
     rules = ClinicRules.load()
     with transaction.atomic():
@@ -455,6 +457,8 @@ def cancel_in_course(
             notifications.notify_cancelled(sessions[0], now=now, by_clinic=by is not None)
         else:
             notifications.notify_course_cancelled(sessions, now=now)
+        # The first session the answers no longer cover may be gone: its email moves on.
+        recheck.queue_recheck(Course.objects.get(pk=course_id), now)
         diary_changed(therapist_ids={s.therapist_id for s in sessions})
         return sessions
 
@@ -463,8 +467,7 @@ def cancel_in_course(
 
 
 def recheck_due(booking: Booking, rules: ClinicRules) -> bool:
-    """Whether the session falls after its course's safety answers are older than the
-    clinic's re-check interval (`Course.answers_at`, moved on when they are asked again)."""
-    if booking.course_id is None or booking.course is None:
-        return False
-    return booking.start > booking.course.answers_at + timedelta(days=rules.safety_recheck_days)
+    """Whether the session waits for the safety questions to be asked again: the one
+    rule is `recheck.recheck_due` (the course's answers older than the clinic's interval
+    at its start, and not asked again or checked at the desk since)."""
+    return recheck.recheck_due(booking, rules)

@@ -523,3 +523,29 @@ def test_a_therapist_who_no_longer_offers_the_technique_cannot_take_a_pick(
 
     assert raised.value.occurrences[0].problem == "That therapist is not taking bookings."
     assert Technique.objects.filter(pk=swedish.pk).exists()
+
+
+def test_a_course_booked_across_the_end_of_summer_time_stays_at_ten(
+    book, clinic_rules, front_desk_user, after_commit
+):
+    # Wednesday 21 October 2026; the clocks go back on Sunday 25 October.
+    october = datetime(2026, 10, 21, 9, 0, tzinfo=CLINIC_ZONE)
+    source = book(clinic_time(october, 10), by=front_desk_user, ignore_notice_and_horizon=True)
+    occurrences = weekly(source, 3)
+
+    course = after_commit(
+        courses.book_course,
+        source=source,
+        every_weeks=1,
+        picks=picks_of(occurrences),
+        by=front_desk_user,
+    )
+
+    sessions = list(course.sessions.order_by("start"))
+    assert [s.start.astimezone(CLINIC_ZONE).date().isoformat() for s in sessions] == [
+        "2026-10-21",
+        "2026-10-28",
+        "2026-11-04",
+    ]
+    assert {local(s.start) for s in sessions} == {(10, 0)}
+    assert sessions[1].start - sessions[0].start == timedelta(days=7, hours=1)
