@@ -80,6 +80,25 @@ def occurrence_starts(
     ]
 
 
+def off_their_day(
+    picks: Sequence[Pick], *, source_start: datetime, every_weeks: int, zone: ZoneInfo
+) -> list[int]:
+    """The positions of picks on neither their occurrence's day nor the day after (the
+    only days `plan` offers): a course keeps its rhythm whatever a post says."""
+    last = max((p.position for p in picks), default=1)
+    days = {
+        position: start.astimezone(zone).date()
+        for position, start in occurrence_starts(
+            source_start, every_weeks=every_weeks, sessions=last, zone=zone
+        )
+    }
+    return [
+        p.position
+        for p in picks
+        if p.start.astimezone(zone).date() - days[p.position] not in (timedelta(0), timedelta(1))
+    ]
+
+
 def problem_words(problem: Problem, therapist_name: str) -> str:
     """Why an occurrence is not free, as the course page says it."""
     return {

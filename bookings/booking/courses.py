@@ -28,6 +28,7 @@ from bookings.booking.course_plan import (
     Pick,
     clashing_picks,
     occurrence_starts,
+    off_their_day,
     options_for,
     plan,
     problem_words,
@@ -319,6 +320,13 @@ def book_course(
     _require_picks(picks)
     fresh = Booking.objects.select_related("technique", "therapist").get(pk=source.pk)
     _require_course_source(fresh, staff=staff, now=now)
+    strays = off_their_day(
+        picks, source_start=fresh.start, every_weeks=every_weeks, zone=selectors.clinic_zone()
+    )
+    if strays:
+        raise InvalidBooking(
+            f"Session {strays[0]} is not on its day of the course. Please choose its time again."
+        )
     _recheck_safety(fresh)
     price = offered_length(fresh.technique, fresh.length_minutes).price
     picks = sorted(picks, key=lambda p: p.position)
@@ -421,8 +429,10 @@ def cancel_in_course(
     rules = ClinicRules.load()
     with transaction.atomic():
         sessions = _to_cancel(booking, scope, now)
-        if any(s.status in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW) for s in sessions):
+        over = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
+        if scope == "one" and sessions and sessions[0].status in over:
             raise InvalidBooking("This session has already taken place; it cannot be cancelled.")
+        # "This and the rest" from a session that took place cancels the ones after it.
         sessions = [s for s in sessions if s.status == BookingStatus.CONFIRMED]
         if by is None:
             for session in sessions:

@@ -269,19 +269,21 @@ def test_a_pick_taken_since_the_plan_raises_a_clash_and_books_nothing(
     assert set(Booking.objects.active().values_list("pk", flat=True)) == {source.pk, other.pk}
 
 
-def test_two_picks_that_overlap_each_other_are_a_clash(source, front_desk_user, after_commit):
+def test_a_pick_moved_off_its_day_is_refused_whatever_the_post_says(
+    source, front_desk_user, after_commit
+):
     (second, _) = weekly(source, 3)
     picks = [
         courses.Pick(2, second.start, second.therapist_id),
+        # Session 3 crafted onto session 2's day, half an hour later.
         courses.Pick(3, second.start + timedelta(minutes=30), second.therapist_id),
     ]
 
-    with pytest.raises(courses.CourseClash) as raised:
+    with pytest.raises(InvalidBooking, match="Session 3 is not on its day of the course"):
         after_commit(
             courses.book_course, source=source, every_weeks=1, picks=picks, by=front_desk_user
         )
 
-    assert raised.value.positions == [3]
     assert Booking.objects.count() == 1
 
 
@@ -302,10 +304,12 @@ def test_sending_the_course_again_books_nothing_twice(source, front_desk_user, a
     "picks",
     [
         [],
-        [(2, 0), (2, 7)],
-        [(13, 0)],
+        [(2, 7), (2, 7)],
+        [(13, 84)],
+        [(2, 9)],
+        [(3, 7)],
     ],
-    ids=["none-kept", "position-twice", "past-twelve"],
+    ids=["none-kept", "position-twice", "past-twelve", "two-days-late", "a-week-early"],
 )
 def test_nonsense_picks_are_refused_in_plain_words(source, front_desk_user, picks):
     chosen = [
@@ -549,3 +553,24 @@ def test_a_course_booked_across_the_end_of_summer_time_stays_at_ten(
     ]
     assert {local(s.start) for s in sessions} == {(10, 0)}
     assert sessions[1].start - sessions[0].start == timedelta(days=7, hours=1)
+
+
+def test_confirming_the_email_of_an_online_course_proves_every_session(
+    book, clinic_rules, after_commit, now
+):
+    from bookings.records.identity import confirm_email
+
+    source = book()  # online: the address is only typed until the link is tapped
+    assert source.email_confirmed_at is None and source.email_token
+    course = after_commit(
+        courses.book_course,
+        source=source,
+        every_weeks=1,
+        picks=picks_of(weekly(source, 2, staff=False)),
+        by=None,
+    )
+    assert course.sessions.filter(email_confirmed_at__isnull=False).count() == 0
+
+    assert confirm_email(booking=source, now=now)
+
+    assert course.sessions.filter(email_confirmed_at=now).count() == 2

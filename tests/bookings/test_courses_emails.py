@@ -273,3 +273,24 @@ def test_a_cancelled_session_reinstated_later_gets_a_newer_calendar_sequence(
     (event,) = calendar_of(message).walk("VEVENT")
     assert str(event["uid"]) == calendar_uid(sessions[5])
     assert sequence_of(event) > cancelled_sequence
+
+
+def test_the_rest_after_a_session_that_took_place_are_cancelled_but_not_it(
+    course, after_commit, now
+):
+    sessions = sessions_of(course)
+    Booking.objects.filter(pk=sessions[0].pk).update(status=BookingStatus.COMPLETED)
+
+    with pytest.raises(InvalidBooking, match="already taken place"):
+        courses.cancel_in_course(booking=sessions[0], scope="one", by=None, now=now)
+    cancelled = after_commit(
+        courses.cancel_in_course, booking=sessions[0], scope="rest", by=None, now=now
+    )
+
+    assert [b.pk for b in cancelled] == [s.pk for s in sessions[1:]]
+    assert Booking.objects.get(pk=sessions[0].pk).status == BookingStatus.COMPLETED
+
+
+def test_a_booking_in_no_course_has_no_course_to_cancel(book, clinic_rules, now):
+    with pytest.raises(InvalidBooking, match="not part of a course"):
+        courses.cancel_in_course(booking=book(), scope="all", by=None, now=now)
