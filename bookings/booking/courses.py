@@ -316,8 +316,8 @@ def book_course(
     """
     now = now or timezone.now()
     staff = by is not None
-    _require_shape(every_weeks, len(picks) + 1)
     _require_picks(picks)
+    _require_shape(every_weeks, len(picks) + 1)
     fresh = Booking.objects.select_related("technique", "therapist").get(pk=source.pk)
     _require_course_source(fresh, staff=staff, now=now)
     strays = off_their_day(

@@ -5,7 +5,6 @@ moving one session, and the "3 of 6" marks."""
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -316,9 +315,11 @@ def test_nonsense_picks_are_refused_in_plain_words(source, front_desk_user, pick
         courses.Pick(p, source.start + timedelta(days=d), source.therapist_id) for p, d in picks
     ]
 
-    with pytest.raises(InvalidBooking):
+    with pytest.raises(InvalidBooking) as refused:
         courses.book_course(source=source, every_weeks=1, picks=chosen, by=front_desk_user)
 
+    assert refused.value.message.endswith(".")
+    assert "course" in refused.value.message
     assert not Course.objects.exists()
 
 
@@ -359,28 +360,36 @@ def _kept_answers(booking: Booking, answers: IntakeAnswers) -> None:
 
 
 def test_a_source_whose_kept_answers_are_now_ruled_out_refuses_the_whole_course(
-    source, front_desk_user, after_commit, monkeypatch
+    therapist, clinic_rules, front_desk_user, after_commit, now
 ):
-    _kept_answers(source, SCREENED_INTAKE)
-    picks = picks_of(weekly(source))
+    # Booked (with consent) before the clinic's rules said blood thinners rule deep
+    # tissue out: the course is screened against today's rules.
+    deep = Technique.objects.get(slug="deep-tissue")
+    therapist.techniques.add(deep)
+    thinners = IntakeAnswers(areas=("lower",), conditions=("blood_thinners",), screened=True)
+    source = BookingFactory(
+        therapist=therapist,
+        technique=deep,
+        length_minutes=60,
+        start=clinic_time(now + timedelta(days=2), 10),
+        intake_answers=thinners.to_dict(),
+        health_consent_at=now,
+    )
+    picks = picks_of(weekly(source, 4))
 
-    def ruled_out(*args: Any, **kwargs: Any) -> None:
-        raise UnsafeBooking("not advised", stop=Stop.RULED_OUT)
-
-    monkeypatch.setattr(courses, "require_safe", ruled_out)
-
-    with pytest.raises(UnsafeBooking):
+    with pytest.raises(UnsafeBooking) as refused:
         after_commit(
             courses.book_course, source=source, every_weeks=1, picks=picks, by=front_desk_user
         )
+
+    assert refused.value.stop == Stop.RULED_OUT
     assert Booking.objects.count() == 1
+    assert not Course.objects.exists()
 
 
-def test_kept_answers_are_screened_again_with_todays_rules(
-    source, front_desk_user, after_commit, swedish
+def test_kept_answers_still_allowed_book_the_course_and_travel_with_consent(
+    source, front_desk_user, after_commit
 ):
-    # Pregnancy in the first trimester rules deep tissue out in the seeded rules; here the
-    # answers were kept with a Swedish booking and the course is for Swedish: allowed.
     _kept_answers(source, SCREENED_INTAKE)
     picks = picks_of(weekly(source, 2))
 
