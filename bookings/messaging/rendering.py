@@ -285,10 +285,11 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
     context = email_context(notification, now=now)
     start = timezone.localtime(notification.session_start)
     template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
+    listed = context.get("sessions")  # a course's email: the sessions it lists
     subject = SUBJECTS[NotificationKind(notification.kind)].format(
         when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
         reference=booking.reference,
-        count=len(context.get("sessions", [])),  # type: ignore[arg-type]
+        count=len(listed) if isinstance(listed, list) else 0,
     )
     message = EmailMultiAlternatives(
         subject=subject,
