@@ -15,6 +15,7 @@ from bookings.booking.course_plan import (
     Pick,
     clashing_picks,
     occurrence_starts,
+    off_their_day,
     options_for,
     plan,
 )
@@ -138,3 +139,15 @@ def test_picks_are_checked_against_each_other_as_well_as_the_diary():
         (4, "Anna K. already has a session then."),
         (5, "That therapist is not taking bookings."),
     ]
+
+
+def test_a_pick_keeps_to_its_occurrences_day_or_the_day_after_across_a_clock_change():
+    source = at(date(2026, 10, 21), 10)
+    picks = [
+        Pick(2, at(date(2026, 10, 28), 9), 1),  # its day, after the clocks went back
+        Pick(3, at(date(2026, 11, 5), 16), 2),  # the day after, another therapist
+        Pick(4, at(date(2026, 11, 13), 10), 1),  # two days late
+        Pick(5, at(date(2026, 11, 17), 10), 1),  # a day early
+    ]
+
+    assert off_their_day(picks, source_start=source, every_weeks=1, zone=CLINIC_ZONE) == [4, 5]

@@ -583,3 +583,24 @@ def test_confirming_the_email_of_an_online_course_proves_every_session(
     assert confirm_email(booking=source, now=now)
 
     assert course.sessions.filter(email_confirmed_at=now).count() == 2
+
+
+def test_a_course_from_a_therapist_who_stopped_offering_the_technique_says_so(source, swedish):
+    source.therapist.techniques.remove(swedish)
+
+    with pytest.raises(InvalidBooking, match=r"Anna K\. does not offer Swedish Massage now"):
+        weekly(source)
+
+
+def test_a_source_already_in_a_course_cannot_start_another(source, front_desk_user, after_commit):
+    after_commit(
+        courses.book_course,
+        source=source,
+        every_weeks=2,
+        picks=picks_of(courses.plan_course(source=source, every_weeks=2, sessions=2, staff=True)),
+        by=front_desk_user,
+    )
+    source.refresh_from_db()
+
+    with pytest.raises(InvalidBooking, match="already part of a course"):
+        weekly(source)
