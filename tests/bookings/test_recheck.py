@@ -278,13 +278,20 @@ def test_the_email_is_skipped_once_the_desk_asked_the_questions(course_of, clock
     assert outbox.deliver(email.pk, now=email.scheduled_for) == outbox.Outcome.SKIPPED
 
 
-def test_the_email_is_skipped_when_the_session_was_cancelled(course_of, clock, now):
+def test_cancelling_the_session_drops_its_email_and_the_next_due_session_gets_one(
+    course_of, clock, now
+):
     sessions = course_of()
     email = rechecks()[0]
+    assert email.booking_id == sessions[2].pk
     courses.cancel_in_course(booking=sessions[2], scope="one", by=None, now=now)
     clock.move_to(email.scheduled_for)
 
-    assert outbox.deliver(email.pk, now=email.scheduled_for) == outbox.Outcome.SKIPPED
+    # cancel_in_course asks queue_recheck again: the email moves to the next due session.
+    assert outbox.deliver(email.pk, now=email.scheduled_for) == outbox.Outcome.NOT_CLAIMED
+    dropped, moved = rechecks()
+    assert dropped.status == NotificationStatus.SKIPPED
+    assert (moved.booking_id, moved.status) == (sessions[3].pk, NotificationStatus.PENDING)
 
 
 # The client's answers
