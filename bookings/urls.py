@@ -1,7 +1,7 @@
 from django.urls import path
 
 from bookings.account import views as account_views
-from bookings.booking import manage
+from bookings.booking import course_pages, manage, recheck_page
 from bookings.booking import views as booking_views
 from bookings.intake.views import intake, intake_check, intake_result
 from bookings.payments import views as payment_views
@@ -33,6 +33,18 @@ urlpatterns = [
     path("manage/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
     path("manage/<str:token>/home-care/", home_care.home_care, name="home_care"),
     path("manage/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"),
+    # Courses of care: the client's side (bookings/booking/course_pages.py, recheck_page.py)
+    path("manage/<str:token>/course/", course_pages.manage_course, name="manage_course"),
+    path(
+        "manage/<str:token>/cancel-sessions/",
+        manage.manage_course_cancel,
+        name="manage_course_cancel",
+    ),
+    path(
+        "manage/<str:token>/safety-check/",
+        recheck_page.manage_recheck,
+        name="manage_recheck",
+    ),
     path("how-is-your-back/<str:token>/", records_views.outcome, name="outcome"),
     path(
         "how-is-your-back/<str:token>/activities/",
@@ -58,6 +70,11 @@ urlpatterns = [
         "my-bookings/<str:reference>/receipt/",
         account_views.receipt,
         name="account_receipt",
+    ),
+    path(
+        "my-bookings/<str:reference>/course/",
+        account_views.book_as_course,
+        name="account_book_as_course",
     ),
     path(
         "my-bookings/<str:reference>/again/",

@@ -103,6 +103,9 @@ SUPERUSERS_ONLY: frozenset[str] = frozenset(
         # the pain chart, through the outcome answers' rule; no admin pages of their own.
         "bookings.functionactivity",
         "bookings.functionscore",
+        # Courses of care: staff see and change them through the booking's page and its
+        # course panel (the booking's permissions decide), not an admin of their own.
+        "bookings.course",
         # Sign-in links are keys to a client's "My bookings": nobody at the clinic needs them.
         "bookings.signinlink",
         # Stripe's events, kept to handle each once: nothing for staff to read.

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from bookings.booking.selectors import course_marks as marks_of
 from bookings.intake.answers import IntakeAnswers
 from bookings.models import (
     Booking,
@@ -91,6 +92,12 @@ def with_receipt(client: Client) -> set[int]:
 
 def history(client: Client, now: datetime) -> ClientHistory:
     return client_history(client.pk, now=now)
+
+
+def course_marks(history: ClientHistory) -> dict[int, str]:
+    """ "3 of 6" for each of the client's sessions that is part of a course."""
+    ids = [s.booking_id for s in (*history.upcoming, *history.past)]
+    return marks_of(Booking.objects.filter(pk__in=ids).only("pk", "course_id"))
 
 
 def book_again_ids(history: ClientHistory) -> set[int]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.account import selectors, services, session
 from bookings.account.forms import BookAgainForm, SignInForm
+from bookings.booking.course_pages import online_courses_allowed
 from bookings.booking.forms import ANYONE
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.cookie import remember
@@ -109,11 +110,13 @@ def account(request: HttpRequest, client: Client) -> HttpResponse:
     now = timezone.now()
     history = selectors.history(client, now)
     rules = ClinicRules.cached()
+    marks = selectors.course_marks(history)
     context = {
         "client": client,
         "history": history,
-        "recent": history.past[:PAST_SHOWN],
-        "earlier": history.past[PAST_SHOWN:],
+        "upcoming": [(s, marks.get(s.booking_id)) for s in history.upcoming],
+        "recent": [(s, marks.get(s.booking_id)) for s in history.past[:PAST_SHOWN]],
+        "earlier": [(s, marks.get(s.booking_id)) for s in history.past[PAST_SHOWN:]],
         # What the booking's own page will allow: the clinic's window, as it decides.
         "changeable": {
             s.booking_id for s in history.upcoming if now < rules.online_changes_close_at(s.start)
@@ -121,6 +124,8 @@ def account(request: HttpRequest, client: Client) -> HttpResponse:
         "window_hours": rules.cancellation_window_hours,
         "again": selectors.book_again_ids(history),
         "receipts": selectors.with_receipt(client),
+        # Courses of care: upcoming sessions in none may become one.
+        "courses_online": online_courses_allowed(rules),
         "pain": selectors.pain(client),
     }
     return render(request, "bookings/account/home.html", context)
@@ -149,6 +154,11 @@ def receipt(request: HttpRequest, client: Client, reference: str) -> HttpRespons
     if booking.pk not in selectors.with_receipt(client):
         raise Http404
     return redirect("bookings:payment_receipt", token=booking.manage_token)
+
+
+def book_as_course(request: HttpRequest, client: Client, reference: str) -> HttpResponse:
+    """One of their sessions repeated as a course: the booking's own course page."""
+    return redirect("bookings:manage_course", token=_own(client, reference).manage_token)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bookings.booking import recheck
 from bookings.booking.errors import InvalidBooking
 from bookings.models import Booking, BookingStatus
 from bookings.scheduling.selectors import clinic_zone
@@ -27,6 +28,8 @@ def mark_arrived(*, booking: Booking, now: datetime) -> Booking:
         if locked.start.astimezone(zone).date() != now.astimezone(zone).date():
             raise InvalidBooking("Clients check in on the day of their session.")
         if locked.arrived_at is None:
+            # A course outlives its answers: later sessions wait for them to be asked again.
+            recheck.require_rechecked(locked)
             locked.arrived_at = now
             locked.save(update_fields=["arrived_at", "updated_at"])
         return locked

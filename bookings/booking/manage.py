@@ -5,11 +5,13 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bookings.booking import services
+from bookings.booking import course_pages, courses, recheck, services
+from bookings.booking.course_forms import CourseCancelForm
 from bookings.booking.errors import BookingError
 from bookings.booking.forms import CancelForm, RescheduleForm
 from bookings.booking.selectors import free_starts_for_move, online_changes_until
@@ -18,7 +20,7 @@ from bookings.messaging.ics import CalendarEvent, calendar_file
 from bookings.messaging.rendering import calendar_uid
 from bookings.models import Booking, BookingStatus, ClinicRules, Therapist
 from bookings.scheduling import availability, selectors
-from clinic.http import row_by_token
+from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 from clinic.protection import limit_form_posts
 
 
@@ -50,8 +52,11 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 def _booking(token: str) -> Booking:
     return row_by_token(
-        Booking.objects.select_related("technique", "therapist"), "manage_token", token
+        Booking.objects.select_related("technique", "therapist", "course"), "manage_token", token
     )
+
+
+SCOPES = ("one", "rest", "all")
 
 
 def _online_state(booking: Booking, rules: ClinicRules, now: datetime) -> str:
@@ -73,6 +78,11 @@ def _manage_context(booking: Booking, rules: ClinicRules, now: datetime) -> dict
         "end": start + timedelta(minutes=booking.length_minutes),
         "state": _online_state(booking, rules, now),
         "window_hours": rules.cancellation_window_hours,
+        # Courses of care: "Session 3 of 6", "Book this as a course", the re-check.
+        "course_mark": courses.course_mark(booking),
+        "can_repeat": course_pages.can_repeat(booking, rules, now),
+        "recheck_asked": booking.course is not None
+        and bool(recheck.due_sessions(booking.course, now=now, rules=rules)),
     }
 
 
@@ -135,6 +145,49 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
                 request, "Your booking is cancelled. We have sent you an email to confirm."
             )
     return redirect("bookings:manage", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+@limit_form_posts
+def manage_course_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """A course session's cancel: this one, this and the later ones, or all. GET asks
+    which (the link's `scope` ticked) and why; the POST cancels."""
+    booking = _booking(token)
+    if booking.course_id is None:
+        return HttpResponseSeeOther(reverse("bookings:manage_cancel", args=[token]))
+    rules = ClinicRules.load()
+    now = timezone.now()
+    if request.method == "GET":
+        if _refuse_if_closed(request, booking, rules):
+            return redirect("bookings:manage", token=token)
+        scope = request.GET.get("scope")
+        form = CourseCancelForm(initial={"scope": scope if scope in SCOPES else None})
+        page = _manage_context(booking, rules, now) | {"form": form}
+        return no_store(render(request, "bookings/manage_course_cancel.html", page))
+    form = CourseCancelForm(request.POST)
+    if not form.is_valid():
+        page = _manage_context(booking, rules, now) | {"form": form}
+        return no_store(render(request, "bookings/manage_course_cancel.html", page, status=400))
+    try:
+        cancelled = courses.cancel_in_course(
+            booking=booking,
+            scope=form.cleaned_data["scope"],
+            by=None,
+            now=now,
+        )
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        if not cancelled:
+            # Sent again (Back, then "Yes, cancel"): done already, nothing more is sent.
+            messages.info(
+                request, "These sessions are already cancelled. Nothing more needs doing."
+            )
+        else:
+            count = len(cancelled)
+            what = "Your session is" if count == 1 else f"{count} sessions are"
+            messages.success(request, f"{what} cancelled. We have sent you an email to confirm.")
+    return HttpResponseSeeOther(reverse("bookings:manage", args=[token]))
 
 
 def _chosen_day(value: str | None, days: list[date]) -> date | None:

@@ -232,3 +232,30 @@ def online_changes_until(start: datetime, *, rules: ClinicRules, now: datetime) 
     online; None when that time has passed and the client must phone."""
     closes = rules.online_changes_close_at(start)
     return closes.astimezone(clinic_zone()) if now < closes else None
+
+
+def course_marks(bookings: Iterable[Booking]) -> dict[int, str]:
+    """The "3 of 6" mark of each booking in a course: its place among the course's active
+    sessions by start, and their count. One query, none when no booking is in a course."""
+    wanted = {b.pk: b.course_id for b in bookings if b.course_id is not None}
+    if not wanted:
+        return {}
+    by_course: dict[int, list[int]] = {}
+    for course_id, pk in (
+        Booking.objects.active()
+        .filter(course_id__in=set(wanted.values()))
+        .order_by("start", "pk")
+        .values_list("course_id", "pk")
+    ):
+        by_course.setdefault(course_id, []).append(pk)
+    marks = {}
+    for pk, course_id in wanted.items():
+        sessions = by_course.get(course_id, [])
+        if pk in sessions:
+            marks[pk] = f"{sessions.index(pk) + 1} of {len(sessions)}"
+    return marks
+
+
+def course_mark(booking: Booking) -> str | None:
+    """The booking's "3 of 6" mark, or None when it is in no course (or cancelled)."""
+    return course_marks([booking]).get(booking.pk)

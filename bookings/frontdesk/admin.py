@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from bookings.booking import attendance, services
 from bookings.booking.errors import BookingError
 from bookings.frontdesk import booking_list, checkin, desk_booking, pages, reports, urls, views
+from bookings.frontdesk import courses as desk_courses
 from bookings.frontdesk.forms import BookingForm
 from bookings.frontdesk.staff_scope import TherapistScopedAdmin, staff_scope
 from bookings.intake.answers import (
@@ -454,6 +455,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
             "may_write_home_care": booking is not None
             and records_services.may_write_home_care(request.user, booking, now=timezone.now()),
             **checkin.page_context(request, self, booking),
+            **desk_courses.page_context(request, self, booking),
         }
         response = super().change_view(request, object_id, form_url, extra_context)
         if shows_health and request.method == "GET" and response.status_code == 200:

@@ -47,6 +47,9 @@ class Session:
     reference: str = ""
     status: str = "confirmed"
     arrived: bool = False
+    # Its place in a course of care ("3 of 6"), when it is in one.
+    course_id: int | None = None
+    course_mark: str = ""
 
 
 @dataclass(frozen=True)

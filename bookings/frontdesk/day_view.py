@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypedDict
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from bookings.booking import courses
 from bookings.frontdesk import checkin, day_grid
 from bookings.frontdesk.selectors import day_columns
 from bookings.frontdesk.staff_scope import staff_scope
@@ -38,12 +40,13 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> 
         day = today
     therapist_id = None if scope.sees_all or scope.therapist is None else scope.therapist.pk
     clinic_day = day_columns(day, therapist_id=therapist_id)
+    columns = _with_course_marks(clinic_day.columns)
     rules = ClinicRules.cached().as_rules()
     grid = day_grid.build_day(
         day=day,
         zone=zone,
         step=rules.step,
-        columns=clinic_day.columns,
+        columns=columns,
         now=timezone.now(),
         buffer=rules.buffer,
     )
@@ -86,6 +89,29 @@ def day_view(request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]) -> 
         now=timezone.now(),
     )
     return no_store(render(request, "admin/bookings/booking/day.html", context))
+
+
+def _with_course_marks(columns: Sequence[day_grid.Column]) -> list[day_grid.Column]:
+    """The columns with each course session's "3 of 6": one query, and none on a day
+    without a course session."""
+    in_course = [
+        Booking(pk=s.booking_id, course_id=s.course_id)
+        for column in columns
+        for s in column.sessions
+        if s.course_id is not None
+    ]
+    if not in_course:
+        return list(columns)
+    marks = courses.course_marks(in_course)
+    return [
+        replace(
+            column,
+            sessions=tuple(
+                replace(s, course_mark=marks.get(s.booking_id, "")) for s in column.sessions
+            ),
+        )
+        for column in columns
+    ]
 
 
 class _DayLinks:

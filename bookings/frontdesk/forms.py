@@ -10,7 +10,14 @@ from bookings.booking.forms import CancelForm
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.forms import SIGNS_NONE, SafetyFieldsMixin, follow_up_field
 from bookings.messaging import phones
-from bookings.models import DEFAULT_CLIENT_MESSAGE, Booking, Client, Therapist
+from bookings.models import (
+    COURSE_MAX_SESSIONS,
+    DEFAULT_CLIENT_MESSAGE,
+    Booking,
+    Client,
+    CourseInterval,
+    Therapist,
+)
 from bookings.scheduling import availability, selectors
 from catalog.models import SessionLength, Technique
 from catalog.vocabulary import CONDITIONS, FOLLOW_UPS, RISK_FACTORS
@@ -19,6 +26,7 @@ from clinic.display import date_input_hint, national_phone
 __all__ = [
     "BookingForm",
     "CancelForm",
+    "CourseForm",
     "MoveForm",
     "StaffBookingForm",
     "StaffCancelForm",
@@ -363,3 +371,29 @@ class BookingForm(forms.ModelForm[Booking]):
                 "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
             )
         return phone
+
+
+class CourseForm(forms.Form):
+    """How often and how many: the desk's "Repeat as a course" (the sessions in total,
+    the booking it repeats included)."""
+
+    every_weeks = forms.TypedChoiceField(
+        label="How often",
+        choices=CourseInterval.choices,
+        coerce=int,
+        initial=CourseInterval.WEEKLY,
+        widget=forms.RadioSelect,
+    )
+    sessions = forms.IntegerField(
+        label="Sessions in total",
+        help_text=f"From 2 to {COURSE_MAX_SESSIONS}, this one included.",
+        min_value=2,
+        max_value=COURSE_MAX_SESSIONS,
+        initial=6,
+        widget=forms.NumberInput(attrs={"size": "3", "inputmode": "numeric"}),
+        error_messages={
+            "min_value": "A course has at least 2 sessions.",
+            "max_value": f"A course has at most {COURSE_MAX_SESSIONS} sessions.",
+            "invalid": "Please enter a number of sessions, e.g. 6.",
+        },
+    )

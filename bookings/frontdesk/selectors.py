@@ -65,6 +65,7 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             "client_id",
             "reference",
             "arrived_at",
+            "course_id",
         )
     ):
         session = day_grid.Session(
@@ -81,6 +82,7 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             reference=row["reference"],
             status=row["status"],
             arrived=row["arrived_at"] is not None,
+            course_id=row["course_id"],
         )
         sessions[row["therapist_id"]].append((session, row["status"]))
     columns = []

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import URLPattern, path
 
+from bookings.frontdesk.courses import book_course_view, cancel_course_view, course_view
 from bookings.frontdesk.day_view import day_view
 from bookings.frontdesk.views import cancel_view, move_view
 from bookings.models import Booking
@@ -15,4 +16,17 @@ def urls(booking_admin: admin.ModelAdmin[Booking]) -> list[URLPattern]:
         path("day/", page(day_view), kwargs, name="bookings_booking_day"),
         path("<int:booking_id>/move/", page(move_view), kwargs, name="bookings_booking_move"),
         path("<int:booking_id>/cancel/", page(cancel_view), kwargs, name="bookings_booking_cancel"),
+        path("<int:booking_id>/course/", page(course_view), kwargs, name="bookings_booking_course"),
+        path(
+            "<int:booking_id>/course/book/",
+            page(book_course_view),
+            kwargs,
+            name="bookings_booking_course_book",
+        ),
+        path(
+            "<int:booking_id>/course/cancel/",
+            page(cancel_course_view),
+            kwargs,
+            name="bookings_booking_course_cancel",
+        ),
     ]

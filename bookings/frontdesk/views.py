@@ -74,7 +74,7 @@ def asked_when(request: HttpRequest) -> tuple[datetime | None, dict[str, Any]]:
 # Moving and cancelling ------------------------------------------------------------
 
 
-def _booking_for(
+def changeable_booking(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> Booking:
     """The booking if this user may change it; someone else's is "not found"."""
@@ -160,7 +160,7 @@ def move_view(
 ) -> HttpResponse:
     """Move a session to another time or therapist; staff may move it inside the
     cancellation window and sooner than the notice clients need."""
-    booking = _booking_for(request, booking_admin, booking_id)
+    booking = changeable_booking(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
     if booking.status != BookingStatus.CONFIRMED:
         booking_admin.message_user(
@@ -217,7 +217,7 @@ def cancel_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
     """Ask before cancelling, with an optional reason kept on the booking."""
-    booking = _booking_for(request, booking_admin, booking_id)
+    booking = changeable_booking(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
     form = StaffCancelForm(request.POST or None)
     if request.method == "POST" and booking.status == BookingStatus.CANCELLED:

@@ -9,6 +9,7 @@ booking. What a message says is `rendering`'s.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from bookings.messaging import outbox, phones, rendering
 from bookings.models import (
     Booking,
     ClinicRules,
+    Course,
     Notification,
     NotificationChannel,
     NotificationKind,
@@ -38,10 +40,21 @@ OUTCOME_ASK_DELAY = timedelta(days=2)
 OUTCOME_ANSWER_WINDOW = timedelta(days=14)
 
 
+COURSE_KINDS = (NotificationKind.COURSE_BOOKED, NotificationKind.COURSE_CANCELLED)
+
+
 def _next_sequence(booking: Booking) -> int:
     current = Notification.objects.for_booking(booking).aggregate(top=Max("calendar_sequence"))[
         "top"
     ]
+    if booking.course_id is not None:
+        # A course's email carries this session's event too, at a sequence of its own.
+        for listed in Notification.objects.filter(
+            booking__course_id=booking.course_id, kind__in=COURSE_KINDS
+        ).values_list("course_sessions", flat=True):
+            for booking_id, sequence in listed:
+                if booking_id == booking.pk:
+                    current = sequence if current is None else max(current, sequence)
     return 0 if current is None else current + 1
 
 
@@ -58,6 +71,7 @@ def _queue(
     channel: NotificationChannel = NotificationChannel.EMAIL,
     recipient: str = "",
     previous_start: datetime | None = None,
+    course_sessions: list[list[int]] | None = None,
 ) -> Notification:
     if not recipient:
         clinic = kind in rendering.CLINIC_KINDS
@@ -71,6 +85,7 @@ def _queue(
         previous_start=previous_start,
         calendar_sequence=sequence,
         scheduled_for=scheduled_for,
+        course_sessions=course_sessions or [],
     )
     deliver_on_commit(notification.pk)
     return notification
@@ -161,6 +176,46 @@ def _queue_confirmed(booking: Booking, *, now: datetime, sequence: int) -> None:
     _queue_reminder(booking, now)
 
 
+def notify_course_booked(course: Course, sessions: Sequence[Booking], *, now: datetime) -> None:
+    """A course booked from its first session (`sessions[0]`, confirmed already): ONE
+    email listing every date with one calendar file (an event per session, each with the
+    session's own UID), and per new session the clinic's note, the reminders and the
+    outcome question, as for any booking. No confirmation per session."""
+    source, *added = sessions
+    for session in added:
+        _queue(session, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
+        _queue_reminder(session, now)
+        _queue_outcome_ask(session)
+    if source.client_email:
+        _queue(
+            source,
+            NotificationKind.COURSE_BOOKED,
+            scheduled_for=now,
+            sequence=_current_sequence(source),
+            course_sessions=[[source.pk, _current_sequence(source)]] + [[s.pk, 0] for s in added],
+        )
+
+
+def notify_course_cancelled(sessions: Sequence[Booking], *, now: datetime) -> None:
+    """Several sessions of a course cancelled at once: ONE email listing them, with a
+    calendar file cancelling each event (its UID, a sequence above its last), attached
+    to the first; the clinic's note per session; their reminders dropped. The email
+    says sorry when staff cancelled (`cancelled_by`), with their message to the client."""
+    for session in sessions:
+        _drop_pending_reminders(session)
+        _queue(session, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
+    first = sessions[0]
+    if first.client_email:
+        listed = [[s.pk, _next_sequence(s)] for s in sessions]
+        _queue(
+            first,
+            NotificationKind.COURSE_CANCELLED,
+            scheduled_for=now,
+            sequence=listed[0][1],
+            course_sessions=listed,
+        )
+
+
 def notify_payment(booking: Booking, kind: NotificationKind, *, now: datetime) -> None:
     """A payment's email to the client (bookings/payments: receipt, refund, a time
     released unpaid), if they gave an email. None to an erased client: a refund the
@@ -238,6 +293,13 @@ def notify_home_care(booking: Booking, *, now: datetime) -> bool:
     return True
 
 
+def notify_safety_recheck(booking: Booking, *, scheduled_for: datetime) -> Notification:
+    """Ask a course's client to answer the safety questions again before this session
+    (bookings/booking/recheck.py): the email links to the page behind the booking's
+    private link and says nothing about their health."""
+    return _queue(booking, NotificationKind.SAFETY_RECHECK, scheduled_for=scheduled_for)
+
+
 def queue_confirmation_again(booking: Booking, *, now: datetime) -> Notification:
     return _queue(
         booking,
@@ -271,4 +333,5 @@ def send_again(notification: Notification, *, now: datetime | None = None) -> No
             if old.channel == NotificationChannel.SMS
             else "",
             previous_start=old.previous_start,
+            course_sessions=old.course_sessions,
         )

@@ -17,9 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from bookings.account import links
+from bookings.booking import recheck_rule
 from bookings.messaging import rendering, sms
 from bookings.models import (
     BookingStatus,
+    ClinicRules,
     HomeCarePlan,
     Notification,
     NotificationChannel,
@@ -59,6 +61,13 @@ def no_longer_needed(notification: Notification, now: datetime) -> bool:
         return not HomeCarePlan.objects.filter(booking=booking).exists()
     if notification.kind in rendering.PAYMENT_KINDS:
         return False
+    if notification.kind == NotificationKind.COURSE_CANCELLED:
+        return False
+    if notification.kind == NotificationKind.COURSE_BOOKED:
+        # Each listed session is checked as it is rendered; none left confirmed, no email.
+        return not rendering.course_sessions_of(notification)
+    if notification.kind == NotificationKind.SAFETY_RECHECK:
+        return not _recheck_still_needed(notification, now)
     if notification.kind == NotificationKind.OUTCOME_ASK:
         return (
             booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
@@ -70,6 +79,25 @@ def no_longer_needed(notification: Notification, now: datetime) -> bool:
     if booking.status != BookingStatus.CONFIRMED or booking.start != notification.session_start:
         return True
     return notification.kind == NotificationKind.REMINDER and now >= booking.start
+
+
+def _recheck_still_needed(notification: Notification, now: datetime) -> bool:
+    """A course's re-check email, unless the client answered since it was queued, the
+    session is gone, or its answers (or the desk's safety check) cover it again."""
+    booking = rendering.booking_of(notification)
+    course = booking.course
+    if course is None:
+        return False
+    return recheck_rule.email_still_needed(
+        confirmed=booking.status == BookingStatus.CONFIRMED,
+        start=booking.start,
+        now=now,
+        answers_at=course.answers_at,
+        interval_days=ClinicRules.load().safety_recheck_days,
+        reported_at=course.recheck_reported_at,
+        queued_at=notification.created_at,
+        checked_at=booking.safety_checked_at,
+    )
 
 
 def _claim(candidates: NotificationQuerySet, *, now: datetime) -> int | None:

@@ -15,6 +15,7 @@ from bookings.booking.selectors import online_changes_until
 from bookings.messaging.ics import CalendarEvent, calendar_file
 from bookings.models import (
     Booking,
+    BookingStatus,
     ClinicRules,
     Notification,
     NotificationChannel,
@@ -41,6 +42,8 @@ PAYMENT_EMAIL_KINDS = {
 REFUND_KINDS = {NotificationKind.LATE_REFUND, NotificationKind.REFUND}
 # About money, not about the session's time: sent whatever became of the session.
 PAYMENT_KINDS = PAYMENT_EMAIL_KINDS | {NotificationKind.HOLD_RELEASED}
+# A course's one email about several sessions (notifications.notify_course_*).
+COURSE_KINDS = {NotificationKind.COURSE_BOOKED, NotificationKind.COURSE_CANCELLED}
 CLINIC_KINDS = {
     NotificationKind.CLINIC_BOOKED,
     NotificationKind.CLINIC_RESCHEDULED,
@@ -63,6 +66,10 @@ SUBJECTS = {
     NotificationKind.LATE_REFUND: "Refunded: the time on {when} was no longer free",
     NotificationKind.REFUND: "Refund for your massage on {when}",
     NotificationKind.PAYMENT_LINK: "Your massage on {when}: payment",
+    # No health words: the subject sits in an inbox list (bookings/booking/recheck.py).
+    NotificationKind.SAFETY_RECHECK: "A few questions before your massage on {when}",
+    NotificationKind.COURSE_BOOKED: "Your course of {count} massages is booked, from {when}",
+    NotificationKind.COURSE_CANCELLED: "{count} massages of your course are cancelled",
 }
 
 
@@ -82,6 +89,12 @@ def manage_url(booking: Booking) -> str:
 def home_care_url(booking: Booking) -> str:
     """Where the client reads their home-care plan: behind the booking's private link."""
     path = reverse("bookings:home_care", args=[booking.manage_token])
+    return f"{settings.SITE_URL}{path}"
+
+
+def recheck_url(booking: Booking) -> str:
+    """A course's safety re-check page, behind the booking's private link."""
+    path = reverse("bookings:manage_recheck", args=[booking.manage_token])
     return f"{settings.SITE_URL}{path}"
 
 
@@ -128,8 +141,18 @@ def _first_name(booking: Booking) -> str:
 
 
 def _calendar_event(notification: Notification) -> CalendarEvent:
-    booking = booking_of(notification)
-    start = notification.session_start
+    return session_event(
+        booking_of(notification),
+        start=notification.session_start,
+        sequence=notification.calendar_sequence,
+        cancelled=notification.kind in CANCELLATION_KINDS,
+    )
+
+
+def session_event(
+    booking: Booking, *, start: datetime, sequence: int, cancelled: bool
+) -> CalendarEvent:
+    """A session's calendar event: one UID for the booking's life (`calendar_uid`)."""
     return CalendarEvent(
         uid=calendar_uid(booking),
         start=start,
@@ -138,11 +161,52 @@ def _calendar_event(notification: Notification) -> CalendarEvent:
         location=f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}",
         description=f"Booking reference {booking.reference}. "
         f"To change or cancel: {manage_url(booking)}",
-        sequence=notification.calendar_sequence,
-        cancelled=notification.kind in CANCELLATION_KINDS,
+        sequence=sequence,
+        cancelled=cancelled,
         organizer_email=settings.CLINIC_EMAIL,
         attendee_email=booking.client_email,
     )
+
+
+def course_sessions_of(notification: Notification) -> list[tuple[Booking, int]]:
+    """The sessions a course's email is about, by start, with their calendar sequence:
+    for "booked" those still confirmed, for "cancelled" those still cancelled (one
+    reinstated since is no longer cancelled by a late retry)."""
+    sequences = {booking_id: sequence for booking_id, sequence in notification.course_sessions}
+    wanted = (
+        BookingStatus.CANCELLED
+        if notification.kind == NotificationKind.COURSE_CANCELLED
+        else BookingStatus.CONFIRMED
+    )
+    rows = (
+        Booking.objects.filter(pk__in=sequences, status=wanted)
+        .select_related("technique", "therapist")
+        .order_by("start", "pk")
+    )
+    return [(row, sequences[row.pk]) for row in rows]
+
+
+def _course_context(notification: Notification) -> dict[str, object]:
+    if notification.kind not in COURSE_KINDS:
+        return {}
+    sessions = []
+    for session, _ in course_sessions_of(notification):
+        start = timezone.localtime(session.start)
+        sessions.append(
+            {
+                "start": start,
+                "end": start + timedelta(minutes=session.length_minutes),
+                "therapist": session.therapist.display_name,
+                "reference": session.reference,
+                "manage_url": manage_url(session),
+            }
+        )
+    lead = booking_of(notification)
+    return {
+        "sessions": sessions,
+        "by_clinic": lead.cancelled_by_id is not None,
+        "window_hours": ClinicRules.load().cancellation_window_hours,
+    }
 
 
 # Email clients drop <style> blocks or parts of them, so the layout's styles go into
@@ -181,9 +245,13 @@ def email_context(notification: Notification, *, now: datetime) -> dict[str, obj
         "home_care_url": home_care_url(booking)
         if notification.kind == NotificationKind.HOME_CARE
         else "",
+        "recheck_url": recheck_url(booking)
+        if notification.kind == NotificationKind.SAFETY_RECHECK
+        else "",
         "clinic": clinic_details(),
         "receipt_url": receipt_url(booking),
         **_payment_context(notification, booking),
+        **_course_context(notification),
     }
 
 
@@ -227,9 +295,11 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
     context = email_context(notification, now=now)
     start = timezone.localtime(notification.session_start)
     template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
+    listed = context.get("sessions")  # a course's email: the sessions it lists
     subject = SUBJECTS[NotificationKind(notification.kind)].format(
         when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
         reference=booking.reference,
+        count=len(listed) if isinstance(listed, list) else 0,
     )
     message = EmailMultiAlternatives(
         subject=subject,
@@ -250,7 +320,22 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
             ),
             "text/calendar",
         )
+    if notification.kind in COURSE_KINDS:
+        message.attach(*course_calendar(notification, now=now), "text/calendar")
     return message
+
+
+def course_calendar(notification: Notification, *, now: datetime) -> tuple[str, bytes]:
+    """A course's calendar file: one event per session, each with its own UID, so a
+    session moved or cancelled later updates its own event alone."""
+    cancelling = notification.kind == NotificationKind.COURSE_CANCELLED
+    events = [
+        session_event(session, start=session.start, sequence=sequence, cancelled=cancelling)
+        for session, sequence in course_sessions_of(notification)
+    ]
+    method = "CANCEL" if cancelling else "REQUEST"
+    name = "cancellation.ics" if cancelling else "course.ics"
+    return name, calendar_file(events, now=now, method=method)
 
 
 def text_body(notification: Notification) -> str:

@@ -15,6 +15,10 @@ from .constraints import DateRange as DateRange
 from .constraints import PostgresOnlyExclusionConstraint as PostgresOnlyExclusionConstraint
 from .constraints import TsTzRange as TsTzRange
 from .constraints import WallClockRange as WallClockRange
+from .courses import COURSE_MAX_SESSIONS as COURSE_MAX_SESSIONS
+from .courses import Course as Course
+from .courses import CourseInterval as CourseInterval
+from .courses import RecheckResult as RecheckResult
 from .homecare import HomeCarePlan as HomeCarePlan
 from .homecare import HomeExercise as HomeExercise
 from .messages import Notification as Notification

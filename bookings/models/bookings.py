@@ -182,6 +182,16 @@ class Booking(models.Model):
         blank=True,
         help_text="Said to the client in the cancellation email, exactly as written.",
     )
+    # A course of care (models/courses.py): the session's place in it, as planned (1 is
+    # the booking the course was made from).
+    course = models.ForeignKey(
+        "bookings.Course",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    course_position = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,6 +217,11 @@ class Booking(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=BookingStatus.values), name="booking_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(course__isnull=True, course_position__isnull=True)
+                | Q(course__isnull=False, course_position__gte=1),
+                name="booking_course_position_with_course",
             ),
             # The guarantee against double booking: no two active bookings of one
             # therapist overlap, buffer included.

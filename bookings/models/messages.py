@@ -29,6 +29,11 @@ class NotificationKind(models.TextChoices):
     LATE_REFUND = "late_refund", "Paid too late: refunded"
     REFUND = "refund", "Refund"
     PAYMENT_LINK = "payment_link", "Payment link from the desk"
+    # Courses of care (bookings/booking/courses.py): one email for the whole course.
+    COURSE_BOOKED = "course_booked", "Course booked"
+    COURSE_CANCELLED = "course_cancelled", "Course sessions cancelled"
+    # Before the course's later sessions: "please answer the safety questions again".
+    SAFETY_RECHECK = "safety_recheck", "Safety questions again"
 
 
 class NotificationChannel(models.TextChoices):
@@ -94,6 +99,9 @@ class Notification(models.Model):
     # For a move: the time it moved from, kept here because the booking forgets it.
     previous_start = models.DateTimeField(null=True, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
+    # A course's email (COURSE_BOOKED, COURSE_CANCELLED) is about several sessions: each
+    # as [booking id, its calendar sequence in this email's calendar file].
+    course_sessions = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(
         max_length=300, blank=True, help_text="The kind of error and a short message; no content."

@@ -280,6 +280,13 @@ class ClinicRules(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
         help_text="A reminder email goes out this many hours before the session.",
     )
+    safety_recheck_days = models.PositiveSmallIntegerField(
+        "safety re-check interval (days)",
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text="A course's later sessions need the safety questions asked again once "
+        "the client's answers are this many days old.",
+    )
     trail_names = models.CharField(
         "staff named to clients as",
         max_length=10,

@@ -330,7 +330,7 @@ class ClientAdmin(admin.ModelAdmin[Client]):
             if kept := self._kept_for_merged(request, object_id):
                 return kept
             raise
-        history = client_history(client.pk, now=timezone.now())
+        history = client_pages.with_course_marks(client_history(client.pk, now=timezone.now()))
         desk = staff_scope(request).sees_all and self.has_change_permission(request, client)
         extra_context |= client_pages.page_context(request, self, client) | {
             "history": history,

@@ -2,8 +2,10 @@
 front desk's "Join to Priya" and "Different person" (records/identity.py).
 
 ClientAdmin.get_urls adds `identity_view`; the client list and page show `unconfirmed`.
+The page's sessions carry their place in a course of care (`with_course_marks`).
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import admin, messages
@@ -14,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bookings.booking import courses
 from bookings.frontdesk.staff_scope import staff_scope
-from bookings.models import Client
+from bookings.models import Booking, Client
 from bookings.records import identity
-from bookings.records.selectors import same_person_candidates
+from bookings.records.selectors import ClientHistory, ClientSession, same_person_candidates
 from clinic.display import national_phone
 
 
@@ -92,3 +95,19 @@ def page_context(
         # differ: front desk decides.
         "email_proved": client.bookings.filter(email_confirmed_at__isnull=False).exists(),
     }
+
+
+def with_course_marks(history: ClientHistory) -> ClientHistory:
+    """The history with each course session's "3 of 6": one query, none without a course."""
+    marks = courses.course_marks(
+        Booking(pk=s.booking_id, course_id=s.course_id)
+        for s in (*history.upcoming, *history.past)
+        if s.course_id is not None
+    )
+    if not marks:
+        return history
+
+    def marked(sessions: tuple[ClientSession, ...]) -> tuple[ClientSession, ...]:
+        return tuple(replace(s, course_mark=marks.get(s.booking_id, "")) for s in sessions)
+
+    return replace(history, upcoming=marked(history.upcoming), past=marked(history.past))

@@ -72,6 +72,13 @@ def confirm_email(*, booking: Booking, now: datetime) -> bool:
         if locked.email_confirmed_at is not None or not email_link_open(locked, now=now):
             return False
         Booking.objects.filter(pk=locked.pk).update(email_confirmed_at=now, updated_at=now)
+        if locked.course_id is not None:
+            # A course's sessions were booked with the same typed address: proven with it.
+            Booking.objects.filter(
+                course_id=locked.course_id,
+                client_email=locked.client_email,
+                email_confirmed_at__isnull=True,
+            ).update(email_confirmed_at=now, updated_at=now)
         client = locked.client
         if client is None or client.same_email_as is None or client.merged_into_id:
             return True

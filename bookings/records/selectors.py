@@ -44,6 +44,9 @@ class ClientSession:
     price: Decimal
     status: str
     status_label: str
+    course_id: int | None = None
+    # Its place in its course of care ("3 of 6"), filled in by the page that shows it.
+    course_mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def client_history(client_id: int, *, now: datetime | None = None) -> ClientHist
             price=b.price,
             status=b.status,
             status_label=b.get_status_display(),
+            course_id=b.course_id,
         )
         for b in Booking.objects.filter(client_id=client_id)
         .select_related("therapist", "technique")

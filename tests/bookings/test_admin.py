@@ -373,12 +373,14 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
             "slot_step_minutes": 30,
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
+            "safety_recheck_days": 21,
             "trail_names": "role",
             "payment_policy": "at_clinic",
         },
     )
     assert response.status_code == 302
     assert ClinicRules.load().slot_step_minutes == 30
+    assert ClinicRules.load().safety_recheck_days == 21
 
 
 def test_front_desk_chooses_how_clients_see_staff_named_on_their_trail(client, front_desk_user):
@@ -394,6 +396,7 @@ def test_front_desk_chooses_how_clients_see_staff_named_on_their_trail(client, f
             "slot_step_minutes": 15,
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
+            "safety_recheck_days": 30,
             "trail_names": "first_name",
             "payment_policy": "at_clinic",
         },

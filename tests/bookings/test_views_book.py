@@ -409,6 +409,7 @@ def test_a_rules_change_in_admin_shows_on_the_very_next_booking_page(
             "slot_step_minutes": 15,
             "cancellation_window_hours": 24,
             "reminder_hours_before": 24,
+            "safety_recheck_days": 30,
             "trail_names": "role",
             "payment_policy": "at_clinic",
         },

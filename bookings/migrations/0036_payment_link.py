@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0033_booking_arrived_at"),
+        ("bookings", "0035_courses_notification_sessions"),
     ]
 
     operations = [
@@ -56,6 +56,9 @@ class Migration(migrations.Migration):
                     ("late_refund", "Paid too late: refunded"),
                     ("refund", "Refund"),
                     ("payment_link", "Payment link from the desk"),
+                    ("course_booked", "Course booked"),
+                    ("course_cancelled", "Course sessions cancelled"),
+                    ("safety_recheck", "Safety questions again"),
                 ],
                 max_length=20,
             ),
@@ -104,6 +107,9 @@ class Migration(migrations.Migration):
                             "late_refund",
                             "refund",
                             "payment_link",
+                            "course_booked",
+                            "course_cancelled",
+                            "safety_recheck",
                         ],
                     )
                 ),
