@@ -156,6 +156,8 @@ def receipt(request: HttpRequest, client: Client, reference: str) -> HttpRespons
     return redirect("bookings:payment_receipt", token=booking.manage_token)
 
 
+@require_GET
+@client_page
 def book_as_course(request: HttpRequest, client: Client, reference: str) -> HttpResponse:
     """One of their sessions repeated as a course: the booking's own course page."""
     return redirect("bookings:manage_course", token=_own(client, reference).manage_token)

@@ -187,6 +187,8 @@ def price_line(booking: Booking) -> str:
     """The price as the client's emails state it: what was paid by card towards it (fees
     apart), and what is left to pay at the clinic."""
     price_minor = money.to_minor(booking.price, settings.CLINIC_CURRENCY)
+    if _checkout_of(booking) is None:  # no card was ever asked for: nothing paid online
+        return f"{show(price_minor)}, paid at the clinic"
     paid = 0
     rows = Payment.objects.succeeded().filter(
         booking=booking, kind__in=[PaymentKind.PAYMENT, PaymentKind.REFUND]

@@ -340,11 +340,16 @@ def test_the_messages_list_in_admin_shows_each_channel(client, book, superuser):
 def test_the_price_line_says_what_was_paid_by_card_and_what_is_left(book, rows, line, now):
     """A deposit paid on Stripe's page shows in every later email, never "paid at the
     clinic" for money already taken; a fee is not a payment towards the price."""
-    from bookings.models import Payment
+    from bookings.models import BookingCheckout, Payment
     from bookings.payments.selectors import price_line
 
     booking = book()
     price_minor = int(booking.price * 100)
+    if rows:
+        BookingCheckout.objects.create(
+            booking=booking, policy="deposit", currency="gbp", due_now_minor=2000, hold_until=now
+        )
+        booking.refresh_from_db()
     for kind, amount in rows:
         Payment.objects.create(
             booking=booking,
