@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from bookings.booking import courses, recheck
+from bookings.booking import courses
 from bookings.booking.course_forms import (
     CourseShapeForm,
     PicksForm,
@@ -158,8 +158,6 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             messages.info(request, ALREADY_BOOKED)
             return _manage(booking)
         return _page(request, booking, shape=shape, picks=picks, problem=error.message, status=400)
-    # Safe twice: book_course queues it too once courses-core wires it in (COURSES_API.md).
-    recheck.queue_recheck(course, now)
     total = course.sessions.count()
     messages.success(
         request,

@@ -82,7 +82,7 @@ def _manage_context(booking: Booking, rules: ClinicRules, now: datetime) -> dict
         "course_mark": courses.course_mark(booking),
         "can_repeat": course_pages.can_repeat(booking, rules, now),
         "recheck_asked": booking.course is not None
-        and bool(recheck.due_sessions(booking.course, now=now, rules=rules)),
+        and recheck.asks_now(booking.course, now=now, rules=rules),
     }
 
 

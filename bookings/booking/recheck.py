@@ -74,6 +74,14 @@ def due_sessions(
     return [b for b in upcoming if is_due(b.start, course.answers_at, days)]
 
 
+def asks_now(course: Course, *, now: datetime, rules: ClinicRules | None = None) -> bool:
+    """Whether the booking's page asks the client for the re-check: from when its email
+    goes (a few days before the first session the answers do not cover), not the moment
+    the course is booked, when answering again would renew nothing."""
+    sessions = due_sessions(course, now=now, rules=rules)
+    return bool(sessions) and now >= recheck_email_time(sessions[0].start, now)
+
+
 def queue_recheck(course: Course, now: datetime) -> Notification | None:
     """Queue the re-check email for the first session the course's answers do not cover:
     a few days before it, or at once when that is sooner. One such email waits per

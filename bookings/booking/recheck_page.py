@@ -32,7 +32,6 @@ def manage_recheck(request: HttpRequest, token: str) -> HttpResponse:
         "next": state.due[0] if state.due else None,
         "reported": flagged(course.recheck_result, course.recheck_reported_at, course.answers_at),
         "course": course,
-        "days": recheck.interval_days(),
     }
     if not upcoming or (request.method == "GET" and not state.due and not context["reported"]):
         return _done(request, context | {"result": "", "upcoming": upcoming})

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from bookings.booking import courses, recheck
 from bookings.booking.attendance import mark_arrived
@@ -468,3 +469,32 @@ def test_the_desks_partial_shows_the_headline_and_nothing_for_none(course_of):
 
     assert "⚠ Safety questions due again" in shown and "Checked with the client" in shown
     assert render_to_string("admin/bookings/_course_recheck.html", {"recheck": None}).strip() == ""
+
+
+def test_the_desks_arrived_button_says_why_it_is_refused(client, front_desk_user, course_of, clock):
+    sessions = course_of()
+    _day_of(sessions[2], clock)
+    client.force_login(front_desk_user)
+
+    response = client.post(
+        reverse("admin:bookings_booking_checkin", args=[sessions[2].pk, "arrived"]), follow=True
+    )
+
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith(f"{sessions[2].reference}: Ask the safety questions again") for m in shown
+    )
+    assert Booking.objects.get(pk=sessions[2].pk).arrived_at is None
+
+
+def test_the_desks_booking_page_shows_the_recheck(client, front_desk_user, course_of, now):
+    sessions = course_of()
+    client.force_login(front_desk_user)
+    page = reverse("admin:bookings_booking_change", args=[sessions[2].pk])
+
+    assert "Safety questions due again" in client.get(page).text
+
+    recheck.record_recheck(
+        booking=sessions[2], emergency_signs=("chest_pain",), health_changed=False, now=now
+    )
+    assert "Client reported an emergency sign on Mon 2 Mar 2026: call them" in client.get(page).text

@@ -64,11 +64,15 @@ def test_the_page_asks_the_eight_signs_and_whether_anything_changed_since_the_an
     assert 'name="conditions"' not in page.text
 
 
-def test_the_booking_page_asks_for_it_when_a_session_is_due(client, sessions):
-    page = client.get(reverse("bookings:manage", args=[sessions[0].manage_token]))
+def test_the_booking_page_asks_for_it_from_when_the_email_goes(client, sessions, clock):
+    manage = reverse("bookings:manage", args=[sessions[2].manage_token])
+    assert "please answer our safety questions again" not in client.get(manage).text
+
+    clock.move_to(sessions[2].start - timedelta(days=2))
+    page = client.get(manage)
 
     assert "please answer our safety questions again" in page.text
-    assert page_of(sessions[0]) in page.text
+    assert page_of(sessions[2]) in page.text
 
 
 def test_no_sign_and_no_change_is_clear_and_renews_the_answers(client, sessions, clock, now):
