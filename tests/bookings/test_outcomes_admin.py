@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -155,14 +156,15 @@ def test_the_report_reads_its_data_in_one_query_however_many_outcomes(
         assert len(selectors.session_outcomes()) == 4
     client.force_login(clinical_lead)
     # Session, user, their permissions (two), then the figures added up by the database
-    # (overall, by technique, by area, by feeling), and the responder rates' answers: the same
-    # count with three times the
-    # outcomes.
-    with django_assert_num_queries(9):
+    # in one statement (overall, by technique, by area, by feeling), and the responder
+    # rates' answers: the same count with three times the outcomes. On PostgreSQL the
+    # statement runs in its own transaction with JIT off (a savepoint here, and the SET).
+    expected = 9 if connection.vendor == "postgresql" else 6
+    with django_assert_num_queries(expected):
         client.get(REPORT_URL)
     for n in range(8):
         session(ClientFactory(), 40 + n, intensity=5, score=n)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(expected):
         client.get(REPORT_URL)
 
 
