@@ -132,7 +132,8 @@ def _timed(runs: int, act: Callable[[], int]) -> Row:
     return row
 
 
-def measure_pages(seeded: Seeded, *, runs: int) -> list[Row]:
+def measure_pages(seeded: Seeded, *, runs: int, only: set[str] | None = None) -> list[Row]:
+    """Every page, or the pages named in `only`."""
     User = get_user_model()
     users = {
         "desk": User.objects.get(username=f"{PREFIX}desk-0"),
@@ -146,6 +147,8 @@ def measure_pages(seeded: Seeded, *, runs: int) -> list[Row]:
         browsers[role].force_login(user)
     rows = []
     for page in pages(seeded):
+        if only and page.name not in only:
+            continue
         for role in page.roles:
             browser = browsers[role]
 

@@ -1,11 +1,9 @@
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -19,13 +17,7 @@ from bookings.models import (
     OutcomeRequest,
 )
 from bookings.models.clients import ERASED_NAME
-from bookings.records.outcome_report import (
-    MIN_CLIENTS,
-    Group,
-    OutcomeReport,
-    SessionOutcome,
-    report_from_groups,
-)
+from bookings.records.outcome_report import SessionOutcome
 from bookings.records.pain_chart import PainPoint
 from bookings.records.responders import Band, Progress, SessionScores
 from bookings.scheduling.selectors import clinic_zone
@@ -365,58 +357,3 @@ def shares_a_phone() -> Q:
     duplicates" filter, for what online bookings made (they never ask the public)."""
     others = Client.objects.current().filter(phone=OuterRef("phone")).exclude(pk=OuterRef("pk"))
     return ~Q(phone="") & Q(Exists(others))
-
-
-# The outcomes report, added up by the database: the same figures as
-# outcome_report(session_outcomes()) without reading every answer into Python.
-# A booking without a client counts as its own client, as in session_outcomes.
-_ELEMENTS = {
-    "postgresql": "jsonb_array_elements_text(answered.{field}) AS a(value)",
-    "sqlite": "json_each(answered.{field}) AS a",
-}
-_FIGURES = "COUNT(DISTINCT who), COUNT(*), SUM(change)"
-
-
-def _by_code(kind: str, field: str) -> str:
-    # One row per answer and code (DISTINCT: a code listed twice counts once).
-    elements = _ELEMENTS.get(connection.vendor, _ELEMENTS["sqlite"]).format(field=field)
-    return (
-        f"SELECT '{kind}', code, {_FIGURES} FROM (SELECT DISTINCT answered.id, "  # noqa: S608
-        f"a.value AS code, who, change FROM answered, {elements}) p GROUP BY code"
-    )
-
-
-def outcome_groups_report(*, min_clients: int = MIN_CLIENTS) -> OutcomeReport:
-    """The outcomes report in one statement: the answered requests joined to their
-    bookings once, then grouped overall, by technique, by area and by feeling; each
-    answer's codes counted once, as the pure report does."""
-    # Constant SQL only: the names come from this module, never from a request.
-    sql = (
-        "WITH answered AS MATERIALIZED (SELECT o.id, COALESCE(b.client_id, -b.id) AS who, "  # noqa: S608
-        "o.score - o.intake_score AS change, b.technique_id, o.intake_areas, "
-        "o.intake_feelings FROM bookings_outcomerequest o "
-        "JOIN bookings_booking b ON b.id = o.booking_id "
-        "WHERE o.score IS NOT NULL AND o.intake_score IS NOT NULL) "
-        f"SELECT 'all', '', {_FIGURES} FROM answered "
-        f"UNION ALL SELECT 'technique', t.name, {_FIGURES} FROM answered "
-        "JOIN catalog_technique t ON t.id = answered.technique_id GROUP BY t.name "
-        f"UNION ALL {_by_code('area', 'intake_areas')} "
-        f"UNION ALL {_by_code('feeling', 'intake_feelings')}"
-    )
-    groups: dict[str, dict[str, Group]] = {"all": {}, "technique": {}, "area": {}, "feeling": {}}
-    postgres = connection.vendor == "postgresql"
-    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
-        if postgres:
-            # Each answer's codes are estimated at a hundred rows (one or two in fact),
-            # which sets off JIT compiling: 0.4 s of the 0.8 s this took at L.
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql)
-        for kind, key, clients, sessions, total in cursor.fetchall():
-            groups[kind][str(key)] = Group(int(clients), int(sessions), int(total or 0))
-    return report_from_groups(
-        overall=groups["all"][""],
-        by_technique=groups["technique"],
-        by_area=groups["area"],
-        by_feeling=groups["feeling"],
-        min_clients=min_clients,
-    )
