@@ -22,7 +22,7 @@ from bookings.models import Client, OutcomeRequest
 from bookings.privacy import looks
 from bookings.records import responders, selectors
 from bookings.records.access import health_data_rule
-from bookings.records.outcome_figures import outcome_figures
+from bookings.records.outcome_figures import COUNTED_SECONDS, counted_figures
 from bookings.records.outcome_report import MIN_CLIENTS
 from catalog.vocabulary import AREAS
 from clinic.http import no_store
@@ -86,7 +86,9 @@ class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
     ) -> HttpResponse:
         if not may_read_the_report(request):
             raise PermissionDenied
-        figures = outcome_figures(area_labels={code: AREAS.label_of(code) for code in AREAS.codes})
+        figures, counted_at = counted_figures(
+            area_labels={code: AREAS.label_of(code) for code in AREAS.codes}
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Outcomes: how pain changed after sessions",
@@ -98,6 +100,8 @@ class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
                 "by_area": figures.rates_by_area,
             },
             "review_after": responders.REVIEW_AFTER,
+            "counted_at": counted_at,
+            "counted_minutes": COUNTED_SECONDS // 60,
         }
         response = render(request, "admin/bookings/outcomerequest/report.html", context)
         response["Cache-Control"] = "private, no-store"

@@ -1,14 +1,17 @@
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
 from bookings.models import Client
+from bookings.records import outcome_figures as outcome_figures_module
 from bookings.records import selectors
 from bookings.records.outcome_figures import outcome_groups_report
 from bookings.records.pain_chart import PainPoint
@@ -165,8 +168,42 @@ def test_the_report_reads_its_data_in_one_query_however_many_outcomes(
         client.get(REPORT_URL)
     for n in range(8):
         session(ClientFactory(), 40 + n, intensity=5, score=n)
+    cache.clear()  # the counted copy (test below) would answer otherwise
     with django_assert_num_queries(expected):
         client.get(REPORT_URL)
+
+
+def test_the_report_is_counted_again_at_most_every_ten_minutes(
+    client, clinical_lead, outcomes, django_assert_num_queries
+):
+    """One count serves every lead for ten minutes, and the page says when it was
+    counted; later answers show once the copy is ten minutes old."""
+    client.force_login(clinical_lead)
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):
+        first = client.get(REPORT_URL).content.decode()
+        assert "Counted Mon 2 Mar 2026, 09:00." in first
+        # Session, user, their permissions (two): no statement for the figures.
+        with django_assert_num_queries(4):
+            again = client.get(REPORT_URL).content.decode()
+        assert "Counted Mon 2 Mar 2026, 09:00." in again
+    with time_machine.travel(datetime(2026, 3, 2, 9, 11, tzinfo=UTC), tick=False):
+        later = client.get(REPORT_URL).content.decode()
+    assert "Counted Mon 2 Mar 2026, 09:11." in later
+
+
+def test_the_report_is_counted_when_the_cache_fails(client, clinical_lead, outcomes, monkeypatch):
+    class DownCache:
+        def get(self, key: str) -> None:
+            raise ConnectionError("cache down")
+
+        def set(self, *args: object) -> None:
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(outcome_figures_module, "cache", DownCache())
+    client.force_login(clinical_lead)
+    response = client.get(REPORT_URL)
+    assert response.status_code == 200
+    assert "Responders by technique" in response.content.decode()
 
 
 def test_the_report_added_up_by_the_database_has_the_pure_reports_figures(outcomes):
