@@ -109,18 +109,23 @@ def site_plan(port: int, *, slug: str, technique_slug: str, day: date, label: st
     cookie, token = csrf_pair(port, _details_path(slug, *slots[-1]))
     submit = reverse("bookings:book_submit", kwargs={"slug": slug})
     slot_lock = threading.Lock()
-    remaining = iter(slots)
+    remaining = enumerate(slots)
 
     def next_booking() -> Request | None:
         with slot_lock:
-            slot = next(remaining, None)
+            n, slot = next(remaining, (0, None))
         if slot is None:
             return None
-        return form_post(submit, booking_fields(*slot, token), cookie=cookie)
+        # Each POST a different client, as on the site: one client's bookings queue on
+        # their address's lock (booking/locks.py), and their provisional records pile up.
+        fields = booking_fields(*slot, token) | {"client_email": f"client{n}@load.example"}
+        return form_post(submit, fields, cookie=cookie)
 
     return [
         *((name, repeat(path)) for name, path in catalog_paths(technique_slug).items()),
         *steps_plan(slug=slug, day=day, label=label),
+        # The floor of any write, beside the POST: one INSERT and one COMMIT.
+        ("one INSERT + commit", repeat("/bench/commit/")),
         # Last: its bookings stay, so the steps above would read a fuller diary after it.
         ("booking POST", next_booking),
     ]

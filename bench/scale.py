@@ -1,6 +1,7 @@
 """The scale bench: staff pages and daily jobs from a small clinic to a chain.
 
     python bench/scale.py [--sizes S,M,L] [--ci] [--reuse] [--runs 5] [--trail days|loads]
+                          [--no-jobs] [--pages "outcomes report,..."]
 
 Seeds each size into its own PostgreSQL database (BENCH_SCALE_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/clinic_bench_scale; the size is appended, e.g.
@@ -8,7 +9,8 @@ clinic_bench_scale_l; names must start with clinic_bench), measures every staff 
 role and the jobs, and prints queries and median ms per size, the growth from the
 smallest to the largest size, and the plan of the slowest statement of any page over
 its target. Exits 1 when a target is missed. `--ci` runs S and a small M-like size.
-`--reuse` keeps a size's database when it is already seeded (migrating it first).
+`--reuse` keeps a size's database when it is already seeded (migrating it first);
+`--pages` measures only the pages named (as in the table), e.g. after a change to one.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--trail", default="days", choices=["days", "loads"])
     parser.add_argument("--no-jobs", action="store_true")
+    parser.add_argument("--pages", default="", help="only these pages (comma-separated)")
     args = parser.parse_args()
     sizes = ["S", "CI"] if args.ci else args.sizes.split(",")
     url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
@@ -119,7 +122,8 @@ def main() -> None:
             f"{'seeded' if fresh else 'reused'} in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
-        rows = scale_pages.measure_pages(seeded, runs=args.runs)
+        only = {name.strip() for name in args.pages.split(",") if name.strip()}
+        rows = scale_pages.measure_pages(seeded, runs=args.runs, only=only)
         if not args.no_jobs:
             rows += scale_pages.measure_jobs(seeded, backlog=BACKLOG[size])
         results[size] = rows

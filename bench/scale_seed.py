@@ -196,9 +196,10 @@ def seed(
         ),
     )
     heavy = id_base + 1
-    # A busy day next week (not a Sunday, nobody's day off pattern is Sunday).
+    # A busy day next week (not a Sunday, nobody's day off pattern is Sunday), and not the
+    # first therapist's day off (it follows their id): the flagged booking is theirs.
     day = today + timedelta(days=7)
-    while day.weekday() == 6:
+    while day.weekday() in (6, staff[0].pk % 6):
         day += timedelta(days=1)
 
     bookings: list[tuple[Any, ...]] = []

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bookings.booking import locks
@@ -21,6 +22,7 @@ from bookings.booking.selectors import check_start
 from bookings.intake import gate
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.gate import SafetyFacts, Stop
+from bookings.intake.selectors import load_safety_profiles
 from bookings.messaging import notifications
 from bookings.models import (
     DEFAULT_CLIENT_MESSAGE,
@@ -64,15 +66,27 @@ def candidate_therapist_ids(therapist_id: int | None, technique: Technique) -> l
         if not ids:
             raise InvalidBooking(f"Nobody offers {technique.name} at the moment.")
         return ids
-    therapist = Therapist.objects.filter(pk=therapist_id).first()
-    if therapist is None or not therapist.is_active:
+    # One read: whether they take bookings and offer the technique.
+    found = (
+        Therapist.objects.filter(pk=therapist_id)
+        .annotate(
+            offers=Exists(
+                Therapist.techniques.through.objects.filter(
+                    therapist_id=OuterRef("pk"), technique_id=technique.pk
+                )
+            )
+        )
+        .values_list("is_active", "display_name", "offers")
+        .first()
+    )
+    if found is None or not found[0]:
         raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
-    if not therapist.techniques.filter(pk=technique.pk).exists():
+    if not found[2]:
         raise InvalidBooking(
-            f"{therapist.display_name} does not offer {technique.name}. Please choose another "
+            f"{found[1]} does not offer {technique.name}. Please choose another "
             "therapist or “anyone”."
         )
-    return [therapist.pk]
+    return [therapist_id]
 
 
 def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
@@ -177,7 +191,8 @@ def require_safe(
     """
     if intake is None:
         raise UnsafeBooking(SAFETY_MESSAGES[Stop.NOT_SCREENED], stop=Stop.NOT_SCREENED)
-    check = gate.check(intake)
+    # The safety screen's own profiles (one query), read now: the service is the guarantee.
+    check = gate.check(intake, load_safety_profiles())
     stop = check.stop(
         technique.slug,
         acknowledged=acknowledged_warning,
@@ -268,7 +283,8 @@ def book_session(
     session_length = offered_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
-        rules = _staff_rules(ClinicRules.load().as_rules(), ignore_notice_and_horizon)
+        clinic_rules = ClinicRules.load()
+        rules = _staff_rules(clinic_rules.as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
         candidates = candidate_therapist_ids(therapist_id, technique)
         therapist = _pick_therapist(
@@ -314,7 +330,7 @@ def book_session(
         if hold_for_payment is not None:  # payments: held, unconfirmed until paid
             hold_for_payment(booking)
         elif notify:
-            notifications.notify_booked(booking, now=now)
+            notifications.notify_booked(booking, now=now, rules=clinic_rules, created=True)
         _diary_changed(therapist_ids=[booking.therapist_id])
         return booking
 

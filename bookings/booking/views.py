@@ -386,8 +386,12 @@ def _why_not_free(choices: TechniqueChoices, chosen: _Chosen, start: datetime) -
 @require_POST
 @limit_form_posts
 def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    steps = _steps(request, slug, request.POST)
-    stopped = _safety_stop(request, steps, request.POST, status=400)
+    # The offer and the profiles from the step cache, as the steps read them: this only
+    # routes the visitor; book_session reads the lengths, the therapist, the profiles
+    # and the diary again itself.
+    cached = StepCache.read(slug)
+    steps = _steps(request, slug, request.POST, cached)
+    stopped = _safety_stop(request, steps, request.POST, status=400, cached=cached)
     if stopped is not None:
         return stopped
     if not steps.form.is_valid() or steps.form.cleaned_data["start"] is None:

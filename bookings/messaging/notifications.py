@@ -62,6 +62,39 @@ def _current_sequence(booking: Booking) -> int:
     return max(_next_sequence(booking) - 1, 0)
 
 
+def _message(
+    booking: Booking,
+    kind: NotificationKind,
+    *,
+    scheduled_for: datetime,
+    sequence: int = 0,
+    channel: NotificationChannel = NotificationChannel.EMAIL,
+    recipient: str = "",
+    previous_start: datetime | None = None,
+    course_sessions: list[list[int]] | None = None,
+) -> Notification:
+    """A message not yet saved: `_queue_all` saves several in one statement."""
+    if not recipient:
+        clinic = kind in rendering.CLINIC_KINDS
+        recipient = settings.FRONT_DESK_EMAIL if clinic else booking.client_email
+    return Notification(
+        booking=booking,
+        kind=kind,
+        channel=channel,
+        recipient=recipient,
+        session_start=booking.start,
+        previous_start=previous_start,
+        calendar_sequence=sequence,
+        scheduled_for=scheduled_for,
+        course_sessions=course_sessions or [],
+    )
+
+
+def _queue_all(messages: list[Notification]) -> None:
+    for notification in Notification.objects.bulk_create(messages):
+        deliver_on_commit(notification.pk)
+
+
 def _queue(
     booking: Booking,
     kind: NotificationKind,
@@ -73,20 +106,17 @@ def _queue(
     previous_start: datetime | None = None,
     course_sessions: list[list[int]] | None = None,
 ) -> Notification:
-    if not recipient:
-        clinic = kind in rendering.CLINIC_KINDS
-        recipient = settings.FRONT_DESK_EMAIL if clinic else booking.client_email
-    notification = Notification.objects.create(
-        booking=booking,
-        kind=kind,
+    notification = _message(
+        booking,
+        kind,
+        scheduled_for=scheduled_for,
+        sequence=sequence,
         channel=channel,
         recipient=recipient,
-        session_start=booking.start,
         previous_start=previous_start,
-        calendar_sequence=sequence,
-        scheduled_for=scheduled_for,
-        course_sessions=course_sessions or [],
+        course_sessions=course_sessions,
     )
+    notification.save()
     deliver_on_commit(notification.pk)
     return notification
 
@@ -110,26 +140,39 @@ def text_number(booking: Booking) -> str | None:
 
 
 def _queue_reminder(booking: Booking, now: datetime) -> None:
-    rules = ClinicRules.load()
+    _queue_all(_reminders(booking, now, rules=ClinicRules.load()))
+
+
+def _reminders(
+    booking: Booking, now: datetime, *, rules: ClinicRules, sequence: int | None = None
+) -> list[Notification]:
+    """The reminders, unsaved; `sequence`: the calendar entry's current one, when the
+    caller knows it (it has just queued it), else read."""
     remind_at = booking.start - timedelta(hours=rules.reminder_hours_before)
     if remind_at <= now:
-        return
+        return []
+    messages = []
     if booking.client_email:
-        _queue(
-            booking,
-            NotificationKind.REMINDER,
-            scheduled_for=remind_at,
-            sequence=_current_sequence(booking),
+        messages.append(
+            _message(
+                booking,
+                NotificationKind.REMINDER,
+                scheduled_for=remind_at,
+                sequence=_current_sequence(booking) if sequence is None else sequence,
+            )
         )
     number = text_number(booking)
     if number:
-        _queue(
-            booking,
-            NotificationKind.REMINDER,
-            scheduled_for=remind_at,
-            channel=NotificationChannel.SMS,
-            recipient=number,
+        messages.append(
+            _message(
+                booking,
+                NotificationKind.REMINDER,
+                scheduled_for=remind_at,
+                channel=NotificationChannel.SMS,
+                recipient=number,
+            )
         )
+    return messages
 
 
 def _drop_pending_reminders(booking: Booking) -> None:
@@ -139,41 +182,66 @@ def _drop_pending_reminders(booking: Booking) -> None:
 
 
 def _queue_outcome_ask(booking: Booking) -> None:
-    """The "How is your back today?" email, two days after the session ends.
+    _queue_all(_outcome_ask(booking))
+
+
+def _outcome_ask(booking: Booking, *, created: bool = False) -> list[Notification]:
+    """The "How is your back today?" email, two days after the session ends, unsaved,
+    with its request saved (`created`: the booking is new in this transaction, so it
+    has none yet).
 
     Queued with the booking (and again when it moves) rather than when staff mark it
     completed, so a session nobody marked still gets one; deliver() skips it if the
     session was cancelled, a no-show or moved by then. No email address, no ask.
     """
     if not booking.client_email:
-        return
+        return []
     ask_at = booking.end + OUTCOME_ASK_DELAY
     expires = {"expires": ask_at + OUTCOME_ANSWER_WINDOW}
     # The baseline is the intake as it was when booked: a moved session keeps it.
-    OutcomeRequest.objects.update_or_create(
-        booking=booking,
-        defaults=expires,
-        create_defaults=expires | intake_baseline(booking.intake_answers),
-    )
-    _queue(booking, NotificationKind.OUTCOME_ASK, scheduled_for=ask_at)
+    baseline = intake_baseline(booking.intake_answers)
+    if created:
+        OutcomeRequest.objects.create(booking=booking, **expires, **baseline)
+    else:
+        OutcomeRequest.objects.update_or_create(
+            booking=booking, defaults=expires, create_defaults=expires | baseline
+        )
+    return [_message(booking, NotificationKind.OUTCOME_ASK, scheduled_for=ask_at)]
 
 
 # A booking made by staff for a client without email still gets the clinic's note
 # and, if they asked, the text reminder.
 
 
-def notify_booked(booking: Booking, *, now: datetime) -> None:
-    _queue_confirmed(booking, now=now, sequence=0)
-    _queue_outcome_ask(booking)
+def notify_booked(
+    booking: Booking, *, now: datetime, rules: ClinicRules | None = None, created: bool = False
+) -> None:
+    """`rules`: the clinic rules the caller has read in this transaction; `created`: the
+    booking was made in this transaction (`book_session`), so nothing was queued for it
+    yet. All its messages are saved in one statement."""
+    _queue_all(
+        _confirmed(booking, now=now, sequence=0, rules=rules or ClinicRules.load())
+        + _outcome_ask(booking, created=created)
+    )
 
 
 def _queue_confirmed(booking: Booking, *, now: datetime, sequence: int) -> None:
+    _queue_all(_confirmed(booking, now=now, sequence=sequence, rules=ClinicRules.load()))
+
+
+def _confirmed(
+    booking: Booking, *, now: datetime, sequence: int, rules: ClinicRules
+) -> list[Notification]:
     """The client's confirmation (its calendar entry at `sequence`), the clinic's note
-    and the reminder."""
+    and the reminder, unsaved."""
+    messages = []
     if booking.client_email:
-        _queue(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=sequence)
-    _queue(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
-    _queue_reminder(booking, now)
+        messages.append(
+            _message(booking, NotificationKind.CONFIRMATION, scheduled_for=now, sequence=sequence)
+        )
+    messages.append(_message(booking, NotificationKind.CLINIC_BOOKED, scheduled_for=now))
+    # The reminder names the confirmation's calendar entry, queued just above.
+    return messages + _reminders(booking, now, rules=rules, sequence=sequence)
 
 
 def notify_course_booked(course: Course, sessions: Sequence[Booking], *, now: datetime) -> None:

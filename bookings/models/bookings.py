@@ -206,6 +206,9 @@ class Booking(models.Model):
             # behind it. The PostgreSQL-only search indexes are in migration 0027.
             models.Index(fields=["end"], name="booking_end"),
             models.Index(fields=["therapist", "blocked_until"], name="booking_blocked_until"),
+            # A client's bookings newest first (the desk's "Find client" offers their last
+            # session): without it the planner walks every booking by start.
+            models.Index(fields=["client", "start"], name="booking_client_start"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -22,8 +22,8 @@ from bookings.models import Client, OutcomeRequest
 from bookings.privacy import looks
 from bookings.records import responders, selectors
 from bookings.records.access import health_data_rule
+from bookings.records.outcome_figures import COUNTED_SECONDS, counted_figures
 from bookings.records.outcome_report import MIN_CLIENTS
-from bookings.records.selectors import outcome_groups_report, session_scores
 from catalog.vocabulary import AREAS
 from clinic.http import no_store
 
@@ -86,23 +86,22 @@ class OutcomeRequestAdmin(ReadOnlyAdmin[OutcomeRequest]):
     ) -> HttpResponse:
         if not may_read_the_report(request):
             raise PermissionDenied
+        figures, counted_at = counted_figures(
+            area_labels={code: AREAS.label_of(code) for code in AREAS.codes}
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Outcomes: how pain changed after sessions",
             "opts": self.opts,
-            "report": outcome_groups_report(),
+            "report": figures.report,
             "min_clients": MIN_CLIENTS,
-            "rates": dict(
-                zip(
-                    ("by_technique", "by_area"),
-                    responders.responder_rates(
-                        session_scores(),
-                        area_labels={code: AREAS.label_of(code) for code in AREAS.codes},
-                    ),
-                    strict=True,
-                )
-            ),
+            "rates": {
+                "by_technique": figures.rates_by_technique,
+                "by_area": figures.rates_by_area,
+            },
             "review_after": responders.REVIEW_AFTER,
+            "counted_at": counted_at,
+            "counted_minutes": COUNTED_SECONDS // 60,
         }
         response = render(request, "admin/bookings/outcomerequest/report.html", context)
         response["Cache-Control"] = "private, no-store"

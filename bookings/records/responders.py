@@ -128,14 +128,31 @@ class ResponderRate:
         return round(100 * self.responders / self.clients)
 
 
-def _rate(
-    label: str, latest: dict[int, int], baselines: dict[int, int], min_clients: int
-) -> ResponderRate:
-    clients = len(latest)
+def _rate(label: str, clients: int, responders: int, min_clients: int) -> ResponderRate:
     if clients < min_clients:
         return ResponderRate(label=label, clients=clients, responders=None)
-    responders = sum(band_of(baselines[c], score).responded for c, score in latest.items())
     return ResponderRate(label=label, clients=clients, responders=responders)
+
+
+def rates_from_counts(
+    by_technique: dict[str, tuple[int, int]],
+    by_area: dict[str, tuple[int, int]],
+    *,
+    area_labels: dict[str, str],
+    min_clients: int = MIN_CLIENTS,
+) -> tuple[list[ResponderRate], list[ResponderRate]]:
+    """The rates from (clients, responders) per technique name and per area code, as
+    the database adds them up (records/selectors.outcome_figures): techniques by name,
+    areas in `area_labels` order (a code no longer in the vocabulary at the end), each
+    withheld under `min_clients`."""
+    techniques = [_rate(name, *by_technique[name], min_clients) for name in sorted(by_technique)]
+    codes = [c for c in area_labels if c in by_area] + sorted(set(by_area) - set(area_labels))
+    areas = [_rate(area_labels.get(c, c), *by_area[c], min_clients) for c in codes]
+    return techniques, areas
+
+
+def _counts(latest: dict[int, int], baselines: dict[int, int]) -> tuple[int, int]:
+    return len(latest), sum(band_of(baselines[c], score).responded for c, score in latest.items())
 
 
 def responder_rates(
@@ -150,7 +167,9 @@ def responder_rates(
     A client's baseline is their first kept intake score (`sessions` in session order);
     they responded to a technique when their latest answer after a session of it is
     improved or recovered against that baseline, and count under the areas that intake
-    named by their latest answer of all. Each client counts once per row."""
+    named by their latest answer of all. Each client counts once per row. The outcomes
+    page has the database add these up (records/selectors.outcome_figures); this is the
+    definition its tests hold it to."""
     baselines: dict[int, int] = {}
     baseline_areas: dict[int, tuple[str, ...]] = {}
     by_technique: dict[str, dict[int, int]] = defaultdict(dict)
@@ -169,9 +188,9 @@ def responder_rates(
     for client, score in latest.items():
         for area in set(baseline_areas[client]):
             by_area[area][client] = score
-    techniques = [
-        _rate(name, by_technique[name], baselines, min_clients) for name in sorted(by_technique)
-    ]
-    codes = [c for c in area_labels if c in by_area] + sorted(set(by_area) - set(area_labels))
-    areas = [_rate(area_labels.get(c, c), by_area[c], baselines, min_clients) for c in codes]
-    return techniques, areas
+    return rates_from_counts(
+        {name: _counts(scores, baselines) for name, scores in by_technique.items()},
+        {code: _counts(scores, baselines) for code, scores in by_area.items()},
+        area_labels=area_labels,
+        min_clients=min_clients,
+    )

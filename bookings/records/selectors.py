@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -18,13 +17,7 @@ from bookings.models import (
     OutcomeRequest,
 )
 from bookings.models.clients import ERASED_NAME
-from bookings.records.outcome_report import (
-    MIN_CLIENTS,
-    Group,
-    OutcomeReport,
-    SessionOutcome,
-    report_from_groups,
-)
+from bookings.records.outcome_report import SessionOutcome
 from bookings.records.pain_chart import PainPoint
 from bookings.records.responders import Band, Progress, SessionScores
 from bookings.scheduling.selectors import clinic_zone
@@ -368,60 +361,3 @@ def shares_a_phone() -> Q:
     duplicates" filter, for what online bookings made (they never ask the public)."""
     others = Client.objects.current().filter(phone=OuterRef("phone")).exclude(pk=OuterRef("pk"))
     return ~Q(phone="") & Q(Exists(others))
-
-
-# The outcomes report, added up by the database: the same figures as
-# outcome_report(session_outcomes()) without reading every answer into Python.
-# A booking without a client counts as its own client, as in session_outcomes.
-_ANSWERED = "o.score IS NOT NULL AND o.intake_score IS NOT NULL"
-_CLIENT = "COALESCE(b.client_id, -b.id)"
-_ELEMENTS = {
-    "postgresql": "jsonb_array_elements_text(o.{field}) AS a(value)",
-    "sqlite": "json_each(o.{field}) AS a",
-}
-
-
-def _rows(sql: str) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
-
-
-def _grouped(rows: list[tuple[Any, ...]]) -> dict[str, Group]:
-    return {str(key): Group(int(c), int(s), int(t or 0)) for key, c, s, t in rows}
-
-
-def _from(extra: str = "") -> str:
-    # Constant SQL only: the names come from this module, never from a request.
-    return (
-        "FROM bookings_outcomerequest o JOIN bookings_booking b ON b.id = o.booking_id"
-        f"{extra} WHERE {_ANSWERED}"
-    )
-
-
-def outcome_groups_report(*, min_clients: int = MIN_CLIENTS) -> OutcomeReport:
-    """The outcomes report in four grouped queries (overall, by technique, by area, by
-    feeling); each answer's codes counted once, as the pure report does."""
-    figures = f"COUNT(DISTINCT {_CLIENT}), COUNT(*), SUM(o.score - o.intake_score)"
-    [(clients, sessions, total)] = _rows(f"SELECT {figures} {_from()}")
-    technique = " JOIN catalog_technique t ON t.id = b.technique_id"
-    by_technique = _grouped(_rows(f"SELECT t.name, {figures} {_from(technique)} GROUP BY t.name"))
-    elements = _ELEMENTS.get(connection.vendor, _ELEMENTS["sqlite"])
-
-    def by(field: str) -> dict[str, Group]:
-        # One row per answer and code (DISTINCT: a code listed twice counts once).
-        each = f", {elements.format(field=field)}"
-        pairs = (
-            f"SELECT DISTINCT o.id AS oid, a.value AS code, {_CLIENT} AS who, "
-            f"o.score - o.intake_score AS change {_from(each)}"
-        )
-        grouped = "SELECT code, COUNT(DISTINCT who), COUNT(*), SUM(change)"
-        return _grouped(_rows(f"{grouped} FROM ({pairs}) p GROUP BY code"))
-
-    return report_from_groups(
-        overall=Group(int(clients), int(sessions), int(total or 0)),
-        by_technique=by_technique,
-        by_area=by("intake_areas"),
-        by_feeling=by("intake_feelings"),
-        min_clients=min_clients,
-    )
