@@ -324,6 +324,7 @@ def seed(
             "scheduled_for",
             "sent_at",
             "created_at",
+            "course_sessions",
         ],
         _notifications(bookings, now, rng),
     )
@@ -449,7 +450,7 @@ def _notifications(
                 state, sent = "failed", None
             else:
                 state, sent = "sent", due
-            yield (pk, kind, "email", to, state, start, 0, 1, "", due, sent, made)
+            yield (pk, kind, "email", to, state, start, 0, 1, "", due, sent, made, "[]")
 
 
 def _looks(
