@@ -35,7 +35,12 @@ from bookings.booking.course_plan import (
 )
 from bookings.booking.errors import OVERLAP_CONSTRAINT, InvalidBooking, SlotUnavailable
 from bookings.booking.selectors import course_mark, course_marks
-from bookings.booking.services import STAFF_HORIZON_DAYS, offered_length, require_safe
+from bookings.booking.services import (
+    STAFF_HORIZON_DAYS,
+    mark_cancelled,
+    offered_length,
+    require_safe,
+)
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging import notifications
 from bookings.models import (
@@ -446,21 +451,7 @@ def cancel_in_course(
         message = (client_message.strip() or DEFAULT_CLIENT_MESSAGE) if by is not None else ""
         kept_reason = " ".join(reason.split())[:200] if by is not None else ""
         for session in sessions:
-            session.status = BookingStatus.CANCELLED
-            session.cancelled_at = now
-            session.cancelled_by = by
-            session.cancel_reason = kept_reason
-            session.client_message = message
-            session.save(
-                update_fields=[
-                    "status",
-                    "cancelled_at",
-                    "cancelled_by",
-                    "cancel_reason",
-                    "client_message",
-                    "updated_at",
-                ]
-            )
+            mark_cancelled(session, by=by, reason=kept_reason, client_message=message, now=now)
         if not sessions:
             return []
         if scope == "one":

@@ -335,6 +335,28 @@ def book_session(
         return booking
 
 
+def mark_cancelled(
+    booking: Booking, *, by: "User | None", reason: str, client_message: str, now: datetime
+) -> None:
+    """Save a locked booking as cancelled, with who did it and their words (the reason
+    staff only, the message for the client's email)."""
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = by
+    booking.cancel_reason = reason
+    booking.client_message = client_message
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "client_message",
+            "updated_at",
+        ]
+    )
+
+
 def _locked(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().get(pk=booking.pk)
 
@@ -360,20 +382,12 @@ def cancel_booking(
         if locked.status in (BookingStatus.COMPLETED, BookingStatus.NO_SHOW):
             raise InvalidBooking("This session has already taken place; it cannot be cancelled.")
         if locked.status != BookingStatus.CANCELLED:
-            locked.status = BookingStatus.CANCELLED
-            locked.cancelled_at = now
-            locked.cancelled_by = by
-            locked.cancel_reason = _reason(reason)
-            locked.client_message = client_message.strip()
-            locked.save(
-                update_fields=[
-                    "status",
-                    "cancelled_at",
-                    "cancelled_by",
-                    "cancel_reason",
-                    "client_message",
-                    "updated_at",
-                ]
+            mark_cancelled(
+                locked,
+                by=by,
+                reason=_reason(reason),
+                client_message=client_message.strip(),
+                now=now,
             )
             if notify:
                 notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
