@@ -1,8 +1,9 @@
 """Check-in at the desk: the client has arrived, the session took place, or they did
-not come."""
+not come; and the therapist's safety check with the client."""
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,3 +56,23 @@ def mark_completed(*, booking: Booking, now: datetime | None = None) -> Booking:
 
 def mark_no_show(*, booking: Booking, now: datetime | None = None) -> Booking:
     return _finish(booking, BookingStatus.NO_SHOW, now)
+
+
+def record_safety_check(
+    *, booking: Booking, by: AbstractBaseUser | AnonymousUser, now: datetime
+) -> Booking:
+    """The booking's therapist went through its safety facts with the client."""
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("therapist")
+            .get(pk=booking.pk)
+        )
+        if locked.therapist.user_id != by.pk:
+            raise InvalidBooking("Only the therapist of this session can record the check.")
+        if locked.status == BookingStatus.CANCELLED:
+            raise InvalidBooking("This booking was cancelled.")
+        locked.safety_checked_at = now
+        locked.safety_checked_by_id = by.pk
+        locked.save(update_fields=["safety_checked_at", "safety_checked_by", "updated_at"])
+        return locked

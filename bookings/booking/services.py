@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -488,23 +487,3 @@ def issue_calendar_link(*, therapist: Therapist) -> Therapist:
     therapist.calendar_token = new_calendar_token()
     therapist.save(update_fields=["calendar_token"])
     return therapist
-
-
-def record_safety_check(
-    *, booking: Booking, by: AbstractBaseUser | AnonymousUser, now: datetime
-) -> Booking:
-    """The booking's therapist went through its safety facts with the client."""
-    with transaction.atomic():
-        locked = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("therapist")
-            .get(pk=booking.pk)
-        )
-        if locked.therapist.user_id != by.pk:
-            raise InvalidBooking("Only the therapist of this session can record the check.")
-        if locked.status == BookingStatus.CANCELLED:
-            raise InvalidBooking("This booking was cancelled.")
-        locked.safety_checked_at = now
-        locked.safety_checked_by_id = by.pk
-        locked.save(update_fields=["safety_checked_at", "safety_checked_by", "updated_at"])
-        return locked

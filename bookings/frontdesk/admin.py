@@ -378,7 +378,7 @@ class BookingAdmin(TherapistScopedAdmin[Booking]):
         now = timezone.now()
 
         def record(*, booking: Booking) -> object:
-            return services.record_safety_check(booking=booking, by=request.user, now=now)
+            return attendance.record_safety_check(booking=booking, by=request.user, now=now)
 
         self._apply(request, queryset, record, "recorded as checked with the client")
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from bookings.booking import attendance, services
+from bookings.booking import attendance
 from bookings.booking.errors import BookingError
 from bookings.models import Booking, BookingStatus
 from bookings.scheduling import selectors
@@ -36,7 +36,7 @@ def _no_show(booking: Booking, request: HttpRequest, now: datetime) -> Booking:
 
 
 def _safety_checked(booking: Booking, request: HttpRequest, now: datetime) -> Booking:
-    return services.record_safety_check(booking=booking, by=request.user, now=now)
+    return attendance.record_safety_check(booking=booking, by=request.user, now=now)
 
 
 def _arrival_time(booking: Booking) -> str:

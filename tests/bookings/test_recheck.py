@@ -11,10 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from bookings.booking import courses, recheck
-from bookings.booking.attendance import mark_arrived
+from bookings.booking.attendance import mark_arrived, record_safety_check
 from bookings.booking.errors import InvalidBooking
 from bookings.booking.recheck_rule import Need, email_still_needed, email_time, is_due, session_need
-from bookings.booking.services import record_safety_check
 from bookings.messaging import outbox, rendering
 from bookings.models import (
     Booking,

@@ -7,12 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from bookings.booking.attendance import mark_completed, mark_no_show
+from bookings.booking.attendance import mark_completed, mark_no_show, record_safety_check
 from bookings.booking.errors import InvalidBooking, SlotUnavailable
 from bookings.booking.services import (
     book_session,
     cancel_booking,
-    record_safety_check,
     reinstate_booking,
     reschedule_booking,
 )
