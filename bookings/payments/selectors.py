@@ -96,6 +96,12 @@ def asked_by_desk(booking: Booking) -> bool:
     return booking.booked_by_id is not None and _checkout_of(booking) is not None
 
 
+def hold_released(booking: Booking) -> bool:
+    """The time was held while the client paid, and released unpaid (nothing charged)."""
+    checkout = _checkout_of(booking)
+    return checkout is not None and checkout.state == CheckoutState.RELEASED
+
+
 def asked_to_pay(booking: Booking) -> bool:
     """Booked by the desk, who sent a link to pay that is not paid yet."""
     checkout = _checkout_of(booking)

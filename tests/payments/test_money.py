@@ -132,6 +132,20 @@ def test_a_clinic_cancellation_refunds_the_deposit_in_full(fake_stripe, front_de
     assert booking.notifications.filter(kind=NotificationKind.REFUND).count() == 1
 
 
+def test_a_cancelled_and_refunded_booking_shows_the_money_moved_not_the_terms(
+    fake_stripe, front_desk_user, client
+):
+    booking = paid_booking(fake_stripe)
+    cancel_booking(booking=booking, by=front_desk_user, reason="Therapist ill")
+    services.settle_cancellations(now=timezone.now())
+    page = client.get(reverse("bookings:manage", args=[booking.manage_token])).text
+    assert "Payment: £20.00 on" in page
+    assert "Refund: £20.00 on" in page
+    assert "Your receipt" in page
+    assert "To book, you pay" not in page
+    assert "refunded in full. If you cancel later" not in page
+
+
 def test_a_client_cancelling_in_time_gets_the_deposit_back(fake_stripe):
     booking = paid_booking(fake_stripe)
     cancel_booking(booking=booking, by_clinic=False)
