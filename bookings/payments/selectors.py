@@ -222,7 +222,12 @@ def desk_panel(booking: Booking) -> dict[str, object]:
         "policy": checkout.get_policy_display() if checkout else "Pay at the clinic",
         "requested": requested_label(checkout.policy) if checkout and requested else "",
         "link_request": link_request(booking, checkout),
-        "words": words(found, asked=asked_by_desk(booking)),
+        "words": terms.desk_words(
+            found,
+            window_hours=ClinicRules.cached().cancellation_window_hours,
+            show=show,
+            asked=asked_by_desk(booking),
+        ),
         "lines": lines(booking),
         "fee": show(found.fee_minor) if found.fee_minor else "",
         "may_charge_fee": bool(

@@ -132,6 +132,21 @@ def test_a_clinic_cancellation_refunds_the_deposit_in_full(fake_stripe, front_de
     assert booking.notifications.filter(kind=NotificationKind.REFUND).count() == 1
 
 
+def test_the_desk_payment_panel_speaks_about_the_client_not_to_them(
+    fake_stripe, front_desk_user, client
+):
+    booking = paid_booking(fake_stripe)
+    client.force_login(front_desk_user)
+    page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).text
+    panel = page[
+        page.index("payments-panel") : page.index("</fieldset>", page.index("payments-panel"))
+    ]
+    assert "To book, the client pays a deposit of £20.00 by card" in panel
+    assert "Cancelled at least 24 hours before: the deposit is refunded in full." in panel
+    assert "you pay" not in panel.lower()
+    assert "your deposit" not in panel.lower()
+
+
 def test_a_cancelled_and_refunded_booking_shows_the_money_moved_not_the_terms(
     fake_stripe, front_desk_user, client
 ):
