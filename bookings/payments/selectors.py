@@ -96,6 +96,12 @@ def asked_by_desk(booking: Booking) -> bool:
     return booking.booked_by_id is not None and _checkout_of(booking) is not None
 
 
+def hold_released(booking: Booking) -> bool:
+    """The time was held while the client paid, and released unpaid (nothing charged)."""
+    checkout = _checkout_of(booking)
+    return checkout is not None and checkout.state == CheckoutState.RELEASED
+
+
 def asked_to_pay(booking: Booking) -> bool:
     """Booked by the desk, who sent a link to pay that is not paid yet."""
     checkout = _checkout_of(booking)
@@ -216,7 +222,12 @@ def desk_panel(booking: Booking) -> dict[str, object]:
         "policy": checkout.get_policy_display() if checkout else "Pay at the clinic",
         "requested": requested_label(checkout.policy) if checkout and requested else "",
         "link_request": link_request(booking, checkout),
-        "words": words(found, asked=asked_by_desk(booking)),
+        "words": terms.desk_words(
+            found,
+            window_hours=ClinicRules.cached().cancellation_window_hours,
+            show=show,
+            asked=asked_by_desk(booking),
+        ),
         "lines": lines(booking),
         "fee": show(found.fee_minor) if found.fee_minor else "",
         "may_charge_fee": bool(

@@ -95,3 +95,32 @@ def plain_words(
             f"clinic may charge a fee of {show(terms.fee_minor)} to that card.",
         ]
     return [f"You pay {show(terms.price_minor)} at the clinic. Nothing is paid online."]
+
+
+def desk_words(
+    terms: Terms, *, window_hours: int, show: Callable[[int], str], asked: bool = False
+) -> list[str]:
+    """The same policy as `plain_words`, told to front desk about the client."""
+    pays = "The clinic asks the client to pay" if asked else "To book, the client pays"
+    saves = "The clinic asks the client to save" if asked else "To book, the client saves"
+    if terms.policy == DEPOSIT:
+        return [
+            f"{pays} a deposit of {show(terms.due_now_minor)} by card; "
+            f"the rest, {show(terms.at_clinic_minor)}, at the clinic.",
+            f"Cancelled at least {window_hours} hours before: the deposit is refunded in "
+            "full. Cancelled later, or a no-show: the clinic keeps it.",
+        ]
+    if terms.policy == FULL:
+        return [
+            f"{pays} the full price of {show(terms.due_now_minor)} by card.",
+            f"Cancelled at least {window_hours} hours before: refunded in full. "
+            "Cancelled later, or a no-show: not refunded.",
+        ]
+    if terms.policy == CARD_ON_FILE:
+        return [
+            f"{saves} a card with Stripe. Nothing is charged now; the client pays "
+            f"{show(terms.price_minor)} at the clinic.",
+            f"A no-show, or a cancellation less than {window_hours} hours before: the "
+            f"clinic may charge a fee of {show(terms.fee_minor)} to that card.",
+        ]
+    return [f"The client pays {show(terms.price_minor)} at the clinic. Nothing is paid online."]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from bookings.models import Booking
+from bookings.models import Booking, BookingStatus
 from bookings.payments import selectors
 
 register = template.Library()
@@ -33,14 +33,22 @@ def booking_payment(booking: Booking) -> dict[str, Any]:
     """After booking: the terms agreed, and the money moved so far."""
     found = selectors.booking_terms(booking)
     lines = selectors.lines(booking)
-    asked = selectors.asked_to_pay(booking)
+    # A cancelled session owes nothing: no terms, only the money that moved (if any).
+    live = booking.status != BookingStatus.CANCELLED
+    asked = live and selectors.asked_to_pay(booking)
     return {
-        "words": selectors.words(found, asked=selectors.asked_by_desk(booking)),
+        "words": selectors.words(found, asked=selectors.asked_by_desk(booking)) if live else [],
         "requested": selectors.requested_label(found.policy) if asked else "",
         "paid_online": found.paid,
         "lines": lines,
         "has_receipt": any(not line.failed for line in lines),
     }
+
+
+@register.simple_tag
+def hold_ended(booking: Booking) -> bool:
+    """A time held while the client paid, released unpaid: nothing was charged."""
+    return selectors.hold_released(booking)
 
 
 @register.simple_tag

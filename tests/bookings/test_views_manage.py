@@ -156,6 +156,9 @@ def test_a_cancelled_booking_shows_as_cancelled_with_no_actions(client, book):
     page = client.get(manage_url(booking))
     assert page.status_code == 200
     assert "This booking is cancelled." in page.text
+    # Nothing is owed for a cancelled session: no "You pay £… at the clinic".
+    assert "You pay" not in page.text
+    assert "Payment" not in page.text
     assert manage_url(booking, "manage_cancel") not in page.text
     assert manage_url(booking, "manage_reschedule") not in page.text
     again = client.post(manage_url(booking, "manage_cancel"), follow=True)

@@ -286,3 +286,32 @@ def test_the_desk_sends_a_payment_link_and_the_client_pays_the_deposit_on_a_phon
     assert BookingCheckout.objects.get().state == "paid"
     context.close()
     assert_no_browser_problems(browser_log)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_released_hold_and_a_cancelled_session_say_no_more_about_paying(
+    page: Page,
+    browser_log: BrowserLog,
+    deposit_clinic,
+    fake_stripe,  # noqa: F811
+    now,
+):
+    released = held(therapist=deposit_clinic)
+    assert services.release_lapsed(now=now + timedelta(minutes=16)) == 1
+    page.goto(f"/pay/{released.manage_token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not booked")
+    expect(
+        page.get_by_text("The time we held for you has ended. Nothing was charged; please choose")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Choose a time")).to_be_visible()
+    expect(page.get_by_text("deposit")).to_have_count(0)
+    look(page, "pay-13-hold-released")
+
+    cancelled = BookingFactory(therapist=deposit_clinic, start=now + timedelta(days=2))
+    booking_services.cancel_booking(booking=cancelled, by_clinic=False, now=now)
+    page.goto(f"/manage/{cancelled.manage_token}/")
+    expect(page.get_by_text("This booking is cancelled.")).to_be_visible()
+    expect(page.get_by_text("You pay")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Payment")).to_have_count(0)
+    look(page, "pay-14-cancelled-manage")
+    assert_no_browser_problems(browser_log)

@@ -210,6 +210,24 @@ def test_the_payment_page_after_the_hold_says_so_plainly(client, deposit_clinic,
     assert "The time we held for you has ended. Nothing was charged" in page.text
 
 
+@pytest.mark.parametrize("page", ["bookings:payment_page", "bookings:manage"])
+def test_a_client_returning_after_the_hold_was_released_is_told_and_sent_to_book_again(
+    client, deposit_clinic, now, page
+):
+    submit(client)
+    booking = Booking.objects.get()
+    services.release_lapsed(now=now + timedelta(minutes=16))
+    shown = client.get(reverse(page, args=[booking.manage_token]), follow=True)
+    assert shown.status_code == 200
+    text = shown.text
+    assert "The time we held for you has ended. Nothing was charged; please choose a time" in text
+    assert f'href="{reverse("bookings:book", args=["swedish"])}">Choose a time</a>' in text
+    assert "This booking was cancelled" not in text
+    assert "This booking is cancelled" not in text
+    assert "deposit" not in text
+    assert "Please keep it" not in text
+
+
 def test_nothing_reaches_anything_but_the_local_fake(client, deposit_clinic, fake_stripe):
     submit(client)
     booking = Booking.objects.get()
@@ -231,7 +249,14 @@ def test_the_released_client_really_gets_the_nothing_charged_email(
     message = next(m for m in mailoutbox if m.to == ["sam@example.com"])
     assert message.subject == "Not booked, nothing charged: Tuesday 3 March at 10:00"
     assert "Nothing was charged." in message.body
-    assert "To book, you pay a deposit of £20.00" in message.body
+    # The session that was not booked, without a price or terms that no longer apply.
+    assert "Tuesday 3 March 2026, 10:00 to 11:00" in message.body
+    assert "Price:" not in message.body
+    assert "paid at the clinic" not in message.body
+    assert "deposit" not in message.body
+    html = message.alternatives[0][0]
+    assert "Price" not in html
+    assert "deposit" not in html
 
 
 def test_the_receipt_email_names_the_amount_and_links_the_receipt(

@@ -132,6 +132,35 @@ def test_a_clinic_cancellation_refunds_the_deposit_in_full(fake_stripe, front_de
     assert booking.notifications.filter(kind=NotificationKind.REFUND).count() == 1
 
 
+def test_the_desk_payment_panel_speaks_about_the_client_not_to_them(
+    fake_stripe, front_desk_user, client
+):
+    booking = paid_booking(fake_stripe)
+    client.force_login(front_desk_user)
+    page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).text
+    panel = page[
+        page.index("payments-panel") : page.index("</fieldset>", page.index("payments-panel"))
+    ]
+    assert "To book, the client pays a deposit of £20.00 by card" in panel
+    assert "Cancelled at least 24 hours before: the deposit is refunded in full." in panel
+    assert "you pay" not in panel.lower()
+    assert "your deposit" not in panel.lower()
+
+
+def test_a_cancelled_and_refunded_booking_shows_the_money_moved_not_the_terms(
+    fake_stripe, front_desk_user, client
+):
+    booking = paid_booking(fake_stripe)
+    cancel_booking(booking=booking, by=front_desk_user, reason="Therapist ill")
+    services.settle_cancellations(now=timezone.now())
+    page = client.get(reverse("bookings:manage", args=[booking.manage_token])).text
+    assert "Payment: £20.00 on" in page
+    assert "Refund: £20.00 on" in page
+    assert "Your receipt" in page
+    assert "To book, you pay" not in page
+    assert "refunded in full. If you cancel later" not in page
+
+
 def test_a_client_cancelling_in_time_gets_the_deposit_back(fake_stripe):
     booking = paid_booking(fake_stripe)
     cancel_booking(booking=booking, by_clinic=False)

@@ -80,3 +80,22 @@ def test_a_paid_policy_without_an_amount_is_paying_at_the_clinic():
     assert terms.plain_words(found, window_hours=24, show=SHOW) == [
         "You pay £60.00 at the clinic. Nothing is paid online."
     ]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        terms.Rule(),
+        terms.Rule(policy=terms.DEPOSIT, deposit_minor=2000),
+        terms.Rule(policy=terms.FULL),
+        terms.Rule(policy=terms.CARD_ON_FILE, fee_minor=3000),
+    ],
+)
+@pytest.mark.parametrize("asked", [False, True])
+def test_front_desk_reads_the_policy_about_the_client_never_addressed_to_them(rule, asked):
+    found = terms.terms_for(rule, price_minor=6000, currency="gbp")
+    words = terms.desk_words(found, window_hours=24, show=SHOW, asked=asked)
+    assert len(words) == len(terms.plain_words(found, window_hours=24, show=SHOW))
+    text = " ".join(words)
+    assert "the client" in text.lower()
+    assert not {"you", "your"} & set(text.lower().replace(",", " ").replace(".", " ").split())
