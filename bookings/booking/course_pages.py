@@ -5,6 +5,7 @@ or its nearest alternatives, then one POST that books them all or none."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
@@ -159,9 +160,24 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             return _manage(booking)
         return _page(request, booking, shape=shape, picks=picks, problem=error.message, status=400)
     total = course.sessions.count()
+    kept = {p.position for p in picks.picks()}
+    left_out = [n for n in range(2, shape.cleaned_data["sessions"] + 1) if n not in kept]
     messages.success(
         request,
         f"Your course is booked: {total} sessions, {course.get_every_weeks_display().lower()}. "
+        f"{_not_booked(left_out)}"
         "We have sent you an email with all the dates.",
     )
     return _manage(booking)
+
+
+def _not_booked(positions: list[int]) -> str:
+    """The sessions of the course left out, so the page does not read as the whole."""
+    if not positions:
+        return ""
+    words = [str(n) for n in positions]
+    named = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    phone = settings.CLINIC_PHONE
+    if len(words) == 1:
+        return f"Session {named} was not booked: please phone us on {phone} to book it. "
+    return f"Sessions {named} were not booked: please phone us on {phone} to book them. "

@@ -144,11 +144,13 @@ def _recheck_safety(source: Booking) -> None:
 
 def _rules(*, staff: bool, last_start: datetime, now: datetime) -> availability.Rules:
     rules = ClinicRules.load().as_rules()
-    if not staff:
-        return rules
-    # Staff book without notice or the clients' horizon (as book_session's
-    # ignore_notice_and_horizon), far enough for the whole course and its next days.
+    # Far enough for the whole course and its next days: a client's first session is
+    # within the online horizon already, and the course reaches on from it.
     reach = (last_start - now).days + 2
+    if not staff:
+        return replace(rules, horizon_days=max(rules.horizon_days, reach, 0))
+    # Staff book without notice or the clients' horizon (as book_session's
+    # ignore_notice_and_horizon).
     return replace(rules, min_notice=timedelta(0), horizon_days=max(STAFF_HORIZON_DAYS, reach, 0))
 
 

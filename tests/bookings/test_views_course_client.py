@@ -15,7 +15,7 @@ from bookings.booking.course_forms import pick_value
 from bookings.models import Booking, BookingStatus, ClinicRules, Course, PaymentPolicy
 from tests.bookings.test_account_pages import sign_in
 from tests.clock import clinic_time
-from tests.factories import EVERY_DAY_NINE_TO_FIVE, BookingFactory
+from tests.factories import EVERY_DAY_NINE_TO_FIVE, BookingFactory, TimeOffFactory
 
 Book = Callable[..., Booking]
 
@@ -158,6 +158,35 @@ def test_a_clash_offers_other_times_and_skip_and_a_skipped_one_is_left_out(
     course = Course.objects.get()
     kept = course.sessions.order_by("start")
     assert [b.course_position for b in kept] == [1, 3, 4]
+    page = client.get(url(source, "manage"))
+    assert "Session 2 was not booked: please phone us on" in page.text
+
+
+def test_a_date_with_no_time_near_it_gives_one_reason_and_no_safety_note(client, source, rules):
+    rules.safety_recheck_days = 1
+    rules.save()
+    away = clinic_time(source.start + timedelta(days=42), 0)
+    TimeOffFactory(therapist=source.therapist, start=away, end=away + timedelta(days=2))
+
+    page = dates_page(client, source)
+
+    assert page.text.count("Not free:") == 1
+    assert "Not free: Anna K. is away then, or the clinic is closed. This one is left out" in (
+        page.text
+    )
+    assert "No free time near this date" not in page.text
+    # Sessions 2 and 3 are asked about again; session 4, left out, is not.
+    assert page.text.count("we will ask you our safety questions again") == 2
+
+
+def test_a_course_reaches_past_the_online_horizon(client, source, rules):
+    rules.booking_horizon_days = 14
+    rules.save()
+
+    page = dates_page(client, source)
+
+    assert page.text.count(">Free<") == 3
+    assert "too far ahead" not in page.text
 
 
 def test_an_alternative_chosen_is_booked_with_that_therapist(client, source, other_therapist):
