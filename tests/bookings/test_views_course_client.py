@@ -262,6 +262,44 @@ def test_a_course_is_not_offered_online_when_the_clinic_takes_payment_first(clie
     assert courses.CALL_TO_BOOK in client.get(url(source, "manage")).text
 
 
+def test_under_a_payment_policy_the_booking_page_says_to_phone_for_a_course(client, source):
+    rules = ClinicRules.load()
+    rules.payment_policy = PaymentPolicy.FULL
+    rules.save()
+
+    page = client.get(url(source, "manage"))
+
+    assert "To book a course of sessions, please phone us on" in page.text
+
+
+def test_a_second_post_that_finds_the_course_booked_goes_to_the_booking(
+    client, source, monkeypatch
+):
+    real = courses.book_course
+    data = post_of(fortnightly(source))
+
+    def the_other_tab_first(**kwargs: Any) -> Course:
+        real(**kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(courses, "book_course", the_other_tab_first)
+    response = client.post(url(source, "manage_course"), data)
+
+    assert response.status_code == 303 and response["Location"] == url(source, "manage")
+    assert Course.objects.count() == 1
+    page = client.get(url(source, "manage"))
+    assert "These sessions are booked already. Nothing more needs doing." in page.text
+
+
+def test_show_the_dates_with_nothing_chosen_says_what_to_answer(client, source):
+    # Radios left unticked send nothing: only the button's own name.
+    page = client.get(url(source, "manage_course"), {"show": "1"})
+
+    assert page.status_code == 400
+    assert "Please choose how often." in page.text
+    assert "Please choose how many sessions." in page.text
+
+
 def test_a_cancelled_booking_cannot_become_a_course(client, source):
     source.status = BookingStatus.CANCELLED
     source.save()
@@ -295,6 +333,45 @@ def test_a_course_session_offers_three_ways_to_cancel(client, course):
     for words in ("Cancel this session", "Cancel this and the later ones", "Cancel all"):
         assert words in page.text
     assert url(course[1], "manage_cancel") not in page.text
+
+
+def test_a_course_sessions_page_lists_the_courses_dates_and_their_status(client, course):
+    client.post(url(course[3], "manage_course_cancel"), {"scope": "one"})
+
+    page = client.get(url(course[1], "manage"))
+
+    assert "Your course" in page.text
+    assert "Wednesday 4 March, 10:00: Booked" in page.text
+    assert "Wednesday 18 March, 10:00: Booked (this one)" in page.text
+    assert "Wednesday 15 April, 10:00: Cancelled" in page.text
+
+
+def test_the_last_session_left_offers_one_way_to_cancel_and_asks_about_it_alone(client, course):
+    client.post(url(course[0], "manage_course_cancel"), {"scope": "all"})
+    last = Booking.objects.get(pk=course[1].pk)
+    last.status = BookingStatus.CONFIRMED
+    last.save()
+
+    page = client.get(url(last, "manage"))
+    assert "Cancel this session" in page.text
+    assert "Cancel this and the later ones" not in page.text and "Cancel all" not in page.text
+
+    ask = client.get(url(last, "manage_course_cancel") + "?scope=all")
+    assert "<h1>Cancel this session?</h1>" in ask.text
+    assert "No, keep it<" in ask.text and 'name="scope" value="one"' in ask.text
+    assert client.post(url(last, "manage_course_cancel"), {"scope": "one"}).status_code == 303
+    assert Booking.objects.get(pk=last.pk).status == BookingStatus.CANCELLED
+
+
+def test_the_question_page_names_the_dates_each_choice_cancels(client, course):
+    page = client.get(url(course[1], "manage_course_cancel") + "?scope=rest")
+
+    assert (
+        "Cancel this and the later ones: Wednesday 18 March, 10:00; Wednesday 1 April, 10:00; "
+        "Wednesday 15 April, 10:00" in page.text
+    )
+    assert "Cancel all: Wednesday 4 March, 10:00; Wednesday 18 March, 10:00;" in page.text
+    assert "No, keep them" in page.text
 
 
 def test_the_question_page_ticks_the_choice_the_link_named(client, course):
