@@ -151,6 +151,7 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             picks=picks.picks(),
             by=None,
             now=now,
+            planned=shape.cleaned_data["sessions"],
         )
     except courses.CourseClash as clash:
         fresh = {o.position: o for o in clash.occurrences}
