@@ -153,6 +153,13 @@ class CourseCancelForm(forms.Form):
         },
     )
 
+    def show(self, choices: Sequence[tuple[str, str, list[str]]]) -> None:
+        """Offer only these ways, each label naming the dates it cancels. A post naming
+        another way still counts: it cancels what that way says."""
+        self.fields["scope"].widget.choices = [
+            (scope, f"{label}: {'; '.join(dates)}") for scope, label, dates in choices
+        ]
+
 
 class RecheckForm(SafetyFieldsMixin):
     """The emergency signs, exactly as the booking steps ask them (with "I have none of

@@ -5,6 +5,7 @@ or its nearest alternatives, then one POST that books them all or none."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ from bookings.models import Booking, BookingStatus, ClinicRules, CourseInterval,
 from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 from clinic.protection import limit_form_posts
 
+SHOW = "show"
 ALREADY_BOOKED = "These sessions are booked already. Nothing more needs doing."
 
 
@@ -128,7 +130,8 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, "Only a session still to come can be booked as a course.")
         return _manage(booking)
     data = request.POST if request.method == "POST" else request.GET
-    asked = any(name in data for name in CourseShapeForm.base_fields)
+    # "Show the dates" sends `show`, so pressing it with nothing chosen is an answer too.
+    asked = SHOW in data or any(name in data for name in CourseShapeForm.base_fields)
     shape = CourseShapeForm(data if asked else None)
     if not shape.is_valid():
         return _page(request, booking, shape=shape, status=400 if asked else 200)
@@ -148,6 +151,7 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             picks=picks.picks(),
             by=None,
             now=now,
+            planned=shape.cleaned_data["sessions"],
         )
     except courses.CourseClash as clash:
         fresh = {o.position: o for o in clash.occurrences}
@@ -159,9 +163,82 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             return _manage(booking)
         return _page(request, booking, shape=shape, picks=picks, problem=error.message, status=400)
     total = course.sessions.count()
+    kept = {p.position for p in picks.picks()}
+    left_out = [n for n in range(2, shape.cleaned_data["sessions"] + 1) if n not in kept]
     messages.success(
         request,
         f"Your course is booked: {total} sessions, {course.get_every_weeks_display().lower()}. "
+        f"{_not_booked(left_out)}"
         "We have sent you an email with all the dates.",
     )
     return _manage(booking)
+
+
+def _not_booked(positions: list[int]) -> str:
+    """The sessions of the course left out, so the page does not read as the whole."""
+    if not positions:
+        return ""
+    words = [str(n) for n in positions]
+    named = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    phone = settings.CLINIC_PHONE
+    if len(words) == 1:
+        return f"Session {named} was not booked: please phone us on {phone} to book it. "
+    return f"Sessions {named} were not booked: please phone us on {phone} to book them. "
+
+
+# The client's page of a course session ----------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One session of the course as the client's page lists it: no health words."""
+
+    start: datetime
+    status: str
+    is_this: bool
+
+
+def _status_words(session: Booking, now: datetime) -> str:
+    if session.status == BookingStatus.CANCELLED:
+        return "Cancelled"
+    if session.status == BookingStatus.CONFIRMED and session.start > now:
+        return "Booked"
+    if session.status == BookingStatus.AWAITING_PAYMENT:
+        return "Waiting for payment"
+    return "Past"
+
+
+def course_sessions(booking: Booking, now: datetime) -> list[SessionLine]:
+    """Every session of the booking's course by start; [] for a booking in no course."""
+    if booking.course_id is None:
+        return []
+    sessions = Booking.objects.filter(course_id=booking.course_id).order_by("start", "pk")
+    return [
+        SessionLine(timezone.localtime(s.start), _status_words(s, now), s.pk == booking.pk)
+        for s in sessions
+    ]
+
+
+def _day_and_time(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+
+
+def cancel_choices(booking: Booking, now: datetime) -> list[tuple[str, str, list[str]]]:
+    """(scope, label, the dates it cancels) for each way to cancel that differs from the
+    ones before it, as `courses.cancel_in_course` would choose the sessions: one choice
+    when this is the course's only session still booked."""
+    upcoming = list(
+        Booking.objects.filter(
+            course_id=booking.course_id or 0, status=BookingStatus.CONFIRMED, start__gt=now
+        ).order_by("start", "pk")
+    )
+    this = [_day_and_time(booking.start)]
+    rest = this + [_day_and_time(s.start) for s in upcoming if s.start > booking.start]
+    every = [_day_and_time(s.start) for s in upcoming]
+    choices = [("one", "Cancel this session", this)]
+    if rest != this:
+        choices.append(("rest", "Cancel this and the later ones", rest))
+    if every not in (this, rest):
+        choices.append(("all", "Cancel all", every))
+    return choices

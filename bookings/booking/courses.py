@@ -144,11 +144,13 @@ def _recheck_safety(source: Booking) -> None:
 
 def _rules(*, staff: bool, last_start: datetime, now: datetime) -> availability.Rules:
     rules = ClinicRules.load().as_rules()
-    if not staff:
-        return rules
-    # Staff book without notice or the clients' horizon (as book_session's
-    # ignore_notice_and_horizon), far enough for the whole course and its next days.
+    # Far enough for the whole course and its next days: a client's first session is
+    # within the online horizon already, and the course reaches on from it.
     reach = (last_start - now).days + 2
+    if not staff:
+        return replace(rules, horizon_days=max(rules.horizon_days, reach, 0))
+    # Staff book without notice or the clients' horizon (as book_session's
+    # ignore_notice_and_horizon).
     return replace(rules, min_notice=timedelta(0), horizon_days=max(STAFF_HORIZON_DAYS, reach, 0))
 
 
@@ -310,8 +312,10 @@ def book_course(
     picks: Sequence[Pick],
     by: "User | None",
     now: datetime | None = None,
+    planned: int | None = None,
 ) -> Course:
     """Book the picks as a course made from `source`: all in one transaction, or none.
+    `planned`: how many the course was planned with, so its email names those left out.
 
     Each pick is checked again under the therapists' locks (staff rules when `by` is
     staff); any that is no longer free raises CourseClash listing it with fresh options,
@@ -362,13 +366,13 @@ def book_course(
         locked.save(update_fields=["course", "course_position", "updated_at"])
         buffer = diary.rules.buffer
         taken: list[Pick] = []
-        sessions = [locked]
+        booked = [locked]
         for pick in picks:
             session = _session_from(locked, pick, course=course, price=price)
             session.blocked_until = session.end + buffer
             with _overlap_is_clash(pick, taken):
                 session.save()
-                sessions.append(session)
+                booked.append(session)
         if taken:
             # Only a writer that skipped the lock gets here; the constraint caught it.
             taken_words = availability.Problem.TAKEN
@@ -380,9 +384,11 @@ def book_course(
                 ],
                 recheck_after=recheck_after,
             )
-        notifications.notify_course_booked(course, sessions, now=now)
+        kept = {p.position for p in picks}
+        left_out = [n for n in range(2, (planned or 0) + 1) if n not in kept]
+        notifications.notify_course_booked(course, booked, now=now, left_out=left_out)
         recheck.queue_recheck(course, now)
-        diary_changed(therapist_ids={s.therapist_id for s in sessions})
+        diary_changed(therapist_ids={s.therapist_id for s in booked})
         return course
 
 

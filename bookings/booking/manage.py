@@ -56,9 +56,6 @@ def _booking(token: str) -> Booking:
     )
 
 
-SCOPES = ("one", "rest", "all")
-
-
 def _online_state(booking: Booking, rules: ClinicRules, now: datetime) -> str:
     """What the client may do online: "open", "closed" (phone us), "cancelled" or "over"."""
     if booking.status == BookingStatus.CANCELLED:
@@ -83,6 +80,15 @@ def _manage_context(booking: Booking, rules: ClinicRules, now: datetime) -> dict
         "can_repeat": course_pages.can_repeat(booking, rules, now),
         "recheck_asked": booking.course is not None
         and recheck.asks_now(booking.course, now=now, rules=rules),
+        "course_sessions": course_pages.course_sessions(booking, now),
+        "cancel_choices": course_pages.cancel_choices(booking, now)
+        if booking.course_id is not None
+        else [],
+        # Under a payment policy a course is booked by phone: say so where it would be.
+        "course_by_phone": booking.course_id is None
+        and booking.status == BookingStatus.CONFIRMED
+        and booking.start > now
+        and not course_pages.online_courses_allowed(rules),
     }
 
 
@@ -160,12 +166,17 @@ def manage_course_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         if _refuse_if_closed(request, booking, rules):
             return redirect("bookings:manage", token=token)
+        choices = course_pages.cancel_choices(booking, now)
+        offered = [scope for scope, _, _ in choices]
         scope = request.GET.get("scope")
-        form = CourseCancelForm(initial={"scope": scope if scope in SCOPES else None})
+        only = offered[0] if len(offered) == 1 else None
+        form = CourseCancelForm(initial={"scope": scope if scope in offered else only})
+        form.show(choices)
         page = _manage_context(booking, rules, now) | {"form": form}
         return no_store(render(request, "bookings/manage_course_cancel.html", page))
     form = CourseCancelForm(request.POST)
     if not form.is_valid():
+        form.show(course_pages.cancel_choices(booking, now))
         page = _manage_context(booking, rules, now) | {"form": form}
         return no_store(render(request, "bookings/manage_course_cancel.html", page, status=400))
     try:

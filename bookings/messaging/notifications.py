@@ -41,6 +41,9 @@ OUTCOME_ANSWER_WINDOW = timedelta(days=14)
 
 
 COURSE_KINDS = (NotificationKind.COURSE_BOOKED, NotificationKind.COURSE_CANCELLED)
+# A course's email lists [booking id, sequence]; [LEFT_OUT, position] is a session of the
+# course that was not booked (no booking has id 0).
+LEFT_OUT = 0
 
 
 def _next_sequence(booking: Booking) -> int:
@@ -244,11 +247,15 @@ def _confirmed(
     return messages + _reminders(booking, now, rules=rules, sequence=sequence)
 
 
-def notify_course_booked(course: Course, sessions: Sequence[Booking], *, now: datetime) -> None:
+def notify_course_booked(
+    course: Course, sessions: Sequence[Booking], *, now: datetime, left_out: Sequence[int] = ()
+) -> None:
     """A course booked from its first session (`sessions[0]`, confirmed already): ONE
     email listing every date with one calendar file (an event per session, each with the
     session's own UID), and per new session the clinic's note, the reminders and the
-    outcome question, as for any booking. No confirmation per session."""
+    outcome question, as for any booking. No confirmation per session. `left_out`: the
+    positions of the course not booked, listed as [LEFT_OUT, position] so the email
+    says to phone for them."""
     source, *added = sessions
     for session in added:
         _queue(session, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
@@ -260,7 +267,9 @@ def notify_course_booked(course: Course, sessions: Sequence[Booking], *, now: da
             NotificationKind.COURSE_BOOKED,
             scheduled_for=now,
             sequence=_current_sequence(source),
-            course_sessions=[[source.pk, _current_sequence(source)]] + [[s.pk, 0] for s in added],
+            course_sessions=[[source.pk, _current_sequence(source)]]
+            + [[s.pk, 0] for s in added]
+            + [[LEFT_OUT, position] for position in left_out],
         )
 
 

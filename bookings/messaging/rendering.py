@@ -202,8 +202,10 @@ def _course_context(notification: Notification) -> dict[str, object]:
             }
         )
     lead = booking_of(notification)
+    left_out = [position for booking_id, position in notification.course_sessions if not booking_id]
     return {
         "sessions": sessions,
+        "left_out": left_out,
         "by_clinic": lead.cancelled_by_id is not None,
         "window_hours": ClinicRules.load().cancellation_window_hours,
     }

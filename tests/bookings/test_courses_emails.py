@@ -93,6 +93,28 @@ def test_one_email_lists_every_date_with_one_event_per_session(course):
     assert html_of(message).count("Move or cancel this session") == 6
 
 
+def test_the_course_email_names_the_sessions_left_out_with_the_phone(
+    book: Book, clinic_rules: ClinicRules, after_commit, now: datetime
+):
+    source = book()
+    occurrences = courses.plan_course(source=source, every_weeks=1, sessions=4, staff=False)
+    mail.outbox.clear()
+
+    after_commit(
+        courses.book_course,
+        source=source,
+        every_weeks=1,
+        picks=[courses.Pick(o.position, o.start, o.therapist_id) for o in occurrences[:1]],
+        by=None,
+        planned=4,
+    )
+
+    (message,) = to_jane()
+    words = "Sessions 3 and 4 were not booked: please phone us on"
+    assert words in message.body and words in html_of(message)
+    assert "Your course of 2 massages is booked" in message.body
+
+
 def test_no_confirmation_per_session_but_reminders_and_outcome_asks_for_each(course):
     added = sessions_of(course)[1:]
 

@@ -3,7 +3,8 @@ before anything is saved.
 
 Random working hours, sessions, time off and a closure around a weekly, fortnightly or
 four-weekly course, planned by staff or by the client: `plan_course` calls an occurrence
-free exactly when `book_session` (the same rules, the same moment) would book it, every
+free exactly when `book_session` (the same rules, a client's horizon reaching the
+course's length, the same moment) would book it, every
 option it offers books, and `book_course` with the free occurrences and a chosen option
 for each clash books them with no two active sessions of a therapist overlapping (the
 buffer counted), while picks that keep a clash book nothing and name it."""
@@ -188,6 +189,12 @@ def _check(user, every_weeks, sessions, staff, buffer, horizon, **diary) -> None
     )
 
     assert [o.position for o in occurrences] == list(range(2, sessions + 1))
+    if not staff:
+        # A client's course reaches past the online horizon to its own length (with the
+        # client's notice): book_session is asked with that horizon.
+        rules.booking_horizon_days = max(horizon, (occurrences[-1].start - NOW).days + 2)
+        rules.save()
+        cache.clear()
     for occurrence in occurrences:
         assert {occurrence.start.astimezone(CLINIC_ZONE).time()} == {time(10)}
         books = _books(

@@ -15,7 +15,7 @@ from bookings.booking.course_forms import pick_value
 from bookings.models import Booking, BookingStatus, ClinicRules, Course, PaymentPolicy
 from tests.bookings.test_account_pages import sign_in
 from tests.clock import clinic_time
-from tests.factories import EVERY_DAY_NINE_TO_FIVE, BookingFactory
+from tests.factories import EVERY_DAY_NINE_TO_FIVE, BookingFactory, TimeOffFactory
 
 Book = Callable[..., Booking]
 
@@ -158,6 +158,35 @@ def test_a_clash_offers_other_times_and_skip_and_a_skipped_one_is_left_out(
     course = Course.objects.get()
     kept = course.sessions.order_by("start")
     assert [b.course_position for b in kept] == [1, 3, 4]
+    page = client.get(url(source, "manage"))
+    assert "Session 2 was not booked: please phone us on" in page.text
+
+
+def test_a_date_with_no_time_near_it_gives_one_reason_and_no_safety_note(client, source, rules):
+    rules.safety_recheck_days = 1
+    rules.save()
+    away = clinic_time(source.start + timedelta(days=42), 0)
+    TimeOffFactory(therapist=source.therapist, start=away, end=away + timedelta(days=2))
+
+    page = dates_page(client, source)
+
+    assert page.text.count("Not free:") == 1
+    assert "Not free: Anna K. is away then, or the clinic is closed. This one is left out" in (
+        page.text
+    )
+    assert "No free time near this date" not in page.text
+    # Sessions 2 and 3 are asked about again; session 4, left out, is not.
+    assert page.text.count("we will ask you our safety questions again") == 2
+
+
+def test_a_course_reaches_past_the_online_horizon(client, source, rules):
+    rules.booking_horizon_days = 14
+    rules.save()
+
+    page = dates_page(client, source)
+
+    assert page.text.count(">Free<") == 3
+    assert "too far ahead" not in page.text
 
 
 def test_an_alternative_chosen_is_booked_with_that_therapist(client, source, other_therapist):
@@ -233,6 +262,44 @@ def test_a_course_is_not_offered_online_when_the_clinic_takes_payment_first(clie
     assert courses.CALL_TO_BOOK in client.get(url(source, "manage")).text
 
 
+def test_under_a_payment_policy_the_booking_page_says_to_phone_for_a_course(client, source):
+    rules = ClinicRules.load()
+    rules.payment_policy = PaymentPolicy.FULL
+    rules.save()
+
+    page = client.get(url(source, "manage"))
+
+    assert "To book a course of sessions, please phone us on" in page.text
+
+
+def test_a_second_post_that_finds_the_course_booked_goes_to_the_booking(
+    client, source, monkeypatch
+):
+    real = courses.book_course
+    data = post_of(fortnightly(source))
+
+    def the_other_tab_first(**kwargs: Any) -> Course:
+        real(**kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(courses, "book_course", the_other_tab_first)
+    response = client.post(url(source, "manage_course"), data)
+
+    assert response.status_code == 303 and response["Location"] == url(source, "manage")
+    assert Course.objects.count() == 1
+    page = client.get(url(source, "manage"))
+    assert "These sessions are booked already. Nothing more needs doing." in page.text
+
+
+def test_show_the_dates_with_nothing_chosen_says_what_to_answer(client, source):
+    # Radios left unticked send nothing: only the button's own name.
+    page = client.get(url(source, "manage_course"), {"show": "1"})
+
+    assert page.status_code == 400
+    assert "Please choose how often." in page.text
+    assert "Please choose how many sessions." in page.text
+
+
 def test_a_cancelled_booking_cannot_become_a_course(client, source):
     source.status = BookingStatus.CANCELLED
     source.save()
@@ -266,6 +333,45 @@ def test_a_course_session_offers_three_ways_to_cancel(client, course):
     for words in ("Cancel this session", "Cancel this and the later ones", "Cancel all"):
         assert words in page.text
     assert url(course[1], "manage_cancel") not in page.text
+
+
+def test_a_course_sessions_page_lists_the_courses_dates_and_their_status(client, course):
+    client.post(url(course[3], "manage_course_cancel"), {"scope": "one"})
+
+    page = client.get(url(course[1], "manage"))
+
+    assert "Your course" in page.text
+    assert "Wednesday 4 March, 10:00: Booked" in page.text
+    assert "Wednesday 18 March, 10:00: Booked (this one)" in page.text
+    assert "Wednesday 15 April, 10:00: Cancelled" in page.text
+
+
+def test_the_last_session_left_offers_one_way_to_cancel_and_asks_about_it_alone(client, course):
+    client.post(url(course[0], "manage_course_cancel"), {"scope": "all"})
+    last = Booking.objects.get(pk=course[1].pk)
+    last.status = BookingStatus.CONFIRMED
+    last.save()
+
+    page = client.get(url(last, "manage"))
+    assert "Cancel this session" in page.text
+    assert "Cancel this and the later ones" not in page.text and "Cancel all" not in page.text
+
+    ask = client.get(url(last, "manage_course_cancel") + "?scope=all")
+    assert "<h1>Cancel this session?</h1>" in ask.text
+    assert "No, keep it<" in ask.text and 'name="scope" value="one"' in ask.text
+    assert client.post(url(last, "manage_course_cancel"), {"scope": "one"}).status_code == 303
+    assert Booking.objects.get(pk=last.pk).status == BookingStatus.CANCELLED
+
+
+def test_the_question_page_names_the_dates_each_choice_cancels(client, course):
+    page = client.get(url(course[1], "manage_course_cancel") + "?scope=rest")
+
+    assert (
+        "Cancel this and the later ones: Wednesday 18 March, 10:00; Wednesday 1 April, 10:00; "
+        "Wednesday 15 April, 10:00" in page.text
+    )
+    assert "Cancel all: Wednesday 4 March, 10:00; Wednesday 18 March, 10:00;" in page.text
+    assert "No, keep them" in page.text
 
 
 def test_the_question_page_ticks_the_choice_the_link_named(client, course):

@@ -144,3 +144,40 @@ def test_a_client_answers_the_safety_questions_again(page, browser_log, source, 
     check_page(page, "recheck-done")
     assert Course.objects.get().recheck_result == RecheckResult.CLEAR
     assert_no_browser_problems(browser_log)
+
+
+# Where the fixes' screenshots are looked at (/tmp/fix-shots on Linux).
+FIX_SHOTS = Path(tempfile.gettempdir()) / "fix-shots"
+
+
+def fix_shot(page: Page, name: str) -> None:
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+    FIX_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=FIX_SHOTS / f"{name}.png", full_page=True)
+
+
+def test_a_course_sessions_page_lists_its_dates_and_asks_nothing_too_early(
+    page, browser_log, source
+):
+    page.goto(f"/manage/{source.manage_token}/course/?every_weeks=2&sessions=4")
+    page.get_by_role("button", name="Book these 3 sessions").click()
+    expect(page.get_by_text("Session 1 of 4")).to_be_visible()
+    second, third = (
+        Course.objects.get().sessions.filter(course_position__in=[2, 3]).order_by("course_position")
+    )
+
+    page.goto(f"/manage/{second.manage_token}/")
+    expect(page.get_by_text("Wednesday 1 April, 10:00: Booked")).to_be_visible()
+    fix_shot(page, "course-session-manage")
+
+    page.get_by_role("link", name="Cancel this and the later ones…").click()
+    expect(page.get_by_text("Wednesday 15 April, 10:00", exact=False).first).to_be_visible()
+    fix_shot(page, "course-cancel-ask")
+
+    # On 2 March, answers would not last to 1 April: nothing is asked yet.
+    page.goto(f"/manage/{third.manage_token}/safety-check/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nothing to answer yet")
+    expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)
+    fix_shot(page, "recheck-nothing-yet")
+    assert_no_browser_problems(browser_log)
