@@ -416,6 +416,7 @@ def cancel_in_course(
     reason: str = "",
     client_message: str = "",
     now: datetime | None = None,
+    by_clinic: bool | None = None,
 ) -> list[Booking]:
     """Cancel sessions of `booking`'s course; returns the ones cancelled now (none when
     sent again: nothing more is sent either).
@@ -424,7 +425,11 @@ def cancel_in_course(
     else nothing is cancelled and the message says to phone; staff cancel any time, the
     `reason` kept for the clinic alone. One email (COURSE_CANCELLED) lists the dates with
     a calendar file removing them; "one" sends the ordinary cancellation email.
+    `by_clinic=False`: staff cancel because the client asked ("As you asked", no
+    message kept); by default staff cancellations are the clinic's.
     """
+    if by_clinic is None:
+        by_clinic = by is not None
     now = now or timezone.now()
     if scope not in ("one", "rest", "all"):
         raise InvalidBooking("Please choose which sessions to cancel.")
@@ -448,14 +453,14 @@ def cancel_in_course(
                         f"{rules.cancellation_window_hours} hours away, so it can no longer "
                         "be cancelled online. Please phone the clinic."
                     )
-        message = (client_message.strip() or DEFAULT_CLIENT_MESSAGE) if by is not None else ""
+        message = (client_message.strip() or DEFAULT_CLIENT_MESSAGE) if by_clinic else ""
         kept_reason = " ".join(reason.split())[:200] if by is not None else ""
         for session in sessions:
             mark_cancelled(session, by=by, reason=kept_reason, client_message=message, now=now)
         if not sessions:
             return []
         if scope == "one":
-            notifications.notify_cancelled(sessions[0], now=now, by_clinic=by is not None)
+            notifications.notify_cancelled(sessions[0], now=now, by_clinic=by_clinic)
         else:
             notifications.notify_course_cancelled(sessions, now=now)
         # The first session the answers no longer cover may be gone: its email moves on.

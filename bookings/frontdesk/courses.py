@@ -407,7 +407,8 @@ def cancel_course_view(
                 scope=scope,
                 by=staff_user(request),
                 reason=form.cleaned_data["reason"],
-                client_message=form.cleaned_data["client_message"],
+                client_message=form.message_for_client(),
+                by_clinic=form.by_clinic(),
             )
         except BookingError as error:
             booking_admin.message_user(request, error.message, messages.ERROR)
