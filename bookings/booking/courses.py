@@ -160,8 +160,9 @@ def _diary(
     staff: bool,
     now: datetime,
 ) -> Diary:
-    """Who offers the technique (the source's therapist first) and their schedules over
-    the course's days: three queries and the rules."""
+    """Who offers the technique (the source's therapist first), their schedules and the
+    clinic's closures (named, for the clash words) over the course's days: four queries
+    and the rules."""
     offering = {
         t.pk: t.display_name
         for t in Therapist.objects.active().offering(source.technique_id).order_by("pk")
@@ -173,10 +174,11 @@ def _diary(
     }
     ids = [pk for pk in [source.therapist_id, *sorted(offering)] if pk in offering]
     ids = list(dict.fromkeys(ids))
-    schedules = selectors.schedules_between(
-        ids, min(starts) - timedelta(days=1), max(starts) + timedelta(days=2)
-    )
+    first, last = min(starts) - timedelta(days=1), max(starts) + timedelta(days=2)
+    schedules = selectors.schedules_between(ids, first, last)
+    closures = [(c.start, c.end, c.reason) for c in selectors.closures_between(first, last)]
     return Diary(
+        closures=closures,
         schedules=schedules,
         names=offering | names,
         rules=_rules(staff=staff, last_start=max(starts), now=now),

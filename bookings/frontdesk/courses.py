@@ -262,14 +262,16 @@ def book_course_view(
             by=staff_user(request),
         )
     except courses.CourseClash as clash:
-        # Nothing was booked: the plan again, the times taken meanwhile first.
-        taken = [o.position for o in clash.occurrences]
+        # Nothing was booked: the plan again, each time taken meanwhile as it was
+        # picked (its time and therapist, why, and its new alternatives).
+        taken = {o.position: o for o in clash.occurrences}
+        fresh = [taken.get(o.position, o) for o in _plan(booking, form, request)]
         return _plan_page(
             request,
             booking_admin,
             booking,
             form,
-            plan=planned_sessions(_plan(booking, form, request), posted=request.POST, taken=taken),
+            plan=planned_sessions(fresh, posted=request.POST, taken=list(taken)),
             error=staff_message(clash),
             status=409,
         )
