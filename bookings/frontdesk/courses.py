@@ -224,6 +224,18 @@ def _picks(
     return picks, unanswered
 
 
+def _booked_meanwhile(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking: Booking
+) -> HttpResponse | None:
+    """Sent twice at once, the other post booked the course (or the booking changed)
+    meanwhile: back to the booking with the friendly word, not the stale plan."""
+    booking.refresh_from_db(fields=["course", "status"])
+    if refused := _refused(booking):
+        booking_admin.message_user(request, refused, messages.INFO)
+        return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
+    return None
+
+
 @require_POST
 def book_course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
@@ -241,6 +253,8 @@ def book_course_view(
     try:
         occurrences = _plan(booking, form, request)
     except BookingError as refusal:
+        if gone := _booked_meanwhile(request, booking_admin, booking):
+            return gone
         return _plan_page(request, booking_admin, booking, form, error=staff_message(refusal))
     picks, unanswered = _picks(request.POST, occurrences)
     if unanswered:
@@ -276,6 +290,8 @@ def book_course_view(
             status=409,
         )
     except BookingError as refusal:
+        if gone := _booked_meanwhile(request, booking_admin, booking):
+            return gone
         return _plan_page(
             request,
             booking_admin,

@@ -5,7 +5,10 @@ names the therapist of the pick that was taken."""
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
 
+from bookings.frontdesk import courses as desk_courses
 from bookings.models import Course
 from tests.bookings.test_desk_courses import (
     book_url,
@@ -66,3 +69,30 @@ def test_a_pick_taken_meanwhile_names_its_own_therapist(
     assert f"Taken meanwhile: {other_therapist.display_name} already has a session then." in page
     assert "Taken meanwhile: Anna K." not in page
     assert not Course.objects.exists()
+
+
+def test_a_second_post_that_finds_the_course_booked_meanwhile_goes_to_the_booking(
+    client,
+    front_desk_user,
+    source,  # noqa: F811
+    monkeypatch,
+):
+    client.force_login(front_desk_user)
+    picks = picks_from(plan(client, source).content.decode())
+    assert client.post(book_url(source), course_post(**picks)).status_code == 303
+    # The second post read the booking before the first committed its course.
+    real = desk_courses._refused
+    calls = []
+
+    def stale_then_real(booking):
+        calls.append(booking.pk)
+        return "" if len(calls) == 1 else real(booking)
+
+    monkeypatch.setattr(desk_courses, "_refused", stale_then_real)
+    response = client.post(book_url(source), course_post(**picks))
+    assert response.status_code == 303
+    assert response["Location"] == reverse("admin:bookings_booking_change", args=[source.pk])
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[-1] == f"{source.reference} is already in a course: nothing more was booked."
+    assert Course.objects.count() == 1
+    assert len(calls) == 2  # the service refused, then the booking was read again
