@@ -6,9 +6,10 @@ Plain form posts, no script: "Check these dates" is a GET (it changes nothing), 
 and cancelling are POSTs safe to repeat. The services are bookings/booking/courses.py.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin, messages
@@ -26,12 +27,21 @@ from bookings.frontdesk.forms import CourseForm, StaffCancelForm
 from bookings.frontdesk.selectors import first_name
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.frontdesk.views import admin_context, changeable_booking, staff_user
-from bookings.models import Booking, BookingStatus, ClinicRules, CourseInterval, Therapist
+from bookings.models import (
+    Booking,
+    BookingStatus,
+    ClinicRules,
+    CourseInterval,
+    PaymentPolicy,
+    Therapist,
+)
 from bookings.scheduling import availability, selectors
-from clinic.display import clinic_datetime, clinic_days
+from clinic.display import clinic_date, clinic_datetime, clinic_days
 from clinic.http import HttpResponseSeeOther, no_store
 
 LEAVE_OUT = "leave-out"
+
+DeskView = Callable[[HttpRequest, admin.ModelAdmin[Booking], int], HttpResponse]
 
 SCOPES: dict[courses.Scope, str] = {
     "one": "Cancel this one",
@@ -127,6 +137,36 @@ def planned_sessions(
     return rows
 
 
+def inside_admin(view: DeskView) -> DeskView:
+    """A course page this user may not open says so inside the admin (its menu, a way
+    back), with the same 403, never the public site's page."""
+
+    @wraps(view)
+    def wrapped(
+        request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
+    ) -> HttpResponse:
+        try:
+            return view(request, booking_admin, booking_id)
+        except PermissionDenied:
+            mine = booking_admin.has_change_permission(request) and (
+                booking_admin.get_queryset(request).filter(pk=booking_id).exists()
+            )
+            context = admin_context(request, booking_admin, "You cannot open this page")
+            context |= {
+                "why": "Only the front desk books and cancels whole courses."
+                if mine
+                else "Your account cannot open this page.",
+                "back_url": reverse("admin:bookings_booking_change", args=[booking_id])
+                if mine
+                else reverse("admin:index"),
+                "back_label": "Back to the booking" if mine else "Back to the admin home page",
+            }
+            page = render(request, "admin/bookings/booking/forbidden.html", context, status=403)
+            return no_store(page)
+
+    return wrapped
+
+
 def _course_source(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> Booking:
@@ -157,7 +197,9 @@ def _plan_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = admin_context(request, booking_admin, f"Repeat {booking.reference} as a course")
+    on = clinic_date(booking.start, selectors.clinic_zone())
+    title = f"Repeat {booking.client_name}'s session on {on} as a course"
+    context = admin_context(request, booking_admin, title)
     context |= {
         "booking": booking,
         "original": booking,
@@ -172,6 +214,8 @@ def _plan_page(
         "change_url": reverse("admin:bookings_booking_change", args=[booking.pk]),
         "book_url": reverse("admin:bookings_booking_course_book", args=[booking.pk]),
         "recheck_days": ClinicRules.cached().safety_recheck_days,
+        # Online payment is for one booking at a time: a course is paid at the clinic.
+        "paid_online": ClinicRules.cached().payment_policy != PaymentPolicy.AT_CLINIC,
     }
     return no_store(render(request, "admin/bookings/booking/course.html", context, status=status))
 
@@ -185,6 +229,7 @@ def _plan(booking: Booking, form: CourseForm, request: HttpRequest) -> list[cour
     )
 
 
+@inside_admin
 def course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
@@ -236,6 +281,7 @@ def _booked_meanwhile(
     return None
 
 
+@inside_admin
 @require_POST
 def book_course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
@@ -397,6 +443,7 @@ def _may_cancel(request: HttpRequest, scope: str) -> bool:
     return scope == "one" or staff_scope(request).sees_all
 
 
+@inside_admin
 def cancel_course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
