@@ -2,9 +2,16 @@
 naming the client and session, and what the page says about paying."""
 
 import pytest
+from django.urls import reverse
 
 from bookings.models import PaymentPolicy
-from tests.bookings.test_desk_courses import book_url, course_post, course_url, source  # noqa: F401
+from tests.bookings.test_desk_courses import (  # noqa: F401
+    book_url,
+    course,
+    course_post,
+    course_url,
+    source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +69,11 @@ def test_under_a_paid_policy_the_course_page_says_sessions_are_paid_at_the_clini
     client.force_login(front_desk_user)
     html = client.get(course_url(source)).content.decode()
     assert ("Course sessions are paid at the clinic." in html) is said
+
+
+def test_the_staff_recheck_notice_reads_as_a_sentence(client, course):  # noqa: F811
+    html = client.get(reverse("admin:bookings_booking_change", args=[course[5].pk])).content
+    page = html.decode()
+    assert "Safety questions due again" in page
+    assert "The client&#x27;s answers are from" in page
+    assert "the client&#x27;s answers are from" not in page
