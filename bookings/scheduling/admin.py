@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -202,6 +202,20 @@ class ClinicRulesAdmin(admin.ModelAdmin[ClinicRules]):
 
     def has_delete_permission(self, request: HttpRequest, obj: ClinicRules | None = None) -> bool:
         return False
+
+    def message_user(
+        self,
+        request: HttpRequest,
+        message: str,
+        level: int = messages.INFO,
+        extra_tags: str = "",
+        fail_silently: bool = False,
+    ) -> None:
+        # The one thing saved here: plain words, not Django's "The clinic rules
+        # “Clinic rules” was changed successfully."
+        if level == messages.SUCCESS:
+            message = "Clinic rules saved."
+        super().message_user(request, message, level, extra_tags, fail_silently)
 
     def save_model(self, request: HttpRequest, obj: ClinicRules, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
