@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -20,6 +20,9 @@ from bookings.models import ClinicClosure, ClinicRules, Therapist, TimeOff, Work
 from bookings.scheduling import availability, clash_listing
 from bookings.scheduling.step_cache import diary_changed
 from clinic.admin import LabelledTabularInline
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class WorkingHoursInline(LabelledTabularInline[WorkingHours, Therapist]):
@@ -206,8 +209,8 @@ class ClinicRulesAdmin(admin.ModelAdmin[ClinicRules]):
     def message_user(
         self,
         request: HttpRequest,
-        message: str,
-        level: int = messages.INFO,
+        message: "str | _StrPromise",
+        level: int | str = messages.INFO,
         extra_tags: str = "",
         fail_silently: bool = False,
     ) -> None:
