@@ -178,7 +178,7 @@ def _course_source(
     return booking
 
 
-def _refused(booking: Booking) -> str:
+def why_not_repeat(booking: Booking) -> str:
     """Why this booking cannot start a course now, or ""."""
     if booking.course_id is not None:
         return f"{booking.reference} is already in a course: nothing more was booked."
@@ -236,7 +236,7 @@ def course_view(
     """How often and how many; then each date, free or the clash with its alternatives."""
     booking = _course_source(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := _refused(booking):
+    if refused := why_not_repeat(booking):
         booking_admin.message_user(request, refused, messages.INFO)
         return HttpResponseSeeOther(change_url)
     asked = "sessions" in request.GET
@@ -275,7 +275,7 @@ def _booked_meanwhile(
     """Sent twice at once, the other post booked the course (or the booking changed)
     meanwhile: back to the booking with the friendly word, not the stale plan."""
     booking.refresh_from_db(fields=["course", "status"])
-    if refused := _refused(booking):
+    if refused := why_not_repeat(booking):
         booking_admin.message_user(request, refused, messages.INFO)
         return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
     return None
@@ -290,7 +290,7 @@ def book_course_view(
     new alternatives. Sent twice, the second finds the booking in its course."""
     booking = _course_source(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := _refused(booking):
+    if refused := why_not_repeat(booking):
         booking_admin.message_user(request, refused, messages.INFO)
         return HttpResponseSeeOther(change_url)
     form = CourseForm(request.POST)

@@ -22,7 +22,7 @@ from bookings.scheduling.step_cache import diary_changed
 from clinic.admin import LabelledTabularInline
 
 if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
+    from django_stubs_ext import StrOrPromise
 
 
 class WorkingHoursInline(LabelledTabularInline[WorkingHours, Therapist]):
@@ -209,7 +209,7 @@ class ClinicRulesAdmin(admin.ModelAdmin[ClinicRules]):
     def message_user(
         self,
         request: HttpRequest,
-        message: "str | _StrPromise",
+        message: "StrOrPromise",
         level: int | str = messages.INFO,
         extra_tags: str = "",
         fail_silently: bool = False,

@@ -81,14 +81,14 @@ def test_a_second_post_that_finds_the_course_booked_meanwhile_goes_to_the_bookin
     picks = picks_from(plan(client, source).content.decode())
     assert client.post(book_url(source), course_post(**picks)).status_code == 303
     # The second post read the booking before the first committed its course.
-    real = desk_courses._refused
+    real = desk_courses.why_not_repeat
     calls = []
 
     def stale_then_real(booking):
         calls.append(booking.pk)
         return "" if len(calls) == 1 else real(booking)
 
-    monkeypatch.setattr(desk_courses, "_refused", stale_then_real)
+    monkeypatch.setattr(desk_courses, "why_not_repeat", stale_then_real)
     response = client.post(book_url(source), course_post(**picks))
     assert response.status_code == 303
     assert response["Location"] == reverse("admin:bookings_booking_change", args=[source.pk])

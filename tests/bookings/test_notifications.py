@@ -412,7 +412,8 @@ def test_the_clinics_note_shows_the_clients_phone_in_the_national_format(db, boo
     mail.outbox.clear()
     book(client_phone="+447700900100")
     (note,) = [m for m in mail.outbox if m.to != ["jane@example.org"]]
-    html = note.alternatives[0][0]
+    assert isinstance(note, mail.EmailMultiAlternatives)
+    html = str(note.alternatives[0][0])
     for text in (note.body, html):
         assert "07700 900100" in text
         assert "+447700900100" not in text
