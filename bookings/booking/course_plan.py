@@ -99,8 +99,11 @@ def off_their_day(
     ]
 
 
-def problem_words(problem: Problem, therapist_name: str) -> str:
-    """Why an occurrence is not free, as the course page says it."""
+def problem_words(problem: Problem, therapist_name: str, closure: str = "") -> str:
+    """Why an occurrence is not free, as the course page says it; `closure`: the name of
+    the clinic's closure that day, which time off then means."""
+    if problem == Problem.TIME_OFF and closure:
+        return f"Clinic closed: {closure.rstrip('.')}."
     return {
         Problem.PAST: "That time has already passed.",
         Problem.TOO_SOON: "That time is too soon to book online.",
@@ -108,7 +111,7 @@ def problem_words(problem: Problem, therapist_name: str) -> str:
         "book it.",
         Problem.DAY_OFF: f"{therapist_name} does not work on that day.",
         Problem.OUTSIDE_HOURS: f"That time is outside {therapist_name}'s working hours.",
-        Problem.TIME_OFF: f"{therapist_name} is away then, or the clinic is closed.",
+        Problem.TIME_OFF: f"{therapist_name} is away then.",
         Problem.TAKEN: f"{therapist_name} already has a session then.",
     }[problem]
 
@@ -124,6 +127,13 @@ class Diary:
     now: datetime
     zone: ZoneInfo
     length: timedelta
+    # The clinic's closures over the course's days: (first day, last day, its name).
+    closures: Sequence[tuple[date, date, str]] = ()
+
+    def closure_on(self, start: datetime) -> str:
+        """The name of the clinic's closure on `start`'s day in the clinic, or ""."""
+        day = start.astimezone(self.zone).date()
+        return next((name for first, last, name in self.closures if first <= day <= last), "")
 
     def schedule_of(self, therapist_id: int) -> TherapistSchedule | None:
         return next((s for s in self.schedules if s.therapist_id == therapist_id), None)
@@ -163,7 +173,8 @@ def _check(diary: Diary, *, therapist_id: int, start: datetime) -> tuple[str, Pr
     )
     if problem is None:
         return "", None
-    return problem_words(problem, diary.names.get(therapist_id, "")), problem
+    name = diary.names.get(therapist_id, "")
+    return problem_words(problem, name, diary.closure_on(start)), problem
 
 
 def options_for(diary: Diary, *, therapist_id: int, start: datetime) -> tuple[Option, ...]:

@@ -162,8 +162,9 @@ def _diary(
     staff: bool,
     now: datetime,
 ) -> Diary:
-    """Who offers the technique (the source's therapist first) and their schedules over
-    the course's days: three queries and the rules."""
+    """Who offers the technique (the source's therapist first), their schedules and the
+    clinic's closures (named, for the clash words) over the course's days: four queries
+    and the rules."""
     offering = {
         t.pk: t.display_name
         for t in Therapist.objects.active().offering(source.technique_id).order_by("pk")
@@ -175,10 +176,11 @@ def _diary(
     }
     ids = [pk for pk in [source.therapist_id, *sorted(offering)] if pk in offering]
     ids = list(dict.fromkeys(ids))
-    schedules = selectors.schedules_between(
-        ids, min(starts) - timedelta(days=1), max(starts) + timedelta(days=2)
-    )
+    first, last = min(starts) - timedelta(days=1), max(starts) + timedelta(days=2)
+    schedules = selectors.schedules_between(ids, first, last)
+    closures = [(c.start, c.end, c.reason) for c in selectors.closures_between(first, last)]
     return Diary(
+        closures=closures,
         schedules=schedules,
         names=offering | names,
         rules=_rules(staff=staff, last_start=max(starts), now=now),
@@ -422,6 +424,7 @@ def cancel_in_course(
     reason: str = "",
     client_message: str = "",
     now: datetime | None = None,
+    by_clinic: bool | None = None,
 ) -> list[Booking]:
     """Cancel sessions of `booking`'s course; returns the ones cancelled now (none when
     sent again: nothing more is sent either).
@@ -430,7 +433,11 @@ def cancel_in_course(
     else nothing is cancelled and the message says to phone; staff cancel any time, the
     `reason` kept for the clinic alone. One email (COURSE_CANCELLED) lists the dates with
     a calendar file removing them; "one" sends the ordinary cancellation email.
+    `by_clinic=False`: staff cancel because the client asked ("As you asked", no
+    message kept); by default staff cancellations are the clinic's.
     """
+    if by_clinic is None:
+        by_clinic = by is not None
     now = now or timezone.now()
     if scope not in ("one", "rest", "all"):
         raise InvalidBooking("Please choose which sessions to cancel.")
@@ -454,14 +461,14 @@ def cancel_in_course(
                         f"{rules.cancellation_window_hours} hours away, so it can no longer "
                         "be cancelled online. Please phone the clinic."
                     )
-        message = (client_message.strip() or DEFAULT_CLIENT_MESSAGE) if by is not None else ""
+        message = (client_message.strip() or DEFAULT_CLIENT_MESSAGE) if by_clinic else ""
         kept_reason = " ".join(reason.split())[:200] if by is not None else ""
         for session in sessions:
             mark_cancelled(session, by=by, reason=kept_reason, client_message=message, now=now)
         if not sessions:
             return []
         if scope == "one":
-            notifications.notify_cancelled(sessions[0], now=now, by_clinic=by is not None)
+            notifications.notify_cancelled(sessions[0], now=now, by_clinic=by_clinic)
         else:
             notifications.notify_course_cancelled(sessions, now=now)
         # The first session the answers no longer cover may be gone: its email moves on.

@@ -189,6 +189,10 @@ HEADLINES = {
 }
 
 
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 def desk_recheck(booking: Booking, rules: ClinicRules | None = None) -> DeskRecheck | None:
     """The course session's re-check for staff; None for a booking in no course, or a
     course session its answers still cover with nothing reported."""
@@ -197,11 +201,13 @@ def desk_recheck(booking: Booking, rules: ClinicRules | None = None) -> DeskRech
         return None
     days = interval_days(rules)
     need = need_of(booking, rules)
+    # Staff words continue "Ask the safety questions again: ..."; alone, a sentence.
+    detail = _sentence(staff_words(need, course, days))
     if need == Need.EMERGENCY:
         headline = f"Client reported an emergency sign on {_day(course.recheck_reported_at)}: "
-        return DeskRecheck(need, headline + "call them", staff_words(need, course, days))
+        return DeskRecheck(need, headline + "call them", detail)
     if need != Need.NOTHING:
-        return DeskRecheck(need, HEADLINES[need], staff_words(need, course, days))
+        return DeskRecheck(need, HEADLINES[need], detail)
     checked = booking.safety_checked_at
     asked_for = is_due(booking.start, course.answers_at, days) or flagged(
         course.recheck_result, course.recheck_reported_at, course.answers_at

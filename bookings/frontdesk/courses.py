@@ -6,9 +6,10 @@ Plain form posts, no script: "Check these dates" is a GET (it changes nothing), 
 and cancelling are POSTs safe to repeat. The services are bookings/booking/courses.py.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin, messages
@@ -26,12 +27,21 @@ from bookings.frontdesk.forms import CourseForm, StaffCancelForm
 from bookings.frontdesk.selectors import first_name
 from bookings.frontdesk.staff_scope import staff_scope
 from bookings.frontdesk.views import admin_context, changeable_booking, staff_user
-from bookings.models import Booking, BookingStatus, ClinicRules, CourseInterval, Therapist
+from bookings.models import (
+    Booking,
+    BookingStatus,
+    ClinicRules,
+    CourseInterval,
+    PaymentPolicy,
+    Therapist,
+)
 from bookings.scheduling import availability, selectors
-from clinic.display import clinic_datetime, clinic_days
+from clinic.display import clinic_date, clinic_datetime, clinic_days
 from clinic.http import HttpResponseSeeOther, no_store
 
 LEAVE_OUT = "leave-out"
+
+DeskView = Callable[[HttpRequest, admin.ModelAdmin[Booking], int], HttpResponse]
 
 SCOPES: dict[courses.Scope, str] = {
     "one": "Cancel this one",
@@ -127,6 +137,36 @@ def planned_sessions(
     return rows
 
 
+def inside_admin(view: DeskView) -> DeskView:
+    """A course page this user may not open says so inside the admin (its menu, a way
+    back), with the same 403, never the public site's page."""
+
+    @wraps(view)
+    def wrapped(
+        request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
+    ) -> HttpResponse:
+        try:
+            return view(request, booking_admin, booking_id)
+        except PermissionDenied:
+            mine = booking_admin.has_change_permission(request) and (
+                booking_admin.get_queryset(request).filter(pk=booking_id).exists()
+            )
+            context = admin_context(request, booking_admin, "You cannot open this page")
+            context |= {
+                "why": "Only the front desk books and cancels whole courses."
+                if mine
+                else "Your account cannot open this page.",
+                "back_url": reverse("admin:bookings_booking_change", args=[booking_id])
+                if mine
+                else reverse("admin:index"),
+                "back_label": "Back to the booking" if mine else "Back to the admin home page",
+            }
+            page = render(request, "admin/bookings/booking/forbidden.html", context, status=403)
+            return no_store(page)
+
+    return wrapped
+
+
 def _course_source(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> Booking:
@@ -138,7 +178,7 @@ def _course_source(
     return booking
 
 
-def _refused(booking: Booking) -> str:
+def why_not_repeat(booking: Booking) -> str:
     """Why this booking cannot start a course now, or ""."""
     if booking.course_id is not None:
         return f"{booking.reference} is already in a course: nothing more was booked."
@@ -157,7 +197,9 @@ def _plan_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    context = admin_context(request, booking_admin, f"Repeat {booking.reference} as a course")
+    on = clinic_date(booking.start, selectors.clinic_zone())
+    title = f"Repeat {booking.client_name}'s session on {on} as a course"
+    context = admin_context(request, booking_admin, title)
     context |= {
         "booking": booking,
         "original": booking,
@@ -172,6 +214,8 @@ def _plan_page(
         "change_url": reverse("admin:bookings_booking_change", args=[booking.pk]),
         "book_url": reverse("admin:bookings_booking_course_book", args=[booking.pk]),
         "recheck_days": ClinicRules.cached().safety_recheck_days,
+        # Online payment is for one booking at a time: a course is paid at the clinic.
+        "paid_online": ClinicRules.cached().payment_policy != PaymentPolicy.AT_CLINIC,
     }
     return no_store(render(request, "admin/bookings/booking/course.html", context, status=status))
 
@@ -185,13 +229,14 @@ def _plan(booking: Booking, form: CourseForm, request: HttpRequest) -> list[cour
     )
 
 
+@inside_admin
 def course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
     """How often and how many; then each date, free or the clash with its alternatives."""
     booking = _course_source(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := _refused(booking):
+    if refused := why_not_repeat(booking):
         booking_admin.message_user(request, refused, messages.INFO)
         return HttpResponseSeeOther(change_url)
     asked = "sessions" in request.GET
@@ -224,6 +269,19 @@ def _picks(
     return picks, unanswered
 
 
+def _booked_meanwhile(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking: Booking
+) -> HttpResponse | None:
+    """Sent twice at once, the other post booked the course (or the booking changed)
+    meanwhile: back to the booking with the friendly word, not the stale plan."""
+    booking.refresh_from_db(fields=["course", "status"])
+    if refused := why_not_repeat(booking):
+        booking_admin.message_user(request, refused, messages.INFO)
+        return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
+    return None
+
+
+@inside_admin
 @require_POST
 def book_course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
@@ -232,7 +290,7 @@ def book_course_view(
     new alternatives. Sent twice, the second finds the booking in its course."""
     booking = _course_source(request, booking_admin, booking_id)
     change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := _refused(booking):
+    if refused := why_not_repeat(booking):
         booking_admin.message_user(request, refused, messages.INFO)
         return HttpResponseSeeOther(change_url)
     form = CourseForm(request.POST)
@@ -241,6 +299,8 @@ def book_course_view(
     try:
         occurrences = _plan(booking, form, request)
     except BookingError as refusal:
+        if gone := _booked_meanwhile(request, booking_admin, booking):
+            return gone
         return _plan_page(request, booking_admin, booking, form, error=staff_message(refusal))
     picks, unanswered = _picks(request.POST, occurrences)
     if unanswered:
@@ -262,18 +322,22 @@ def book_course_view(
             by=staff_user(request),
         )
     except courses.CourseClash as clash:
-        # Nothing was booked: the plan again, the times taken meanwhile first.
-        taken = [o.position for o in clash.occurrences]
+        # Nothing was booked: the plan again, each time taken meanwhile as it was
+        # picked (its time and therapist, why, and its new alternatives).
+        taken = {o.position: o for o in clash.occurrences}
+        fresh = [taken.get(o.position, o) for o in _plan(booking, form, request)]
         return _plan_page(
             request,
             booking_admin,
             booking,
             form,
-            plan=planned_sessions(_plan(booking, form, request), posted=request.POST, taken=taken),
+            plan=planned_sessions(fresh, posted=request.POST, taken=list(taken)),
             error=staff_message(clash),
             status=409,
         )
     except BookingError as refusal:
+        if gone := _booked_meanwhile(request, booking_admin, booking):
+            return gone
         return _plan_page(
             request,
             booking_admin,
@@ -379,6 +443,7 @@ def _may_cancel(request: HttpRequest, scope: str) -> bool:
     return scope == "one" or staff_scope(request).sees_all
 
 
+@inside_admin
 def cancel_course_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking_id: int
 ) -> HttpResponse:
@@ -407,7 +472,8 @@ def cancel_course_view(
                 scope=scope,
                 by=staff_user(request),
                 reason=form.cleaned_data["reason"],
-                client_message=form.cleaned_data["client_message"],
+                client_message=form.message_for_client(),
+                by_clinic=form.by_clinic(),
             )
         except BookingError as error:
             booking_admin.message_user(request, error.message, messages.ERROR)

@@ -50,6 +50,12 @@ class Session:
     # Its place in a course of care ("3 of 6"), when it is in one.
     course_id: int | None = None
     course_mark: str = ""
+    # An "Awaiting payment" hold: the time is the client's until then, unpaid.
+    hold_until: datetime | None = None
+
+    @property
+    def awaiting_payment(self) -> bool:
+        return self.status == "awaiting"
 
 
 @dataclass(frozen=True)

@@ -352,6 +352,21 @@ class StaffCancelForm(forms.Form):
         initial=DEFAULT_CLIENT_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    asked_by = forms.ChoiceField(
+        label="Who asked to cancel?",
+        choices=[("clinic", "The clinic cancelled"), ("client", "The client asked")],
+        initial="clinic",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def by_clinic(self) -> bool:
+        """The clinic's own cancellation (its apology and message) unless the client
+        asked: then their email says "As you asked" and carries no message."""
+        return bool(self.cleaned_data.get("asked_by") != "client")
+
+    def message_for_client(self) -> str:
+        return str(self.cleaned_data["client_message"]) if self.by_clinic() else ""
 
 
 class BookingForm(forms.ModelForm[Booking]):

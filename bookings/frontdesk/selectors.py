@@ -66,6 +66,8 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             "reference",
             "arrived_at",
             "course_id",
+            # The hold's end rides along in the same query (a join, no more queries).
+            "checkout__hold_until",
         )
     ):
         session = day_grid.Session(
@@ -83,6 +85,7 @@ def day_columns(day: date, *, therapist_id: int | None = None) -> ClinicDay:
             status=row["status"],
             arrived=row["arrived_at"] is not None,
             course_id=row["course_id"],
+            hold_until=row["checkout__hold_until"],
         )
         sessions[row["therapist_id"]].append((session, row["status"]))
     columns = []

@@ -231,8 +231,9 @@ def cancel_view(
             services.cancel_booking(
                 booking=booking,
                 reason=form.cleaned_data["reason"],
-                client_message=form.cleaned_data["client_message"],
+                client_message=form.message_for_client(),
                 by=staff_user(request),
+                by_clinic=form.by_clinic(),
             )
         except BookingError as error:
             booking_admin.message_user(request, error.message, messages.ERROR)
@@ -266,8 +267,9 @@ def cancel_selected(
                     services.cancel_booking(
                         booking=booking,
                         reason=form.cleaned_data["reason"],
-                        client_message=form.cleaned_data["client_message"],
+                        client_message=form.message_for_client(),
                         by=staff_user(request),
+                        by_clinic=form.by_clinic(),
                     )
                 except BookingError as error:
                     booking_admin.message_user(

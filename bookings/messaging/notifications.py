@@ -277,7 +277,8 @@ def notify_course_cancelled(sessions: Sequence[Booking], *, now: datetime) -> No
     """Several sessions of a course cancelled at once: ONE email listing them, with a
     calendar file cancelling each event (its UID, a sequence above its last), attached
     to the first; the clinic's note per session; their reminders dropped. The email
-    says sorry when staff cancelled (`cancelled_by`), with their message to the client."""
+    says sorry when the clinic cancelled (`cancelled_by`, with its message to the client;
+    staff cancelling because the client asked keep no message)."""
     for session in sessions:
         _drop_pending_reminders(session)
         _queue(session, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)

@@ -206,7 +206,9 @@ def _course_context(notification: Notification) -> dict[str, object]:
     return {
         "sessions": sessions,
         "left_out": left_out,
-        "by_clinic": lead.cancelled_by_id is not None,
+        # Staff cancelling because the client asked keep no message for them
+        # (courses.cancel_in_course): the email is the client's own "As you asked".
+        "by_clinic": lead.cancelled_by_id is not None and bool(lead.client_message),
         "window_hours": ClinicRules.load().cancellation_window_hours,
     }
 

@@ -1,8 +1,8 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,9 @@ from bookings.models import ClinicClosure, ClinicRules, Therapist, TimeOff, Work
 from bookings.scheduling import availability, clash_listing
 from bookings.scheduling.step_cache import diary_changed
 from clinic.admin import LabelledTabularInline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class WorkingHoursInline(LabelledTabularInline[WorkingHours, Therapist]):
@@ -202,6 +205,20 @@ class ClinicRulesAdmin(admin.ModelAdmin[ClinicRules]):
 
     def has_delete_permission(self, request: HttpRequest, obj: ClinicRules | None = None) -> bool:
         return False
+
+    def message_user(
+        self,
+        request: HttpRequest,
+        message: "StrOrPromise",
+        level: int | str = messages.INFO,
+        extra_tags: str = "",
+        fail_silently: bool = False,
+    ) -> None:
+        # The one thing saved here: plain words, not Django's "The clinic rules
+        # “Clinic rules” was changed successfully."
+        if level == messages.SUCCESS:
+            message = "Clinic rules saved."
+        super().message_user(request, message, level, extra_tags, fail_silently)
 
     def save_model(self, request: HttpRequest, obj: ClinicRules, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

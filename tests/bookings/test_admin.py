@@ -381,6 +381,7 @@ def test_front_desk_edits_the_clinic_rules(client, front_desk_user):
     assert response.status_code == 302
     assert ClinicRules.load().slot_step_minutes == 30
     assert ClinicRules.load().safety_recheck_days == 21
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Clinic rules saved."]
 
 
 def test_front_desk_chooses_how_clients_see_staff_named_on_their_trail(client, front_desk_user):

@@ -406,3 +406,14 @@ def test_erasing_a_client_scrubs_their_address_from_the_message_history(book, no
     assert Notification.objects.filter(recipient=settings.FRONT_DESK_EMAIL).exists()
     reminder = booking.notifications.get(kind=NotificationKind.REMINDER)
     assert reminder.status == NotificationStatus.SKIPPED
+
+
+def test_the_clinics_note_shows_the_clients_phone_in_the_national_format(db, book):
+    mail.outbox.clear()
+    book(client_phone="+447700900100")
+    (note,) = [m for m in mail.outbox if m.to != ["jane@example.org"]]
+    assert isinstance(note, mail.EmailMultiAlternatives)
+    html = str(note.alternatives[0][0])
+    for text in (note.body, html):
+        assert "07700 900100" in text
+        assert "+447700900100" not in text

@@ -33,7 +33,7 @@ def test_the_desk_books_a_six_week_course_around_a_clash_and_cancels_the_rest(
     page.get_by_role("link", name="Repeat as a course").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Repeat {source.reference} as a course"
+        "Repeat Jane Doe's session on Tue 3 Mar 2026 as a course"
     )
     expect(page.get_by_label("Every week")).to_be_checked()
     expect(page.get_by_label("Sessions in total")).to_have_value("6")
