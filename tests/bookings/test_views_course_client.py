@@ -171,7 +171,7 @@ def test_a_date_with_no_time_near_it_gives_one_reason_and_no_safety_note(client,
     page = dates_page(client, source)
 
     assert page.text.count("Not free:") == 1
-    assert "Not free: Anna K. is away then, or the clinic is closed. This one is left out" in (
+    assert "Not free: Anna K. is away then. This one is left out" in (
         page.text
     )
     assert "No free time near this date" not in page.text
