@@ -171,9 +171,7 @@ def test_a_date_with_no_time_near_it_gives_one_reason_and_no_safety_note(client,
     page = dates_page(client, source)
 
     assert page.text.count("Not free:") == 1
-    assert "Not free: Anna K. is away then. This one is left out" in (
-        page.text
-    )
+    assert "Not free: Anna K. is away then. This one is left out" in (page.text)
     assert "No free time near this date" not in page.text
     # Sessions 2 and 3 are asked about again; session 4, left out, is not.
     assert page.text.count("we will ask you our safety questions again") == 2
