@@ -258,9 +258,15 @@ def notify_course_booked(
     says to phone for them."""
     source, *added = sessions
     for session in added:
-        _queue(session, NotificationKind.CLINIC_BOOKED, scheduled_for=now)
         _queue_reminder(session, now)
         _queue_outcome_ask(session)
+    # One note to the desk for the course, listing its new sessions, not one a session.
+    _queue(
+        source,
+        NotificationKind.CLINIC_BOOKED,
+        scheduled_for=now,
+        course_sessions=[[s.pk, 0] for s in added],
+    )
     if source.client_email:
         _queue(
             source,
@@ -281,8 +287,14 @@ def notify_course_cancelled(sessions: Sequence[Booking], *, now: datetime) -> No
     staff cancelling because the client asked keep no message)."""
     for session in sessions:
         _drop_pending_reminders(session)
-        _queue(session, NotificationKind.CLINIC_CANCELLED, scheduled_for=now)
     first = sessions[0]
+    # One note to the desk listing the sessions, not one a session.
+    _queue(
+        first,
+        NotificationKind.CLINIC_CANCELLED,
+        scheduled_for=now,
+        course_sessions=[[s.pk, 0] for s in sessions],
+    )
     if first.client_email:
         listed = [[s.pk, _next_sequence(s)] for s in sessions]
         _queue(

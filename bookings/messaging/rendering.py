@@ -43,6 +43,11 @@ REFUND_KINDS = {NotificationKind.LATE_REFUND, NotificationKind.REFUND}
 # About money, not about the session's time: sent whatever became of the session.
 PAYMENT_KINDS = PAYMENT_EMAIL_KINDS | {NotificationKind.HOLD_RELEASED}
 # A course's one email about several sessions (notifications.notify_course_*).
+# The desk's one note about a course (its sessions in `course_sessions`).
+CLINIC_COURSE_SUBJECTS = {
+    NotificationKind.CLINIC_BOOKED: "New course {reference}: {count} more sessions",
+    NotificationKind.CLINIC_CANCELLED: "Course {reference}: {count} sessions cancelled",
+}
 COURSE_KINDS = {NotificationKind.COURSE_BOOKED, NotificationKind.COURSE_CANCELLED}
 CLINIC_KINDS = {
     NotificationKind.CLINIC_BOOKED,
@@ -173,11 +178,8 @@ def course_sessions_of(notification: Notification) -> list[tuple[Booking, int]]:
     for "booked" those still confirmed, for "cancelled" those still cancelled (one
     reinstated since is no longer cancelled by a late retry)."""
     sequences = {booking_id: sequence for booking_id, sequence in notification.course_sessions}
-    wanted = (
-        BookingStatus.CANCELLED
-        if notification.kind == NotificationKind.COURSE_CANCELLED
-        else BookingStatus.CONFIRMED
-    )
+    cancelled = (NotificationKind.COURSE_CANCELLED, NotificationKind.CLINIC_CANCELLED)
+    wanted = BookingStatus.CANCELLED if notification.kind in cancelled else BookingStatus.CONFIRMED
     rows = (
         Booking.objects.filter(pk__in=sequences, status=wanted)
         .select_related("technique", "therapist")
@@ -187,7 +189,8 @@ def course_sessions_of(notification: Notification) -> list[tuple[Booking, int]]:
 
 
 def _course_context(notification: Notification) -> dict[str, object]:
-    if notification.kind not in COURSE_KINDS:
+    # A course's email to the client, or the desk's one note about a course.
+    if notification.kind not in COURSE_KINDS and not notification.course_sessions:
         return {}
     sessions = []
     for session, _ in course_sessions_of(notification):
@@ -300,7 +303,10 @@ def build_message(notification: Notification, *, now: datetime) -> EmailMultiAlt
     start = timezone.localtime(notification.session_start)
     template = "clinic_note" if notification.kind in CLINIC_KINDS else notification.kind
     listed = context.get("sessions")  # a course's email: the sessions it lists
-    subject = SUBJECTS[NotificationKind(notification.kind)].format(
+    subject_of = SUBJECTS[NotificationKind(notification.kind)]
+    if notification.kind in CLINIC_KINDS and isinstance(listed, list):
+        subject_of = CLINIC_COURSE_SUBJECTS.get(NotificationKind(notification.kind), subject_of)
+    subject = subject_of.format(
         when=f"{start:%A} {start.day} {start:%B} at {start:%H:%M}",
         reference=booking.reference,
         count=len(listed) if isinstance(listed, list) else 0,

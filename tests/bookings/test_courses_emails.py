@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
 from icalendar import Calendar
@@ -247,7 +248,7 @@ def test_the_clinic_cancelling_all_says_sorry_without_its_reason(
     assert "confidential" not in everything
     assert len(calendar_of(message).walk("VEVENT")) == 6
     clinic_notes = [m for m in mail.outbox if m.to != ["jane@example.org"]]
-    assert len(clinic_notes) == 6  # the desk's note per session, as for any cancellation
+    assert len(clinic_notes) == 1  # one note to the desk listing the six sessions
 
 
 @pytest.mark.parametrize("scope", ["one", "rest", "all"])
@@ -316,3 +317,46 @@ def test_the_rest_after_a_session_that_took_place_are_cancelled_but_not_it(
 def test_a_booking_in_no_course_has_no_course_to_cancel(book, clinic_rules, now):
     with pytest.raises(InvalidBooking, match="not part of a course"):
         courses.cancel_in_course(booking=book(), scope="all", by=None, now=now)
+
+
+# The front desk's inbox hears of a course once: one note when it is booked, listing its
+# new sessions, and one when several of its sessions are cancelled together.
+
+
+def to_desk() -> list[mail.EmailMessage]:
+    return [m for m in mail.outbox if settings.FRONT_DESK_EMAIL in m.to]
+
+
+def test_the_desk_gets_one_note_listing_the_sessions_a_course_booked(
+    book, clinic_rules, front_desk_user, after_commit, now
+):
+    source = book()
+    occurrences = courses.plan_course(source=source, every_weeks=1, sessions=6, staff=True)
+    mail.outbox.clear()
+    booked = after_commit(
+        courses.book_course,
+        source=source,
+        every_weeks=1,
+        picks=[courses.Pick(o.position, o.start, o.therapist_id) for o in occurrences],
+        by=front_desk_user,
+    )
+
+    (note,) = to_desk()
+    assert note.subject == f"New course {source.reference}: 5 more sessions"
+    assert "The booking below was repeated as a course." in note.body
+    for session in sessions_of(booked)[1:]:
+        assert session.reference in note.body
+    assert "Wed 11 Mar 2026, 10:00" in note.body
+
+
+def test_the_desk_gets_one_note_for_sessions_cancelled_together(course, after_commit, now):
+    sessions = sessions_of(course)
+    mail.outbox.clear()
+
+    after_commit(courses.cancel_in_course, booking=sessions[3], scope="rest", by=None, now=now)
+
+    (note,) = to_desk()
+    assert note.subject == f"Course {sessions[3].reference}: 3 sessions cancelled"
+    assert "Sessions of a course were cancelled; their times are free again." in note.body
+    listed = note.body.split("free again.")[1].split("When:")[0]
+    assert [s.reference in listed for s in sessions] == [False] * 3 + [True] * 3
