@@ -34,6 +34,7 @@ from bookings.booking.course_plan import (
     problem_words,
 )
 from bookings.booking.errors import OVERLAP_CONSTRAINT, InvalidBooking, SlotUnavailable
+from bookings.booking.recheck_rule import answers_last_until
 from bookings.booking.selectors import course_mark, course_marks
 from bookings.booking.services import (
     STAFF_HORIZON_DAYS,
@@ -68,7 +69,6 @@ __all__ = [
     "course_mark",
     "course_marks",
     "plan_course",
-    "recheck_due",
 ]
 
 CALL_TO_BOOK = "Please call the clinic to book a course."
@@ -191,7 +191,8 @@ def _diary(
 
 
 def _recheck_after(source: Booking, rules: ClinicRules) -> datetime:
-    return source.created_at + timedelta(days=rules.safety_recheck_days)
+    # The course's answers are the source's (Course.answers_at): the one rule's end.
+    return answers_last_until(source.created_at, rules.safety_recheck_days)
 
 
 # Planning -------------------------------------------------------------------
@@ -475,13 +476,3 @@ def cancel_in_course(
         recheck.queue_recheck(Course.objects.get(pk=course_id), now)
         diary_changed(therapist_ids={s.therapist_id for s in sessions})
         return sessions
-
-
-# Reads ----------------------------------------------------------------------
-
-
-def recheck_due(booking: Booking, rules: ClinicRules) -> bool:
-    """Whether the session waits for the safety questions to be asked again: the one
-    rule is `recheck.recheck_due` (the course's answers older than the clinic's interval
-    at its start, and not asked again or checked at the desk since)."""
-    return recheck.recheck_due(booking, rules)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from bookings.booking import courses
+from bookings.booking import courses, recheck
 from bookings.booking.course_plan import NEXT_DAY, OTHER_THERAPIST, SAME_THERAPIST
 from bookings.booking.errors import InvalidBooking, UnsafeBooking
 from bookings.booking.services import cancel_booking, reschedule_booking
@@ -505,11 +505,11 @@ def test_recheck_is_due_for_sessions_after_the_answers_interval(
     due = [
         s.course_position
         for s in course.sessions.order_by("start")
-        if courses.recheck_due(s, clinic_rules)
+        if recheck.recheck_due(s, clinic_rules)
     ]
 
     assert due == [3, 4]  # four and six weeks on: past the 30 days
-    assert not courses.recheck_due(BookingFactory(), clinic_rules)
+    assert not recheck.recheck_due(BookingFactory(), clinic_rules)
 
 
 def test_a_therapist_who_no_longer_offers_the_technique_cannot_take_a_pick(
