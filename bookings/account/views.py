@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.account import selectors, services, session
 from bookings.account.forms import BookAgainForm, SignInForm
-from bookings.booking.course_pages import online_courses_allowed
+from bookings.booking.courses import online_courses_allowed
 from bookings.booking.forms import ANYONE
 from bookings.intake.answers import IntakeAnswers
 from bookings.intake.cookie import remember

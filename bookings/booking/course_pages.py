@@ -22,8 +22,9 @@ from bookings.booking.course_forms import (
     planned_count,
 )
 from bookings.booking.course_plan import Occurrence
+from bookings.booking.courses import online_courses_allowed
 from bookings.booking.errors import BookingError
-from bookings.models import Booking, BookingStatus, ClinicRules, CourseInterval, PaymentPolicy
+from bookings.models import Booking, BookingStatus, ClinicRules, CourseInterval
 from clinic.http import HttpResponseSeeOther, no_store, row_by_token
 from clinic.protection import limit_form_posts
 
@@ -35,12 +36,6 @@ def course_booking(token: str) -> Booking:
     return row_by_token(
         Booking.objects.select_related("technique", "therapist", "course"), "manage_token", token
     )
-
-
-def online_courses_allowed(rules: ClinicRules) -> bool:
-    """The same rule `courses.book_course` applies to a client: online payment is per
-    booking, so a clinic that takes it books courses by phone."""
-    return bool(rules.payment_policy == PaymentPolicy.AT_CLINIC)
 
 
 def can_repeat(booking: Booking, rules: ClinicRules, now: datetime) -> bool:

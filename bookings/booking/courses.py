@@ -68,6 +68,7 @@ __all__ = [
     "cancel_in_course",
     "course_mark",
     "course_marks",
+    "online_courses_allowed",
     "plan_course",
 ]
 
@@ -111,9 +112,14 @@ def _require_course_source(source: Booking, *, staff: bool, now: datetime) -> No
         raise InvalidBooking("This session has already taken place: book a new one first.")
     if not source.technique.is_active:
         raise InvalidBooking(f"{source.technique.name} is not offered at the moment.")
-    if not staff and ClinicRules.load().payment_policy != PaymentPolicy.AT_CLINIC:
-        # Online payment is per booking (bookings/payments): a course would skip it.
+    if not staff and not online_courses_allowed(ClinicRules.load()):
         raise InvalidBooking(CALL_TO_BOOK)
+
+
+def online_courses_allowed(rules: ClinicRules) -> bool:
+    """Online payment is per booking (bookings/payments): a course would skip it, so a
+    clinic that takes it books courses by phone."""
+    return bool(rules.payment_policy == PaymentPolicy.AT_CLINIC)
 
 
 def _require_shape(every_weeks: int, sessions: int) -> None:

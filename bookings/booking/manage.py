@@ -88,7 +88,7 @@ def _manage_context(booking: Booking, rules: ClinicRules, now: datetime) -> dict
         "course_by_phone": booking.course_id is None
         and booking.status == BookingStatus.CONFIRMED
         and booking.start > now
-        and not course_pages.online_courses_allowed(rules),
+        and not courses.online_courses_allowed(rules),
     }
 
 
