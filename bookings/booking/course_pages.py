@@ -21,7 +21,7 @@ from bookings.booking.course_forms import (
     pick_field,
     planned_count,
 )
-from bookings.booking.course_plan import Occurrence
+from bookings.booking.course_plan import Occurrence, left_out
 from bookings.booking.courses import online_courses_allowed
 from bookings.booking.errors import BookingError
 from bookings.models import Booking, BookingStatus, ClinicRules, CourseInterval
@@ -158,12 +158,11 @@ def manage_course(request: HttpRequest, token: str) -> HttpResponse:
             return _manage(booking)
         return _page(request, booking, shape=shape, picks=picks, problem=error.message, status=400)
     total = course.sessions.count()
-    kept = {p.position for p in picks.picks()}
-    left_out = [n for n in range(2, shape.cleaned_data["sessions"] + 1) if n not in kept]
+    not_kept = left_out(shape.cleaned_data["sessions"], picks.picks())
     messages.success(
         request,
         f"Your course is booked: {total} sessions, {course.get_every_weeks_display().lower()}. "
-        f"{_not_booked(left_out)}"
+        f"{_not_booked(not_kept)}"
         "We have sent you an email with all the dates.",
     )
     return _manage(booking)

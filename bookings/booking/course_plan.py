@@ -99,6 +99,13 @@ def off_their_day(
     ]
 
 
+def left_out(planned: int, picks: Sequence[Pick]) -> list[int]:
+    """The positions 2..`planned` of a course that were not kept (the first is the
+    source)."""
+    kept = {p.position for p in picks}
+    return [n for n in range(2, planned + 1) if n not in kept]
+
+
 def problem_words(problem: Problem, therapist_name: str, closure: str = "") -> str:
     """Why an occurrence is not free, as the course page says it; `closure`: the name of
     the clinic's closure that day, which time off then means."""

@@ -27,6 +27,7 @@ from bookings.booking.course_plan import (
     Option,
     Pick,
     clashing_picks,
+    left_out,
     occurrence_starts,
     off_their_day,
     options_for,
@@ -393,9 +394,9 @@ def book_course(
                 ],
                 recheck_after=recheck_after,
             )
-        kept = {p.position for p in picks}
-        left_out = [n for n in range(2, (planned or 0) + 1) if n not in kept]
-        notifications.notify_course_booked(course, booked, now=now, left_out=left_out)
+        notifications.notify_course_booked(
+            course, booked, now=now, left_out=left_out(planned or 0, picks)
+        )
         recheck.queue_recheck(course, now)
         diary_changed(therapist_ids={s.therapist_id for s in booked})
         return course
