@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from bookings.booking import locks
+from bookings.booking import locks, recheck
 from bookings.booking.errors import (
     OVERLAP_CONSTRAINT,
     PROBLEM_MESSAGES,
@@ -390,6 +390,9 @@ def cancel_booking(
             )
             if notify:
                 notifications.notify_cancelled(locked, now=now, by_clinic=by_clinic)
+                if locked.course is not None:
+                    # A course session gone: its re-check email moves to the next due one.
+                    recheck.queue_recheck(locked.course, now)
             _diary_changed(therapist_ids=[locked.therapist_id])
         return locked
 

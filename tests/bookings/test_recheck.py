@@ -10,7 +10,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from bookings.booking import courses, recheck
+from bookings.booking import courses, recheck, services
 from bookings.booking.attendance import mark_arrived, record_safety_check
 from bookings.booking.errors import InvalidBooking
 from bookings.booking.recheck_rule import Need, email_still_needed, email_time, is_due, session_need
@@ -291,6 +291,18 @@ def test_cancelling_the_session_drops_its_email_and_the_next_due_session_gets_on
     assert outbox.deliver(email.pk, now=email.scheduled_for) == outbox.Outcome.NOT_CLAIMED
     dropped, moved = rechecks()
     assert dropped.status == NotificationStatus.SKIPPED
+    assert (moved.booking_id, moved.status) == (sessions[3].pk, NotificationStatus.PENDING)
+
+
+def test_the_desk_cancelling_the_session_alone_moves_the_email_on_too(
+    course_of, now, front_desk_user
+):
+    sessions = course_of()
+    email = rechecks()[0]
+    services.cancel_booking(booking=sessions[2], by=front_desk_user, now=now)
+
+    dropped, moved = rechecks()
+    assert (dropped.pk, dropped.status) == (email.pk, NotificationStatus.SKIPPED)
     assert (moved.booking_id, moved.status) == (sessions[3].pk, NotificationStatus.PENDING)
 
 
