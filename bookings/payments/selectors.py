@@ -265,7 +265,6 @@ def _paid_what(found: terms.Terms) -> str:
 def card_money_by_booking(start: datetime, end: datetime) -> dict[int, dict[str, Decimal]]:
     """Card payments, refunds and fees of the sessions starting in [start, end), in the
     currency's major unit, by booking: one query, for the weekly report."""
-    exponent = money.exponent(settings.CLINIC_CURRENCY)
     names = {PaymentKind.PAYMENT: "card", PaymentKind.REFUND: "refunded", PaymentKind.FEE: "fees"}
     found: dict[int, dict[str, Decimal]] = {}
     rows = (
@@ -275,6 +274,7 @@ def card_money_by_booking(start: datetime, end: datetime) -> dict[int, dict[str,
         .annotate(total=Sum("amount_minor"))
         .order_by()
     )
+    currency = settings.CLINIC_CURRENCY
     for booking_id, kind, total in rows:
-        found.setdefault(booking_id, {})[names[kind]] = Decimal(total).scaleb(-exponent)
+        found.setdefault(booking_id, {})[names[kind]] = money.from_minor(total, currency)
     return found
