@@ -210,7 +210,7 @@ def price_line(booking: Booking) -> str:
 
 
 def desk_panel(booking: Booking) -> dict[str, object]:
-    checkout = BookingCheckout.objects.filter(booking=booking).first()
+    checkout = _checkout_of(booking)
     found = booking_terms(booking)
     fee_charged = Payment.objects.succeeded().filter(booking=booking, kind=PaymentKind.FEE).exists()
     requested = checkout is not None and checkout.state == CheckoutState.REQUESTED
