@@ -178,8 +178,8 @@ def _reminders(
     return messages
 
 
-def _drop_pending_reminders(booking: Booking) -> None:
-    Notification.objects.for_booking(booking).pending().filter(
+def _drop_pending_reminders(*bookings: Booking) -> None:
+    Notification.objects.filter(booking__in=bookings).pending().filter(
         kind__in=[NotificationKind.REMINDER, NotificationKind.OUTCOME_ASK]
     ).update(status=NotificationStatus.SKIPPED)
 
@@ -294,8 +294,7 @@ def notify_course_cancelled(sessions: Sequence[Booking], *, now: datetime) -> No
     to the first; the clinic's note per session; their reminders dropped. The email
     says sorry when the clinic cancelled (`cancelled_by`, with its message to the client;
     staff cancelling because the client asked keep no message)."""
-    for session in sessions:
-        _drop_pending_reminders(session)
+    _drop_pending_reminders(*sessions)
     first = sessions[0]
     # One note to the desk listing the sessions, not one a session.
     _queue(
