@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from bookings.account import selectors
 from bookings.account.links import LINK_LIFETIME
 from bookings.messaging import notifications
 from bookings.models import (
@@ -83,8 +84,4 @@ def erase_sign_in_links(client: Client, now: datetime) -> None:
     """The client's part of the privacy erasure (privacy/parts.py): their links, and
     with them the emails' rows that hold their address. Nothing of them is exported:
     a link is a used or spent key, not something about the person."""
-    SignInLink.objects.filter(client_id__in=_record_ids(client)).delete()
-
-
-def _record_ids(client: Client) -> list[int]:
-    return [client.pk, *Client.objects.filter(merged_into=client).values_list("pk", flat=True)]
+    SignInLink.objects.filter(client_id__in=selectors.record_ids(client)).delete()

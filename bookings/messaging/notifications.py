@@ -178,8 +178,8 @@ def _reminders(
     return messages
 
 
-def _drop_pending_reminders(booking: Booking) -> None:
-    Notification.objects.for_booking(booking).pending().filter(
+def _drop_pending_reminders(*bookings: Booking) -> None:
+    Notification.objects.filter(booking__in=bookings).pending().filter(
         kind__in=[NotificationKind.REMINDER, NotificationKind.OUTCOME_ASK]
     ).update(status=NotificationStatus.SKIPPED)
 
@@ -257,9 +257,17 @@ def notify_course_booked(
     positions of the course not booked, listed as [LEFT_OUT, position] so the email
     says to phone for them."""
     source, *added = sessions
-    for session in added:
-        _queue_reminder(session, now)
-        _queue_outcome_ask(session)
+    rules = ClinicRules.load()
+    # New in this transaction: nothing queued for them yet (calendar sequence 0, no
+    # outcome request), so every session's messages go in one statement.
+    _queue_all(
+        [
+            message
+            for session in added
+            for message in _reminders(session, now, rules=rules, sequence=0)
+            + _outcome_ask(session, created=True)
+        ]
+    )
     # One note to the desk for the course, listing its new sessions, not one a session.
     _queue(
         source,
@@ -268,12 +276,13 @@ def notify_course_booked(
         course_sessions=[[s.pk, 0] for s in added],
     )
     if source.client_email:
+        sequence = _current_sequence(source)
         _queue(
             source,
             NotificationKind.COURSE_BOOKED,
             scheduled_for=now,
-            sequence=_current_sequence(source),
-            course_sessions=[[source.pk, _current_sequence(source)]]
+            sequence=sequence,
+            course_sessions=[[source.pk, sequence]]
             + [[s.pk, 0] for s in added]
             + [[LEFT_OUT, position] for position in left_out],
         )
@@ -285,8 +294,7 @@ def notify_course_cancelled(sessions: Sequence[Booking], *, now: datetime) -> No
     to the first; the clinic's note per session; their reminders dropped. The email
     says sorry when the clinic cancelled (`cancelled_by`, with its message to the client;
     staff cancelling because the client asked keep no message)."""
-    for session in sessions:
-        _drop_pending_reminders(session)
+    _drop_pending_reminders(*sessions)
     first = sessions[0]
     # One note to the desk listing the sessions, not one a session.
     _queue(

@@ -32,7 +32,7 @@ class RefundForm(forms.Form):
             first, left = choices[0]
             self.initial = {
                 "payment": str(first.pk),
-                "amount": str(Decimal(left).scaleb(-money.exponent(settings.CLINIC_CURRENCY))),
+                "amount": str(money.from_minor(left, settings.CLINIC_CURRENCY)),
             }
 
     def clean_payment(self) -> Payment:

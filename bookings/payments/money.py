@@ -36,6 +36,11 @@ def to_minor(amount: Decimal, currency: str) -> int:
     return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def from_minor(amount_minor: int, currency: str) -> Decimal:
+    """6000 -> Decimal("60.00"): `to_minor` undone, exactly."""
+    return Decimal(amount_minor).scaleb(-exponent(currency))
+
+
 def share(price_minor: int, percent: int) -> int:
     """A whole-percent share of a price, rounded half up, in integers only."""
     return (price_minor * percent + 50) // 100

@@ -57,11 +57,7 @@ def booking_terms(booking: Booking) -> terms.Terms:
     the clinic for a booking made without one."""
     currency = settings.CLINIC_CURRENCY
     price_minor = money.to_minor(booking.price, currency)
-    try:
-        # Read through the relation: the outbox loads it with the booking (no query).
-        checkout: BookingCheckout | None = booking.checkout
-    except BookingCheckout.DoesNotExist:
-        checkout = None
+    checkout = _checkout_of(booking)
     if checkout is None:
         return terms.terms_for(terms.Rule(), price_minor=price_minor, currency=currency)
     return terms.Terms(
@@ -83,6 +79,7 @@ def words(
 
 
 def _checkout_of(booking: Booking) -> BookingCheckout | None:
+    # Read through the relation: the outbox loads it with the booking (no query).
     try:
         checkout: BookingCheckout | None = booking.checkout
     except BookingCheckout.DoesNotExist:
@@ -126,7 +123,7 @@ def next_step(found: terms.Terms) -> dict[str, str]:
             "then": "Next, you save a card on Stripe's secure page. Nothing is charged now.",
             "lead": "then add a card",
         }
-    what = "deposit" if found.policy == terms.DEPOSIT else "full price"
+    what = _paid_what(found)
     return {
         "button": "Continue to payment",
         "then": f"Next, you pay the {what} of {show(found.due_now_minor)} on Stripe's "
@@ -213,7 +210,7 @@ def price_line(booking: Booking) -> str:
 
 
 def desk_panel(booking: Booking) -> dict[str, object]:
-    checkout = BookingCheckout.objects.filter(booking=booking).first()
+    checkout = _checkout_of(booking)
     found = booking_terms(booking)
     fee_charged = Payment.objects.succeeded().filter(booking=booking, kind=PaymentKind.FEE).exists()
     requested = checkout is not None and checkout.state == CheckoutState.REQUESTED
@@ -258,14 +255,16 @@ def link_request(booking: Booking, checkout: BookingCheckout | None) -> str:
         return ""
     if found.policy == terms.CARD_ON_FILE:
         return "a card to keep on file"
-    what = "deposit" if found.policy == terms.DEPOSIT else "full price"
-    return f"the {what} of {show(found.due_now_minor)}"
+    return f"the {_paid_what(found)} of {show(found.due_now_minor)}"
+
+
+def _paid_what(found: terms.Terms) -> str:
+    return "deposit" if found.policy == terms.DEPOSIT else "full price"
 
 
 def card_money_by_booking(start: datetime, end: datetime) -> dict[int, dict[str, Decimal]]:
     """Card payments, refunds and fees of the sessions starting in [start, end), in the
     currency's major unit, by booking: one query, for the weekly report."""
-    exponent = money.exponent(settings.CLINIC_CURRENCY)
     names = {PaymentKind.PAYMENT: "card", PaymentKind.REFUND: "refunded", PaymentKind.FEE: "fees"}
     found: dict[int, dict[str, Decimal]] = {}
     rows = (
@@ -275,6 +274,7 @@ def card_money_by_booking(start: datetime, end: datetime) -> dict[int, dict[str,
         .annotate(total=Sum("amount_minor"))
         .order_by()
     )
+    currency = settings.CLINIC_CURRENCY
     for booking_id, kind, total in rows:
-        found.setdefault(booking_id, {})[names[kind]] = Decimal(total).scaleb(-exponent)
+        found.setdefault(booking_id, {})[names[kind]] = money.from_minor(total, currency)
     return found

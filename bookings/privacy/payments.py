@@ -16,7 +16,6 @@ report and still matches Stripe's own record by its id.
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -66,7 +65,7 @@ def export_payments(client: Client, rule: HealthDataRule) -> dict[str, Any]:
                 "what": DEPOSIT
                 if row.kind == PaymentKind.PAYMENT and row.booking_id in deposits
                 else WHAT[PaymentKind(row.kind)],
-                "amount": str(Decimal(row.amount_minor).scaleb(-money.exponent(row.currency))),
+                "amount": str(money.from_minor(row.amount_minor, row.currency)),
                 "currency": row.currency.upper(),
                 "booking_reference": row.booking.reference,
                 "card": f"card ending {row.card_last4}" if row.card_last4 else "",

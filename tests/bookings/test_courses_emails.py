@@ -26,6 +26,7 @@ from bookings.models import (
     NotificationKind,
     NotificationStatus,
 )
+from clinic.display import money
 from tests.clock import CLINIC_ZONE
 
 Book = Callable[..., Booking]
@@ -92,6 +93,13 @@ def test_one_email_lists_every_date_with_one_event_per_session(course):
     assert len({str(e["uid"]) for e in events}) == 6
     assert [e.decoded("dtstart") for e in events] == [s.start for s in sessions]
     assert html_of(message).count("Move or cancel this session") == 6
+
+
+def test_the_course_email_gives_the_price_of_a_session_as_every_page_does(course):
+    (message,) = to_jane()
+
+    price = f"Price: {money(sessions_of(course)[0].price)} a session, paid at the clinic."
+    assert price in message.body and price in html_of(message)
 
 
 def test_the_course_email_names_the_sessions_left_out_with_the_phone(

@@ -24,6 +24,14 @@ def test_amounts_become_whole_minor_units(amount, currency, minor):
     assert isinstance(money.to_minor(amount, currency), int)
 
 
+@given(st.integers(min_value=-(10**9), max_value=10**9), st.sampled_from(["gbp", "jpy"]))
+def test_minor_units_go_back_to_the_same_amount(minor, currency):
+    amount = money.from_minor(minor, currency)
+    assert money.to_minor(amount, currency) == minor
+    assert str(money.from_minor(6000, "gbp")) == "60.00"
+    assert str(money.from_minor(500, "jpy")) == "500"
+
+
 def test_amounts_are_shown_with_the_clinics_symbol():
     assert SHOW(6000) == "£60.00"
     assert SHOW(123456789) == "£1,234,567.89"
