@@ -220,7 +220,7 @@ def _plan_page(
     return no_store(render(request, "admin/bookings/booking/course.html", context, status=status))
 
 
-def _plan(booking: Booking, form: CourseForm, request: HttpRequest) -> list[courses.Occurrence]:
+def _plan(booking: Booking, form: CourseForm) -> list[courses.Occurrence]:
     return courses.plan_course(
         source=booking,
         every_weeks=form.cleaned_data["every_weeks"],
@@ -244,7 +244,7 @@ def course_view(
     if not asked or not form.is_valid():
         return _plan_page(request, booking_admin, booking, form, status=400 if asked else 200)
     try:
-        plan = planned_sessions(_plan(booking, form, request))
+        plan = planned_sessions(_plan(booking, form))
     except BookingError as refusal:
         return _plan_page(request, booking_admin, booking, form, error=staff_message(refusal))
     return _plan_page(request, booking_admin, booking, form, plan=plan)
@@ -297,7 +297,7 @@ def book_course_view(
     if not form.is_valid():
         return _plan_page(request, booking_admin, booking, form, status=400)
     try:
-        occurrences = _plan(booking, form, request)
+        occurrences = _plan(booking, form)
     except BookingError as refusal:
         if gone := _booked_meanwhile(request, booking_admin, booking):
             return gone
@@ -325,7 +325,7 @@ def book_course_view(
         # Nothing was booked: the plan again, each time taken meanwhile as it was
         # picked (its time and therapist, why, and its new alternatives).
         taken = {o.position: o for o in clash.occurrences}
-        fresh = [taken.get(o.position, o) for o in _plan(booking, form, request)]
+        fresh = [taken.get(o.position, o) for o in _plan(booking, form)]
         return _plan_page(
             request,
             booking_admin,
