@@ -187,6 +187,16 @@ def why_not_repeat(booking: Booking) -> str:
     return ""
 
 
+def _refused(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking: Booking
+) -> HttpResponse | None:
+    """Back to the booking with why it cannot start a course now, or None."""
+    if refused := why_not_repeat(booking):
+        booking_admin.message_user(request, refused, messages.INFO)
+        return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
+    return None
+
+
 def _plan_page(
     request: HttpRequest,
     booking_admin: admin.ModelAdmin[Booking],
@@ -235,10 +245,8 @@ def course_view(
 ) -> HttpResponse:
     """How often and how many; then each date, free or the clash with its alternatives."""
     booking = _course_source(request, booking_admin, booking_id)
-    change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := why_not_repeat(booking):
-        booking_admin.message_user(request, refused, messages.INFO)
-        return HttpResponseSeeOther(change_url)
+    if refused := _refused(request, booking_admin, booking):
+        return refused
     asked = "sessions" in request.GET
     form = CourseForm(request.GET if asked else None)
     if not asked or not form.is_valid():
@@ -275,10 +283,7 @@ def _booked_meanwhile(
     """Sent twice at once, the other post booked the course (or the booking changed)
     meanwhile: back to the booking with the friendly word, not the stale plan."""
     booking.refresh_from_db(fields=["course", "status"])
-    if refused := why_not_repeat(booking):
-        booking_admin.message_user(request, refused, messages.INFO)
-        return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
-    return None
+    return _refused(request, booking_admin, booking)
 
 
 @inside_admin
@@ -289,10 +294,8 @@ def book_course_view(
     """Book the picks in one go, or nothing: a time taken meanwhile lists again with its
     new alternatives. Sent twice, the second finds the booking in its course."""
     booking = _course_source(request, booking_admin, booking_id)
-    change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := why_not_repeat(booking):
-        booking_admin.message_user(request, refused, messages.INFO)
-        return HttpResponseSeeOther(change_url)
+    if refused := _refused(request, booking_admin, booking):
+        return refused
     form = CourseForm(request.POST)
     if not form.is_valid():
         return _plan_page(request, booking_admin, booking, form, status=400)
@@ -355,7 +358,7 @@ def book_course_view(
         f"{clinic_days(starts[0].astimezone(zone).date(), starts[-1].astimezone(zone).date())}.",
         messages.SUCCESS,
     )
-    return HttpResponseSeeOther(change_url)
+    return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
 
 
 # The course on a booking's page, and cancelling in it ------------------------------
