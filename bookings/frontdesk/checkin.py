@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -16,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from bookings.booking import attendance
 from bookings.booking.errors import BookingError
+from bookings.frontdesk.views import changeable_booking
 from bookings.models import Booking, BookingStatus
 from bookings.scheduling import selectors
-from clinic.display import clinic_datetime
+from clinic.display import clinic_datetime, clinic_span
 
 Step = Callable[[Booking, HttpRequest, datetime], Booking]
 
@@ -83,11 +83,7 @@ def checkin_view(
 ) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such step.")
-    if not booking_admin.has_change_permission(request):
-        raise PermissionDenied
-    booking = booking_admin.get_queryset(request).filter(pk=booking_id).first()
-    if booking is None or not booking_admin.has_change_permission(request, booking):
-        raise Http404("No such booking.")
+    booking = changeable_booking(request, booking_admin, booking_id)
     do, done_before, say = STEPS[step]
     if done_before(booking):
         # A second press (or the Back button and send again): nothing more happens.
@@ -140,9 +136,7 @@ def page_context(
     zone = selectors.clinic_zone()
     confirmed = booking.status == BookingStatus.CONFIRMED
     return {
-        "today_when": (
-            f"{clinic_datetime(booking.start, zone)} to {booking.end.astimezone(zone):%H:%M}"
-        ),
+        "today_when": clinic_span(booking.start, booking.end, zone),
         "checkin_buttons": (
             buttons(
                 status=booking.status,

@@ -187,6 +187,16 @@ def why_not_repeat(booking: Booking) -> str:
     return ""
 
 
+def _refused(
+    request: HttpRequest, booking_admin: admin.ModelAdmin[Booking], booking: Booking
+) -> HttpResponse | None:
+    """Back to the booking with why it cannot start a course now, or None."""
+    if refused := why_not_repeat(booking):
+        booking_admin.message_user(request, refused, messages.INFO)
+        return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
+    return None
+
+
 def _plan_page(
     request: HttpRequest,
     booking_admin: admin.ModelAdmin[Booking],
@@ -220,7 +230,7 @@ def _plan_page(
     return no_store(render(request, "admin/bookings/booking/course.html", context, status=status))
 
 
-def _plan(booking: Booking, form: CourseForm, request: HttpRequest) -> list[courses.Occurrence]:
+def _plan(booking: Booking, form: CourseForm) -> list[courses.Occurrence]:
     return courses.plan_course(
         source=booking,
         every_weeks=form.cleaned_data["every_weeks"],
@@ -235,16 +245,14 @@ def course_view(
 ) -> HttpResponse:
     """How often and how many; then each date, free or the clash with its alternatives."""
     booking = _course_source(request, booking_admin, booking_id)
-    change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := why_not_repeat(booking):
-        booking_admin.message_user(request, refused, messages.INFO)
-        return HttpResponseSeeOther(change_url)
+    if refused := _refused(request, booking_admin, booking):
+        return refused
     asked = "sessions" in request.GET
     form = CourseForm(request.GET if asked else None)
     if not asked or not form.is_valid():
         return _plan_page(request, booking_admin, booking, form, status=400 if asked else 200)
     try:
-        plan = planned_sessions(_plan(booking, form, request))
+        plan = planned_sessions(_plan(booking, form))
     except BookingError as refusal:
         return _plan_page(request, booking_admin, booking, form, error=staff_message(refusal))
     return _plan_page(request, booking_admin, booking, form, plan=plan)
@@ -275,10 +283,7 @@ def _booked_meanwhile(
     """Sent twice at once, the other post booked the course (or the booking changed)
     meanwhile: back to the booking with the friendly word, not the stale plan."""
     booking.refresh_from_db(fields=["course", "status"])
-    if refused := why_not_repeat(booking):
-        booking_admin.message_user(request, refused, messages.INFO)
-        return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
-    return None
+    return _refused(request, booking_admin, booking)
 
 
 @inside_admin
@@ -289,15 +294,13 @@ def book_course_view(
     """Book the picks in one go, or nothing: a time taken meanwhile lists again with its
     new alternatives. Sent twice, the second finds the booking in its course."""
     booking = _course_source(request, booking_admin, booking_id)
-    change_url = reverse("admin:bookings_booking_change", args=[booking.pk])
-    if refused := why_not_repeat(booking):
-        booking_admin.message_user(request, refused, messages.INFO)
-        return HttpResponseSeeOther(change_url)
+    if refused := _refused(request, booking_admin, booking):
+        return refused
     form = CourseForm(request.POST)
     if not form.is_valid():
         return _plan_page(request, booking_admin, booking, form, status=400)
     try:
-        occurrences = _plan(booking, form, request)
+        occurrences = _plan(booking, form)
     except BookingError as refusal:
         if gone := _booked_meanwhile(request, booking_admin, booking):
             return gone
@@ -325,7 +328,7 @@ def book_course_view(
         # Nothing was booked: the plan again, each time taken meanwhile as it was
         # picked (its time and therapist, why, and its new alternatives).
         taken = {o.position: o for o in clash.occurrences}
-        fresh = [taken.get(o.position, o) for o in _plan(booking, form, request)]
+        fresh = [taken.get(o.position, o) for o in _plan(booking, form)]
         return _plan_page(
             request,
             booking_admin,
@@ -355,7 +358,7 @@ def book_course_view(
         f"{clinic_days(starts[0].astimezone(zone).date(), starts[-1].astimezone(zone).date())}.",
         messages.SUCCESS,
     )
-    return HttpResponseSeeOther(change_url)
+    return HttpResponseSeeOther(reverse("admin:bookings_booking_change", args=[booking.pk]))
 
 
 # The course on a booking's page, and cancelling in it ------------------------------

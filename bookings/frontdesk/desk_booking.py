@@ -31,7 +31,6 @@ from bookings.booking.errors import BookingError, staff_message
 from bookings.booking.selectors import staff_free_starts
 from bookings.frontdesk import selectors as desk_selectors
 from bookings.frontdesk.forms import StaffBookingForm, technique_lengths
-from bookings.frontdesk.staff_scope import staff_scope
 from bookings.frontdesk.views import admin_context, asked_when, staff_user
 from bookings.models import Booking, Client, Therapist
 from bookings.payments import desk_link
@@ -205,7 +204,8 @@ def staff_booking_view(
     request: HttpRequest, booking_admin: admin.ModelAdmin[Booking]
 ) -> HttpResponse:
     """Book a phone or walk-in client through book_session with the desk's overrides."""
-    if not (booking_admin.has_add_permission(request) and staff_scope(request).sees_all):
+    # BookingAdmin.has_add_permission already asks for the desk's scope.
+    if not booking_admin.has_add_permission(request):
         raise PermissionDenied
     therapists = Therapist.objects.active().order_by("display_name")
     initial = _initial_from_query(request)

@@ -37,6 +37,16 @@ __all__ = [
 REASON_MAX_LENGTH = 200
 
 
+def e164_or_error(typed: str) -> str:
+    """A typed number in E.164, or the form's error for one no text or call can reach."""
+    phone = phones.to_e164(typed)
+    if phone is None:
+        raise forms.ValidationError(
+            "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
+        )
+    return phone
+
+
 class DateInput(forms.DateInput):
     """A day typed in the clinic's order ("25/12/2026"), as every admin date field takes
     it: a browser's own date picker follows the browser's language instead, so one
@@ -275,12 +285,7 @@ class StaffBookingForm(StaffScreenForm, WhenForm):
         """Stored in E.164, like the numbers clients type online."""
         if not self.cleaned_data["client_phone"].strip():
             return ""
-        phone = phones.to_e164(self.cleaned_data["client_phone"])
-        if phone is None:
-            raise forms.ValidationError(
-                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
-            )
-        return phone
+        return e164_or_error(self.cleaned_data["client_phone"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -380,12 +385,7 @@ class BookingForm(forms.ModelForm[Booking]):
 
     def clean_client_phone(self) -> str:
         # Stored in E.164 like the booking form's, so texts reach it.
-        phone = phones.to_e164(self.cleaned_data["client_phone"])
-        if phone is None:
-            raise forms.ValidationError(
-                "Please enter a phone number we can reach, e.g. 07700 900123.", code="invalid"
-            )
-        return phone
+        return e164_or_error(self.cleaned_data["client_phone"])
 
 
 class CourseForm(forms.Form):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bookings.models import BookingStatus
 from bookings.records import notes
+from bookings.scheduling.selectors import clinic_zone
 from tests.clock import NOW
 from tests.factories import BookingFactory
 
@@ -215,3 +216,19 @@ def test_the_note_page_before_the_start_sends_the_therapist_back_with_a_reason(
     response = client.get(reverse("admin:bookings_booking_note", args=[today.pk]))
     assert response.status_code == 302 and response["Location"] == change
     assert said(response) == ["Treatment notes can be written once the session has started."]
+
+
+def test_the_top_of_a_booking_page_shows_when_and_a_phone_that_dials(
+    client, front_desk_user, therapist, clock
+):
+    booking = BookingFactory(
+        therapist=therapist,
+        start=NOW + timedelta(hours=2),
+        client_name="Jane",
+        client_phone="+447700900105",
+    )
+    client.force_login(front_desk_user)
+    html = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content.decode()
+    end = booking.end.astimezone(clinic_zone()).strftime("%H:%M")
+    assert f"<dd>Mon 2 Mar 2026, 10:00 to {end}</dd>" in html
+    assert 'Jane · <a href="tel:+447700900105">07700\u00a0900105</a>' in html
