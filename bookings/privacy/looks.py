@@ -76,6 +76,33 @@ def record_look(*, user: Any, opened: Opened, now: datetime, what: Look | None =
     return entry
 
 
+def record_client_looks(*, user: Any, client_ids: list[int], what: Look, now: datetime) -> int:
+    """As `record_look(opened=<the client>, what=what)` for each of `client_ids`, in one
+    INSERT: a list page (the Review list) shows many clients' scores at once."""
+    if not client_ids:
+        return 0
+    client_type = ContentType.objects.get_for_model(Client)
+    cid = get_cid()
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=client_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=_repr(what, None, pk),
+                action=LogEntry.Action.ACCESS,
+                timestamp=now,
+                cid=cid,
+                serialized_data=None,
+                additional_data=_facts(what, user, pk, None),
+                **_actor(user),
+            )
+            for pk in client_ids
+        ]
+    )
+    return len(client_ids)
+
+
 def record_marks(*, user: Any, bookings: Iterable[Booking], page: Look, now: datetime) -> int:
     """Note that a list showed `user` the safety mark of each booking in `bookings` that
     has one: one INSERT for the page, none when no mark was shown. Returns how many
