@@ -16,24 +16,21 @@ read from the client's record when the trail is shown, so erasing it erases it h
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from time import perf_counter
 from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Replace
 
 from bookings.models import Booking, Client, TreatmentNote
 from bookings.models.clients import ERASED_NAME
-from bookings.privacy.retention import years_before
+from bookings.privacy.retention import BATCH, in_batches, years_before
 from bookings.scheduling.selectors import clinic_zone
 
 logger = logging.getLogger(__name__)
-# Rows per transaction when the trail's retention deletes old entries.
-BATCH = 1000
 
 
 class Look(models.TextChoices):
@@ -219,31 +216,18 @@ def erase_looks(client: Client, now: datetime) -> None:
 
 
 def purge_old_looks(*, years: int, now: datetime) -> int:
-    """Delete the looks older than `years` (LOOKS_RETENTION_YEARS), oldest first, BATCH
-    entries per transaction so no lock is held for long; progress goes to the log (counts
-    and times only). Returns how many."""
-    cutoff = years_before(now, years)
-    total = 0
-    while True:
-        started = perf_counter()
-        with transaction.atomic():
-            batch = list(
-                looks()
-                .filter(timestamp__lt=cutoff)
-                .order_by("timestamp")
-                .values_list("pk", flat=True)[:BATCH]
-            )
-            if batch:
-                LogEntry.objects.filter(pk__in=batch).delete()
-        if not batch:
-            return total
-        total += len(batch)
-        logger.info(
-            "Trail retention: deleted %s looks (%s so far) in %.0f ms",
-            len(batch),
-            total,
-            (perf_counter() - started) * 1000,
-        )
+    """Delete the looks older than `years` (LOOKS_RETENTION_YEARS), oldest first,
+    retention.BATCH entries per transaction so no lock is held for long; progress goes
+    to the log (counts and times only). Returns how many."""
+    old = looks().filter(timestamp__lt=years_before(now, years)).order_by("timestamp")
+
+    def batch() -> int:
+        ids = list(old.values_list("pk", flat=True)[:BATCH])
+        if ids:
+            LogEntry.objects.filter(pk__in=ids).delete()
+        return len(ids)
+
+    return in_batches("Trail retention, looks", batch, log=logger)
 
 
 def _client_ids(client: Client) -> list[int]:
