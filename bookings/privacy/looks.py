@@ -16,24 +16,21 @@ read from the client's record when the trail is shown, so erasing it erases it h
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from time import perf_counter
 from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Replace
 
 from bookings.models import Booking, Client, TreatmentNote
 from bookings.models.clients import ERASED_NAME
-from bookings.privacy.retention import years_before
+from bookings.privacy.retention import BATCH, in_batches, years_before
 from bookings.scheduling.selectors import clinic_zone
 
 logger = logging.getLogger(__name__)
-# Rows per transaction when the trail's retention deletes old entries.
-BATCH = 1000
 
 
 class Look(models.TextChoices):
@@ -74,6 +71,33 @@ def record_look(*, user: Any, opened: Opened, now: datetime, what: Look | None =
         **_actor(user),
     )
     return entry
+
+
+def record_client_looks(*, user: Any, client_ids: list[int], what: Look, now: datetime) -> int:
+    """As `record_look(opened=<the client>, what=what)` for each of `client_ids`, in one
+    INSERT: a list page (the Review list) shows many clients' scores at once."""
+    if not client_ids:
+        return 0
+    client_type = ContentType.objects.get_for_model(Client)
+    cid = get_cid()
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=client_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=_repr(what, None, pk),
+                action=LogEntry.Action.ACCESS,
+                timestamp=now,
+                cid=cid,
+                serialized_data=None,
+                additional_data=_facts(what, user, pk, None),
+                **_actor(user),
+            )
+            for pk in client_ids
+        ]
+    )
+    return len(client_ids)
 
 
 def record_marks(*, user: Any, bookings: Iterable[Booking], page: Look, now: datetime) -> int:
@@ -192,31 +216,18 @@ def erase_looks(client: Client, now: datetime) -> None:
 
 
 def purge_old_looks(*, years: int, now: datetime) -> int:
-    """Delete the looks older than `years` (LOOKS_RETENTION_YEARS), oldest first, BATCH
-    entries per transaction so no lock is held for long; progress goes to the log (counts
-    and times only). Returns how many."""
-    cutoff = years_before(now, years)
-    total = 0
-    while True:
-        started = perf_counter()
-        with transaction.atomic():
-            batch = list(
-                looks()
-                .filter(timestamp__lt=cutoff)
-                .order_by("timestamp")
-                .values_list("pk", flat=True)[:BATCH]
-            )
-            if batch:
-                LogEntry.objects.filter(pk__in=batch).delete()
-        if not batch:
-            return total
-        total += len(batch)
-        logger.info(
-            "Trail retention: deleted %s looks (%s so far) in %.0f ms",
-            len(batch),
-            total,
-            (perf_counter() - started) * 1000,
-        )
+    """Delete the looks older than `years` (LOOKS_RETENTION_YEARS), oldest first,
+    retention.BATCH entries per transaction so no lock is held for long; progress goes
+    to the log (counts and times only). Returns how many."""
+    old = looks().filter(timestamp__lt=years_before(now, years)).order_by("timestamp")
+
+    def batch() -> int:
+        ids = list(old.values_list("pk", flat=True)[:BATCH])
+        if ids:
+            LogEntry.objects.filter(pk__in=ids).delete()
+        return len(ids)
+
+    return in_batches("Trail retention, looks", batch, log=logger)
 
 
 def _client_ids(client: Client) -> list[int]:

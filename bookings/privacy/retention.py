@@ -38,9 +38,10 @@ def past_retention(rows: QuerySet[RowT], cutoff: datetime) -> QuerySet[RowT]:
     return rows.filter(booking__end__lt=cutoff).exclude(Exists(seen_since))
 
 
-def in_batches(what: str, batch: Callable[[], int]) -> int:
+def in_batches(what: str, batch: Callable[[], int], *, log: logging.Logger = logger) -> int:
     """Call `batch()` in its own transaction until it handles no row; it handles at
-    most BATCH rows a call. Logs each batch's count and time. Returns the total."""
+    most BATCH rows a call. Logs each batch's count and time (to `log`). Returns the
+    total."""
     total = 0
     while True:
         started = perf_counter()
@@ -49,7 +50,7 @@ def in_batches(what: str, batch: Callable[[], int]) -> int:
         if not count:
             return total
         total += count
-        logger.info(
+        log.info(
             "%s: %s rows (%s so far) in %.0f ms",
             what,
             count,

@@ -18,7 +18,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from bookings.frontdesk.staff_scope import ReadOnlyAdmin
-from bookings.models import Client, OutcomeRequest
+from bookings.models import OutcomeRequest
 from bookings.privacy import looks
 from bookings.records import responders, selectors
 from bookings.records.access import health_data_rule
@@ -46,10 +46,12 @@ def review_view(request: HttpRequest, admin_site: admin.AdminSite) -> HttpRespon
     rule = health_data_rule(request.user)
     flagged = selectors.clients_to_review(readable=rule.outcomes(), now=now)
     # Each listed client's scores were shown: a look at their health data, on the trail.
-    for client in Client.objects.filter(pk__in=[p.client_id for p in flagged]):
-        looks.record_look(
-            user=request.user, opened=client, now=now, what=looks.Look.CLIENT_OUTCOMES
-        )
+    looks.record_client_looks(
+        user=request.user,
+        client_ids=[p.client_id for p in flagged],
+        what=looks.Look.CLIENT_OUTCOMES,
+        now=now,
+    )
     context = {
         **admin_site.each_context(request),
         "title": "Review: clients not getting better",

@@ -142,7 +142,7 @@ def rates_from_counts(
     min_clients: int = MIN_CLIENTS,
 ) -> tuple[list[ResponderRate], list[ResponderRate]]:
     """The rates from (clients, responders) per technique name and per area code, as
-    the database adds them up (records/selectors.outcome_figures): techniques by name,
+    the database adds them up (records/outcome_figures.py): techniques by name,
     areas in `area_labels` order (a code no longer in the vocabulary at the end), each
     withheld under `min_clients`."""
     techniques = [_rate(name, *by_technique[name], min_clients) for name in sorted(by_technique)]
@@ -168,7 +168,7 @@ def responder_rates(
     they responded to a technique when their latest answer after a session of it is
     improved or recovered against that baseline, and count under the areas that intake
     named by their latest answer of all. Each client counts once per row. The outcomes
-    page has the database add these up (records/selectors.outcome_figures); this is the
+    page has the database add these up (records/outcome_figures.py); this is the
     definition its tests hold it to."""
     baselines: dict[int, int] = {}
     baseline_areas: dict[int, tuple[str, ...]] = {}

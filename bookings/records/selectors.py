@@ -132,7 +132,8 @@ def client_pain_series(
 
 def session_outcomes() -> list[SessionOutcome]:
     """Every answered outcome whose request keeps its intake pain score, as plain values
-    for the outcomes report. One query."""
+    for the pure `outcome_report`. One query. The outcomes page counts in SQL instead
+    (records/outcome_figures.py); this path is the test oracle it is held to."""
     rows = (
         OutcomeRequest.objects.answered()
         .filter(intake_score__isnull=False)
@@ -251,7 +252,8 @@ def clients_to_review(
 
 def session_scores() -> list[SessionScores]:
     """Every outcome request with a kept intake score or an answer, in session order, for
-    the responder rates of the outcomes report. One query."""
+    the pure `responder_rates`. One query. The outcomes page counts in SQL instead
+    (records/outcome_figures.py); this path is the test oracle it is held to."""
     rows = (
         OutcomeRequest.objects.filter(booking__client__isnull=False)
         .filter(Q(intake_score__isnull=False) | Q(score__isnull=False))

@@ -103,6 +103,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 # Everyday activities (PSFS), asked after the pain answer when due ---------------------
 
+# The activity fields of the naming form: activity_1 and score_1, and so on.
+ACTIVITY_NUMBERS = range(1, FUNCTION_ACTIVITIES_MAX + 1)
 ABLE_HELP = "0 means you cannot do it at all, 10 that you can do it as well as before."
 
 
@@ -111,7 +113,7 @@ class NameActivitiesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for n in range(1, FUNCTION_ACTIVITIES_MAX + 1):
+        for n in ACTIVITY_NUMBERS:
             self.fields[f"activity_{n}"] = forms.CharField(
                 label=f"Activity {n}", max_length=100, required=False
             )
@@ -126,20 +128,20 @@ class NameActivitiesForm(forms.Form):
     def named(self) -> list[tuple[str, int]]:
         return [
             (self.cleaned_data[f"activity_{n}"].strip(), self.cleaned_data[f"score_{n}"])
-            for n in range(1, FUNCTION_ACTIVITIES_MAX + 1)
+            for n in ACTIVITY_NUMBERS
             if self.cleaned_data.get(f"activity_{n}", "").strip()
         ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for n in range(1, FUNCTION_ACTIVITIES_MAX + 1):
+        for n in ACTIVITY_NUMBERS:
             name = cleaned.get(f"activity_{n}", "").strip()
             score = cleaned.get(f"score_{n}")
             if name and score is None:
                 self.add_error(f"score_{n}", "Please choose a number from 0 to 10.")
             if score is not None and not name:
                 self.add_error(f"activity_{n}", "Please name the activity, or leave both empty.")
-        if not any(cleaned.get(f"activity_{n}", "").strip() for n in range(1, 4)):
+        if not any(cleaned.get(f"activity_{n}", "").strip() for n in ACTIVITY_NUMBERS):
             raise forms.ValidationError("Please name at least one activity.")
         return cleaned
 

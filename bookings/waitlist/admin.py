@@ -81,6 +81,7 @@ def to_call_on(request: HttpRequest, day: date, scope: StaffScope) -> list[CallR
     if not scope.sees_all:
         found = found.filter(Q(entry__therapist=scope.therapist) | Q(entry__therapist__isnull=True))
     rows = []
+    still_free = offers.free_checker(now)
     for offer in found:
         entry = offer.entry
         who = f" with {entry.therapist.display_name}" if entry.therapist else ""
@@ -93,7 +94,7 @@ def to_call_on(request: HttpRequest, day: date, scope: StaffScope) -> list[CallR
                 wants=f"{entry.technique.name}, {entry.length_minutes} min{who}",
                 phone=national_phone(entry.client_phone),
                 phone_link=entry.client_phone,
-                still_free=offers.still_free(offer, now),
+                still_free=still_free(offer),
             )
         )
     return rows

@@ -3,7 +3,8 @@ offered, and the email's and text's words. Below the waitlist's services (which 
 an accepted offer) so the outbox can send an offer without importing the booking
 services that queue the outbox's other messages."""
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils import timezone
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.frontdesk.selectors import first_name
 from bookings.messaging import rendering
-from bookings.models import OfferStatus, WaitlistOffer, WaitlistStatus
+from bookings.models import OfferStatus, WaitlistEntry, WaitlistOffer, WaitlistStatus
 from bookings.scheduling import selectors
 
 
@@ -36,17 +37,35 @@ def offer_is_open(
     )
 
 
-def still_free(offer: WaitlistOffer, now: datetime) -> bool:
-    """Whether the offered time is free for this entry right now (a read, no lock)."""
-    entry = offer.entry
-    day = offer.start.astimezone(selectors.clinic_zone()).date()
+def _free_on(entry: WaitlistEntry, day: date, now: datetime) -> set[datetime]:
     choices = technique_choices(entry.technique.slug, now=now, day=day)
     if choices is None:
-        return False
+        return set()
     slots = free_starts(
         choices, length_minutes=entry.length_minutes, therapist_id=entry.therapist_id
     )
-    return any(slot.start == offer.start for slot in slots)
+    return {slot.start for slot in slots}
+
+
+def free_checker(now: datetime) -> Callable[[WaitlistOffer], bool]:
+    """`still_free` for many offers: each technique, day, length and therapist's free
+    starts are read once, however many offers share them."""
+    found: dict[tuple[str, date, int, int | None], set[datetime]] = {}
+
+    def check(offer: WaitlistOffer) -> bool:
+        entry = offer.entry
+        day = offer.start.astimezone(selectors.clinic_zone()).date()
+        key = (entry.technique.slug, day, entry.length_minutes, entry.therapist_id)
+        if key not in found:
+            found[key] = _free_on(entry, day, now)
+        return offer.start in found[key]
+
+    return check
+
+
+def still_free(offer: WaitlistOffer, now: datetime) -> bool:
+    """Whether the offered time is free for this entry right now (a read, no lock)."""
+    return free_checker(now)(offer)
 
 
 def batch_of(offer: WaitlistOffer, now: datetime) -> list[WaitlistOffer]:
@@ -60,7 +79,8 @@ def batch_of(offer: WaitlistOffer, now: datetime) -> list[WaitlistOffer]:
         .select_related("entry__technique")
         .order_by("start")
     )
-    return [o for o in batch if offer_is_open(o, now) and still_free(o, now)]
+    free = free_checker(now)
+    return [o for o in batch if offer_is_open(o, now) and free(o)]
 
 
 class OfferedTime(NamedTuple):

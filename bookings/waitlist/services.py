@@ -250,25 +250,28 @@ def expire_entries(*, now: datetime) -> int:
         return sum(_close(pk, WaitlistStatus.EXPIRED) for pk in ended)
 
 
-def can_be_messaged(entry: WaitlistEntry) -> bool:
-    """Whether an offer can reach the client by itself: an email, or texts agreed to a
-    number that takes them. If not, the desk phones them (the day view's "To call")."""
-    if entry.client_email:
-        return True
-    number = phones.to_e164(entry.client_phone) if entry.sms_opt_in else None
-    return number is not None and phones.can_receive_texts(number)
-
-
-def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datetime) -> None:
-    """One email and one text for the offers made to the entry at `now` (the message
-    lists each of them: see offers.batch_of)."""
+def _recipients(entry: WaitlistEntry) -> list[tuple[NotificationChannel, str]]:
+    """Where an offer reaches the client: their email, and texts agreed to a number that
+    takes them."""
     recipients: list[tuple[NotificationChannel, str]] = []
     if entry.client_email:
         recipients.append((NotificationChannel.EMAIL, entry.client_email))
     number = phones.to_e164(entry.client_phone) if entry.sms_opt_in else None
     if number and phones.can_receive_texts(number):
         recipients.append((NotificationChannel.SMS, number))
-    for channel, recipient in recipients:
+    return recipients
+
+
+def can_be_messaged(entry: WaitlistEntry) -> bool:
+    """Whether an offer can reach the client by itself: an email, or texts agreed to a
+    number that takes them. If not, the desk phones them (the day view's "To call")."""
+    return bool(_recipients(entry))
+
+
+def _queue_offer_messages(offer: WaitlistOffer, entry: WaitlistEntry, now: datetime) -> None:
+    """One email and one text for the offers made to the entry at `now` (the message
+    lists each of them: see offers.batch_of)."""
+    for channel, recipient in _recipients(entry):
         notification = Notification.objects.create(
             waitlist_offer=offer,
             kind=NotificationKind.WAITLIST_OFFER,

@@ -113,3 +113,16 @@ def test_the_call_buttons_need_a_post_and_the_right_role(client, therapist, phon
     assert 'id="to-call"' not in client.get(DAY_URL, {"date": "2026-03-04"}).text
     phone_only.refresh_from_db()
     assert phone_only.status == OfferStatus.TO_CALL
+
+
+def test_the_call_list_reads_a_days_free_times_once_for_offers_that_share_them(
+    phone_only, now, django_assert_num_queries
+):
+    from bookings.waitlist import offers
+
+    again = WaitlistOffer.objects.select_related("entry__technique").get(pk=phone_only.pk)
+    assert offers.still_free(again, now)
+    free = offers.free_checker(now)
+    assert free(again)
+    with django_assert_num_queries(0):
+        assert free(again)

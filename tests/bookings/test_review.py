@@ -159,3 +159,26 @@ def test_the_client_list_links_the_review_list_for_those_who_may_read_it(
         assert not linked
         return
     assert (REVIEW_URL in response.content.decode()) is linked
+
+
+def test_the_review_lists_looks_are_one_insert_the_same_as_single_looks(clinical_lead, clients):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings.privacy import looks
+
+    ids = [clients["worse"].pk, clients["stuck"].pk]
+    with CaptureQueriesContext(connection) as queries:
+        looks.record_client_looks(
+            user=clinical_lead, client_ids=ids, what=looks.Look.CLIENT_OUTCOMES, now=NOW
+        )
+    assert sum(q["sql"].startswith("INSERT") for q in queries.captured_queries) == 1
+    single = looks.record_look(
+        user=clinical_lead, opened=clients["worse"], now=NOW, what=looks.Look.CLIENT_OUTCOMES
+    )
+    fields = ["content_type", "object_pk", "object_id", "object_repr", "action", "timestamp"]
+    fields += ["cid", "serialized_data", "additional_data", "actor", "actor_email", "changes"]
+    single.refresh_from_db()
+    bulk = LogEntry.objects.exclude(pk=single.pk).get(object_id=clients["worse"].pk)
+    assert [getattr(bulk, f) for f in fields] == [getattr(single, f) for f in fields]
+    assert looks.looks_at(clients["stuck"]).count() == 1
