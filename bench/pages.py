@@ -103,11 +103,16 @@ def catalog_paths(technique_slug: str) -> dict[str, str]:
     }
 
 
-def site_plan(port: int, *, slug: str, technique_slug: str, day: date, label: str) -> Plan:
-    """The catalog pages, the steps of `slug` ("day step <label>") and a booking POST."""
-    slots = bookable_slots(slug)
-    cookie, token = csrf_pair(port, _details_path(slug, *slots[-1]))
-    submit = reverse("bookings:book_submit", kwargs={"slug": slug})
+def site_plan(
+    port: int, *, slug: str, technique_slug: str, post_slug: str, day: date, label: str
+) -> Plan:
+    """The catalog pages, the steps of `slug` ("day step <label>") and a booking POST of
+    `post_slug`: each POST takes a free time of its own, so it needs the technique with
+    the most therapists (at 10 therapists the 30 days hold about 700, fewer than three
+    rounds of a POST at 180 a second take)."""
+    slots = bookable_slots(post_slug)
+    cookie, token = csrf_pair(port, _details_path(post_slug, *slots[-1]))
+    submit = reverse("bookings:book_submit", kwargs={"slug": post_slug})
     slot_lock = threading.Lock()
     remaining = enumerate(slots)
 

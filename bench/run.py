@@ -191,6 +191,7 @@ def main() -> None:
                 server.port,
                 slug=clinic.technique_slugs[n],
                 technique_slug=clinic.technique_slugs[n],
+                post_slug=clinic.technique_slugs[max(THERAPISTS)],
                 day=day,
                 label=f"{n} x {d}",
             )
@@ -206,7 +207,7 @@ def main() -> None:
         from bench import booking_post
 
         seed.set_rules(horizon_days=TARGET[1])
-        post = booking_post.count(clinic.technique_slugs[TARGET[0]])
+        post = booking_post.count(clinic.technique_slugs[max(THERAPISTS)])
         print(
             f"booking POST (in process, one visitor): {post.statements} statements, "
             f"{post.transactions} transaction(s), {post.commits} commit(s), "

@@ -2,6 +2,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -88,6 +89,34 @@ def candidate_therapist_ids(therapist_id: int | None, technique: Technique) -> l
     return [therapist_id]
 
 
+def lock_offer(
+    therapist_id: int | None, technique: Technique, length_minutes: int
+) -> tuple[dict[int, Therapist], Decimal]:
+    """`candidate_therapist_ids`, `offered_length` and the lock of the therapists' rows
+    (the lock order's first step) in one statement (`locks.lock_offering`): the therapist,
+    or everyone active who offers the technique for "anyone", locked, and the length's
+    price. Raises why not, as those two would."""
+    found = locks.lock_offering(therapist_id, technique.pk, length_minutes)
+    if not found:
+        if therapist_id is None:
+            raise InvalidBooking(f"Nobody offers {technique.name} at the moment.")
+        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+    therapist, offers, price = found[0]  # every row carries the same price
+    if price is None:
+        raise InvalidBooking(
+            f"{technique.name} does not come in {length_minutes}-minute sessions. "
+            "Please choose one of the lengths offered."
+        )
+    if not therapist.is_active:
+        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+    if not offers:
+        raise InvalidBooking(
+            f"{therapist.display_name} does not offer {technique.name}. Please choose "
+            "another therapist or “anyone”."
+        )
+    return {row[0].pk: row[0] for row in found}, price
+
+
 def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
     """Lock the therapists' rows before their schedules are read (booking/locks.py).
 
@@ -99,7 +128,7 @@ def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
 
 
 def _pick_therapist(
-    therapist_ids: list[int],
+    therapists: dict[int, Therapist],
     *,
     start: datetime,
     length: timedelta,
@@ -108,12 +137,12 @@ def _pick_therapist(
     leaving_out: int | None = None,
     any_hours: bool = False,
 ) -> Therapist:
-    """Lock the candidates and choose one who is free at `start`, or raise why nobody is.
+    """Choose one of the candidates, locked already, who is free at `start`, or raise
+    why nobody is.
 
     `any_hours`: staff book outside working hours on purpose; time off and other
     sessions still stand in the way.
     """
-    therapists = _lock_therapists(therapist_ids)
     end = start + length + rules.buffer
     schedules = selectors.schedules_between(
         list(therapists),
@@ -212,23 +241,23 @@ def _client_for(
     the address (records/identity.py) or front desk decides. Names and phones are shared
     in families and never matched: a wrong guess would show one person's history to
     another."""
+    # The lock order's second step (booking/locks.py), each in the statement that reads:
+    # wait for a merge or an erasure of the record in progress (they lock it FOR UPDATE),
+    # then read it as they left it.
     if client_id is not None:
-        # The lock order's second step (booking/locks.py): wait for a merge or an erasure
-        # of the record in progress, then read it as they left it.
-        locks.lock_clients(ids=[client_id])
-        client = Client.objects.select_related("merged_into").filter(pk=client_id).first()
+        client = (
+            Client.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("merged_into")
+            .filter(pk=client_id)
+            .first()
+        )
         if client is None:
             raise InvalidBooking("That client record no longer exists. Please search again.")
         return client.merged_into or client
     email = email.strip()
     if email:
-        locks.lock_clients(email=email)
-        existing = (
-            Client.objects.filter(email__iexact=email, same_email_as__isnull=True)
-            .select_related("merged_into")
-            .order_by("pk")
-            .first()
-        )
+        same = locks.lock_clients_with_email(email)
+        existing = next((c for c in same if c.same_email_as_id is None), None)
         if existing is not None:
             # An address of a merged duplicate belongs to the client it was merged into.
             holder = existing.merged_into or existing
@@ -279,13 +308,12 @@ def book_session(
     if not technique.is_active:
         raise InvalidBooking(f"{technique.name} is not offered at the moment.")
     facts = require_safe(technique, intake, acknowledged_warning, clinical_override_reason)
-    session_length = offered_length(technique, length_minutes)
     length = timedelta(minutes=length_minutes)
     with _slot_taken_is_unavailable(), transaction.atomic():
         clinic_rules = ClinicRules.load()
         rules = _staff_rules(clinic_rules.as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
-        candidates = candidate_therapist_ids(therapist_id, technique)
+        candidates, price = lock_offer(therapist_id, technique, length_minutes)
         therapist = _pick_therapist(
             candidates,
             start=start,
@@ -310,7 +338,7 @@ def book_session(
             therapist=therapist,
             technique=technique,
             length_minutes=length_minutes,
-            price=session_length.price,
+            price=price,
             start=start,
             end=start + length,
             blocked_until=start + length + rules.buffer,
@@ -418,7 +446,7 @@ def reschedule_booking(
         current = Booking.objects.select_related("technique").get(pk=booking.pk)
         new_therapist_id = therapist_id if therapist_id is not None else current.therapist_id
         candidates = candidate_therapist_ids(new_therapist_id, current.technique)
-        _lock_therapists(candidates)
+        therapists = _lock_therapists(candidates)
         locked = _locked(booking)
         if locked.therapist_id != current.therapist_id and therapist_id is None:
             raise InvalidBooking("This booking changed a moment ago. Please reload the page.")
@@ -432,7 +460,7 @@ def reschedule_booking(
         _require_on_grid(start, rules)
         length = timedelta(minutes=locked.length_minutes)
         locked.therapist = _pick_therapist(
-            candidates, start=start, length=length, rules=rules, now=now, leaving_out=locked.pk
+            therapists, start=start, length=length, rules=rules, now=now, leaving_out=locked.pk
         )
         locked.start = start
         locked.end = start + length

@@ -7,11 +7,11 @@ instances with attributes written onto them, and each makes a fixed number of qu
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import BooleanField, IntegerField, Q, QuerySet, TimeField, Value
+from django.db.models import Q, QuerySet
 
 from bookings.models import (
     Booking,
@@ -20,7 +20,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
-from bookings.scheduling import availability
+from bookings.scheduling import availability, schedule_sql
 
 
 def clinic_zone() -> ZoneInfo:
@@ -41,53 +41,40 @@ def schedules_between(
     """The therapists' hours, and their time off, the clinic's closures and their
     bookings around [start, end), in order.
 
-    Two queries, none when there is nobody: the hours with the closures (the rows with
-    days), and the time off with the bookings (the rows with instants), each one
-    UNION ALL, as a cold booking step reads them all. `leaving_out` is a booking that
-    does not stand in its own way: the client's session when they move it by half an
-    hour. Closures become time off for everyone; the hours are `hours_between`'s.
+    One statement, none when there is nobody: the hours, the closures, the time off and
+    the bookings, UNION ALL (`schedule_sql`), as a cold booking step reads them all.
+    `leaving_out` is a booking that does not stand in its own way: the client's session
+    when they move it by half an hour. Closures become time off for everyone; the hours
+    are `hours_between`'s.
     """
     if not therapist_ids:
         return []
     zone = clinic_zone()
     first_day, last_day = _local_dates(start, end, zone)
-    closures = (
-        ClinicClosure.objects.filter(start_date__lte=last_day, end_date__gte=first_day)
-        .order_by()
-        .values_list(
-            Value(None, output_field=IntegerField()),
-            Value(None, output_field=IntegerField()),
-            Value(None, output_field=TimeField()),
-            Value(None, output_field=TimeField()),
-            "start_date",
-            "end_date",
-        )
+    rows, instants = schedule_sql.schedule_rows(
+        therapist_ids,
+        first_day=first_day,
+        last_day=last_day,
+        start=start,
+        end=end,
+        leaving_out=leaving_out,
     )
-    rows = list(_hours_rows(therapist_ids, first_day, last_day).union(closures, all=True))
-    hours = _hours_of(therapist_ids, first_day, last_day, [r for r in rows if r[0] is not None])
+    hours = _hours_of(
+        therapist_ids,
+        first_day,
+        last_day,
+        [cast(HoursRow, r) for r in rows if r[0] is not None],
+    )
     closed = [
-        availability.local_day_interval(closure_start, closure_end, zone)
+        availability.local_day_interval(cast(date, closure_start), cast(date, closure_end), zone)
         for _, _, _, _, closure_start, closure_end in sorted(
-            (r for r in rows if r[0] is None), key=lambda r: r[4]
+            (r for r in rows if r[0] is None), key=lambda r: cast(date, r[4])
         )
     ]
     time_off: dict[int, list[availability.Interval]] = {pk: list(closed) for pk in therapist_ids}
     busy: dict[int, list[availability.Interval]] = {pk: [] for pk in therapist_ids}
-    off = (
-        TimeOff.objects.filter(therapist_id__in=therapist_ids, start__lt=end, end__gt=start)
-        .order_by()
-        .values_list("therapist_id", "start", "end", Value(False, output_field=BooleanField()))
-    )
-    bookings = Booking.objects.active().filter(
-        therapist_id__in=therapist_ids, start__lt=end, blocked_until__gt=start
-    )
-    if leaving_out is not None:
-        bookings = bookings.exclude(pk=leaving_out)
-    taken = bookings.order_by().values_list(
-        "therapist_id", "start", "blocked_until", Value(True, output_field=BooleanField())
-    )
     for therapist_id, interval_start, interval_end, is_booking in sorted(
-        off.union(taken, all=True), key=lambda row: row[1]
+        instants, key=lambda row: row[1]
     ):
         into = busy if is_booking else time_off
         into[therapist_id].append(availability.Interval(interval_start, interval_end))

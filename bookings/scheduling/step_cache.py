@@ -19,7 +19,10 @@ inside its transaction, and a time just taken or now too soon gets the friendly
 
 The technique, its lengths and therapists, and the technique profiles the safety
 screen reads, are kept too, with the catalog's version (`catalog.cache`, swapped by
-the catalog admin's saves) and, for the therapists, the diary version.
+the catalog admin's saves) and, for the therapists, the *schedules' version*: swapped
+by the saves of therapists, hours, time off, closures and the rules, but not by a
+booking, which changes nobody's offer (so the booking POST after another client's
+booking reads the offer from here).
 
 The day and time steps' lists themselves (the part of the page below the menu: the
 days or times with their links, the choice so far) are kept rendered too, under the
@@ -150,7 +153,7 @@ class StepCache:
         page_key = None
         if asked is not None:
             page_key = PAGE_KEY.format(slug=slug, query=asked, minute=_minute(now))
-        keys = [DIARY_VERSION_KEY, catalog_cache.VERSION_KEY, PROFILES_KEY]
+        keys = [DIARY_VERSION_KEY, catalog_cache.VERSION_KEY, SCHEDULES_VERSION_KEY, PROFILES_KEY]
         # With a rendered step to look for, the offer (model instances, slow to unpickle)
         # is read only if the step is not there.
         keys += [OFFER_KEY.format(slug=slug)] if page_key is None else [RULES_CACHE_KEY, page_key]
@@ -207,14 +210,27 @@ class StepCache:
         the cache when both versions still match; the schedules are read only if used."""
         key = OFFER_KEY.format(slug=self.slug)
         kept = self.found.get(key) if key in self.found else self._get(key)
-        versions = (self.catalog, self.diary)
-        if self.diary is not None and kept is not None and kept[0] == versions:
+        versions = (self.catalog, self._schedules_version())
+        if None not in (self.diary, *versions) and kept is not None and kept[0] == versions:
             offer = kept[1]
         else:
             offer = technique_offer(self.slug)
-            if offer is not None and self.diary is not None and self.catalog is not None:
+            if offer is not None and None not in (self.diary, *versions):
                 self._keep(key, (versions, offer), DATA_SECONDS)
         return None if offer is None else choices_for(offer, now=self.now, day=day)
+
+    def _schedules_version(self) -> str | None:
+        """The schedules' version read with the rest; None (nothing kept) if it failed."""
+        if self.diary is None:
+            return None
+        found = self.found.get(SCHEDULES_VERSION_KEY)
+        if found is None:
+            try:
+                found = self.found[SCHEDULES_VERSION_KEY] = _first(SCHEDULES_VERSION_KEY)
+            except Exception as error:
+                _warn(error)
+                return None
+        return str(found)
 
     def profiles(self) -> list[TechniqueProfile]:
         """`selectors.load_safety_profiles()` (what the safety screen reads, in one

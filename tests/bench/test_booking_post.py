@@ -16,16 +16,17 @@ pytestmark = [
 ]
 
 
-def test_a_booking_post_commits_once_in_fifteen_statements_without_savepoints(now, settings):
+def test_a_booking_post_commits_once_in_eleven_statements_without_savepoints(now, settings):
     # As in production: the worker sends the queued rows, nothing is sent on commit.
     settings.NOTIFICATION_SEND_ON_COMMIT = False
     clinic = seed.build_clinic(therapists=3, days=8, sizes=[1, 3], now=now)
     seed.set_rules(horizon_days=7)
     post = booking_post.count(clinic.technique_slugs[3])
     assert post.status == 302
-    # Before the transaction: the technique's offer, the safety profiles, the length.
-    # In it: the rules, the therapist, their lock, two schedule reads, the client's
-    # advisory lock, row lock and record, the new record, the booking, the outcome
-    # request and the four messages in one INSERT.
-    assert post.statements == 15
+    # Before the transaction: the safety profiles (the offer stays cached across the
+    # first booking: a booking changes nobody's offer). In it: the rules; the therapist
+    # locked with whether they offer the technique and the length's price; two schedule
+    # reads; the client's advisory lock; their records locked and read; the new record,
+    # the booking, the outcome request and the four messages in one INSERT.
+    assert post.statements == 11
     assert (post.transactions, post.commits, post.savepoints) == (1, 1, 0)
