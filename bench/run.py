@@ -57,7 +57,7 @@ POST_RATIO = 0.1
 # The waitlist panel beside the day view adds one, its call list one, and the INSERT
 # recording the looks at the safety marks shown one more (the bench's clinic flags every
 # fifth session).
-DAY_VIEW_QUERIES = 15
+DAY_VIEW_QUERIES = 14
 # "Within noise" for the time step across horizons: the slowest horizon's page time
 # within this share (or 1 ms) of the fastest's, for each number of therapists.
 FLAT_SHARE = 0.25

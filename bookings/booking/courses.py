@@ -35,14 +35,10 @@ from bookings.booking.course_plan import (
     problem_words,
 )
 from bookings.booking.errors import OVERLAP_CONSTRAINT, InvalidBooking, SlotUnavailable
+from bookings.booking.offers import offered_length
 from bookings.booking.recheck_rule import answers_last_until
 from bookings.booking.selectors import course_mark, course_marks
-from bookings.booking.services import (
-    STAFF_HORIZON_DAYS,
-    mark_cancelled,
-    offered_length,
-    require_safe,
-)
+from bookings.booking.services import STAFF_HORIZON_DAYS, mark_cancelled, require_safe
 from bookings.intake.answers import IntakeAnswers
 from bookings.messaging import notifications
 from bookings.models import (

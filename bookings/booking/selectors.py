@@ -42,7 +42,7 @@ class TechniqueChoices:
     @cached_property
     def schedules(self) -> list[availability.TherapistSchedule]:
         """The therapists' schedules over the booking horizon, in the same order; around
-        `day` alone when the choices were read for one day's times. Read (four queries)
+        `day` alone when the choices were read for one day's times. Read (one query)
         the first time they are asked for: a step served from the cache never reads them."""
         if self.day is None:
             start, end = horizon(self.now, self.rules.as_rules())
@@ -107,8 +107,8 @@ def technique_choices(
     slug: str, *, now: datetime, day: date | None = None
 ) -> TechniqueChoices | None:
     """An offered technique, its lengths, the therapists offering it and their schedules,
-    in six queries (the rules come from the cache; the schedules' four when first used);
-    None when it is not offered.
+    in two queries (the offer; the schedules when first used; the rules come from the
+    cache); None when it is not offered.
 
     With `day` the schedules hold that day alone, so one day's times cost the same
     whatever the booking horizon.

@@ -2,14 +2,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from bookings.booking import locks, recheck
+from bookings.booking import locks, offers, recheck
 from bookings.booking.errors import (
     OVERLAP_CONSTRAINT,
     PROBLEM_MESSAGES,
@@ -36,85 +34,13 @@ from bookings.models import (
 )
 from bookings.scheduling import availability, selectors
 from bookings.scheduling.step_cache import diary_changed as _diary_changed
-from catalog.models import SessionLength, Technique
+from catalog.models import Technique
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 # Front desk may book past the clients' horizon, but not into another decade by a typo.
 STAFF_HORIZON_DAYS = 400
 REASON_MAX_LENGTH = 200
-
-
-def offered_length(technique: Technique, length_minutes: int) -> SessionLength:
-    length = technique.lengths.filter(minutes=length_minutes).first()
-    if length is None:
-        raise InvalidBooking(
-            f"{technique.name} does not come in {length_minutes}-minute sessions. "
-            "Please choose one of the lengths offered."
-        )
-    return length
-
-
-def candidate_therapist_ids(therapist_id: int | None, technique: Technique) -> list[int]:
-    if therapist_id is None:
-        ids = list(
-            Therapist.objects.active()
-            .offering(technique)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not ids:
-            raise InvalidBooking(f"Nobody offers {technique.name} at the moment.")
-        return ids
-    # One read: whether they take bookings and offer the technique.
-    found = (
-        Therapist.objects.filter(pk=therapist_id)
-        .annotate(
-            offers=Exists(
-                Therapist.techniques.through.objects.filter(
-                    therapist_id=OuterRef("pk"), technique_id=technique.pk
-                )
-            )
-        )
-        .values_list("is_active", "display_name", "offers")
-        .first()
-    )
-    if found is None or not found[0]:
-        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
-    if not found[2]:
-        raise InvalidBooking(
-            f"{found[1]} does not offer {technique.name}. Please choose another "
-            "therapist or “anyone”."
-        )
-    return [therapist_id]
-
-
-def lock_offer(
-    therapist_id: int | None, technique: Technique, length_minutes: int
-) -> tuple[dict[int, Therapist], Decimal]:
-    """`candidate_therapist_ids`, `offered_length` and the lock of the therapists' rows
-    (the lock order's first step) in one statement (`locks.lock_offering`): the therapist,
-    or everyone active who offers the technique for "anyone", locked, and the length's
-    price. Raises why not, as those two would."""
-    found = locks.lock_offering(therapist_id, technique.pk, length_minutes)
-    if not found:
-        if therapist_id is None:
-            raise InvalidBooking(f"Nobody offers {technique.name} at the moment.")
-        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
-    therapist, offers, price = found[0]  # every row carries the same price
-    if price is None:
-        raise InvalidBooking(
-            f"{technique.name} does not come in {length_minutes}-minute sessions. "
-            "Please choose one of the lengths offered."
-        )
-    if not therapist.is_active:
-        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
-    if not offers:
-        raise InvalidBooking(
-            f"{therapist.display_name} does not offer {technique.name}. Please choose "
-            "another therapist or “anyone”."
-        )
-    return {row[0].pk: row[0] for row in found}, price
 
 
 def _lock_therapists(therapist_ids: list[int]) -> dict[int, Therapist]:
@@ -158,7 +84,7 @@ def _pick_therapist(
         chosen = min(check.free, key=lambda s: (len(s.busy), s.therapist_id))
         return therapists[chosen.therapist_id]
     if check.problem is None:  # nobody left to ask: removed since the request began
-        raise InvalidBooking("That therapist is not taking bookings. Please choose another.")
+        raise InvalidBooking(offers.NOT_TAKING_BOOKINGS)
     if check.problem == availability.Problem.TAKEN:
         raise SlotUnavailable(PROBLEM_MESSAGES[availability.Problem.TAKEN])
     raise InvalidBooking(PROBLEM_MESSAGES[check.problem])
@@ -245,12 +171,10 @@ def _client_for(
     # wait for a merge or an erasure of the record in progress (they lock it FOR UPDATE),
     # then read it as they left it.
     if client_id is not None:
-        client = (
-            Client.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("merged_into")
-            .filter(pk=client_id)
-            .first()
-        )
+        # No join to "merged into" here: read in the same statement as the lock, a join
+        # would be the row as it was before a merge it waited for (tests/bookings/
+        # test_lock_order.py); the holder is read after, the rare time there is one.
+        client = Client.objects.select_for_update(no_key=True).filter(pk=client_id).first()
         if client is None:
             raise InvalidBooking("That client record no longer exists. Please search again.")
         return client.merged_into or client
@@ -313,7 +237,7 @@ def book_session(
         clinic_rules = ClinicRules.load()
         rules = _staff_rules(clinic_rules.as_rules(), ignore_notice_and_horizon)
         _require_on_grid(start, rules)
-        candidates, price = lock_offer(therapist_id, technique, length_minutes)
+        candidates, price = offers.lock_offer(therapist_id, technique, length_minutes)
         therapist = _pick_therapist(
             candidates,
             start=start,
@@ -445,7 +369,7 @@ def reschedule_booking(
         # The lock order (booking/locks.py): the therapists first, then the booking.
         current = Booking.objects.select_related("technique").get(pk=booking.pk)
         new_therapist_id = therapist_id if therapist_id is not None else current.therapist_id
-        candidates = candidate_therapist_ids(new_therapist_id, current.technique)
+        candidates = offers.candidate_therapist_ids(new_therapist_id, current.technique)
         therapists = _lock_therapists(candidates)
         locked = _locked(booking)
         if locked.therapist_id != current.therapist_id and therapist_id is None:

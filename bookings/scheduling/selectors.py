@@ -167,7 +167,7 @@ def closures_between(start: date, end: date) -> list[Closure]:
 def bookings_needing_attention(start: datetime, end: datetime) -> set[int]:
     """The confirmed bookings starting in [start, end) that their therapist's schedule no
     longer holds (hours changed, time off or a closure saved over them anyway), until
-    they are moved or cancelled. Computed, never stored: three queries."""
+    they are moved or cancelled. Computed, never stored: two queries."""
     sessions: dict[int, list[tuple[int, availability.Interval]]] = {}
     for pk, therapist_id, session_start, session_end in (
         Booking.objects.filter(status=BookingStatus.CONFIRMED, start__gte=start, start__lt=end)

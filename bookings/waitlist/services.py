@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings.booking import locks, services
+from bookings.booking import locks, offers, services
 from bookings.booking.errors import SAFETY_MESSAGES, BookingError, SlotUnavailable
 from bookings.booking.selectors import free_starts, technique_choices
 from bookings.intake.answers import IntakeAnswers
@@ -129,8 +129,8 @@ def join_waitlist(
         raise WaitlistError(f"{technique.name} is not offered at the moment.")
     services.require_safe(technique, intake, acknowledged_warning)
     try:
-        services.offered_length(technique, length_minutes)
-        services.candidate_therapist_ids(therapist_id, technique)
+        offers.offered_length(technique, length_minutes)
+        offers.candidate_therapist_ids(therapist_id, technique)
     except BookingError as error:
         raise WaitlistError(error.message) from error
     today = now.astimezone(selectors.clinic_zone()).date()
@@ -417,7 +417,7 @@ def _book_offer(
         return None
     entry = offer.entry
     try:
-        candidates = services.candidate_therapist_ids(entry.therapist_id, entry.technique)
+        candidates = offers.candidate_therapist_ids(entry.therapist_id, entry.technique)
     except BookingError:
         candidates = []
     locks.lock_therapists(candidates)

@@ -16,7 +16,7 @@ pytestmark = [
 ]
 
 
-def test_a_booking_post_commits_once_in_eleven_statements_without_savepoints(now, settings):
+def test_a_booking_post_commits_once_in_ten_statements_without_savepoints(now, settings):
     # As in production: the worker sends the queued rows, nothing is sent on commit.
     settings.NOTIFICATION_SEND_ON_COMMIT = False
     clinic = seed.build_clinic(therapists=3, days=8, sizes=[1, 3], now=now)
@@ -25,8 +25,9 @@ def test_a_booking_post_commits_once_in_eleven_statements_without_savepoints(now
     assert post.status == 302
     # Before the transaction: the safety profiles (the offer stays cached across the
     # first booking: a booking changes nobody's offer). In it: the rules; the therapist
-    # locked with whether they offer the technique and the length's price; two schedule
-    # reads; the client's advisory lock; their records locked and read; the new record,
-    # the booking, the outcome request and the four messages in one INSERT.
-    assert post.statements == 11
+    # locked with whether they offer the technique and the length's price; their schedule
+    # (hours, closures, time off and bookings in one UNION ALL); the client's advisory
+    # lock; their records locked and read; the new record, the booking, the outcome
+    # request and the four messages in one INSERT.
+    assert post.statements == 10
     assert (post.transactions, post.commits, post.savepoints) == (1, 1, 0)

@@ -266,12 +266,12 @@ def test_the_day_view_records_a_look_at_each_safety_mark_it_shows(
     assert looks().count() == 1
 
 
-# Session and user (2), permissions (2), staff scope (2), the day's columns (5: names,
-# closures, and schedules_between's hours with closures and time off with bookings, the
-# sessions), and the admin's sidebar asking whether clinic rules exist (1), the waitlist
-# panel (1), the call list (1). A day with sessions of a course reads their "3 of 6"
-# marks in one more (tests/bookings/test_desk_courses.py).
-DAY_VIEW_QUERIES = 14
+# Session and user (2), permissions (2), staff scope (2), the day's columns (4: names,
+# closures, schedules_between's one statement of hours, closures, time off and bookings,
+# the sessions), and the admin's sidebar asking whether clinic rules exist (1), the
+# waitlist panel (1), the call list (1). A day with sessions of a course reads their
+# "3 of 6" marks in one more (tests/bookings/test_desk_courses.py).
+DAY_VIEW_QUERIES = 13
 
 
 # Booking a phone client

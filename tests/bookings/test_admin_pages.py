@@ -234,8 +234,8 @@ def test_the_schedule_makes_a_fixed_number_of_queries(
 
 # Session, user, the staff scope (groups, therapist row), permissions, then the
 # therapists with their hours, time off and bookings (one query each), and the picker; then
-# which sessions need attention (the confirmed ones, and schedules_between's two).
-SCHEDULE_QUERIES = {"front_desk_user": 16, "therapist_user": 14}
+# which sessions need attention (the confirmed ones, and schedules_between's one).
+SCHEDULE_QUERIES = {"front_desk_user": 15, "therapist_user": 13}
 
 
 def test_the_week_records_a_look_at_each_safety_mark_in_one_insert(

@@ -201,9 +201,9 @@ def test_the_report_costs_the_same_queries_for_2_or_8_therapists(
 
 
 # Session and user (2), staff scope (2), the week's sessions, the therapists,
-# schedules_between (2), the admin's sidebar asking whether clinic rules exist (1), the
+# schedules_between (1), the admin's sidebar asking whether clinic rules exist (1), the
 # week's card money (1).
-REPORT_QUERIES = 9
+REPORT_QUERIES = 8
 
 
 def test_card_money_is_apart_and_the_clinic_takes_only_what_is_left():

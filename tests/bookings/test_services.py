@@ -16,7 +16,7 @@ from bookings.booking.services import (
     reschedule_booking,
 )
 from bookings.intake.answers import IntakeAnswers
-from bookings.models import Booking, BookingStatus, Therapist
+from bookings.models import Booking, BookingStatus, ClinicRules, Therapist
 from catalog.models import Technique
 from tests.clock import NOW
 from tests.factories import (
@@ -62,7 +62,9 @@ def test_it_books_a_free_slot_with_the_price_and_buffer_of_the_day(clinic_rules,
 
     assert booking.therapist == therapist
     assert booking.status == BookingStatus.CONFIRMED
-    assert booking.price == Decimal("72.50")
+    # Read with the therapist's lock (booking/locks.lock_offering): to the penny on both
+    # databases (SQLite hands a price back as a float).
+    assert booking.price == Decimal("72.50") and str(booking.price) == "72.50"
     assert booking.end - booking.start == timedelta(minutes=60)
     assert booking.blocked_until - booking.end == timedelta(minutes=15)
     assert len(booking.reference) == 8
@@ -100,6 +102,28 @@ def test_it_refuses_bad_requests_with_a_clear_message(clinic_rules, therapist, o
     with pytest.raises(InvalidBooking, match=message):
         book(therapist, **overrides)
     assert not Booking.objects.exists()
+
+
+def test_anyone_when_nobody_offers_the_technique_says_so(clinic_rules, therapist):
+    deep_tissue = Technique.objects.get(slug="deep-tissue")
+    with pytest.raises(InvalidBooking, match="Nobody offers Deep Tissue Massage at the moment"):
+        book(None, technique=deep_tissue)
+    assert not Booking.objects.exists()
+
+
+def test_a_length_not_offered_is_named_before_the_therapist(clinic_rules, therapist):
+    # Inactive and not offering Deep Tissue, but the length is what the client chose wrong.
+    therapist.is_active = False
+    therapist.save()
+    with pytest.raises(InvalidBooking, match="does not come in 45-minute sessions"):
+        book(therapist, length_minutes=45)
+
+
+def test_the_clinic_rules_row_is_made_with_the_defaults_when_missing():
+    ClinicRules.objects.all().delete()
+    rules = ClinicRules.load()
+    assert rules.pk == 1 and ClinicRules.objects.count() == 1
+    assert ClinicRules.load().booking_horizon_days == rules.booking_horizon_days
 
 
 def test_it_refuses_an_inactive_therapist(clinic_rules, therapist):

@@ -335,16 +335,17 @@ def _free_days_queries(client, django_assert_num_queries, expected: int) -> None
     assert response.status_code == 200
 
 
-# Cold: the technique with its lengths and therapists (one query), the schedules (two:
-# hours with closures, time off with bookings; the rules come from the cache after the
-# first page), then the safety screen's profiles of the offered techniques (techniques
-# and their condition rules, one query), whatever the horizon. Warm (the step cache, see
+# Cold: the technique with its lengths and therapists (one query), the schedules (one:
+# hours, closures, time off and bookings; the rules come from the cache after the first
+# page), then the safety screen's profiles of the offered techniques (techniques and
+# their condition rules, one query), whatever the horizon. Warm (the step cache, see
 # bookings/step_cache.py): none.
-FREE_SLOT_QUERIES = 1 + 2 + 1
+FREE_SLOT_QUERIES = 1 + 1 + 1
 WARM_STEP_QUERIES = 0
-# After a write swapped the diary version: the technique's offer (1) and the schedules
-# (2) again; the profiles stay cached with the catalog's version.
-AFTER_A_WRITE_QUERIES = 1 + 2
+# After a schedule write swapped the versions: the technique's offer (1) and the
+# schedules (1) again; the profiles stay cached with the catalog's version. After a
+# booking the offer stays too (tests/bench/test_bench_smoke.py).
+AFTER_A_WRITE_QUERIES = 1 + 1
 
 
 def test_a_days_times_with_a_cold_cache_are_read_in_at_most_five_queries(
@@ -358,8 +359,8 @@ def test_a_days_times_with_a_cold_cache_are_read_in_at_most_five_queries(
     assert response.status_code == 200
     assert len(response.context["times"]) == 22  # two therapists, 09-13 and 14-17
     assert sum(d["count"] for d in response.context["days"]) > 22
-    # The rules, the offer, the two schedule reads and the profiles.
-    assert len(cold.captured_queries) == 5
+    # The rules, the offer, the schedule read and the profiles.
+    assert len(cold.captured_queries) == 4
 
 
 def test_the_free_days_step_makes_a_fixed_number_of_queries(
