@@ -213,12 +213,19 @@ def main() -> None:
             f"{post.transactions} transaction(s), {post.commits} commit(s), "
             f"{post.savepoints} savepoint(s); answered {post.status}"
         )
+        spent = booking_post.cpu(clinic.technique_slugs[max(THERAPISTS)])
+        backend = "n/a" if spent.postgres_ms is None else f"{spent.postgres_ms:.1f} ms"
+        print(
+            f"booking POST (in process, {spent.posts} visitors): {spent.wall_ms:.1f} ms median; "
+            f"processor time per POST: Python {spent.python_ms:.1f} ms, its PostgreSQL "
+            f"backend {backend}"
+        )
         if post.commits != 1 or post.status != 302:
             failures.append(f"the booking POST made {post.commits} commits ({post.status})")
         by_name = {row.name: row for row in rows}
         floor, booking = by_name["one INSERT + commit"], by_name["booking POST"]
         print(
-            f"booking POST at {booking.ratio:.2f} of the trivial view (target {POST_RATIO}); "
+            f"booking POST at {booking.ratio:.3f} of the trivial view (target {POST_RATIO}); "
             f"the floor of one INSERT + commit at {floor.ratio:.2f}; the POST at "
             f"{booking.rps / floor.rps:.2f} of the floor"
         )
