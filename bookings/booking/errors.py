@@ -18,6 +18,18 @@ class SlotUnavailable(BookingError):
     """The time was free a moment ago but someone else has it now."""
 
 
+class AlreadyBooked(InvalidBooking):
+    """The same client has just booked this very session: the same post sent twice at once
+    (a double tap, a network retry). Nothing more is booked, and nothing of the booking
+    is shown: the post alone proves nobody's identity."""
+
+
+ALREADY_BOOKED = (
+    "You have already booked this session: the confirmation is on its way to your email. "
+    "To move or cancel it, use the link in that email."
+)
+
+
 class UnsafeBooking(InvalidBooking):
     """The client's answers do not allow this technique (yet): why, and what instead."""
 

@@ -2,6 +2,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -9,9 +10,11 @@ from django.utils import timezone
 
 from bookings.booking import locks, offers, recheck
 from bookings.booking.errors import (
+    ALREADY_BOOKED,
     OVERLAP_CONSTRAINT,
     PROBLEM_MESSAGES,
     SAFETY_MESSAGES,
+    AlreadyBooked,
     InvalidBooking,
     SlotUnavailable,
     UnsafeBooking,
@@ -62,12 +65,15 @@ def _pick_therapist(
     now: datetime,
     leaving_out: int | None = None,
     any_hours: bool = False,
+    booked_already: Callable[[], bool] | None = None,
 ) -> Therapist:
     """Choose one of the candidates, locked already, who is free at `start`, or raise
     why nobody is.
 
     `any_hours`: staff book outside working hours on purpose; time off and other
-    sessions still stand in the way.
+    sessions still stand in the way. `booked_already`: asked, only when one of the
+    candidates has a session starting then, whether it is this very request's; then
+    `AlreadyBooked` is raised instead of booking "anyone" again or "just taken".
     """
     end = start + length + rules.buffer
     schedules = selectors.schedules_between(
@@ -78,6 +84,9 @@ def _pick_therapist(
     )
     if any_hours:
         schedules = [replace(s, working_hours=ALL_DAY) for s in schedules]
+    starting_then = any(i.start == start for s in schedules for i in s.busy)
+    if booked_already is not None and starting_then and booked_already():
+        raise AlreadyBooked(ALREADY_BOOKED)
     check = check_start(schedules, start=start, length=length, rules=rules, now=now)
     if check.free:
         # "Anyone": spread the work to whoever has the fewest sessions around then.
@@ -91,6 +100,22 @@ def _pick_therapist(
 
 
 ALL_DAY = {weekday: [(time.min, time.max)] for weekday in range(7)}
+
+
+def _booked_already(technique: Technique, start: datetime, name: str, email: str) -> bool:
+    """Whether this client (the same name and address, any case) holds this technique at
+    this start: one person cannot have two sessions at once, so it is the same request.
+    Another name with the same address is another person (a couple, a family)."""
+    return (
+        Booking.objects.active()
+        .filter(
+            start=start,
+            technique=technique,
+            client_email__iexact=email.strip(),
+            client_name__iexact=" ".join(name.split()),
+        )
+        .exists()
+    )
 
 
 def _staff_rules(rules: availability.Rules, ignore_notice_and_horizon: bool) -> availability.Rules:
@@ -245,6 +270,11 @@ def book_session(
             rules=rules,
             now=now,
             any_hours=bool(outside_hours_reason),
+            # Online, the same post sent twice at once must not book "anyone" twice (the
+            # lock makes the second wait for the first, then read its booking).
+            booked_already=None
+            if by is not None or not client_email.strip()
+            else partial(_booked_already, technique, start, client_name, client_email),
         )
         booking = Booking.objects.create(
             client=_client_for(

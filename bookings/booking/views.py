@@ -17,6 +17,7 @@ from bookings.booking import flow, just_booked
 from bookings.booking.errors import (
     PROBLEM_MESSAGES,
     SAFETY_MESSAGES,
+    AlreadyBooked,
     InvalidBooking,
     SlotUnavailable,
     UnsafeBooking,
@@ -442,6 +443,9 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
     except SlotUnavailable as error:
         # Re-read the schedule: the booking that beat this one must not be offered.
         steps.choices = _choices(slug)
+        return again(error.message, status=409)
+    except AlreadyBooked as error:
+        # The same post sent twice at once: the first one booked it.
         return again(error.message, status=409)
     except UnsafeBooking as error:
         if error.stop == gate.Stop.NEEDS_ACKNOWLEDGEMENT:

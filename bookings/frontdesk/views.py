@@ -189,11 +189,13 @@ def move_view(
             form.add_error(None, staff_message(error))
         else:
             told = " The client has been emailed the new time." if moved.client_email else ""
+            who = moved.therapist.display_name
             booking_admin.message_user(
                 request,
                 f"Moved {moved.reference} to "
                 f"{clinic_datetime(moved.start, selectors.clinic_zone())} with "
-                f"{moved.therapist.display_name}.{told}",
+                # "Ben O." ends the sentence already: no second full stop.
+                f"{who}{'' if who.endswith('.') else '.'}{told}",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(change_url)

@@ -432,6 +432,9 @@ def test_front_desk_moves_a_session_inside_the_cancellation_window(
     assert (
         Notification.objects.for_booking(booking).filter(kind=NotificationKind.RESCHEDULE).exists()
     )
+    # "Ben M." ends the sentence: one full stop, not two.
+    said = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert f"with {other_therapist.display_name} The client has been emailed" in said[0]
 
 
 def test_a_move_onto_a_taken_time_keeps_the_old_one(client, now, front_desk_user, therapist):

@@ -123,6 +123,42 @@ def test_concurrent_posts_for_one_slot_give_one_booking_and_no_error_page(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_post_sent_at_once_books_anyone_once(
+    clinic_rules, therapist, other_therapist, now
+):
+    # A double tap or a network retry: identical posts at the same moment, "anyone" with
+    # two therapists free. Found by hand: the second booked the other therapist.
+    url = reverse("bookings:book_submit", kwargs={"slug": "swedish"})
+    cookie = HttpResponse()
+    intake.remember(cookie, SCREENED_INTAKE)
+    screened = cookie.cookies[intake.COOKIE_NAME].value
+    fields = {
+        "length": 60,
+        "therapist": "any",
+        "start": "2026-03-03T10:00Z",
+        "client_name": "Sam Client",
+        "client_email": "sam@example.com",
+        "client_phone": "07700 900123",
+    }
+
+    def attempt(n: int) -> str:
+        client = Client()
+        client.cookies[intake.COOKIE_NAME] = screened
+        response = client.post(url, fields)
+        if response.status_code == 302:
+            return "booked"
+        if response.status_code == 409 and b"already booked this session" in response.content:
+            return "told it is booked"
+        return f"status {response.status_code}"
+
+    outcomes = fire(attempt, attempts=6)
+    print(f"\nthe same POST 6 times at once (anyone, 2 therapists) -> {dict(outcomes)}")
+
+    assert outcomes == Counter({"booked": 1, "told it is booked": 5})
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_first_bookings_at_once_with_one_new_email_make_one_record_the_rest_point_at(
     clinic_rules, swedish
 ):

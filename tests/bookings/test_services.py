@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from bookings.booking.attendance import mark_completed, mark_no_show, record_safety_check
-from bookings.booking.errors import InvalidBooking, SlotUnavailable
+from bookings.booking.errors import AlreadyBooked, InvalidBooking, SlotUnavailable
 from bookings.booking.services import (
     book_session,
     cancel_booking,
@@ -74,10 +74,10 @@ def test_it_books_a_free_slot_with_the_price_and_buffer_of_the_day(clinic_rules,
 
 def test_anyone_books_whoever_is_free(clinic_rules, therapist, other_therapist):
     first = book(None)
-    second = book(None)
+    second = book(None, client_name="Alex Client", client_email="alex@example.com")
     assert {first.therapist, second.therapist} == {therapist, other_therapist}
     with pytest.raises(SlotUnavailable):
-        book(None)
+        book(None, client_name="Jo Client", client_email="jo@example.com")
 
 
 @pytest.mark.parametrize(
@@ -124,6 +124,33 @@ def test_the_clinic_rules_row_is_made_with_the_defaults_when_missing():
     rules = ClinicRules.load()
     assert rules.pk == 1 and ClinicRules.objects.count() == 1
     assert ClinicRules.load().booking_horizon_days == rules.booking_horizon_days
+
+
+@pytest.mark.parametrize("who", ["anyone", "named"])
+def test_the_same_post_twice_books_once_and_says_so(clinic_rules, therapist, other_therapist, who):
+    # Two therapists free: "anyone" would otherwise book the client twice at once.
+    chosen = None if who == "anyone" else therapist
+    first = book(chosen)
+    with pytest.raises(AlreadyBooked, match="already booked this session"):
+        book(chosen, client_name="  sam   CLIENT ", client_email="SAM@example.com ")
+    assert list(Booking.objects.all()) == [first]
+
+
+def test_another_name_with_the_same_address_is_another_person(
+    clinic_rules, therapist, other_therapist
+):
+    # A couple sharing an address, booked at the same time with "anyone".
+    first = book(None)
+    second = book(None, client_name="Alex Client")
+    assert {first.therapist, second.therapist} == {therapist, other_therapist}
+
+
+def test_the_desk_may_book_the_same_client_at_the_same_time_elsewhere_only_by_choice(
+    clinic_rules, therapist, other_therapist, front_desk_user
+):
+    # Staff say who and which therapist; the repeat check is the online post's.
+    book(None)
+    assert book(None, by=front_desk_user).therapist in {therapist, other_therapist}
 
 
 def test_it_refuses_an_inactive_therapist(clinic_rules, therapist):
@@ -215,7 +242,7 @@ def test_rescheduling_into_a_taken_time_keeps_the_old_one(clinic_rules, therapis
     booking.refresh_from_db()
     assert (booking.start, booking.status) == (at(3, 10), BookingStatus.CONFIRMED)
     with pytest.raises(SlotUnavailable):
-        book(therapist, start=at(3, 10))
+        book(therapist, start=at(3, 10), client_name="Jo Client", client_email="jo@example.com")
 
 
 def test_rescheduling_refuses_bad_times(clinic_rules, therapist):
