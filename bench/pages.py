@@ -237,8 +237,14 @@ def storm(port: int, *, slug: str, slots: int, per_slot: int) -> StormResult:
     lock = threading.Lock()
     barrier = threading.Barrier(len(attempts))
 
-    def attempt(therapist_id: int, start: datetime) -> None:
-        request = form_post(submit, booking_fields(therapist_id, start, token), cookie=cookie)
+    def attempt(n: int, therapist_id: int, start: datetime) -> None:
+        # Different people racing for one time: the same person's post sent twice at once
+        # is answered "already booked" instead (services.book_session).
+        fields = booking_fields(therapist_id, start, token) | {
+            "client_name": f"Storm Client {n}",
+            "client_email": f"storm{n}@load.example",
+        }
+        request = form_post(submit, fields, cookie=cookie)
         conn = http.client.HTTPConnection(HOST, port, timeout=120)
         try:
             conn.connect()
@@ -257,7 +263,9 @@ def storm(port: int, *, slug: str, slots: int, per_slot: int) -> StormResult:
         with lock:
             outcomes[outcome] += 1
 
-    threads = [threading.Thread(target=attempt, args=target) for target in attempts]
+    threads = [
+        threading.Thread(target=attempt, args=(n, *target)) for n, target in enumerate(attempts)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
