@@ -109,6 +109,10 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _columns(model: Any) -> str:
+    return ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
+
+
 def _column(model: Any, field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
@@ -174,7 +178,10 @@ def lock_clients_with_email(email: str) -> list[Client]:
     email_column = _column(Client, "email")
     return list(
         Client.objects.raw(
-            f"SELECT * FROM {_table(Client)} WHERE UPPER({email_column}) = UPPER(%s) "  # noqa: S608
+            # The columns named, never *: a statement kept prepared on a connection keeps
+            # its columns while a migration adds one.
+            f"SELECT {_columns(Client)} FROM {_table(Client)} "  # noqa: S608
+            f"WHERE UPPER({email_column}) = UPPER(%s) "
             f"ORDER BY {_column(Client, 'id')}{lock}",
             [email.strip()],
         )

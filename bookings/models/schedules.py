@@ -362,8 +362,13 @@ class ClinicRules(models.Model):
     def load(cls) -> "ClinicRules":
         """The row, read (every booking reads it in its transaction: written out, the
         read costs what the database takes), or made with the defaults the first time."""
-        table = connection.ops.quote_name(cls._meta.db_table)
-        found = cls.objects.raw(f"SELECT * FROM {table} WHERE id = %s", [1])  # noqa: S608
+        quote = connection.ops.quote_name
+        # The columns named, never *: kept prepared, the statement keeps its columns.
+        columns = ", ".join(quote(str(f.column)) for f in cls._meta.concrete_fields)
+        found = cls.objects.raw(
+            f"SELECT {columns} FROM {quote(cls._meta.db_table)} WHERE id = %s",  # noqa: S608
+            [1],
+        )
         for rules in found:
             return rules
         rules, _ = cls.objects.get_or_create(pk=1)
