@@ -42,12 +42,12 @@ def _null(field: str) -> str:
 
 
 @cache
-def _schedule_sql(vendor: str, therapists: int, leaving_out: bool) -> str:
+def _schedule_sql(vendor: str, therapists: int, leaving_out: bool, with_bookings: bool) -> str:
     """Four branches, a kind each (HOURS, CLOSURE, TIME_OFF, BOOKING), each row: kind,
     therapist, weekday, start and end time, first and last day, start and end instant."""
     del vendor  # part of the key only: the quoting and the types are the connection's
     ids = ", ".join(["%s"] * therapists)
-    hours, closure, off, booking = WorkingHours, ClinicClosure, TimeOff, Booking
+    hours, closure, off = WorkingHours, ClinicClosure, TimeOff
     no_day, no_time = _null("DateField"), _null("TimeField")
     no_instant, no_number = _null("DateTimeField"), _null("IntegerField")
     # Names from the models and placeholders only: no value is formatted in.
@@ -67,7 +67,16 @@ def _schedule_sql(vendor: str, therapists: int, leaving_out: bool) -> str:
         f"{no_time}, {no_day}, {no_day}, {_column(off, 'start')}, {_column(off, 'end')} "
         f"FROM {_table(off)} WHERE {_column(off, 'therapist')} IN ({ids}) "
         f"AND {_column(off, 'start')} < %s AND {_column(off, 'end')} > %s "
-        f"UNION ALL SELECT {BOOKING}, {_column(booking, 'therapist')}, {no_number}, "
+        + (_bookings_sql(ids, leaving_out) if with_bookings else "")
+    )
+
+
+def _bookings_sql(ids: str, leaving_out: bool) -> str:
+    booking = Booking
+    no_day, no_time = _null("DateField"), _null("TimeField")
+    no_number = _null("IntegerField")
+    return (
+        f" UNION ALL SELECT {BOOKING}, {_column(booking, 'therapist')}, {no_number}, "  # noqa: S608
         f"{no_time}, {no_time}, {no_day}, {no_day}, {_column(booking, 'start')}, "
         f"{_column(booking, 'blocked_until')} "
         f"FROM {_table(booking)} WHERE {_column(booking, 'therapist')} IN ({ids}) "
@@ -88,19 +97,24 @@ def schedule_rows(
     start: datetime,
     end: datetime,
     leaving_out: int | None,
+    with_bookings: bool = True,
 ) -> tuple[list[HoursRow], list[BusyRow]]:
     """In one statement: the therapists' hours that may hold on any day from `first_day`
     to `last_day` and the clinic's closures touching those days (the rows with days);
     their time off and active bookings (up to their blocked-until) overlapping
-    [start, end), `leaving_out` left out (the rows with instants)."""
+    [start, end), `leaving_out` left out (the rows with instants); `with_bookings=False`
+    leaves the bookings out (whether sessions still fit a schedule needs none)."""
     first, last = (connection.ops.adapt_datefield_value(d) for d in (first_day, last_day))
     before, after = (connection.ops.adapt_datetimefield_value(t) for t in (end, start))
     params: list[Any] = [*therapist_ids, last, first, last, first]
     params += [*therapist_ids, before, after]
-    params += [*therapist_ids, BookingStatus.CANCELLED.value, before, after]
-    if leaving_out is not None:
-        params.append(leaving_out)
-    sql = _schedule_sql(connection.vendor, len(therapist_ids), leaving_out is not None)
+    if with_bookings:
+        params += [*therapist_ids, BookingStatus.CANCELLED.value, before, after]
+        if leaving_out is not None:
+            params.append(leaving_out)
+    sql = _schedule_sql(
+        connection.vendor, len(therapist_ids), leaving_out is not None, with_bookings
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

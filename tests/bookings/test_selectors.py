@@ -82,6 +82,18 @@ def test_a_schedule_can_leave_out_the_clients_own_booking(therapist):
 
 
 @pytest.mark.django_db
+def test_a_schedule_read_for_whether_sessions_fit_reads_no_booking(therapist):
+    BookingFactory.create(therapist=therapist, start=TUESDAY_TEN)
+    TimeOffFactory(therapist=therapist, start=TUESDAY_TEN, end=TUESDAY_TEN + HOUR)
+    [schedule] = selectors.schedules_between(
+        [therapist.pk], NOW, NOW + 7 * 24 * HOUR, with_bookings=False
+    )
+    assert schedule.busy == ()
+    assert schedule.time_off == (Interval(TUESDAY_TEN, TUESDAY_TEN + HOUR),)
+    assert schedule.working_hours[1] == [(time(9), time(13)), (time(14), time(17))]
+
+
+@pytest.mark.django_db
 def test_nobody_to_ask_needs_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.schedules_between([], NOW, NOW + HOUR) == []
