@@ -445,8 +445,13 @@ def book_submit(request: HttpRequest, slug: str) -> HttpResponse:
         steps.choices = _choices(slug)
         return again(error.message, status=409)
     except AlreadyBooked as error:
-        # The same post sent twice at once: the first one booked it.
-        return again(error.message, status=409)
+        # The same post sent twice at once: the first one booked it. No other times to
+        # offer, and nothing of that booking to show (the post proves nobody's identity).
+        response = render(
+            request, "bookings/book_already.html", {"message": error.message}, status=409
+        )
+        no_store(response)
+        return response
     except UnsafeBooking as error:
         if error.stop == gate.Stop.NEEDS_ACKNOWLEDGEMENT:
             return again(error.message, status=400)

@@ -186,6 +186,24 @@ def test_the_whole_flow_books_and_shows_the_reference(client, clinic):
     assert reverse("bookings:manage", args=[booking.manage_token]).encode() in page.content
 
 
+def test_the_same_post_arriving_again_with_its_answers_says_it_is_booked(client, clinic):
+    # What the second of two posts sent at once meets (tests/bookings/test_concurrency.py
+    # races them on PostgreSQL): it still carries the answers the first one cleared.
+    assert post(client).status_code == 302
+    with_intake(client, SCREENED_INTAKE)
+
+    response = post(client)
+
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "You are already booked" in content
+    assert "already booked this session" in content
+    booking = Booking.objects.get()
+    # Nothing of the booking: the post alone proves nobody's identity.
+    assert booking.reference not in content and booking.manage_token not in content
+    assert "nearest free times" not in content
+
+
 def test_it_refuses_a_slot_taken_a_moment_ago_and_keeps_what_was_typed(client, clinic):
     BookingFactory(
         therapist=clinic, start=at(3, 10), technique=Technique.objects.get(slug="swedish")
