@@ -103,11 +103,14 @@ ALL_DAY = {weekday: [(time.min, time.max)] for weekday in range(7)}
 
 
 def _booked_already(technique: Technique, start: datetime, name: str, email: str) -> bool:
-    """Whether this client (the same name and address, any case) holds this technique at
-    this start: one person cannot have two sessions at once, so it is the same request.
-    Another name with the same address is another person (a couple, a family)."""
+    """Whether this client (the same name and address, any case) is booked for this
+    technique at this start: one person cannot have two sessions at once, so it is the
+    same request. Another name with the same address is another person (a couple, a
+    family). A time held for payment is left out: only its own page leads to paying, so
+    the second post holds another time (or hears "just taken") as before, and the hold
+    not paid is released."""
     return (
-        Booking.objects.active()
+        Booking.objects.filter(status=BookingStatus.CONFIRMED)
         .filter(
             start=start,
             technique=technique,

@@ -136,6 +136,20 @@ def test_the_same_post_twice_books_once_and_says_so(clinic_rules, therapist, oth
     assert list(Booking.objects.all()) == [first]
 
 
+def test_a_time_held_for_payment_is_not_what_the_same_post_is_told_is_booked(
+    clinic_rules, therapist, other_therapist
+):
+    # Only the hold's own page leads to paying: the second post holds another time, as
+    # before, and the hold nobody pays is released.
+    def hold(booking: Booking) -> None:
+        booking.status = BookingStatus.AWAITING_PAYMENT
+        booking.save(update_fields=["status"])
+
+    first = book(None, hold_for_payment=hold)
+    second = book(None, hold_for_payment=hold)
+    assert {first.therapist, second.therapist} == {therapist, other_therapist}
+
+
 def test_another_name_with_the_same_address_is_another_person(
     clinic_rules, therapist, other_therapist
 ):
