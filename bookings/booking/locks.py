@@ -31,6 +31,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.db import OperationalError, connection
 
 from bookings.models import Client, Therapist
+from bookings.scheduling.schedule_sql import column, columns, table
 from catalog.models import SessionLength
 
 logger = logging.getLogger(__name__)
@@ -62,30 +63,29 @@ def lock_offering(
     Written out rather than built with the ORM: every booking makes it, and building
     and compiling its queryset cost three times what the database takes (issue 26)."""
     offers = (
-        f"EXISTS (SELECT 1 FROM {_table(OFFERS)} o "  # noqa: S608
-        f"WHERE o.{_column(OFFERS, 'therapist')} "
-        f"= t.{_column(Therapist, 'id')} AND o.{_column(OFFERS, 'technique')} = %s)"
+        f"EXISTS (SELECT 1 FROM {table(OFFERS)} o "  # noqa: S608
+        f"WHERE o.{column(OFFERS, 'therapist')} "
+        f"= t.{column(Therapist, 'id')} AND o.{column(OFFERS, 'technique')} = %s)"
     )
     price = (
-        f"(SELECT l.{_column(SessionLength, 'price')} "  # noqa: S608
-        f"FROM {_table(SessionLength)} l "
-        f"WHERE l.{_column(SessionLength, 'technique')} = %s "
-        f"AND l.{_column(SessionLength, 'minutes')} = %s)"
+        f"(SELECT l.{column(SessionLength, 'price')} "  # noqa: S608
+        f"FROM {table(SessionLength)} l "
+        f"WHERE l.{column(SessionLength, 'technique')} = %s "
+        f"AND l.{column(SessionLength, 'minutes')} = %s)"
     )
     attnames = [f.attname for f in Therapist._meta.concrete_fields]
-    fields = [str(f.column) for f in Therapist._meta.concrete_fields]
     if therapist_id is None:
-        which = f"t.{_column(Therapist, 'is_active')} AND {offers}"
+        which = f"t.{column(Therapist, 'is_active')} AND {offers}"
         params: list[Any] = [technique_id, technique_id, length_minutes, technique_id]
     else:
-        which = f"t.{_column(Therapist, 'id')} = %s"
+        which = f"t.{column(Therapist, 'id')} = %s"
         params = [technique_id, technique_id, length_minutes, therapist_id]
     lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join('t.' + connection.ops.quote_name(c) for c in fields)}, "  # noqa: S608
-            f"{offers}, {price} FROM {_table(Therapist)} t WHERE {which} "
-            f"ORDER BY t.{_column(Therapist, 'id')}{lock}",
+            f"SELECT {columns(Therapist, 't')}, "  # noqa: S608
+            f"{offers}, {price} FROM {table(Therapist)} t WHERE {which} "
+            f"ORDER BY t.{column(Therapist, 'id')}{lock}",
             params,
         )
         rows = cursor.fetchall()
@@ -93,7 +93,7 @@ def lock_offering(
     cent = Decimal(1).scaleb(-int(places or 0))
     return [
         (
-            Therapist.from_db(connection.alias, attnames, row[: len(fields)]),
+            Therapist.from_db(connection.alias, attnames, row[: len(attnames)]),
             bool(row[-2]),
             # SQLite hands the price back as a float or text: read as the field keeps it.
             None if row[-1] is None else Decimal(str(row[-1])).quantize(cent),
@@ -105,61 +105,37 @@ def lock_offering(
 OFFERS = Therapist.techniques.through
 
 
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _columns(model: Any) -> str:
-    return ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
-
-
-def _column(model: Any, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
 # The first key of the two-key advisory lock: any fixed number, so these locks never
 # meet another use of PostgreSQL's advisory locks.
 CLIENT_EMAIL_LOCK = 14_001
 
 
-def lock_clients(*, ids: Iterable[int] = (), email: str = "") -> None:
-    """Step 2: lock the client records a booking may join (by id, or every record with
-    this email, any case) before it looks them up.
+def lock_clients(*, ids: Iterable[int]) -> None:
+    """Step 2: lock the client records a service is about to change or join, by id.
 
     FOR NO KEY UPDATE: it waits for a merge or an erasure of the record in progress (they
     lock it FOR UPDATE), so the lookup that follows reads the record as they left it (a
     duplicate's "merged into", an erased address) and the booking never joins a record
-    that is being emptied. Two bookings of one client queue here briefly.
-
-    An email also takes an advisory lock on the address: two first bookings with one
-    new address, for different therapists, lock no common row, and without it both
-    find no client and each makes one. The key is the address as `email__iexact`
-    compares it (upper case), released at commit, so the one that waited then finds
-    the client the first one made.
+    that is being emptied. Two bookings of one client queue here briefly. A booking by
+    email locks its records with `lock_clients_with_email`.
     """
-    if connection.vendor != "postgresql":
-        return
-    lock_email(email)
     wanted = sorted(set(ids))
-    if wanted:
-        list(
-            Client.objects.select_for_update(no_key=True)
-            .filter(pk__in=wanted)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    if email.strip():
-        list(
-            Client.objects.select_for_update(no_key=True)
-            .filter(email__iexact=email.strip())
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+    if connection.vendor != "postgresql" or not wanted:
+        return
+    list(
+        Client.objects.select_for_update(no_key=True)
+        .filter(pk__in=wanted)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def lock_email(email: str) -> None:
-    """Step 2's advisory lock on an address alone (see `lock_clients`), for a caller
-    that locks and reads the records with that address in its own next statement."""
+    """Step 2's advisory lock on an address, before its records are read: two first
+    bookings with one new address, for different therapists, lock no common row, and
+    without it both would find no client and each make one. The key is the address as
+    `email__iexact` compares it (upper case), released at commit, so the one that waited
+    then finds the client the first one made."""
     if connection.vendor == "postgresql" and email.strip():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -171,18 +147,18 @@ def lock_email(email: str) -> None:
 def lock_clients_with_email(email: str) -> list[Client]:
     """Step 2 for a booking by email, read as it locks: the advisory lock on the address
     (`lock_email`), then every record with it (any case), locked FOR NO KEY UPDATE as
-    `lock_clients` locks them, in primary-key order. Written out as `lock_offering` is;
+    `lock_clients` locks by id, in primary-key order. Written out as `lock_offering` is;
     `raw()` reads the rows as the ORM would (SQLite's dates and times included)."""
     lock_email(email)
     lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
-    email_column = _column(Client, "email")
+    email_column = column(Client, "email")
     return list(
         Client.objects.raw(
             # The columns named, never *: a statement kept prepared on a connection keeps
             # its columns while a migration adds one.
-            f"SELECT {_columns(Client)} FROM {_table(Client)} "  # noqa: S608
+            f"SELECT {columns(Client)} FROM {table(Client)} "  # noqa: S608
             f"WHERE UPPER({email_column}) = UPPER(%s) "
-            f"ORDER BY {_column(Client, 'id')}{lock}",
+            f"ORDER BY {column(Client, 'id')}{lock}",
             [email.strip()],
         )
     )

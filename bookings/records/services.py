@@ -42,7 +42,8 @@ def merge_clients(
             c.pk: c
             # The lock order (booking/locks.py): both records, by primary key, then their
             # bookings. A booking joining the duplicate meanwhile waits for this lock
-            # (booking/locks.lock_clients) and then finds it merged into `keep`.
+            # (booking/locks.lock_clients, lock_clients_with_email) and then finds it
+            # merged into `keep`.
             for c in Client.objects.select_for_update()
             .filter(pk__in=[keep.pk, duplicate.pk])
             .order_by("pk")

@@ -27,12 +27,21 @@ HoursRow = tuple[int | None, int | None, time | None, time | None, date | None, 
 BusyRow = tuple[int, datetime, datetime, bool]
 
 
-def _column(model: type, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)  # type: ignore[attr-defined]
+def column(model: Any, field: str) -> str:
+    """A model field's column, quoted for this connection: what written-out SQL names."""
+    return str(connection.ops.quote_name(model._meta.get_field(field).column))
 
 
-def _table(model: type) -> str:
-    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+def columns(model: Any, alias: str = "") -> str:
+    """Every concrete column of a model, quoted, in field order (never `*`: a statement
+    kept prepared keeps its columns while a migration adds one)."""
+    prefix = f"{alias}." if alias else ""
+    quote = connection.ops.quote_name
+    return ", ".join(prefix + quote(str(f.column)) for f in model._meta.concrete_fields)
+
+
+def table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
 
 
 def _null(field: str) -> str:
@@ -52,21 +61,21 @@ def _schedule_sql(vendor: str, therapists: int, leaving_out: bool, with_bookings
     no_instant, no_number = _null("DateTimeField"), _null("IntegerField")
     # Names from the models and placeholders only: no value is formatted in.
     return (
-        f"SELECT {HOURS}, {_column(hours, 'therapist')}, {_column(hours, 'weekday')}, "  # noqa: S608
-        f"{_column(hours, 'start_time')}, {_column(hours, 'end_time')}, "
-        f"{_column(hours, 'valid_from')}, {_column(hours, 'valid_until')}, "
+        f"SELECT {HOURS}, {column(hours, 'therapist')}, {column(hours, 'weekday')}, "  # noqa: S608
+        f"{column(hours, 'start_time')}, {column(hours, 'end_time')}, "
+        f"{column(hours, 'valid_from')}, {column(hours, 'valid_until')}, "
         f"{no_instant}, {no_instant} "
-        f"FROM {_table(hours)} WHERE {_column(hours, 'therapist')} IN ({ids}) "
-        f"AND ({_column(hours, 'valid_from')} IS NULL OR {_column(hours, 'valid_from')} <= %s) "
-        f"AND ({_column(hours, 'valid_until')} IS NULL OR {_column(hours, 'valid_until')} >= %s) "
+        f"FROM {table(hours)} WHERE {column(hours, 'therapist')} IN ({ids}) "
+        f"AND ({column(hours, 'valid_from')} IS NULL OR {column(hours, 'valid_from')} <= %s) "
+        f"AND ({column(hours, 'valid_until')} IS NULL OR {column(hours, 'valid_until')} >= %s) "
         f"UNION ALL SELECT {CLOSURE}, {no_number}, {no_number}, {no_time}, {no_time}, "
-        f"{_column(closure, 'start_date')}, {_column(closure, 'end_date')}, "
-        f"{no_instant}, {no_instant} FROM {_table(closure)} "
-        f"WHERE {_column(closure, 'start_date')} <= %s AND {_column(closure, 'end_date')} >= %s "
-        f"UNION ALL SELECT {TIME_OFF}, {_column(off, 'therapist')}, {no_number}, {no_time}, "
-        f"{no_time}, {no_day}, {no_day}, {_column(off, 'start')}, {_column(off, 'end')} "
-        f"FROM {_table(off)} WHERE {_column(off, 'therapist')} IN ({ids}) "
-        f"AND {_column(off, 'start')} < %s AND {_column(off, 'end')} > %s "
+        f"{column(closure, 'start_date')}, {column(closure, 'end_date')}, "
+        f"{no_instant}, {no_instant} FROM {table(closure)} "
+        f"WHERE {column(closure, 'start_date')} <= %s AND {column(closure, 'end_date')} >= %s "
+        f"UNION ALL SELECT {TIME_OFF}, {column(off, 'therapist')}, {no_number}, {no_time}, "
+        f"{no_time}, {no_day}, {no_day}, {column(off, 'start')}, {column(off, 'end')} "
+        f"FROM {table(off)} WHERE {column(off, 'therapist')} IN ({ids}) "
+        f"AND {column(off, 'start')} < %s AND {column(off, 'end')} > %s "
         + (_bookings_sql(ids, leaving_out) if with_bookings else "")
     )
 
@@ -76,13 +85,13 @@ def _bookings_sql(ids: str, leaving_out: bool) -> str:
     no_day, no_time = _null("DateField"), _null("TimeField")
     no_number = _null("IntegerField")
     return (
-        f" UNION ALL SELECT {BOOKING}, {_column(booking, 'therapist')}, {no_number}, "  # noqa: S608
-        f"{no_time}, {no_time}, {no_day}, {no_day}, {_column(booking, 'start')}, "
-        f"{_column(booking, 'blocked_until')} "
-        f"FROM {_table(booking)} WHERE {_column(booking, 'therapist')} IN ({ids}) "
-        f"AND {_column(booking, 'status')} <> %s "
-        f"AND {_column(booking, 'start')} < %s AND {_column(booking, 'blocked_until')} > %s"
-        + (f" AND {_column(booking, 'id')} <> %s" if leaving_out else "")
+        f" UNION ALL SELECT {BOOKING}, {column(booking, 'therapist')}, {no_number}, "  # noqa: S608
+        f"{no_time}, {no_time}, {no_day}, {no_day}, {column(booking, 'start')}, "
+        f"{column(booking, 'blocked_until')} "
+        f"FROM {table(booking)} WHERE {column(booking, 'therapist')} IN ({ids}) "
+        f"AND {column(booking, 'status')} <> %s "
+        f"AND {column(booking, 'start')} < %s AND {column(booking, 'blocked_until')} > %s"
+        + (f" AND {column(booking, 'id')} <> %s" if leaving_out else "")
     )
 
 
